@@ -1,0 +1,202 @@
+/**
+ * The vault's decrypted contents: projects, their environments, and secrets with metadata
+ * and every earlier value. The body plaintext is a container of one JSON document per
+ * project (docs/format.md, "Body"), so a command that needs one project parses only that
+ * one; the others are carried through a rewrite byte for byte.
+ */
+import { LatchError } from './errors.js';
+
+export interface SecretVersion {
+  value: Uint8Array;
+  created: string;
+  /** When this value stopped being current. */
+  replaced: string;
+}
+
+export interface SecretMetadata {
+  description?: string;
+  owner?: string;
+  /** ISO date or date-time after which the secret counts as expired. */
+  expires?: string;
+  /** A duration such as `90d`, `12w`, `6m`. */
+  rotateEvery?: string;
+}
+
+export interface SecretRecord extends SecretMetadata {
+  value: Uint8Array;
+  created: string;
+  updated: string;
+  /** Earlier values, oldest first. */
+  versions: SecretVersion[];
+}
+
+export interface EnvironmentRecord {
+  protected: boolean;
+  secrets: Record<string, SecretRecord>;
+}
+
+export interface ProjectRecord {
+  environments: Record<string, EnvironmentRecord>;
+}
+
+interface StoredVersion {
+  value: string;
+  created: string;
+  replaced: string;
+}
+interface StoredSecret extends SecretMetadata {
+  value: string;
+  created: string;
+  updated: string;
+  versions: StoredVersion[];
+}
+
+const projectDocumentVersion = 1;
+const textEncoder = new TextEncoder();
+const textDecoder = new TextDecoder('utf-8', { fatal: true });
+
+function toBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64');
+}
+
+function fromBase64(text: string): Uint8Array {
+  return new Uint8Array(Buffer.from(text, 'base64'));
+}
+
+function malformed(detail: string): LatchError {
+  return new LatchError('E_TAMPERED', `the vault contents are malformed (${detail}); restore it from vault.prev or a backup`);
+}
+
+/** Serialises one project to its JSON document (values in base64). */
+export function encodeProject(project: ProjectRecord): Uint8Array {
+  const environments: Record<string, { protected: boolean; secrets: Record<string, StoredSecret> }> = {};
+  for (const [envName, env] of Object.entries(project.environments)) {
+    const secrets: Record<string, StoredSecret> = {};
+    for (const [name, secret] of Object.entries(env.secrets)) {
+      secrets[name] = {
+        ...secret,
+        value: toBase64(secret.value),
+        versions: secret.versions.map((version) => ({ ...version, value: toBase64(version.value) })),
+      };
+    }
+    environments[envName] = { protected: env.protected, secrets };
+  }
+  return textEncoder.encode(JSON.stringify({ v: projectDocumentVersion, environments }));
+}
+
+/** Parses one project document; throws E_TAMPERED when it is not what latch writes. */
+export function decodeProject(bytes: Uint8Array): ProjectRecord {
+  let document: { v?: unknown; environments?: Record<string, { protected?: boolean; secrets?: Record<string, StoredSecret> }> };
+  try {
+    document = JSON.parse(textDecoder.decode(bytes));
+  } catch {
+    throw malformed('project document is not JSON');
+  }
+  if (document.v !== projectDocumentVersion || typeof document.environments !== 'object') {
+    throw malformed('unknown project document version');
+  }
+  const environments: Record<string, EnvironmentRecord> = {};
+  for (const [envName, env] of Object.entries(document.environments)) {
+    const secrets: Record<string, SecretRecord> = {};
+    for (const [name, stored] of Object.entries(env.secrets ?? {})) {
+      secrets[name] = {
+        ...stored,
+        value: fromBase64(stored.value),
+        versions: (stored.versions ?? []).map((version) => ({ ...version, value: fromBase64(version.value) })),
+      };
+    }
+    environments[envName] = { protected: env.protected === true, secrets };
+  }
+  return { environments };
+}
+
+interface Entry {
+  raw?: Uint8Array;
+  project?: ProjectRecord;
+}
+
+/**
+ * The decrypted body: named projects, each decoded on first use. Throws E_TAMPERED from
+ * `decode` when the container is malformed (it is authenticated, so that means a bug or a
+ * forged key, never a normal state).
+ */
+export class VaultContents {
+  private readonly entries = new Map<string, Entry>();
+
+  static empty(): VaultContents {
+    return new VaultContents();
+  }
+
+  /** Splits the body plaintext into per-project documents without parsing them. */
+  static decode(plaintext: Uint8Array): VaultContents {
+    const contents = new VaultContents();
+    const view = new DataView(plaintext.buffer, plaintext.byteOffset, plaintext.length);
+    let offset = 0;
+    const need = (count: number): number => {
+      if (offset + count > plaintext.length) throw malformed('truncated container');
+      const start = offset;
+      offset += count;
+      return start;
+    };
+    const count = view.getUint32(need(4));
+    for (let index = 0; index < count; index++) {
+      const nameLength = view.getUint16(need(2));
+      const nameStart = need(nameLength);
+      const name = textDecoder.decode(plaintext.subarray(nameStart, nameStart + nameLength));
+      const documentLength = view.getUint32(need(4));
+      const documentStart = need(documentLength);
+      contents.entries.set(name, { raw: plaintext.subarray(documentStart, documentStart + documentLength) });
+    }
+    if (offset !== plaintext.length) throw malformed('trailing bytes in container');
+    return contents;
+  }
+
+  /** Serialises every project; untouched projects are copied as they were read. */
+  encode(): Uint8Array {
+    const parts: Uint8Array[] = [];
+    const header = new Uint8Array(4);
+    new DataView(header.buffer).setUint32(0, this.entries.size);
+    parts.push(header);
+    for (const [name, entry] of this.entries) {
+      const nameBytes = textEncoder.encode(name);
+      const document = entry.project ? encodeProject(entry.project) : entry.raw!;
+      const lengths = new Uint8Array(2);
+      new DataView(lengths.buffer).setUint16(0, nameBytes.length);
+      const documentLength = new Uint8Array(4);
+      new DataView(documentLength.buffer).setUint32(0, document.length);
+      parts.push(lengths, nameBytes, documentLength, document);
+    }
+    const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+    let offset = 0;
+    for (const part of parts) {
+      out.set(part, offset);
+      offset += part.length;
+    }
+    return out;
+  }
+
+  projectNames(): string[] {
+    return [...this.entries.keys()].sort();
+  }
+
+  hasProject(name: string): boolean {
+    return this.entries.has(name);
+  }
+
+  /** The project, decoded on first use; undefined when the vault has no such project. */
+  getProject(name: string): ProjectRecord | undefined {
+    const entry = this.entries.get(name);
+    if (!entry) return undefined;
+    entry.project ??= decodeProject(entry.raw!);
+    return entry.project;
+  }
+
+  /** Stores a project (the object is kept by reference, so later edits to it are saved). */
+  putProject(name: string, project: ProjectRecord): void {
+    this.entries.set(name, { project });
+  }
+
+  removeProject(name: string): boolean {
+    return this.entries.delete(name);
+  }
+}
