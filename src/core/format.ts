@@ -13,7 +13,14 @@
  * header MAC over the whole slot table, and the body's GCM tag. Re-wrapping the data key
  * (`passwd`) rewrites the slot table and MAC only; the body bytes stay as they were.
  */
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  hkdfSync,
+  timingSafeEqual,
+} from 'node:crypto';
 import { LatchError } from './errors.js';
 import { isAcceptableKdf, type KdfParams } from './kdf.js';
 
@@ -56,7 +63,10 @@ export interface PassphraseParams {
 }
 
 function tampered(detail: string): LatchError {
-  return new LatchError('E_TAMPERED', `the vault is corrupt or has been tampered with (${detail}); restore it from vault.prev or a backup`);
+  return new LatchError(
+    'E_TAMPERED',
+    `the vault is corrupt or has been tampered with (${detail}); restore it from vault.prev or a backup`,
+  );
 }
 
 function fixedHeader(vaultId: Uint8Array): Uint8Array {
@@ -82,7 +92,12 @@ function deriveSubkey(dataKey: Uint8Array, vaultId: Uint8Array, purpose: string)
 }
 
 /** AES-256-GCM encryption; returns ciphertext || tag. */
-export function sealBytes(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array {
+export function sealBytes(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  plaintext: Uint8Array,
+  aad: Uint8Array,
+): Uint8Array {
   const cipher = createCipheriv('aes-256-gcm', key, nonce);
   cipher.setAAD(aad);
   const head = cipher.update(plaintext);
@@ -91,7 +106,12 @@ export function sealBytes(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Ar
 }
 
 /** AES-256-GCM decryption of ciphertext || tag; returns null when authentication fails. */
-export function openBytes(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Uint8Array | null {
+export function openBytes(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  sealed: Uint8Array,
+  aad: Uint8Array,
+): Uint8Array | null {
   if (sealed.length < tagLength) return null;
   const decipher = createDecipheriv('aes-256-gcm', key, nonce);
   decipher.setAAD(aad);
@@ -120,13 +140,21 @@ export function encodePassphraseParams(params: PassphraseParams): Uint8Array {
 export function decodePassphraseParams(bytes: Uint8Array): PassphraseParams {
   if (bytes.length !== 25) throw tampered('passphrase slot has the wrong size');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-  const kdf: KdfParams = { memoryKiB: view.getUint32(0), iterations: view.getUint32(4), parallelism: bytes[8]! };
+  const kdf: KdfParams = {
+    memoryKiB: view.getUint32(0),
+    iterations: view.getUint32(4),
+    parallelism: bytes[8]!,
+  };
   if (!isAcceptableKdf(kdf)) throw tampered('key derivation parameters out of range');
   return { kdf, salt: bytes.slice(9) };
 }
 
 function slotAad(vaultId: Uint8Array, type: number, params: Uint8Array): Uint8Array {
-  return concat([fixedHeader(vaultId), Uint8Array.of(type, params.length >> 8, params.length & 0xff), params]);
+  return concat([
+    fixedHeader(vaultId),
+    Uint8Array.of(type, params.length >> 8, params.length & 0xff),
+    params,
+  ]);
 }
 
 /** Wraps the data key under a key-encryption key into a slot of the given type. */
@@ -143,7 +171,11 @@ export function wrapDataKey(
 }
 
 /** Unwraps the data key from a slot; returns null when the key does not fit (wrong passphrase). */
-export function unwrapDataKey(vaultId: Uint8Array, slot: KeySlot, keyEncryptionKey: Uint8Array): Uint8Array | null {
+export function unwrapDataKey(
+  vaultId: Uint8Array,
+  slot: KeySlot,
+  keyEncryptionKey: Uint8Array,
+): Uint8Array | null {
   return openBytes(keyEncryptionKey, slot.nonce, slot.wrappedKey, slotAad(vaultId, slot.type, slot.params));
 }
 
@@ -157,7 +189,12 @@ function encodeSlotTable(slots: KeySlot[]): Uint8Array {
 }
 
 /** Encrypts a body plaintext; returns nonce || ciphertext || tag. */
-export function sealBody(vaultId: Uint8Array, dataKey: Uint8Array, plaintext: Uint8Array, nonce: Uint8Array): Uint8Array {
+export function sealBody(
+  vaultId: Uint8Array,
+  dataKey: Uint8Array,
+  plaintext: Uint8Array,
+  nonce: Uint8Array,
+): Uint8Array {
   const key = deriveSubkey(dataKey, vaultId, 'body');
   return concat([nonce, sealBytes(key, nonce, plaintext, fixedHeader(vaultId))]);
 }
@@ -167,9 +204,12 @@ export function sealBody(vaultId: Uint8Array, dataKey: Uint8Array, plaintext: Ui
  * checksum, then the body as given.
  */
 export function encodeVault(vault: SealedVault, dataKey: Uint8Array): Uint8Array {
-  if (vault.slots.length === 0 || vault.slots.length > maxSlots) throw new Error('a vault needs 1 to 8 key slots');
+  if (vault.slots.length === 0 || vault.slots.length > maxSlots)
+    throw new Error('a vault needs 1 to 8 key slots');
   const header = concat([fixedHeader(vault.vaultId), encodeSlotTable(vault.slots)]);
-  const mac = createHmac('sha256', deriveSubkey(dataKey, vault.vaultId, 'header')).update(header).digest();
+  const mac = createHmac('sha256', deriveSubkey(dataKey, vault.vaultId, 'header'))
+    .update(header)
+    .digest();
   const checked = concat([header, mac]);
   const checksum = createHash('sha256').update(checked).digest();
   return concat([checked, checksum, vault.body]);
@@ -199,16 +239,26 @@ export function decodeVault(bytes: Uint8Array): SealedVault {
   for (let index = 0; index < slotCount; index++) {
     const [type, high, low] = need(3);
     const params = need((high! << 8) | low!).slice();
-    slots.push({ type: type!, params, nonce: need(nonceLength).slice(), wrappedKey: need(wrappedLength).slice() });
+    slots.push({
+      type: type!,
+      params,
+      nonce: need(nonceLength).slice(),
+      wrappedKey: need(wrappedLength).slice(),
+    });
   }
   const headerEnd = offset;
   const mac = need(macLength).slice();
   const checksum = need(checksumLength);
-  const expected = createHash('sha256').update(bytes.subarray(0, headerEnd + macLength)).digest();
+  const expected = createHash('sha256')
+    .update(bytes.subarray(0, headerEnd + macLength))
+    .digest();
   if (!timingSafeEqual(expected, checksum)) throw tampered('header checksum mismatch');
   // The checksum passed, so these checks catch only a file that latch did not write.
   if (bytes[8] !== formatVersion) {
-    throw new LatchError('E_UNSUPPORTED_FORMAT', `vault format version ${bytes[8]} is newer than this latch understands; upgrade latch`);
+    throw new LatchError(
+      'E_UNSUPPORTED_FORMAT',
+      `vault format version ${bytes[8]} is newer than this latch understands; upgrade latch`,
+    );
   }
   if (slotCount === 0 || slotCount > maxSlots) throw tampered('bad key slot count');
   if (bytes.length - offset < nonceLength + tagLength) throw tampered('truncated body');
@@ -221,7 +271,9 @@ export function decodeVault(bytes: Uint8Array): SealedVault {
  */
 export function openBody(vault: SealedVault, dataKey: Uint8Array): Uint8Array {
   const header = concat([fixedHeader(vault.vaultId), encodeSlotTable(vault.slots)]);
-  const mac = createHmac('sha256', deriveSubkey(dataKey, vault.vaultId, 'header')).update(header).digest();
+  const mac = createHmac('sha256', deriveSubkey(dataKey, vault.vaultId, 'header'))
+    .update(header)
+    .digest();
   if (!vault.mac || !timingSafeEqual(mac, vault.mac)) throw tampered('header authentication failed');
   const key = deriveSubkey(dataKey, vault.vaultId, 'body');
   const nonce = vault.body.subarray(0, nonceLength);

@@ -53,7 +53,11 @@ export function parseKdfParams(text: string): KdfParams {
 }
 
 /** Derives a 32-byte key-encryption key from a passphrase. */
-export async function deriveKey(passphrase: Uint8Array, salt: Uint8Array, params: KdfParams): Promise<Uint8Array> {
+export async function deriveKey(
+  passphrase: Uint8Array,
+  salt: Uint8Array,
+  params: KdfParams,
+): Promise<Uint8Array> {
   return argon2id({
     password: passphrase,
     salt,

@@ -64,7 +64,10 @@ function fromBase64(text: string): Uint8Array {
 }
 
 function malformed(detail: string): LatchError {
-  return new LatchError('E_TAMPERED', `the vault contents are malformed (${detail}); restore it from vault.prev or a backup`);
+  return new LatchError(
+    'E_TAMPERED',
+    `the vault contents are malformed (${detail}); restore it from vault.prev or a backup`,
+  );
 }
 
 /** Serialises one project to its JSON document (values in base64). */
@@ -86,7 +89,10 @@ export function encodeProject(project: ProjectRecord): Uint8Array {
 
 /** Parses one project document; throws E_TAMPERED when it is not what latch writes. */
 export function decodeProject(bytes: Uint8Array): ProjectRecord {
-  let document: { v?: unknown; environments?: Record<string, { protected?: boolean; secrets?: Record<string, StoredSecret> }> };
+  let document: {
+    v?: unknown;
+    environments?: Record<string, { protected?: boolean; secrets?: Record<string, StoredSecret> }>;
+  };
   try {
     document = JSON.parse(textDecoder.decode(bytes));
   } catch {
@@ -102,7 +108,10 @@ export function decodeProject(bytes: Uint8Array): ProjectRecord {
       secrets[name] = {
         ...stored,
         value: fromBase64(stored.value),
-        versions: (stored.versions ?? []).map((version) => ({ ...version, value: fromBase64(version.value) })),
+        versions: (stored.versions ?? []).map((version) => ({
+          ...version,
+          value: fromBase64(version.value),
+        })),
       };
     }
     environments[envName] = { protected: env.protected === true, secrets };

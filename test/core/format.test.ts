@@ -25,8 +25,16 @@ const passphrase = new TextEncoder().encode(vectorInputs.passphrase);
 
 const derived = new Map<string, Promise<Uint8Array>>();
 /** Argon2id is deterministic, so the same inputs may share one derivation (keeps the byte sweep fast). */
-function deriveOnce(secret: Uint8Array, salt: Uint8Array, kdf: Parameters<typeof deriveKey>[2]): Promise<Uint8Array> {
-  const key = [Buffer.from(secret).toString('hex'), Buffer.from(salt).toString('hex'), JSON.stringify(kdf)].join('/');
+function deriveOnce(
+  secret: Uint8Array,
+  salt: Uint8Array,
+  kdf: Parameters<typeof deriveKey>[2],
+): Promise<Uint8Array> {
+  const key = [
+    Buffer.from(secret).toString('hex'),
+    Buffer.from(salt).toString('hex'),
+    JSON.stringify(kdf),
+  ].join('/');
   if (!derived.has(key)) derived.set(key, deriveKey(secret, salt, kdf));
   return derived.get(key)!;
 }
@@ -50,7 +58,9 @@ describe('vault format v1 known-answer vector', () => {
     const plaintext = await openWithPassphrase(vaultBytes, passphrase);
     expect(Buffer.from(plaintext).toString('hex')).toBe(vector.bodyPlaintext);
     const project = VaultContents.decode(plaintext).getProject('myapp')!;
-    expect(new TextDecoder().decode(project.environments.dev!.secrets.API_KEY!.value)).toBe('sk-test-0123456789abcdef');
+    expect(new TextDecoder().decode(project.environments.dev!.secrets.API_KEY!.value)).toBe(
+      'sk-test-0123456789abcdef',
+    );
     expect(project.environments.dev!.secrets.API_KEY!.versions).toHaveLength(1);
     expect([...project.environments.prod!.secrets.TLS_KEY!.value]).toEqual([0, 1, 2, 0xff, 0xfe]);
     expect(project.environments.prod!.protected).toBe(true);
@@ -63,7 +73,11 @@ describe('vault format v1 known-answer vector', () => {
     const params = vaultBytes.subarray(slotStart + 3, slotStart + 3 + 25);
     const nonce = vaultBytes.subarray(slotStart + 28, slotStart + 40);
     const wrapped = vaultBytes.subarray(slotStart + 40, slotStart + 88);
-    const kek = await deriveKey(passphrase, params.subarray(9), { memoryKiB: 8192, iterations: 1, parallelism: 1 });
+    const kek = await deriveKey(passphrase, params.subarray(9), {
+      memoryKiB: 8192,
+      iterations: 1,
+      parallelism: 1,
+    });
     const unwrap = createDecipheriv('aes-256-gcm', kek, nonce);
     unwrap.setAAD(Buffer.concat([fixed, Buffer.from([1, 0, 25]), params]));
     unwrap.setAuthTag(wrapped.subarray(32));
@@ -97,12 +111,16 @@ describe('tampering and corruption', () => {
         outcomes.set(code, (outcomes.get(code) ?? 0) + 1);
       }
     }
-    expect([...outcomes.keys()].every((code) => code === 'E_TAMPERED' || code === 'E_UNSUPPORTED_FORMAT')).toBe(true);
+    expect(
+      [...outcomes.keys()].every((code) => code === 'E_TAMPERED' || code === 'E_UNSUPPORTED_FORMAT'),
+    ).toBe(true);
   });
 
   it('every truncation and an appended byte are refused as tampered', async () => {
     for (let length = 0; length < vaultBytes.length; length++) {
-      const error = await openWithPassphrase(vaultBytes.slice(0, length), passphrase).catch((caught: unknown) => caught);
+      const error = await openWithPassphrase(vaultBytes.slice(0, length), passphrase).catch(
+        (caught: unknown) => caught,
+      );
       expect((error as LatchError).exitCode, `length ${length}`).toBe(6);
     }
     const longer = new Uint8Array(vaultBytes.length + 1);
@@ -111,7 +129,9 @@ describe('tampering and corruption', () => {
   });
 
   it('a wrong passphrase is an authentication failure (exit 3), not tampering', async () => {
-    await expect(openWithPassphrase(vaultBytes, new TextEncoder().encode('wrong'))).rejects.toMatchObject({ exitCode: 3 });
+    await expect(openWithPassphrase(vaultBytes, new TextEncoder().encode('wrong'))).rejects.toMatchObject({
+      exitCode: 3,
+    });
   });
 
   it('a file that is not a vault says so', () => {
@@ -144,8 +164,14 @@ describe('re-wrapping the data key', () => {
       new Uint8Array(12).fill(9),
     );
     const rewrapped = encodeVault({ ...sealed, slots: [slot] }, vectorInputs.dataKey);
-    expect(Buffer.from(rewrapped.subarray(rewrapped.length - sealed.body.length)).equals(Buffer.from(sealed.body))).toBe(true);
-    expect(Buffer.from(await openWithPassphrase(rewrapped, newPassphrase)).toString('hex')).toBe(vector.bodyPlaintext);
-    await expect(openWithPassphrase(rewrapped, passphrase)).rejects.toMatchObject({ code: 'E_BAD_PASSPHRASE' });
+    expect(
+      Buffer.from(rewrapped.subarray(rewrapped.length - sealed.body.length)).equals(Buffer.from(sealed.body)),
+    ).toBe(true);
+    expect(Buffer.from(await openWithPassphrase(rewrapped, newPassphrase)).toString('hex')).toBe(
+      vector.bodyPlaintext,
+    );
+    await expect(openWithPassphrase(rewrapped, passphrase)).rejects.toMatchObject({
+      code: 'E_BAD_PASSPHRASE',
+    });
   });
 });

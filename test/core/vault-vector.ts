@@ -2,11 +2,18 @@
  * Inputs of the committed vault known-answer vector (test/vectors/vault-v1.json). Every
  * random choice is fixed, so the same inputs must give the same bytes in any version.
  */
-import { encodePassphraseParams, encodeVault, passphraseSlotType, sealBody, wrapDataKey } from '../../src/core/format.js';
+import {
+  encodePassphraseParams,
+  encodeVault,
+  passphraseSlotType,
+  sealBody,
+  wrapDataKey,
+} from '../../src/core/format.js';
 import { deriveKey, type KdfParams } from '../../src/core/kdf.js';
 import { VaultContents } from '../../src/core/vault.js';
 
-const fill = (length: number, start: number) => Uint8Array.from({ length }, (_, index) => (start + index) & 0xff);
+const fill = (length: number, start: number) =>
+  Uint8Array.from({ length }, (_, index) => (start + index) & 0xff);
 
 export const vectorInputs = {
   passphrase: 'correct horse battery staple',
@@ -32,14 +39,25 @@ export function vectorContents(): VaultContents {
             created: vectorInputs.created,
             updated: vectorInputs.created,
             description: 'used by the summarizer',
-            versions: [{ value: new TextEncoder().encode('old-value-1'), created: vectorInputs.created, replaced: vectorInputs.created }],
+            versions: [
+              {
+                value: new TextEncoder().encode('old-value-1'),
+                created: vectorInputs.created,
+                replaced: vectorInputs.created,
+              },
+            ],
           },
         },
       },
       prod: {
         protected: true,
         secrets: {
-          TLS_KEY: { value: Uint8Array.of(0, 1, 2, 0xff, 0xfe), created: vectorInputs.created, updated: vectorInputs.created, versions: [] },
+          TLS_KEY: {
+            value: Uint8Array.of(0, 1, 2, 0xff, 0xfe),
+            created: vectorInputs.created,
+            updated: vectorInputs.created,
+            versions: [],
+          },
         },
       },
     },
