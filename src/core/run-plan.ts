@@ -1,0 +1,109 @@
+/**
+ * `latch run` as data: which command, which arguments, which environment (with values),
+ * and which secret names were injected. Building the plan decides everything; executing it
+ * only spawns (STYLE.md rule 4), so --dry-run and tests need no child process.
+ */
+
+export interface RunPlan {
+  command: string;
+  args: string[];
+  /** The child's complete environment. */
+  env: Record<string, string>;
+  /** Names of the injected secrets, in manifest order. */
+  secretNames: string[];
+  project: string;
+  environment: string;
+}
+
+export interface SecretToInject {
+  name: string;
+  required: boolean;
+  /** The value, or undefined when it is not stored. */
+  value: Uint8Array | undefined;
+}
+
+export type PlanResult = { ok: true; plan: RunPlan } | { ok: false; missing: string[] };
+
+/** Variables that unlock the vault; they never reach a child (DESIGN.md invariant 6). */
+export function isUnlockVariable(name: string): boolean {
+  return name.startsWith('LATCH_PASSPHRASE') || name.startsWith('LATCH_NEW_PASSPHRASE');
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Decodes a value for the environment; returns null for bytes that are not UTF-8 or hold NUL. */
+export function valueAsEnvironmentString(value: Uint8Array): string | null {
+  try {
+    const text = utf8.decode(value);
+    return text.includes('\0') ? null : text;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Builds the plan: the caller's environment without unlock variables, plus every secret
+ * that has a value. Returns the missing required names instead when any lack a value.
+ * Throws nothing; a binary value that cannot be an environment variable is reported as
+ * missing by the caller's check before this (see `unusableValues`).
+ */
+export function buildRunPlan(input: {
+  command: string;
+  args: string[];
+  callerEnv: Readonly<Record<string, string | undefined>>;
+  secrets: SecretToInject[];
+  project: string;
+  environment: string;
+}): PlanResult {
+  const missing = input.secrets
+    .filter((secret) => secret.required && secret.value === undefined)
+    .map((secret) => secret.name);
+  if (missing.length > 0) return { ok: false, missing };
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(input.callerEnv)) {
+    if (value !== undefined && !isUnlockVariable(name)) env[name] = value;
+  }
+  const secretNames: string[] = [];
+  for (const secret of input.secrets) {
+    if (secret.value === undefined) continue;
+    const text = valueAsEnvironmentString(secret.value);
+    if (text === null) continue;
+    env[secret.name] = text;
+    secretNames.push(secret.name);
+  }
+  return {
+    ok: true,
+    plan: {
+      command: input.command,
+      args: input.args,
+      env,
+      secretNames,
+      project: input.project,
+      environment: input.environment,
+    },
+  };
+}
+
+/** Names of secrets whose values cannot be passed in an environment (binary, or NUL bytes). */
+export function unusableValues(secrets: SecretToInject[]): string[] {
+  return secrets
+    .filter((secret) => secret.value !== undefined && valueAsEnvironmentString(secret.value) === null)
+    .map((secret) => secret.name);
+}
+
+/** The plan as shown by --dry-run: names only, never values. */
+export function describePlan(plan: RunPlan): {
+  command: string;
+  args: string[];
+  project: string;
+  environment: string;
+  secrets: string[];
+} {
+  return {
+    command: plan.command,
+    args: plan.args,
+    project: plan.project,
+    environment: plan.environment,
+    secrets: plan.secretNames,
+  };
+}
