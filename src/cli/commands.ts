@@ -1,0 +1,209 @@
+/**
+ * The command table: names, options and help for every command, and a loader that imports
+ * a command's code only when it runs, so start-up pays for one command, not all of them.
+ */
+import type { CommandSpec, OptionSpec, ParsedArgs } from './args.js';
+import type { Io } from './io.js';
+
+export type CommandRunner = (args: ParsedArgs, io: Io) => Promise<number>;
+
+export interface CommandEntry extends CommandSpec {
+  load: () => Promise<{ run: CommandRunner }>;
+}
+
+const env: OptionSpec = {
+  name: 'env',
+  short: 'e',
+  kind: 'value',
+  placeholder: 'E',
+  description: 'environment (default: LATCH_ENV, then the manifest default)',
+};
+const project: OptionSpec = {
+  name: 'project',
+  short: 'p',
+  kind: 'value',
+  placeholder: 'NAME',
+  description: 'project (default: the one in latch.yaml)',
+};
+const json: OptionSpec = {
+  name: 'json',
+  kind: 'flag',
+  description: 'print JSON (stable, see docs/commands.md)',
+};
+const force: OptionSpec = {
+  name: 'force',
+  short: 'f',
+  kind: 'flag',
+  description: 'do it even though secrets will be deleted',
+};
+
+export const commands: CommandEntry[] = [
+  {
+    name: 'init',
+    summary: 'Create the vault (first time) and a latch.yaml for this repository.',
+    usage: '[--project NAME] [--envs dev,staging,prod]',
+    options: [
+      { ...project, description: 'project name (default: the directory name)' },
+      {
+        name: 'envs',
+        kind: 'value',
+        placeholder: 'LIST',
+        description: 'environments, comma-separated (default: dev,staging,prod)',
+      },
+    ],
+    load: () => import('./commands/init.js'),
+  },
+  {
+    name: 'set',
+    summary:
+      'Store a secret. The value comes from a hidden prompt, stdin, a file or --generate, never from argv.',
+    usage: 'NAME [--env E] [--from-file F | --generate [--length N] [--charset base64|hex|alnum]]',
+    options: [
+      env,
+      project,
+      {
+        name: 'from-file',
+        kind: 'value',
+        placeholder: 'F',
+        description: 'read the value from a file, byte for byte',
+      },
+      { name: 'generate', kind: 'flag', description: 'generate a random value' },
+      {
+        name: 'length',
+        kind: 'value',
+        placeholder: 'N',
+        description: 'length of a generated value (default 32)',
+      },
+      {
+        name: 'charset',
+        kind: 'value',
+        placeholder: 'C',
+        description: 'base64 (URL-safe), hex or alnum (default base64)',
+      },
+      { name: 'description', kind: 'value', placeholder: 'T', description: 'what the secret is for' },
+      { name: 'owner', kind: 'value', placeholder: 'O', description: 'who to ask about it' },
+      {
+        name: 'expires',
+        kind: 'value',
+        placeholder: 'DATE',
+        description: 'expiry: 2027-01-31, a date-time, or a duration like 90d',
+      },
+      { name: 'rotate-every', kind: 'value', placeholder: 'D', description: 'rotation period, like 90d' },
+    ],
+    load: () => import('./commands/set.js'),
+  },
+  {
+    name: 'get',
+    summary: "Show a secret's metadata; the value only with --reveal.",
+    usage: 'NAME [--env E] [--reveal] [--json]',
+    options: [
+      env,
+      project,
+      { name: 'reveal', kind: 'flag', description: 'print the value (asks for confirmation in some cases)' },
+      json,
+    ],
+    load: () => import('./commands/get.js'),
+  },
+  {
+    name: 'ls',
+    summary: 'List secrets and their metadata, never values.',
+    usage: '[--env E] [--all] [--json]',
+    options: [
+      env,
+      project,
+      { name: 'all', short: 'a', kind: 'flag', description: 'every project and environment in the vault' },
+      json,
+    ],
+    load: () => import('./commands/ls.js'),
+  },
+  {
+    name: 'rm',
+    summary: 'Delete a secret and its earlier versions from one environment.',
+    usage: 'NAME [--env E]',
+    options: [env, project],
+    load: () => import('./commands/rm.js'),
+  },
+  {
+    name: 'import',
+    summary: 'Import a .env file (the dotenv dialect, no $ expansion).',
+    usage: 'FILE [--env E]',
+    options: [env, project, json],
+    load: () => import('./commands/import.js'),
+  },
+  {
+    name: 'example',
+    summary: 'Write .env.example from latch.yaml: names, descriptions, placeholders, never values.',
+    usage: '[-o .env.example]',
+    options: [
+      {
+        name: 'output',
+        short: 'o',
+        kind: 'value',
+        placeholder: 'FILE',
+        description: 'where to write (default .env.example; - for stdout)',
+      },
+    ],
+    load: () => import('./commands/example.js'),
+  },
+  {
+    name: 'check',
+    summary: 'Exit 7 when a required secret has no value; warn about expired ones.',
+    usage: '[--env E] [--json]',
+    options: [env, project, json],
+    load: () => import('./commands/check.js'),
+  },
+  {
+    name: 'run',
+    summary: "Run a command with the environment's secrets in its environment only.",
+    usage: '[--env E] [--dry-run] -- COMMAND [ARG...]',
+    options: [
+      env,
+      project,
+      { name: 'dry-run', kind: 'flag', description: 'print the plan (names only) and do not run' },
+      json,
+    ],
+    passThrough: true,
+    load: () => import('./commands/run.js'),
+  },
+  {
+    name: 'passwd',
+    summary: 'Change the vault passphrase (the data is not re-encrypted).',
+    usage: '',
+    options: [],
+    load: () => import('./commands/passwd.js'),
+  },
+  {
+    name: 'env',
+    summary: "List, add or remove a project's environments.",
+    usage: 'ls | add NAME [--protected] | rm NAME [--force]',
+    options: [
+      project,
+      { name: 'protected', kind: 'flag', description: 'confirmation on a terminal before any use' },
+      force,
+      json,
+    ],
+    subcommands: ['ls', 'add', 'rm'],
+    load: () => import('./commands/env.js'),
+  },
+  {
+    name: 'project',
+    summary: 'List projects, or remove one with its secrets.',
+    usage: 'ls | rm NAME [--force]',
+    options: [force, json],
+    subcommands: ['ls', 'rm'],
+    load: () => import('./commands/project.js'),
+  },
+  {
+    name: 'completion',
+    summary: 'Print a shell completion script.',
+    usage: 'bash|zsh|fish',
+    options: [],
+    subcommands: ['bash', 'zsh', 'fish'],
+    load: () => import('./commands/completion.js'),
+  },
+];
+
+/** The command named `name`, or undefined. */
+export function findCommand(name: string): CommandEntry | undefined {
+  return commands.find((command) => command.name === name);
+}

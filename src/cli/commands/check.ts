@@ -1,0 +1,50 @@
+/** `latch check`: exit 7 when a required secret has no value; warn about expiry and rotation. */
+import { expiryTime, parseDuration } from '../../core/duration.js';
+import { LatchError } from '../../core/errors.js';
+import { flagOption, type ParsedArgs } from '../args.js';
+import { openVault, resolveProject } from '../context.js';
+import { type Io, note, say, sayJson } from '../io.js';
+import { secretsToInject } from '../secrets-for-run.js';
+
+export async function run(args: ParsedArgs, io: Io): Promise<number> {
+  const context = resolveProject(args, io);
+  const vault = await openVault(io);
+  const record = vault.contents.getProject(context.project);
+  const stored = record?.environments[context.environment]?.secrets ?? {};
+  const now = io.now().getTime();
+  const secrets = secretsToInject(context, record);
+  const missing = secrets
+    .filter((secret) => secret.required && secret.value === undefined)
+    .map((secret) => secret.name);
+  const expired: string[] = [];
+  const rotationDue: string[] = [];
+  for (const secret of secrets) {
+    const entry = stored[secret.name];
+    if (!entry) continue;
+    if (entry.expires !== undefined && expiryTime(entry.expires) <= now) expired.push(secret.name);
+    const period =
+      entry.rotateEvery ??
+      context.manifest?.secrets.find((declared) => declared.name === secret.name)?.rotateEvery;
+    if (period && Date.parse(entry.updated) + parseDuration(period) <= now) rotationDue.push(secret.name);
+  }
+  const where = `${context.project}/${context.environment}`;
+  if (flagOption(args, 'json')) {
+    sayJson(io, {
+      project: context.project,
+      environment: context.environment,
+      ok: missing.length === 0,
+      missing,
+      expired,
+      rotationDue,
+    });
+  } else {
+    for (const name of expired)
+      note(io, `warning: ${name} in ${where} has expired; rotate it and \`latch set ${name}\``);
+    for (const name of rotationDue) note(io, `warning: ${name} in ${where} is due for rotation`);
+    if (missing.length === 0) say(io, `ok: ${where} has every required secret (${secrets.length} declared)`);
+  }
+  if (missing.length > 0) {
+    throw new LatchError('E_MISSING_REQUIRED', `missing required secrets in ${where}: ${missing.join(', ')}`);
+  }
+  return 0;
+}

@@ -1,0 +1,82 @@
+/** `latch init`: create the vault the first time, write latch.yaml, register the project. */
+import { basename, join } from 'node:path';
+import { LatchError } from '../../core/errors.js';
+import { parseManifest, renderManifest } from '../../core/manifest.js';
+import { assertEnvironmentName, assertProjectName, projectNameFrom } from '../../core/names.js';
+import { findManifestFile, manifestFileName, writeManifestFile } from '../../platform/manifest-file.js';
+import { createVault, vaultExists } from '../../platform/store.js';
+import { type ParsedArgs, stringOption } from '../args.js';
+import { kdfParams, latchHome, openVault, projectRecordFor, readPassphrase } from '../context.js';
+import { type Io, note, say } from '../io.js';
+
+function environmentsFrom(text: string | undefined): { name: string; protected: boolean }[] {
+  const names = (text ?? 'dev,staging,prod')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  if (names.length === 0) throw new LatchError('E_USAGE', '--envs needs at least one environment name');
+  return [...new Set(names)].map((name) => ({
+    name: assertEnvironmentName(name),
+    protected: name === 'prod' || name === 'production',
+  }));
+}
+
+export async function run(args: ParsedArgs, io: Io): Promise<number> {
+  const home = latchHome(io);
+  const existing = findManifestFile(io.cwd);
+  const requested = stringOption(args, 'project');
+  let manifestPath: string;
+  let manifest: ReturnType<typeof parseManifest>;
+  if (existing) {
+    manifest = parseManifest(existing.text, existing.path);
+    if (requested && requested !== manifest.project) {
+      throw new LatchError(
+        'E_EXISTS',
+        `${existing.path} already declares project ${manifest.project}; edit it or run init elsewhere`,
+      );
+    }
+    manifestPath = existing.path;
+  } else {
+    const environments = environmentsFrom(stringOption(args, 'envs'));
+    const project = assertProjectName(requested ?? projectNameFrom(basename(io.cwd)));
+    const defaultEnvironment = environments.some((env) => env.name === 'dev') ? 'dev' : environments[0]!.name;
+    const text = renderManifest({ project, environments, defaultEnvironment });
+    manifest = parseManifest(text);
+    manifestPath = join(io.cwd, manifestFileName);
+  }
+
+  const created = !vaultExists(home);
+  const vault = created
+    ? await createVault(home, await readPassphrase(io, { confirm: true }), kdfParams(io))
+    : await openVault(io);
+  if (created) note(io, `created a new vault in ${home}`);
+
+  const context = {
+    project: manifest.project,
+    environment: manifest.defaultEnvironment,
+    manifest,
+    manifestPath,
+    manifestText: null,
+  };
+  await vault.update((contents) => {
+    contents.putProject(manifest.project, projectRecordFor(context, contents.getProject(manifest.project)));
+  });
+  if (!existing) {
+    writeManifestFile(
+      manifestPath,
+      renderManifest({
+        project: manifest.project,
+        environments: Object.entries(manifest.environments).map(([name, env]) => ({
+          name,
+          protected: env.protected,
+        })),
+        defaultEnvironment: manifest.defaultEnvironment,
+      }),
+    );
+    say(io, `wrote ${manifestPath} (commit it: it holds names, never values)`);
+  } else {
+    say(io, `registered project ${manifest.project} from ${manifestPath}`);
+  }
+  say(io, `next: latch set NAME   then: latch run -- COMMAND`);
+  return 0;
+}

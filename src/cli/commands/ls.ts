@@ -1,0 +1,104 @@
+/** `latch ls`: names and metadata of secrets, never values. */
+import { expiryTime } from '../../core/duration.js';
+import { declaredSecrets } from '../../core/manifest.js';
+import type { ProjectRecord } from '../../core/vault.js';
+import { flagOption, type ParsedArgs } from '../args.js';
+import { openVault, type ProjectContext, resolveProject } from '../context.js';
+import { type Io, say, sayJson } from '../io.js';
+
+export interface ListedSecret {
+  project: string;
+  environment: string;
+  name: string;
+  stored: boolean;
+  declared: boolean;
+  required: boolean;
+  updated: string | null;
+  expires: string | null;
+  expired: boolean;
+  description: string | null;
+}
+
+function listEnvironment(
+  project: string,
+  environment: string,
+  record: ProjectRecord | undefined,
+  context: ProjectContext | null,
+  now: number,
+): ListedSecret[] {
+  const stored = record?.environments[environment]?.secrets ?? {};
+  const declared = context?.manifest ? declaredSecrets(context.manifest, environment) : [];
+  const names = [...new Set([...declared.map((secret) => secret.name), ...Object.keys(stored).sort()])];
+  return names.map((name) => {
+    const secret = stored[name];
+    const declaration = declared.find((entry) => entry.name === name);
+    return {
+      project,
+      environment,
+      name,
+      stored: secret !== undefined,
+      declared: declaration !== undefined,
+      required: declaration?.required ?? false,
+      updated: secret?.updated ?? null,
+      expires: secret?.expires ?? null,
+      expired: secret?.expires !== undefined && expiryTime(secret.expires) <= now,
+      description: secret?.description ?? declaration?.description ?? null,
+    };
+  });
+}
+
+function status(secret: ListedSecret): string {
+  if (!secret.stored) return secret.required ? 'MISSING' : 'not set';
+  if (secret.expired) return 'expired';
+  return secret.declared ? 'set' : 'set (undeclared)';
+}
+
+export async function run(args: ParsedArgs, io: Io): Promise<number> {
+  const now = io.now().getTime();
+  const all = flagOption(args, 'all');
+  const context = all ? null : resolveProject(args, io);
+  const vault = await openVault(io);
+  const rows: ListedSecret[] = [];
+  if (context) {
+    rows.push(
+      ...listEnvironment(
+        context.project,
+        context.environment,
+        vault.contents.getProject(context.project),
+        context,
+        now,
+      ),
+    );
+  } else {
+    for (const project of vault.contents.projectNames()) {
+      const record = vault.contents.getProject(project)!;
+      for (const environment of Object.keys(record.environments).sort()) {
+        rows.push(...listEnvironment(project, environment, record, null, now));
+      }
+    }
+  }
+  if (flagOption(args, 'json')) {
+    sayJson(io, rows);
+    return 0;
+  }
+  if (rows.length === 0) {
+    say(
+      io,
+      context
+        ? `no secrets in ${context.project}/${context.environment}; add one with \`latch set NAME\``
+        : 'the vault is empty',
+    );
+    return 0;
+  }
+  const nameWidth = Math.max(4, ...rows.map((row) => row.name.length));
+  const prefix = (row: ListedSecret) => (context ? '' : `${row.project}/${row.environment}  `);
+  const prefixWidth = Math.max(0, ...rows.map((row) => prefix(row).length));
+  for (const row of rows) {
+    const updated = row.updated ? row.updated.slice(0, 10) : '-';
+    say(
+      io,
+      `${prefix(row).padEnd(prefixWidth)}${row.name.padEnd(nameWidth)}  ${status(row).padEnd(16)}  ${updated.padEnd(10)}  ${row.description ?? ''}`.trimEnd(),
+    );
+  }
+  return 0;
+}

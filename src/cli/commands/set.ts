@@ -1,0 +1,139 @@
+/** `latch set NAME`: store a value from a hidden prompt, stdin, a file, or --generate. */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parseDuration, parseExpiry } from '../../core/duration.js';
+import { LatchError } from '../../core/errors.js';
+import { type Charset, generateValue, isCharset } from '../../core/generate.js';
+import { addSecretToManifest } from '../../core/manifest.js';
+import { assertSecretName } from '../../core/names.js';
+import { ensureEnvironment, maxValueBytes, putSecret } from '../../core/secrets.js';
+import type { SecretMetadata } from '../../core/vault.js';
+import { writeManifestFile } from '../../platform/manifest-file.js';
+import { readStream } from '../../platform/terminal.js';
+import { flagOption, type ParsedArgs, stringOption } from '../args.js';
+import { openVault, type ProjectContext, projectRecordFor, resolveProject } from '../context.js';
+import { type Io, note, say } from '../io.js';
+
+/** Refuses `set NAME=value` and `set NAME value`: argv is visible in `ps` and shell history. */
+export function refuseValueOnArgv(positionals: string[]): void {
+  if (positionals.length > 1 || positionals[0]?.includes('=')) {
+    throw new LatchError(
+      'E_VALUE_ON_ARGV',
+      'refusing a value on the command line: argv is visible to other processes and kept in shell history; ' +
+        'type it at the prompt, pipe it on stdin, or use --from-file or --generate',
+    );
+  }
+}
+
+function metadataFrom(args: ParsedArgs, io: Io): SecretMetadata {
+  const metadata: SecretMetadata = {};
+  const description = stringOption(args, 'description');
+  const owner = stringOption(args, 'owner');
+  const expires = stringOption(args, 'expires');
+  const rotateEvery = stringOption(args, 'rotate-every');
+  if (description !== undefined) metadata.description = description;
+  if (owner !== undefined) metadata.owner = owner;
+  if (expires !== undefined) metadata.expires = parseExpiry(expires, io.now());
+  if (rotateEvery !== undefined) {
+    parseDuration(rotateEvery);
+    metadata.rotateEvery = rotateEvery;
+  }
+  return metadata;
+}
+
+async function readValue(args: ParsedArgs, io: Io, name: string): Promise<Uint8Array> {
+  const file = stringOption(args, 'from-file');
+  if (file !== undefined && flagOption(args, 'generate')) {
+    throw new LatchError('E_USAGE', '--from-file and --generate cannot be used together');
+  }
+  if (flagOption(args, 'generate')) {
+    const charset = stringOption(args, 'charset') ?? 'base64';
+    if (!isCharset(charset))
+      throw new LatchError('E_USAGE', `--charset must be base64, hex or alnum, not "${charset}"`);
+    const length = Number(stringOption(args, 'length') ?? 32);
+    return new TextEncoder().encode(generateValue(length, charset as Charset, (count) => randomBytes(count)));
+  }
+  if (file !== undefined) {
+    try {
+      const bytes = readFileSync(file);
+      if (bytes.length > maxValueBytes)
+        throw new LatchError('E_TOO_LARGE', `${file} is larger than ${maxValueBytes} bytes`);
+      return new Uint8Array(bytes);
+    } catch (error) {
+      if (error instanceof LatchError) throw error;
+      throw new LatchError(
+        'E_NOT_FOUND',
+        `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
+    }
+  }
+  if (!io.stdin.isTTY) {
+    // One trailing newline is what `echo` and most editors add; it is not part of the value.
+    const bytes = await readStream(io.stdin, maxValueBytes);
+    const end =
+      bytes.at(-1) === 0x0a ? (bytes.at(-2) === 0x0d ? bytes.length - 2 : bytes.length - 1) : bytes.length;
+    return bytes.subarray(0, end);
+  }
+  if (!io.terminal)
+    throw new LatchError('E_USAGE', 'no value: pipe it on stdin, or use --from-file or --generate');
+  return new TextEncoder().encode(await io.terminal.readHidden(`value for ${name}: `));
+}
+
+/** Declares `name` in latch.yaml when the project has a manifest that does not list it yet. */
+export function declareInManifest(
+  context: ProjectContext,
+  names: string[],
+  io: Io,
+  description?: string,
+): void {
+  if (!context.manifestPath || context.manifestText === null) return;
+  let text = context.manifestText;
+  for (const name of names) {
+    text = addSecretToManifest(text, description === undefined ? { name } : { name, description });
+  }
+  if (text !== context.manifestText) {
+    writeManifestFile(context.manifestPath, text);
+    note(
+      io,
+      `declared ${names.length === 1 ? names[0] : `${names.length} secrets`} in ${context.manifestPath}`,
+    );
+  }
+}
+
+export async function run(args: ParsedArgs, io: Io): Promise<number> {
+  refuseValueOnArgv(args.positionals);
+  const name = args.positionals[0];
+  if (!name)
+    throw new LatchError(
+      'E_USAGE',
+      'usage: latch set NAME [--env E]; the value comes from a prompt, stdin, --from-file or --generate',
+    );
+  assertSecretName(name);
+  const context = resolveProject(args, io);
+  const metadata = metadataFrom(args, io);
+  // On a terminal, unlock first so the prompts come in the usual order (passphrase, then
+  // value); other sources are read first so a bad file fails before any prompt.
+  const typed =
+    stringOption(args, 'from-file') === undefined && !flagOption(args, 'generate') && io.stdin.isTTY;
+  const vault = typed ? await openVault(io) : undefined;
+  const value = await readValue(args, io, name);
+  if (value.length === 0) throw new LatchError('E_USAGE', `empty value for ${name}; nothing was stored`);
+  const unlocked = vault ?? (await openVault(io));
+  const outcome = await unlocked.update((contents) => {
+    const record = projectRecordFor(context, contents.getProject(context.project));
+    const env = ensureEnvironment(record, context.environment);
+    contents.putProject(context.project, record);
+    const result = putSecret(env, name, value, metadata, io.now().toISOString());
+    return { result, versions: env.secrets[name]!.versions.length };
+  });
+  declareInManifest(context, [name], io, metadata.description);
+  const kept =
+    outcome.versions > 0
+      ? ` (${outcome.versions} earlier value${outcome.versions === 1 ? '' : 's'} kept)`
+      : '';
+  say(
+    io,
+    `${outcome.result === 'unchanged' ? 'unchanged' : outcome.result} ${name} in ${context.project}/${context.environment}${kept}`,
+  );
+  return 0;
+}

@@ -1,0 +1,170 @@
+/**
+ * What most commands need before they act: which project and environment, the manifest,
+ * and an unlocked vault. Passphrases come from LATCH_PASSPHRASE_FILE, LATCH_PASSPHRASE or a
+ * hidden prompt, in that order; with none of them, exit 3 says how to unlock.
+ */
+import { readFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { LatchError } from '../core/errors.js';
+import { defaultKdfParams, type KdfParams, parseKdfParams } from '../core/kdf.js';
+import { type Manifest, parseManifest } from '../core/manifest.js';
+import { assertEnvironmentName, assertProjectName } from '../core/names.js';
+import type { ProjectRecord } from '../core/vault.js';
+import { resolveLatchHome } from '../platform/home.js';
+import { findManifestFile } from '../platform/manifest-file.js';
+import { type UnlockedVault, unlockVault } from '../platform/store.js';
+import { type ParsedArgs, stringOption } from './args.js';
+import type { Io } from './io.js';
+
+export interface ProjectContext {
+  project: string;
+  environment: string;
+  /** The manifest that names this project, if one was found. */
+  manifest: Manifest | null;
+  manifestPath: string | null;
+  manifestText: string | null;
+}
+
+/** The directory latch keeps its files in. */
+export function latchHome(io: Io): string {
+  return resolveLatchHome(io.env);
+}
+
+/** Argon2id parameters for new passphrase slots (LATCH_KDF_PARAMS lowers them for tests). */
+export function kdfParams(io: Io): KdfParams {
+  return io.env.LATCH_KDF_PARAMS ? parseKdfParams(io.env.LATCH_KDF_PARAMS) : defaultKdfParams;
+}
+
+/**
+ * Resolves the project (--project, else latch.yaml) and environment (--env, LATCH_ENV, the
+ * manifest's default, else dev). Throws E_NO_MANIFEST when neither names a project.
+ */
+export function resolveProject(args: ParsedArgs, io: Io): ProjectContext {
+  const found = findManifestFile(io.cwd);
+  const manifest = found ? parseManifest(found.text, found.path) : null;
+  const requested = stringOption(args, 'project');
+  if (!requested && !manifest) {
+    throw new LatchError(
+      'E_NO_MANIFEST',
+      'no latch.yaml here or above; run `latch init`, or name a project with --project',
+    );
+  }
+  const project = assertProjectName(requested ?? manifest!.project);
+  const ownManifest = manifest && manifest.project === project ? manifest : null;
+  const environment = assertEnvironmentName(
+    stringOption(args, 'env') ?? io.env.LATCH_ENV ?? ownManifest?.defaultEnvironment ?? 'dev',
+  );
+  if (ownManifest && !ownManifest.environments[environment]) {
+    const known = Object.keys(ownManifest.environments).join(', ');
+    throw new LatchError(
+      'E_NOT_FOUND',
+      `latch.yaml declares no environment "${environment}" (known: ${known}); add it with \`latch env add ${environment}\``,
+    );
+  }
+  return {
+    project,
+    environment,
+    manifest: ownManifest,
+    manifestPath: ownManifest ? found!.path : null,
+    manifestText: ownManifest ? found!.text : null,
+  };
+}
+
+/** The default project name for a directory: the manifest's directory, or `cwd`. */
+export function directoryProjectName(path: string): string {
+  return basename(dirname(path));
+}
+
+function stripNewline(text: string): string {
+  return text.replace(/\r?\n$/, '');
+}
+
+/**
+ * Reads the passphrase for unlocking. `purpose` names what is asked in the prompt;
+ * `confirm` asks twice (creating a vault, a new passphrase).
+ */
+export async function readPassphrase(
+  io: Io,
+  options: { confirm?: boolean; prefix?: string } = {},
+): Promise<Uint8Array> {
+  const prefix = options.prefix ?? 'LATCH_PASSPHRASE';
+  const file = io.env[`${prefix}_FILE`];
+  if (file) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new LatchError(
+        'E_LOCKED',
+        `cannot read ${prefix}_FILE (${(error as NodeJS.ErrnoException).code ?? 'error'}); check the path`,
+      );
+    }
+    return nonEmpty(stripNewline(text));
+  }
+  const value = io.env[prefix];
+  if (value) return nonEmpty(value);
+  if (!io.terminal) {
+    throw new LatchError(
+      'E_LOCKED',
+      prefix === 'LATCH_PASSPHRASE'
+        ? 'the vault is locked and there is no terminal to ask on; set LATCH_PASSPHRASE_FILE (or LATCH_PASSPHRASE) or run on a terminal'
+        : `no terminal to ask for the new passphrase; set ${prefix}_FILE or ${prefix}`,
+    );
+  }
+  const label = prefix === 'LATCH_PASSPHRASE' ? 'passphrase' : 'new passphrase';
+  const first = await io.terminal.readHidden(`${options.confirm ? `choose a ${label}` : label}: `);
+  if (options.confirm) {
+    if (first.length < 8) throw new LatchError('E_USAGE', 'the passphrase must be at least 8 characters');
+    const second = await io.terminal.readHidden(`repeat the ${label}: `);
+    if (first !== second)
+      throw new LatchError('E_USAGE', 'the passphrases do not match; nothing was changed');
+  }
+  return nonEmpty(first);
+}
+
+function nonEmpty(text: string): Uint8Array {
+  if (text === '') throw new LatchError('E_LOCKED', 'the passphrase is empty');
+  return new TextEncoder().encode(text);
+}
+
+/** Unlocks the vault in LATCH_HOME, asking for the passphrase only if needed. */
+export function openVault(io: Io): Promise<UnlockedVault> {
+  return unlockVault(latchHome(io), () => readPassphrase(io));
+}
+
+/**
+ * The project's record in the vault, created (with the manifest's environments) when the
+ * vault does not know it yet. Call inside `UnlockedVault.update`.
+ */
+export function projectRecordFor(
+  context: ProjectContext,
+  existing: ProjectRecord | undefined,
+): ProjectRecord {
+  const record = existing ?? { environments: {} };
+  for (const [name, env] of Object.entries(context.manifest?.environments ?? {})) {
+    record.environments[name] ??= { protected: env.protected, secrets: {} };
+    record.environments[name].protected = env.protected;
+  }
+  return record;
+}
+
+/** True when the environment needs a person's confirmation (manifest or vault says protected). */
+export function isProtected(context: ProjectContext, record: ProjectRecord | undefined): boolean {
+  return (
+    context.manifest?.environments[context.environment]?.protected === true ||
+    record?.environments[context.environment]?.protected === true
+  );
+}
+
+/**
+ * Asks a person to confirm `action` by typing the environment's name. Throws
+ * E_CONFIRMATION_REQUIRED without a terminal or when the answer does not match.
+ */
+export async function confirmOnTerminal(io: Io, reason: string, expected: string): Promise<void> {
+  if (!io.terminal) {
+    throw new LatchError('E_CONFIRMATION_REQUIRED', `${reason}: confirm on a terminal (no terminal here)`);
+  }
+  const answer = await io.terminal.readLine(`${reason}; type "${expected}" to continue: `);
+  if (answer.trim() !== expected)
+    throw new LatchError('E_CONFIRMATION_REQUIRED', 'not confirmed; nothing was done');
+}

@@ -1,0 +1,65 @@
+/**
+ * The CLI's one runner: parses argv, loads and runs the command, and maps errors to one
+ * line and an exit code. It returns the code; only bin.ts exits.
+ */
+import { LatchError } from '../core/errors.js';
+import { parseArgs, renderHelp } from './args.js';
+import { commands, findCommand } from './commands.js';
+import type { Io } from './io.js';
+
+export const version = '0.1.0';
+
+function renderUsage(): string {
+  const width = Math.max(...commands.map((command) => command.name.length));
+  return [
+    'usage: latch COMMAND [OPTIONS]',
+    '',
+    'latch keeps development secrets in an encrypted vault on this machine and hands them',
+    'to programs at exec time only.',
+    '',
+    'commands:',
+    ...commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    '',
+    "Run `latch COMMAND --help` for a command's options.",
+    '',
+  ].join('\n');
+}
+
+/** Runs one latch invocation; returns the exit code. Never throws. */
+export async function runMain(argv: string[], io: Io): Promise<number> {
+  const debug = argv.includes('--debug');
+  const [name, ...rest] = argv;
+  try {
+    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+      io.stdout.write(renderUsage());
+      return name === undefined ? 2 : 0;
+    }
+    if (name === '--version' || name === '-V') {
+      io.stdout.write(`${version}\n`);
+      return 0;
+    }
+    const command = findCommand(name);
+    if (!command)
+      throw new LatchError('E_USAGE', `unknown command "${name}"; run \`latch --help\` for the list`);
+    const args = parseArgs(command, rest);
+    if (args.options.help) {
+      io.stdout.write(renderHelp(command));
+      return 0;
+    }
+    const { run } = await command.load();
+    return await run(args, io);
+  } catch (error) {
+    if (error instanceof LatchError) {
+      io.stderr.write(`latch: ${error.message}\n`);
+      if (debug && error.stack) io.stderr.write(`${error.stack}\n`);
+      return error.exitCode;
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(
+      `latch: unexpected error${code ? ` (${code})` : ''}: ${message}; rerun with --debug for details\n`,
+    );
+    if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+    return 1;
+  }
+}

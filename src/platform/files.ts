@@ -1,0 +1,215 @@
+/**
+ * Crash-safe files (DESIGN.md invariant 4) and private directories (invariant 5).
+ * A file is replaced by writing a new temp file (O_EXCL, 0600), fsyncing it, renaming it
+ * over the old one and fsyncing the directory, so a kill -9 at any moment leaves either the
+ * old or the new file, whole.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  constants,
+  fsyncSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { LatchError } from '../core/errors.js';
+
+const tempMarker = '.tmp-';
+
+function fsyncDirectory(directory: string): void {
+  // Windows cannot open a directory for fsync; NTFS renames are journaled instead.
+  if (process.platform === 'win32') return;
+  const fd = openSync(directory, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Replaces `path` with `data` atomically. With `previous`, the old file is first kept under
+ * that name (a hard link renamed into place, so the old bytes are never copied half-way).
+ */
+export function writeFileAtomic(
+  path: string,
+  data: Uint8Array,
+  options: { previous?: string; mode?: number } = {},
+): void {
+  const directory = dirname(path);
+  const temp = join(
+    directory,
+    `${basename(path)}${tempMarker}${process.pid}-${randomBytes(6).toString('hex')}`,
+  );
+  const fd = openSync(temp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, options.mode ?? 0o600);
+  try {
+    let offset = 0;
+    while (offset < data.length) offset += writeSync(fd, data, offset, data.length - offset);
+    fsyncSync(fd);
+  } catch (error) {
+    closeSync(fd);
+    unlinkSync(temp);
+    throw error;
+  }
+  closeSync(fd);
+  try {
+    if (options.previous) keepPrevious(path, options.previous);
+    renameSync(temp, path);
+  } catch (error) {
+    try {
+      unlinkSync(temp);
+    } catch {}
+    throw error;
+  }
+  fsyncDirectory(directory);
+}
+
+function keepPrevious(path: string, previous: string): void {
+  const link = `${previous}${tempMarker}${process.pid}-${randomBytes(6).toString('hex')}`;
+  try {
+    linkSync(path, link);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  renameSync(link, previous);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes temp files left in `directory` by writers that were killed (their pid is gone). */
+export function removeOrphanedTempFiles(directory: string): void {
+  for (const name of readdirSync(directory)) {
+    const at = name.indexOf(tempMarker);
+    if (at < 0) continue;
+    const pid = Number(name.slice(at + tempMarker.length).split('-')[0]);
+    if (Number.isInteger(pid) && pid > 0 && !isAlive(pid)) {
+      try {
+        unlinkSync(join(directory, name));
+      } catch {}
+    }
+  }
+}
+
+/**
+ * Creates `directory` (0700) if needed and refuses one that group or others can write, or
+ * that another user owns: anyone who can write there could swap the vault.
+ */
+export function ensurePrivateDirectory(directory: string): void {
+  mkdirSync(directory, { recursive: true, mode: 0o700 });
+  if (process.platform === 'win32') return;
+  const stat = statSync(directory);
+  if ((stat.mode & 0o022) !== 0) {
+    throw new LatchError(
+      'E_UNSAFE_PERMISSIONS',
+      `${directory} can be written by other users; run \`chmod 700 ${directory}\` and try again`,
+    );
+  }
+  if (typeof process.getuid === 'function' && stat.uid !== process.getuid()) {
+    throw new LatchError(
+      'E_UNSAFE_PERMISSIONS',
+      `${directory} belongs to another user; set LATCH_HOME to a directory of your own`,
+    );
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs `task` while holding an exclusive lock file (`path`, created with O_EXCL). Writers in
+ * other processes wait; a lock whose owner died is taken over. Throws E_LOCK_TIMEOUT after
+ * `timeoutMs`.
+ */
+export async function withLock<T>(path: string, task: () => Promise<T> | T, timeoutMs = 30_000): Promise<T> {
+  const token = `${process.pid} ${randomBytes(8).toString('hex')}`;
+  const deadline = Date.now() + timeoutMs;
+  let wait = 2;
+  for (;;) {
+    try {
+      const fd = openSync(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
+      writeSync(fd, token);
+      closeSync(fd);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    breakStaleLock(path);
+    if (Date.now() > deadline) {
+      throw new LatchError(
+        'E_LOCK_TIMEOUT',
+        `another latch process holds ${path}; if none is running, delete that file`,
+      );
+    }
+    await sleep(wait + Math.random() * wait);
+    wait = Math.min(wait * 2, 50);
+  }
+  try {
+    return await task();
+  } finally {
+    try {
+      unlinkSync(path);
+    } catch {}
+  }
+}
+
+function readText(path: string): string | null {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const buffer = Buffer.alloc(64);
+      return buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0)).toString();
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
+}
+
+function breakStaleLock(path: string): void {
+  const content = readText(path);
+  if (content === null) return;
+  const pid = Number(content.split(' ')[0]);
+  // An empty file is a holder that was killed between creating and writing it.
+  if (content !== '' && (!Number.isInteger(pid) || pid <= 0 || isAlive(pid))) return;
+  if (content === '' && Date.now() - safeMtime(path) < 2000) return;
+  // Move it aside and check it is still the stale lock we judged, so that a lock taken by
+  // a live process in the meantime is not the one removed.
+  const aside = `${path}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    renameSync(path, aside);
+  } catch {
+    return;
+  }
+  if (readText(aside) === content) {
+    unlinkSync(aside);
+  } else {
+    try {
+      linkSync(aside, path);
+    } catch {}
+    unlinkSync(aside);
+  }
+}
+
+function safeMtime(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * The vault on disk: creating it, unlocking it, and read-modify-write updates that are
+ * serialised across processes by a lock file and written crash-safely (DESIGN.md 3-5).
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LatchError } from '../core/errors.js';
+import {
+  decodePassphraseParams,
+  decodeVault,
+  encodePassphraseParams,
+  encodeVault,
+  openBody,
+  passphraseSlotType,
+  type SealedVault,
+  sealBody,
+  unwrapDataKey,
+  wrapDataKey,
+} from '../core/format.js';
+import { deriveKey, type KdfParams } from '../core/kdf.js';
+import { VaultContents } from '../core/vault.js';
+import { ensurePrivateDirectory, removeOrphanedTempFiles, withLock, writeFileAtomic } from './files.js';
+
+export interface VaultPaths {
+  home: string;
+  vault: string;
+  previous: string;
+  lock: string;
+}
+
+/** The files of the vault in `home`. */
+export function vaultPaths(home: string): VaultPaths {
+  return {
+    home,
+    vault: join(home, 'vault'),
+    previous: join(home, 'vault.prev'),
+    lock: join(home, 'vault.lock'),
+  };
+}
+
+/** Supplies the passphrase when (and only when) the vault must be unlocked. */
+export type PassphraseSource = () => Promise<Uint8Array>;
+
+const random = (count: number) => new Uint8Array(randomBytes(count));
+
+/** Makes a passphrase slot wrapping `dataKey`, with a fresh salt and nonce. */
+export async function makePassphraseSlot(
+  vaultId: Uint8Array,
+  dataKey: Uint8Array,
+  passphrase: Uint8Array,
+  kdf: KdfParams,
+) {
+  const params = encodePassphraseParams({ kdf, salt: random(16) });
+  const keyEncryptionKey = await deriveKey(passphrase, params.subarray(9), kdf);
+  return wrapDataKey(vaultId, passphraseSlotType, params, keyEncryptionKey, dataKey, random(12));
+}
+
+function readSealed(paths: VaultPaths): SealedVault {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(paths.vault);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new LatchError('E_NO_VAULT', `no vault in ${paths.home}; create one with \`latch init\``);
+    }
+    throw error;
+  }
+  return decodeVault(bytes);
+}
+
+async function unwrapWithPassphrase(sealed: SealedVault, passphrase: Uint8Array): Promise<Uint8Array> {
+  const slot = sealed.slots.find((candidate) => candidate.type === passphraseSlotType);
+  if (!slot)
+    throw new LatchError(
+      'E_TAMPERED',
+      'the vault has no passphrase slot; restore it from vault.prev or a backup',
+    );
+  const { kdf, salt } = decodePassphraseParams(slot.params);
+  const dataKey = unwrapDataKey(sealed.vaultId, slot, await deriveKey(passphrase, salt, kdf));
+  if (!dataKey) throw new LatchError('E_BAD_PASSPHRASE', 'wrong passphrase; try again');
+  return dataKey;
+}
+
+/** An unlocked vault: its contents as read, and the data key for writing it back. */
+export class UnlockedVault {
+  constructor(
+    readonly paths: VaultPaths,
+    private sealed: SealedVault,
+    private readonly dataKey: Uint8Array,
+    public contents: VaultContents,
+  ) {}
+
+  /**
+   * Applies `change` to the newest contents under the writers' lock and saves the result
+   * crash-safely, keeping the previous generation. Returns what `change` returns.
+   */
+  async update<T>(change: (contents: VaultContents) => T): Promise<T> {
+    return withLock(this.paths.lock, () => {
+      removeOrphanedTempFiles(this.paths.home);
+      const latest = readSealed(this.paths);
+      if (!sameBytes(latest.vaultId, this.sealed.vaultId)) {
+        throw new LatchError(
+          'E_TAMPERED',
+          'the vault was replaced by another vault while latch was running; try again',
+        );
+      }
+      const contents = VaultContents.decode(openBody(latest, this.dataKey));
+      const result = change(contents);
+      const body = sealBody(latest.vaultId, this.dataKey, contents.encode(), random(12));
+      const next: SealedVault = { vaultId: latest.vaultId, slots: latest.slots, body };
+      writeFileAtomic(this.paths.vault, encodeVault(next, this.dataKey), { previous: this.paths.previous });
+      this.sealed = next;
+      this.contents = contents;
+      return result;
+    });
+  }
+
+  /** Replaces the passphrase slot; the body is kept byte for byte (DESIGN.md invariant 3). */
+  async changePassphrase(passphrase: Uint8Array, kdf: KdfParams): Promise<void> {
+    const slot = await makePassphraseSlot(this.sealed.vaultId, this.dataKey, passphrase, kdf);
+    await withLock(this.paths.lock, () => {
+      const latest = readSealed(this.paths);
+      const slots = latest.slots.map((existing) => (existing.type === passphraseSlotType ? slot : existing));
+      const next: SealedVault = { vaultId: latest.vaultId, slots, body: latest.body };
+      writeFileAtomic(this.paths.vault, encodeVault(next, this.dataKey), { previous: this.paths.previous });
+      this.sealed = next;
+    });
+  }
+}
+
+function sameBytes(left: Uint8Array, right: Uint8Array): boolean {
+  return left.length === right.length && left.every((byte, index) => byte === right[index]);
+}
+
+/** True when `home` holds a vault file. */
+export function vaultExists(home: string): boolean {
+  return existsSync(vaultPaths(home).vault);
+}
+
+/**
+ * Opens the vault: checks the directory's permissions, verifies the file, asks for the
+ * passphrase, and decrypts. Throws E_NO_VAULT, E_TAMPERED, E_BAD_PASSPHRASE.
+ */
+export async function unlockVault(home: string, passphrase: PassphraseSource): Promise<UnlockedVault> {
+  ensurePrivateDirectory(home);
+  const paths = vaultPaths(home);
+  const sealed = readSealed(paths);
+  const dataKey = await unwrapWithPassphrase(sealed, await passphrase());
+  return new UnlockedVault(paths, sealed, dataKey, VaultContents.decode(openBody(sealed, dataKey)));
+}
+
+/**
+ * Creates an empty vault with a new random data key. Throws E_EXISTS when one is there
+ * already (checked under the lock, so two `init`s cannot both create one).
+ */
+export async function createVault(
+  home: string,
+  passphrase: Uint8Array,
+  kdf: KdfParams,
+): Promise<UnlockedVault> {
+  ensurePrivateDirectory(home);
+  const paths = vaultPaths(home);
+  const vaultId = random(16);
+  const dataKey = random(32);
+  const slot = await makePassphraseSlot(vaultId, dataKey, passphrase, kdf);
+  const contents = VaultContents.empty();
+  const sealed: SealedVault = {
+    vaultId,
+    slots: [slot],
+    body: sealBody(vaultId, dataKey, contents.encode(), random(12)),
+  };
+  await withLock(paths.lock, () => {
+    if (existsSync(paths.vault)) throw new LatchError('E_EXISTS', `a vault already exists in ${home}`);
+    writeFileAtomic(paths.vault, encodeVault(sealed, dataKey));
+  });
+  return new UnlockedVault(paths, decodeVault(readFileSync(paths.vault)), dataKey, contents);
+}

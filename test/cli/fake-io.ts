@@ -1,0 +1,54 @@
+/** An in-memory Io for command tests: no process, no terminal unless scripted. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Io } from '../../src/cli/io.js';
+import type { Terminal } from '../../src/platform/terminal.js';
+
+export interface FakeIo extends Io {
+  out: () => string;
+  err: () => string;
+}
+
+/** A terminal that answers prompts from a script, in order, and records what was asked. */
+export function scriptedTerminal(answers: string[], asked: string[] = []): Terminal {
+  const next = async (prompt: string) => {
+    asked.push(prompt);
+    const answer = answers.shift();
+    if (answer === undefined) throw new Error(`unexpected prompt: ${prompt}`);
+    return answer;
+  };
+  return { readHidden: next, readLine: next };
+}
+
+export function fakeIo(
+  options: { env?: Record<string, string>; cwd?: string; stdin?: string; terminal?: Terminal | null } = {},
+): FakeIo {
+  let out = '';
+  let err = '';
+  const text = (chunk: string | Uint8Array) =>
+    typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
+  const input = options.stdin;
+  return {
+    env: options.env ?? {},
+    cwd: options.cwd ?? process.cwd(),
+    stdin: {
+      isTTY: input === undefined,
+      async *[Symbol.asyncIterator]() {
+        if (input !== undefined) yield Buffer.from(input);
+      },
+    },
+    stdout: { write: (chunk) => (out += text(chunk)) },
+    stderr: { write: (chunk) => (err += text(chunk)) },
+    terminal: options.terminal ?? null,
+    now: () => new Date('2026-06-01T12:00:00Z'),
+    out: () => out,
+    err: () => err,
+  };
+}
+
+/** A temporary LATCH_HOME and project directory; returns them with a cleanup. */
+export function tempDirs() {
+  const root = mkdtempSync(join(tmpdir(), 'latch-cli-'));
+  return { root, home: join(root, 'home'), cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}

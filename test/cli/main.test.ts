@@ -1,0 +1,116 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runMain } from '../../src/cli/main.js';
+import { fakeIo, scriptedTerminal, tempDirs } from './fake-io.js';
+
+let dirs: ReturnType<typeof tempDirs>;
+let project: string;
+let env: Record<string, string>;
+beforeEach(() => {
+  dirs = tempDirs();
+  project = join(dirs.root, 'shop');
+  mkdirSync(project);
+  env = { LATCH_HOME: dirs.home, LATCH_PASSPHRASE: 'pass phrase 1', LATCH_KDF_PARAMS: 'm=8192,t=1,p=1' };
+});
+afterEach(() => dirs.cleanup());
+
+describe('runMain', () => {
+  it('prints the command help', async () => {
+    const io = fakeIo();
+    expect(await runMain(['get', '--help'], io)).toBe(0);
+    expect(io.out()).toMatchInlineSnapshot(`
+      "usage: latch get NAME [--env E] [--reveal] [--json]
+
+      Show a secret's metadata; the value only with --reveal.
+
+      options:
+        -e, --env E         environment (default: LATCH_ENV, then the manifest default)
+        -p, --project NAME  project (default: the one in latch.yaml)
+            --reveal        print the value (asks for confirmation in some cases)
+            --json          print JSON (stable, see docs/commands.md)
+        -h, --help          show help for the command
+            --debug         print stack traces for unexpected errors
+      "
+    `);
+  });
+
+  it.each([
+    [['nope'], 2, /unknown command "nope"/],
+    [['ls', '--nope'], 2, /unknown option --nope/],
+    [['set', 'A=b'], 2, /refusing a value on the command line/],
+    [['set', '1BAD'], 2, /not a valid secret name/],
+    [['get', 'X'], 4, /no latch\.yaml/],
+    [['completion', 'tcsh'], 2, /usage: latch completion/],
+  ])('latch %j exits %i with one line', async (argv, code, message) => {
+    const io = fakeIo({ cwd: project, env });
+    expect(await runMain(argv, io)).toBe(code);
+    expect(io.err()).toMatch(message);
+    expect(io.err().trim().split('\n')).toHaveLength(1);
+  });
+
+  it('creates the vault asking twice on a terminal, then stores a typed value', async () => {
+    const asked: string[] = [];
+    const noPassEnv = { LATCH_HOME: dirs.home, LATCH_KDF_PARAMS: 'm=8192,t=1,p=1' };
+    const init = fakeIo({
+      cwd: project,
+      env: noPassEnv,
+      terminal: scriptedTerminal(['a long passphrase', 'a long passphrase'], asked),
+    });
+    expect(await runMain(['init'], init)).toBe(0);
+    expect(asked).toEqual(['choose a passphrase: ', 'repeat the passphrase: ']);
+    expect(readFileSync(join(project, 'latch.yaml'), 'utf8')).toMatch(/project: shop/);
+
+    const set = fakeIo({
+      cwd: project,
+      env: noPassEnv,
+      terminal: scriptedTerminal(['a long passphrase', 'typed-secret-value']),
+    });
+    expect(await runMain(['set', 'TYPED'], set)).toBe(0);
+    const reveal = fakeIo({
+      cwd: project,
+      env: { ...noPassEnv, LATCH_PASSPHRASE: 'a long passphrase' },
+      stdin: '',
+    });
+    expect(await runMain(['get', 'TYPED', '--reveal'], reveal), reveal.err()).toBe(0);
+    expect(reveal.out()).toBe('typed-secret-value');
+  });
+
+  it('refuses mismatched passphrases when creating, and creates nothing', async () => {
+    const io = fakeIo({
+      cwd: project,
+      env: { LATCH_HOME: dirs.home },
+      terminal: scriptedTerminal(['first passphrase', 'second passphrase']),
+    });
+    expect(await runMain(['init'], io)).toBe(2);
+    expect(io.err()).toMatch(/do not match/);
+  });
+
+  it('an agent may reveal only after a person confirms on the terminal', async () => {
+    expect(await runMain(['init'], fakeIo({ cwd: project, env }))).toBe(0);
+    expect(await runMain(['set', 'TOKEN'], fakeIo({ cwd: project, env, stdin: 'agent-guarded-value' }))).toBe(
+      0,
+    );
+    const agentEnv = { ...env, CLAUDECODE: '1' };
+    const refused = fakeIo({ cwd: project, env: agentEnv, terminal: scriptedTerminal(['no']) });
+    expect(await runMain(['get', 'TOKEN', '--reveal'], refused)).toBe(3);
+    expect(refused.out()).toBe('');
+    const confirmed = fakeIo({ cwd: project, env: agentEnv, terminal: scriptedTerminal(['TOKEN']) });
+    expect(await runMain(['get', 'TOKEN', '--reveal'], confirmed)).toBe(0);
+    expect(confirmed.out()).toBe('agent-guarded-value');
+  });
+
+  it('run offers to prompt for missing required secrets on a terminal and stores them', async () => {
+    expect(await runMain(['init'], fakeIo({ cwd: project, env }))).toBe(0);
+    expect(await runMain(['set', 'FIRST'], fakeIo({ cwd: project, env, stdin: 'first-value-1' }))).toBe(0);
+    const manifest = join(project, 'latch.yaml');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(
+      manifest,
+      readFileSync(manifest, 'utf8').replace('- name: FIRST', '- name: FIRST\n  - name: SECOND'),
+    );
+    const io = fakeIo({ cwd: project, env, terminal: scriptedTerminal(['y', 'typed-second-value']) });
+    expect(await runMain(['run', '--dry-run', '--', 'true'], fakeIo({ cwd: project, env }))).toBe(7);
+    expect(await runMain(['run', '--', 'sh', '-c', 'test "$SECOND" = typed-second-value'], io)).toBe(0);
+  });
+});

@@ -1,0 +1,263 @@
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { initProject, latch, makeSandbox, type Sandbox, writeSandboxFile } from './harness.js';
+
+let sandbox: Sandbox;
+beforeEach(() => {
+  sandbox = makeSandbox();
+});
+afterEach(() => sandbox.cleanup());
+
+describe('init', () => {
+  it('creates a 0600 vault in a 0700 directory and a value-free latch.yaml', () => {
+    const result = latch(sandbox, ['init']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(statSync(join(sandbox.home, 'vault')).mode & 0o777).toBe(0o600);
+    expect(statSync(sandbox.home).mode & 0o777).toBe(0o700);
+    const manifest = readFileSync(join(sandbox.cwd, 'latch.yaml'), 'utf8');
+    expect(manifest).toMatch(/project: myapp/);
+    expect(manifest).toMatch(/prod/);
+  });
+
+  it('without a terminal or passphrase variable, exits 3 saying how to unlock', () => {
+    const result = latch(sandbox, ['init'], { env: { LATCH_PASSPHRASE: undefined } });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/LATCH_PASSPHRASE_FILE/);
+  });
+
+  it('reads the passphrase from LATCH_PASSPHRASE_FILE', () => {
+    const file = writeSandboxFile(sandbox, 'pass.txt', 'from a file\n');
+    expect(
+      latch(sandbox, ['init'], { env: { LATCH_PASSPHRASE: undefined, LATCH_PASSPHRASE_FILE: file } }).code,
+    ).toBe(0);
+    expect(latch(sandbox, ['ls'], { env: { LATCH_PASSPHRASE: 'from a file' } }).code).toBe(0);
+    expect(latch(sandbox, ['ls'], { env: { LATCH_PASSPHRASE: 'other' } }).code).toBe(3);
+  });
+
+  it('refuses a LATCH_HOME that others can write, naming the fix', () => {
+    chmodSync(sandbox.home, 0o777);
+    const result = latch(sandbox, ['init']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/chmod 700/);
+  });
+});
+
+describe('set, get, ls, rm', () => {
+  beforeEach(() => initProject(sandbox));
+
+  it('stores a value from stdin, declares it in latch.yaml, and get shows metadata without the value', () => {
+    const set = latch(sandbox, ['set', 'API_KEY', '--description', 'the api'], {
+      input: 'sk-value-123456\n',
+    });
+    expect(set.code, set.stderr).toBe(0);
+    expect(readFileSync(join(sandbox.cwd, 'latch.yaml'), 'utf8')).toMatch(/name: API_KEY/);
+    const get = latch(sandbox, ['get', 'API_KEY']);
+    expect(get.code).toBe(0);
+    expect(get.stdout).toMatch(/the api/);
+    expect(get.stdout).not.toMatch(/sk-value/);
+    expect(latch(sandbox, ['get', 'API_KEY', '--reveal']).stdout).toBe('sk-value-123456');
+  });
+
+  it('refuses a value on argv with exit 2 and an explanation', () => {
+    for (const args of [
+      ['set', 'API_KEY=hunter2hunter2'],
+      ['set', 'API_KEY', 'hunter2hunter2'],
+    ]) {
+      const result = latch(sandbox, args);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/visible to other processes/);
+      expect(result.stderr).not.toMatch(/hunter2/);
+    }
+  });
+
+  it('keeps every earlier value as a version', () => {
+    for (const value of ['first-value', 'second-value', 'third-value'])
+      latch(sandbox, ['set', 'TOKEN'], { input: value });
+    const info = JSON.parse(latch(sandbox, ['get', 'TOKEN', '--json']).stdout);
+    expect(info.versions).toBe(3);
+    expect(latch(sandbox, ['get', 'TOKEN', '--reveal']).stdout).toBe('third-value');
+  });
+
+  it('stores a binary value from a file byte for byte', () => {
+    const bytes = new Uint8Array(1024 * 1024 + 7).map((_, index) => (index * 31) & 0xff);
+    const file = writeSandboxFile(sandbox, 'blob.bin', bytes);
+    expect(latch(sandbox, ['set', 'BLOB', '--from-file', file]).code).toBe(0);
+    const info = JSON.parse(latch(sandbox, ['get', 'BLOB', '--json', '--reveal']).stdout);
+    expect(Buffer.from(info.valueBase64, 'base64').equals(Buffer.from(bytes))).toBe(true);
+  });
+
+  it('generates values with the requested length and charset', () => {
+    expect(latch(sandbox, ['set', 'GEN', '--generate', '--length', '40', '--charset', 'hex']).code).toBe(0);
+    expect(latch(sandbox, ['get', 'GEN', '--reveal']).stdout).toMatch(/^[0-9a-f]{40}$/);
+  });
+
+  it('stores a multi-line value and records metadata', () => {
+    const pem = '-----BEGIN KEY-----\nAAAA\nBBBB\n-----END KEY-----';
+    latch(sandbox, ['set', 'PEM', '--owner', 'alice', '--expires', '2000-01-01', '--rotate-every', '90d'], {
+      input: pem,
+    });
+    const info = JSON.parse(latch(sandbox, ['get', 'PEM', '--json']).stdout);
+    expect(info).toMatchObject({ owner: 'alice', expires: '2000-01-01', expired: true, rotateEvery: '90d' });
+    expect(latch(sandbox, ['get', 'PEM', '--reveal']).stdout).toBe(pem);
+  });
+
+  it('ls lists names and status, never values; --json and --all work', () => {
+    latch(sandbox, ['set', 'ONE'], { input: 'value-one-secret' });
+    latch(sandbox, ['set', 'TWO', '--env', 'staging'], { input: 'value-two-secret' });
+    const ls = latch(sandbox, ['ls']);
+    expect(ls.stdout).toMatch(/ONE/);
+    expect(ls.stdout).not.toMatch(/value-one/);
+    const all = JSON.parse(latch(sandbox, ['ls', '--all', '--json']).stdout);
+    expect(
+      all.map((row: { environment: string; name: string }) => `${row.environment}/${row.name}`).sort(),
+    ).toEqual(['dev/ONE', 'staging/TWO']);
+  });
+
+  it('rm deletes the secret; get then exits 4', () => {
+    latch(sandbox, ['set', 'GONE'], { input: 'soon-to-be-gone' });
+    expect(latch(sandbox, ['rm', 'GONE']).code).toBe(0);
+    expect(latch(sandbox, ['get', 'GONE']).code).toBe(4);
+    expect(latch(sandbox, ['rm', 'GONE']).code).toBe(4);
+  });
+
+  it('get --reveal is refused for an agent without a terminal, and for a protected environment', () => {
+    latch(sandbox, ['set', 'AGENT_SEEN'], { input: 'agent-visible?' });
+    const agent = latch(sandbox, ['get', 'AGENT_SEEN', '--reveal'], { env: { CLAUDECODE: '1' } });
+    expect(agent.code).toBe(3);
+    expect(agent.stdout).toBe('');
+    latch(sandbox, ['set', 'PROD_KEY', '--env', 'prod'], { input: 'prod-value-123' });
+    const prod = latch(sandbox, ['get', 'PROD_KEY', '--env', 'prod', '--reveal']);
+    expect(prod.code).toBe(3);
+    expect(prod.stdout).toBe('');
+    expect(prod.stderr).toMatch(/protected/);
+  });
+
+  it('unknown flags and commands exit 2; a wrong passphrase exits 3', () => {
+    expect(latch(sandbox, ['ls', '--bogus']).code).toBe(2);
+    expect(latch(sandbox, ['frobnicate']).code).toBe(2);
+    expect(latch(sandbox, ['ls'], { env: { LATCH_PASSPHRASE: 'nope' } }).code).toBe(3);
+  });
+});
+
+describe('import, example, check', () => {
+  beforeEach(() => initProject(sandbox));
+
+  it('imports a .env file without $ expansion and reports what it skipped', () => {
+    const file = writeSandboxFile(
+      sandbox,
+      '.env',
+      [
+        '# comment',
+        'export A_KEY=plain',
+        'B_KEY="multi\\nline"',
+        "C_KEY='$HOME literal'",
+        'bad-name=x',
+        'EMPTY=',
+        'garbage',
+      ].join('\r\n'),
+    );
+    const result = latch(sandbox, ['import', file, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.imported.map((entry: { name: string }) => entry.name)).toEqual(['A_KEY', 'B_KEY', 'C_KEY']);
+    expect(report.skipped.length).toBeGreaterThanOrEqual(2);
+    expect(JSON.stringify(report)).not.toMatch(/plain|literal/);
+    expect(latch(sandbox, ['get', 'B_KEY', '--reveal']).stdout).toBe('multi\nline');
+    expect(latch(sandbox, ['get', 'C_KEY', '--reveal']).stdout).toBe('$HOME literal');
+  });
+
+  it('example writes names and descriptions, never values', () => {
+    latch(sandbox, ['set', 'DB_PASSWORD', '--description', 'postgres'], { input: 'pg-secret-value' });
+    expect(latch(sandbox, ['example']).code).toBe(0);
+    const text = readFileSync(join(sandbox.cwd, '.env.example'), 'utf8');
+    expect(text).toMatch(/^DB_PASSWORD=$/m);
+    expect(text).toMatch(/postgres/);
+    expect(text).not.toMatch(/pg-secret-value/);
+  });
+
+  it('check exits 7 naming every missing required secret, 0 when complete, and warns on expiry', () => {
+    const manifest = join(sandbox.cwd, 'latch.yaml');
+    writeFileSync(
+      manifest,
+      `${readFileSync(manifest, 'utf8').replace(/secrets:.*$/ms, '')}secrets:\n  - name: NEED_ONE\n  - name: NEED_TWO\n  - name: OPTIONAL\n    required: false\n`,
+    );
+    const missing = latch(sandbox, ['check']);
+    expect(missing.code).toBe(7);
+    expect(missing.stderr).toMatch(/NEED_ONE, NEED_TWO/);
+    latch(sandbox, ['set', 'NEED_ONE', '--expires', '2001-01-01'], { input: 'value-number-one' });
+    latch(sandbox, ['set', 'NEED_TWO'], { input: 'value-number-two' });
+    const ok = latch(sandbox, ['check']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).toMatch(/NEED_ONE.*expired/);
+    expect(JSON.parse(latch(sandbox, ['check', '--json']).stdout)).toMatchObject({
+      ok: true,
+      expired: ['NEED_ONE'],
+    });
+  });
+
+  it('a malformed manifest is one line with its line number', () => {
+    writeFileSync(
+      join(sandbox.cwd, 'latch.yaml'),
+      'project: myapp\nenvironments:\n  dev: {}\nsecrets:\n  - name: A\n    value: hunter2\n',
+    );
+    const result = latch(sandbox, ['ls']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/latch\.yaml:6/);
+  });
+});
+
+describe('passwd, env, project, completion', () => {
+  beforeEach(() => initProject(sandbox));
+
+  it('passwd re-wraps: the old passphrase stops working, the data stays', () => {
+    latch(sandbox, ['set', 'KEEP'], { input: 'kept-across-passwd' });
+    const result = latch(sandbox, ['passwd'], { env: { LATCH_NEW_PASSPHRASE: 'the new passphrase' } });
+    expect(result.code, result.stderr).toBe(0);
+    expect(latch(sandbox, ['ls']).code).toBe(3);
+    expect(
+      latch(sandbox, ['get', 'KEEP', '--reveal'], { env: { LATCH_PASSPHRASE: 'the new passphrase' } }).stdout,
+    ).toBe('kept-across-passwd');
+  });
+
+  it('env add, ls and rm keep latch.yaml and the vault in step', () => {
+    expect(latch(sandbox, ['env', 'add', 'ci']).code).toBe(0);
+    expect(readFileSync(join(sandbox.cwd, 'latch.yaml'), 'utf8')).toMatch(/ci:/);
+    latch(sandbox, ['set', 'CI_TOKEN', '--env', 'ci'], { input: 'ci-token-value' });
+    const envs = JSON.parse(latch(sandbox, ['env', 'ls', '--json']).stdout);
+    expect(envs.find((env: { name: string }) => env.name === 'ci')).toMatchObject({ secrets: 1 });
+    expect(latch(sandbox, ['env', 'rm', 'ci']).code).toBe(2);
+    expect(latch(sandbox, ['env', 'rm', 'ci', '--force']).code).toBe(0);
+    expect(readFileSync(join(sandbox.cwd, 'latch.yaml'), 'utf8')).not.toMatch(/ci:/);
+    expect(latch(sandbox, ['ls', '--env', 'ci']).code).toBe(4);
+  });
+
+  it('project ls and rm (removing its secrets)', () => {
+    latch(sandbox, ['set', 'P_KEY'], { input: 'project-secret-1' });
+    expect(JSON.parse(latch(sandbox, ['project', 'ls', '--json']).stdout)).toEqual([
+      { name: 'myapp', environments: ['dev', 'prod', 'staging'], secrets: 1 },
+    ]);
+    expect(latch(sandbox, ['project', 'rm', 'myapp']).code).toBe(2);
+    expect(latch(sandbox, ['project', 'rm', 'myapp', '--force']).code).toBe(0);
+    expect(JSON.parse(latch(sandbox, ['project', 'ls', '--json']).stdout)).toEqual([]);
+  });
+
+  it.each(['bash', 'zsh', 'fish'])('completion %s mentions every command', (shell) => {
+    const result = latch(sandbox, ['completion', shell]);
+    expect(result.code).toBe(0);
+    for (const command of ['init', 'set', 'run', 'passwd', 'completion'])
+      expect(result.stdout).toContain(command);
+  });
+
+  it('--project works without a manifest', () => {
+    const elsewhere = sandbox.root;
+    expect(
+      latch(sandbox, ['set', 'LOOSE', '--project', 'other'], { input: 'loose-value-1', cwd: elsewhere }).code,
+    ).toBe(0);
+    expect(
+      latch(sandbox, ['get', 'LOOSE', '--project', 'other', '--reveal'], { cwd: elsewhere }).stdout,
+    ).toBe('loose-value-1');
+    expect(latch(sandbox, ['ls'], { cwd: elsewhere }).code).toBe(4);
+  });
+});

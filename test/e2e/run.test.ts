@@ -1,0 +1,149 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { initProject, latch, makeSandbox, type Sandbox, startLatch } from './harness.js';
+
+let sandbox: Sandbox;
+beforeEach(() => {
+  sandbox = makeSandbox();
+  initProject(sandbox);
+});
+afterEach(() => sandbox.cleanup());
+
+function declare(secrets: string): void {
+  const path = join(sandbox.cwd, 'latch.yaml');
+  writeFileSync(path, `${readFileSync(path, 'utf8').replace(/secrets:.*$/ms, '')}secrets:\n${secrets}`);
+}
+
+const printEnv = `process.stdout.write(JSON.stringify(process.env))`;
+
+describe('latch run', () => {
+  it('gives the child the caller environment plus the secrets, minus LATCH_PASSPHRASE*', () => {
+    latch(sandbox, ['set', 'API_KEY'], { input: 'injected-value-1' });
+    const file = join(sandbox.root, 'pass');
+    writeFileSync(file, 'test passphrase 1');
+    const result = latch(sandbox, ['run', '--', process.execPath, '-e', printEnv], {
+      env: { CALLER_VAR: 'kept', LATCH_PASSPHRASE_FILE: file, LATCH_NEW_PASSPHRASE: 'x' },
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const env = JSON.parse(result.stdout);
+    expect(env.API_KEY).toBe('injected-value-1');
+    expect(env.CALLER_VAR).toBe('kept');
+    expect(Object.keys(env).filter((name) => name.includes('PASSPHRASE'))).toEqual([]);
+  });
+
+  it('injects the chosen environment (--env, then LATCH_ENV)', () => {
+    latch(sandbox, ['set', 'WHICH'], { input: 'dev-value-here' });
+    latch(sandbox, ['set', 'WHICH', '--env', 'staging'], { input: 'staging-value-here' });
+    const script = 'process.stdout.write(process.env.WHICH ?? "unset")';
+    expect(latch(sandbox, ['run', '--', process.execPath, '-e', script]).stdout).toBe('dev-value-here');
+    expect(latch(sandbox, ['run', '--env', 'staging', '--', process.execPath, '-e', script]).stdout).toBe(
+      'staging-value-here',
+    );
+    expect(
+      latch(sandbox, ['run', '--', process.execPath, '-e', script], { env: { LATCH_ENV: 'staging' } }).stdout,
+    ).toBe('staging-value-here');
+  });
+
+  it('a missing required secret stops the start with exit 7 naming each, and the child never runs', () => {
+    declare(
+      '  - name: HAVE_IT\n  - name: MISSING_ONE\n  - name: MISSING_TWO\n  - name: OPTIONAL\n    required: false\n',
+    );
+    latch(sandbox, ['set', 'HAVE_IT'], { input: 'present-value' });
+    const marker = join(sandbox.root, 'child-ran');
+    const result = latch(sandbox, [
+      'run',
+      '--',
+      process.execPath,
+      '-e',
+      `require("fs").writeFileSync(${JSON.stringify(marker)}, "x")`,
+    ]);
+    expect(result.code).toBe(7);
+    expect(result.stderr).toMatch(/MISSING_ONE, MISSING_TWO/);
+    expect(result.stderr).not.toMatch(/OPTIONAL/);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('--dry-run prints names only', () => {
+    latch(sandbox, ['set', 'DRY_KEY'], { input: 'never-printed-value' });
+    const text = latch(sandbox, ['run', '--dry-run', '--', 'echo', 'hi']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/DRY_KEY/);
+    const json = latch(sandbox, ['run', '--dry-run', '--json', '--', 'echo', 'hi']);
+    expect(JSON.parse(json.stdout)).toEqual({
+      command: 'echo',
+      args: ['hi'],
+      project: 'myapp',
+      environment: 'dev',
+      secrets: ['DRY_KEY'],
+    });
+    expect(text.stdout + json.stdout).not.toMatch(/never-printed/);
+  });
+
+  it.each([
+    ['exit 0', 0],
+    ['exit 3', 3],
+    ['exit 42', 42],
+    ['kill -TERM $$', 128 + 15],
+    ['kill -KILL $$', 128 + 9],
+    ['kill -INT $$', 128 + 2],
+  ])('the child\'s "%s" gives exit code %i', (script, expected) => {
+    expect(latch(sandbox, ['run', '--', 'sh', '-c', script]).code).toBe(expected);
+  });
+
+  it('a command that does not exist exits 127 with one line', () => {
+    const result = latch(sandbox, ['run', '--', 'no-such-command-latch-test']);
+    expect(result.code).toBe(127);
+    expect(result.stderr.trim()).toBe('latch: command not found: no-such-command-latch-test');
+  });
+
+  it('a protected environment is refused without a terminal', () => {
+    const result = latch(sandbox, ['run', '--env', 'prod', '--', 'true']);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/protected/);
+  });
+
+  it('forwards signals to the child and exits only after the child has', async () => {
+    const marker = join(sandbox.root, 'child-finished');
+    const child = `
+      const signals = ['SIGINT','SIGHUP','SIGQUIT','SIGUSR1','SIGUSR2','SIGWINCH'];
+      for (const s of signals) process.on(s, () => process.stdout.write(s + '\\n'));
+      process.on('SIGTERM', () => {
+        process.stdout.write('SIGTERM\\n');
+        setTimeout(() => { require('fs').writeFileSync(${JSON.stringify(marker)}, 'done'); process.exit(5); }, 300);
+      });
+      process.stdout.write('ready\\n');
+      setInterval(() => {}, 1000);
+    `;
+    const proc = startLatch(sandbox, ['run', '--', process.execPath, '-e', child]);
+    proc.stdin.end();
+    let output = '';
+    const waitFor = (text: string) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`timed out waiting for ${text}; got ${output}`)),
+          10_000,
+        );
+        const check = () => {
+          if (output.includes(text)) {
+            clearTimeout(timer);
+            resolve();
+          } else setTimeout(check, 10);
+        };
+        check();
+      });
+    proc.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    await waitFor('ready');
+    for (const signal of ['SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'] as const) {
+      proc.kill(signal);
+      await waitFor(signal);
+    }
+    const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+    proc.kill('SIGTERM');
+    const code = await exited;
+    expect(code).toBe(5);
+    expect(existsSync(marker)).toBe(true);
+  });
+});
