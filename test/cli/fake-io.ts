@@ -38,8 +38,16 @@ export function fakeIo(
         if (input !== undefined) yield Buffer.from(input);
       },
     },
-    stdout: { write: (chunk) => (out += text(chunk)) },
-    stderr: { write: (chunk) => (err += text(chunk)) },
+    stdout: {
+      write: (chunk) => {
+        out += text(chunk);
+      },
+    },
+    stderr: {
+      write: (chunk) => {
+        err += text(chunk);
+      },
+    },
     terminal: options.terminal ?? null,
     now: () => new Date('2026-06-01T12:00:00Z'),
     out: () => out,

@@ -32,14 +32,11 @@ describe('names', () => {
   });
 
   it.each(['dev', 'prod-eu', 'ci_1'])('accepts environment %j', (name) =>
-    expect(assertEnvironmentName(name)).toBe(name),
-  );
+    expect(assertEnvironmentName(name)).toBe(name));
   it.each(['Dev', '-x', '', 'a'.repeat(33), 'a/b'])('refuses environment %j', (name) =>
-    expect(() => assertEnvironmentName(name)).toThrow(),
-  );
+    expect(() => assertEnvironmentName(name)).toThrow());
   it.each(['../x', '', 'a b'])('refuses project %j', (name) =>
-    expect(() => assertProjectName(name)).toThrow(),
-  );
+    expect(() => assertProjectName(name)).toThrow());
   it.each([
     ['My App', 'My-App'],
     ['.hidden', 'hidden'],
@@ -57,16 +54,14 @@ describe('durations and expiry', () => {
     ['2w', 14 * 86_400_000],
   ])('parseDuration(%j) = %i ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
   it.each(['', '0d', '5', 'd', '1.5h', '-1d', '3mo'])('parseDuration refuses %j', (text) =>
-    expect(() => parseDuration(text)).toThrow(/duration/),
-  );
+    expect(() => parseDuration(text)).toThrow(/duration/));
   it.each([
     ['2027-01-31', '2027-01-31'],
     ['2027-01-31T10:00:00Z', '2027-01-31T10:00:00.000Z'],
     ['1d', '2026-01-02T00:00:00.000Z'],
   ])('parseExpiry(%j) = %j', (text, expected) => expect(parseExpiry(text, now)).toBe(expected));
   it.each(['tomorrow', '2027-13-45', '31/01/2027'])('parseExpiry refuses %j', (text) =>
-    expect(() => parseExpiry(text, now)).toThrow(),
-  );
+    expect(() => parseExpiry(text, now)).toThrow());
   it('a date expires at the end of that day, UTC', () => {
     expect(expiryTime('2026-01-01')).toBe(Date.parse('2026-01-02T00:00:00Z'));
   });
@@ -77,8 +72,7 @@ describe('kdf parameters', () => {
     expect(defaultKdfParams).toEqual({ memoryKiB: 65536, iterations: 3, parallelism: 4 });
   });
   it.each(['m=1024,t=1,p=1', 'm=8192,t=0,p=1', 'x', 'm=8192,t=1'])('refuses %j', (text) =>
-    expect(() => parseKdfParams(text)).toThrow(),
-  );
+    expect(() => parseKdfParams(text)).toThrow());
 });
 
 describe('generateValue', () => {
@@ -99,8 +93,7 @@ describe('generateValue', () => {
     expect(value).toBe('HHHHHHHH');
   });
   it.each([0, 7, 4097, 1.5])('refuses length %s', (length) =>
-    expect(() => generateValue(length, 'hex', (n) => randomBytes(n))).toThrow(),
-  );
+    expect(() => generateValue(length, 'hex', (n) => randomBytes(n))).toThrow());
 });
 
 describe('putSecret keeps every earlier value', () => {
