@@ -102,13 +102,17 @@ function looksRandom(word: string): boolean {
   return runs.length === 0 || alphanumerics / runs.length < 3;
 }
 
-function looksLikeCredential(text: string): boolean {
+/**
+ * True for well-known credential formats anywhere in `text`, and, unless `text` is a name
+ * (which its own pattern already limits), for any token that looks random.
+ */
+function looksLikeCredential(text: string, isName = false): boolean {
   if (text.includes('-----BEGIN')) return true;
   for (const match of text.matchAll(prefixedPattern)) {
     if (!placeholderPattern.test(match[0]) && !isMadeOfWords(match[2] ?? '')) return true;
   }
   for (const match of text.matchAll(awsKeyPattern)) if (!placeholderPattern.test(match[0])) return true;
-  return text.split(/\s+/).some(looksRandom);
+  return !isName && text.split(/\s+/).some(looksRandom);
 }
 
 // --- Reading -------------------------------------------------------------------------------
@@ -192,6 +196,23 @@ function commentsIn(text: string): { offset: number; source: string }[] {
 }
 
 /**
+ * True where the manifest holds a name: the project, an environment, a secret's name, an
+ * item of its environments list. A project named after a hex directory is not a leak.
+ */
+function isNamePosition(key: unknown, path: readonly unknown[]): boolean {
+  const field = (index: number) => {
+    const pair = path[index];
+    return isPair(pair) ? nameText(pair.key) : undefined;
+  };
+  const top = field(2);
+  if (path.length === 3) return key === 'value' && (top === 'project' || top === 'default_environment');
+  if (top === 'environments') return path.length === 5 && key === 'key';
+  if (top !== 'secrets' || path.length < 6) return false;
+  if (field(5) === 'name') return path.length === 6 && key === 'value';
+  return field(5) === 'environments' && path.length === 7 && typeof key === 'number';
+}
+
+/**
  * The first place (by offset) that holds or invites a value: a credential-like scalar or
  * comment anywhere, or a value-like key in a secret entry or an environment. Checked before
  * the shape, so that the warning about a leak is the one the user sees.
@@ -203,8 +224,9 @@ function findValueLikeContent(
 ): { offset: number; message: string } | undefined {
   const found: { offset: number; message: string }[] = [];
   visit(document, {
-    Scalar(_key, node, path) {
-      if (typeof node.value !== 'string' || !looksLikeCredential(node.value)) return;
+    Scalar(key, node, path) {
+      if (typeof node.value !== 'string' || !looksLikeCredential(node.value, isNamePosition(key, path)))
+        return;
       const [, , pair, list, entry] = path;
       const inSecret = isPair(pair) && nameText(pair.key) === 'secrets' && isSeq(list) && isMap(entry);
       const name = inSecret ? secretNameOf(entry) : undefined;
