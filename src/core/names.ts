@@ -25,6 +25,16 @@ export function assertSecretName(name: string): string {
   return name;
 }
 
+/** True when `name` is a valid environment name (a-z, 0-9, - and _; at most 32). */
+export function isEnvironmentName(name: string): boolean {
+  return environmentPattern.test(name);
+}
+
+/** True when `name` is a valid project name (letters, digits, ., - and _; at most 64). */
+export function isProjectName(name: string): boolean {
+  return projectPattern.test(name);
+}
+
 /** Throws E_USAGE unless `name` is a valid environment name. */
 export function assertEnvironmentName(name: string): string {
   if (!environmentPattern.test(name)) {
@@ -38,7 +48,7 @@ export function assertEnvironmentName(name: string): string {
 
 /** Throws E_USAGE unless `name` is a valid project name. */
 export function assertProjectName(name: string): string {
-  if (!projectPattern.test(name)) {
+  if (!isProjectName(name)) {
     throw new LatchError(
       'E_USAGE',
       `"${name}" is not a valid project name: use letters, digits, ., - and _ (at most 64)`,

@@ -2,16 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { LatchError } from '../../src/core/errors.js';
+import { declaredSecrets, type Manifest, parseManifest } from '../../src/core/manifest.js';
 import {
   addEnvironmentToManifest,
   addSecretToManifest,
-  declaredSecrets,
-  type Manifest,
-  parseManifest,
   removeEnvironmentFromManifest,
   renderEnvExample,
   renderManifest,
-} from '../../src/core/manifest.js';
+} from '../../src/core/manifest-text.js';
 
 /** The error a call throws, as plain data, so a table can pin code and message exactly. */
 function failure(run: () => unknown): { code: string; message: string } {

@@ -1,6 +1,6 @@
 /** `latch env ls | add NAME | rm NAME`: a project's environments, in latch.yaml and the vault. */
 import { LatchError } from '../../core/errors.js';
-import { addEnvironmentToManifest, removeEnvironmentFromManifest } from '../../core/manifest.js';
+import { addEnvironmentToManifest, removeEnvironmentFromManifest } from '../../core/manifest-text.js';
 import { assertEnvironmentName } from '../../core/names.js';
 import { writeManifestFile } from '../../platform/manifest-file.js';
 import { flagOption, type ParsedArgs } from '../args.js';

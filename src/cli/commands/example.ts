@@ -1,7 +1,8 @@
 /** `latch example`: write .env.example from latch.yaml. It holds names and placeholders only. */
 import { dirname, join, resolve } from 'node:path';
 import { LatchError } from '../../core/errors.js';
-import { parseManifest, renderEnvExample } from '../../core/manifest.js';
+import { parseManifest } from '../../core/manifest.js';
+import { renderEnvExample } from '../../core/manifest-text.js';
 import { writeFileAtomic } from '../../platform/files.js';
 import { findManifestFile } from '../../platform/manifest-file.js';
 import { type ParsedArgs, stringOption } from '../args.js';

@@ -1,7 +1,8 @@
 /** `latch init`: create the vault the first time, write latch.yaml, register the project. */
 import { basename, join } from 'node:path';
 import { LatchError } from '../../core/errors.js';
-import { parseManifest, renderManifest } from '../../core/manifest.js';
+import { parseManifest } from '../../core/manifest.js';
+import { renderManifest } from '../../core/manifest-text.js';
 import { assertEnvironmentName, assertProjectName, projectNameFrom } from '../../core/names.js';
 import { findManifestFile, manifestFileName, writeManifestFile } from '../../platform/manifest-file.js';
 import { createVault, vaultExists } from '../../platform/store.js';

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parseDuration, parseExpiry } from '../../core/duration.js';
 import { LatchError } from '../../core/errors.js';
 import { type Charset, generateValue, isCharset } from '../../core/generate.js';
-import { addSecretToManifest } from '../../core/manifest.js';
+import { addSecretToManifest } from '../../core/manifest-text.js';
 import { assertSecretName } from '../../core/names.js';
 import { ensureEnvironment, maxValueBytes, putSecret } from '../../core/secrets.js';
 import type { SecretMetadata } from '../../core/vault.js';
