@@ -5,10 +5,11 @@
  *   const secrets = await loadSecrets({ environment: 'dev' });
  *
  * The vault is unlocked with LATCH_PASSPHRASE_FILE or LATCH_PASSPHRASE from `env` (there is
- * no prompt). Throws LatchError (with `code` and `exitCode`) on failure.
+ * no prompt), and a protected environment is refused (it needs a person on a terminal).
+ * Throws LatchError (with `code` and `exitCode`) on failure.
  */
 import type { ParsedArgs } from './cli/args.js';
-import { openVault, resolveProject } from './cli/context.js';
+import { isProtected, openProjectVault, resolveProject } from './cli/context.js';
 import type { Io } from './cli/io.js';
 import { secretsToInject } from './cli/secrets-for-run.js';
 import { LatchError } from './core/errors.js';
@@ -47,8 +48,15 @@ export async function loadSecrets(options: LoadOptions = {}): Promise<Record<str
     rest: [],
   };
   const context = resolveProject(args, io);
-  const vault = await openVault(io);
-  const secrets = secretsToInject(context, vault.contents.getProject(context.project));
+  const vault = await openProjectVault(io, context);
+  const record = vault.contents.getProject(context.project);
+  if (isProtected(context, record)) {
+    throw new LatchError(
+      'E_CONFIRMATION_REQUIRED',
+      `${context.project}/${context.environment} is protected; use \`latch run\` on a terminal`,
+    );
+  }
+  const secrets = secretsToInject(context, record);
   const result = buildRunPlan({
     command: '',
     args: [],
@@ -57,7 +65,12 @@ export async function loadSecrets(options: LoadOptions = {}): Promise<Record<str
     project: context.project,
     environment: context.environment,
   });
-  if (!result.ok)
-    throw new LatchError('E_MISSING_REQUIRED', `missing required secrets: ${result.missing.join(', ')}`);
+  if (!result.ok) {
+    const names = [...result.missing, ...result.binary];
+    throw new LatchError(
+      'E_MISSING_REQUIRED',
+      `required secrets missing or not usable as text: ${names.join(', ')}`,
+    );
+  }
   return result.plan.env;
 }

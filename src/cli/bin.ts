@@ -6,6 +6,14 @@
 import { openTerminal } from '../platform/terminal.js';
 import { runMain } from './main.js';
 
+// A reader that goes away (`latch ls | head -1`) is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 const code = await runMain(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),

@@ -4,7 +4,7 @@
  * hidden prompt, in that order; with none of them, exit 3 says how to unlock.
  */
 import { readFileSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { dirname } from 'node:path';
 import { LatchError } from '../core/errors.js';
 import { defaultKdfParams, type KdfParams, parseKdfParams } from '../core/kdf.js';
 import { type Manifest, parseManifest } from '../core/manifest.js';
@@ -39,7 +39,11 @@ export function kdfParams(io: Io): KdfParams {
  * Resolves the project (--project, else latch.yaml) and environment (--env, LATCH_ENV, the
  * manifest's default, else dev). Throws E_NO_MANIFEST when neither names a project.
  */
-export function resolveProject(args: ParsedArgs, io: Io): ProjectContext {
+export function resolveProject(
+  args: ParsedArgs,
+  io: Io,
+  options: { anyEnvironment?: boolean } = {},
+): ProjectContext {
   const found = findManifestFile(io.cwd);
   const manifest = found ? parseManifest(found.text, found.path) : null;
   const requested = stringOption(args, 'project');
@@ -54,7 +58,7 @@ export function resolveProject(args: ParsedArgs, io: Io): ProjectContext {
   const environment = assertEnvironmentName(
     stringOption(args, 'env') ?? io.env.LATCH_ENV ?? ownManifest?.defaultEnvironment ?? 'dev',
   );
-  if (ownManifest && !ownManifest.environments[environment]) {
+  if (ownManifest && !ownManifest.environments[environment] && !options.anyEnvironment) {
     const known = Object.keys(ownManifest.environments).join(', ');
     throw new LatchError(
       'E_NOT_FOUND',
@@ -70,18 +74,17 @@ export function resolveProject(args: ParsedArgs, io: Io): ProjectContext {
   };
 }
 
-/** The default project name for a directory: the manifest's directory, or `cwd`. */
-export function directoryProjectName(path: string): string {
-  return basename(dirname(path));
-}
-
 function stripNewline(text: string): string {
   return text.replace(/\r?\n$/, '');
 }
 
+/** The shortest passphrase latch accepts for a new vault or `passwd`. */
+const minimumPassphraseLength = 8;
+
 /**
- * Reads the passphrase for unlocking. `purpose` names what is asked in the prompt;
- * `confirm` asks twice (creating a vault, a new passphrase).
+ * Reads a passphrase. `confirm` marks a new one (creating a vault, `passwd`): typed twice on a
+ * terminal, and at least 8 characters from any source. `prefix` picks the variables read
+ * (LATCH_PASSPHRASE or LATCH_NEW_PASSPHRASE, each also with _FILE).
  */
 export async function readPassphrase(
   io: Io,
@@ -99,10 +102,10 @@ export async function readPassphrase(
         `cannot read ${prefix}_FILE (${(error as NodeJS.ErrnoException).code ?? 'error'}); check the path`,
       );
     }
-    return nonEmpty(stripNewline(text));
+    return checked(stripNewline(text), options.confirm);
   }
   const value = io.env[prefix];
-  if (value) return nonEmpty(value);
+  if (value) return checked(value, options.confirm);
   if (!io.terminal) {
     throw new LatchError(
       'E_LOCKED',
@@ -114,16 +117,22 @@ export async function readPassphrase(
   const label = prefix === 'LATCH_PASSPHRASE' ? 'passphrase' : 'new passphrase';
   const first = await io.terminal.readHidden(`${options.confirm ? `choose a ${label}` : label}: `);
   if (options.confirm) {
-    if (first.length < 8) throw new LatchError('E_USAGE', 'the passphrase must be at least 8 characters');
+    checked(first, true);
     const second = await io.terminal.readHidden(`repeat the ${label}: `);
     if (first !== second)
       throw new LatchError('E_USAGE', 'the passphrases do not match; nothing was changed');
   }
-  return nonEmpty(first);
+  return checked(first, options.confirm);
 }
 
-function nonEmpty(text: string): Uint8Array {
+function checked(text: string, isNew = false): Uint8Array {
   if (text === '') throw new LatchError('E_LOCKED', 'the passphrase is empty');
+  if (isNew && [...text].length < minimumPassphraseLength) {
+    throw new LatchError(
+      'E_USAGE',
+      `the passphrase must be at least ${minimumPassphraseLength} characters; nothing was changed`,
+    );
+  }
   return new TextEncoder().encode(text);
 }
 
@@ -134,7 +143,9 @@ export function openVault(io: Io): Promise<UnlockedVault> {
 
 /**
  * The project's record in the vault, created (with the manifest's environments) when the
- * vault does not know it yet. Call inside `UnlockedVault.update`.
+ * vault does not know it yet, and trusting the manifest's directory. A manifest can add
+ * protection to an environment but never remove it: a cloned repository must not be able
+ * to switch off the confirmation on your prod. Call inside `UnlockedVault.update`.
  */
 export function projectRecordFor(
   context: ProjectContext,
@@ -143,9 +154,39 @@ export function projectRecordFor(
   const record = existing ?? { environments: {} };
   for (const [name, env] of Object.entries(context.manifest?.environments ?? {})) {
     record.environments[name] ??= { protected: env.protected, secrets: {} };
-    record.environments[name].protected = env.protected;
+    record.environments[name].protected ||= env.protected;
+  }
+  const directory = context.manifestPath ? dirname(context.manifestPath) : null;
+  if (directory && !record.trustedPaths?.includes(directory)) {
+    record.trustedPaths = [...(record.trustedPaths ?? []), directory];
   }
   return record;
+}
+
+/**
+ * Unlocks the vault for a project and checks that the manifest which named it may use it:
+ * a project first used from another directory needs a person to confirm on a terminal
+ * (trust on first use; a project nobody has pinned yet is pinned to this directory).
+ */
+export async function openProjectVault(io: Io, context: ProjectContext): Promise<UnlockedVault> {
+  const vault = await openVault(io);
+  if (!context.manifestPath) return vault;
+  const directory = dirname(context.manifestPath);
+  const record = vault.contents.getProject(context.project);
+  const trusted = record?.trustedPaths ?? [];
+  if (!record || trusted.includes(directory)) return vault;
+  if (trusted.length > 0) {
+    await confirmOnTerminal(
+      io,
+      `${context.manifestPath} names project ${context.project}, which you use in ${trusted.join(', ')}; trusting it gives this repository its secrets`,
+      context.project,
+    );
+  }
+  await vault.update((contents) => {
+    const latest = contents.getProject(context.project);
+    if (latest) contents.putProject(context.project, projectRecordFor(context, latest));
+  });
+  return vault;
 }
 
 /** True when the environment needs a person's confirmation (manifest or vault says protected). */

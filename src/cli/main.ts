@@ -27,7 +27,9 @@ function renderUsage(): string {
 
 /** Runs one latch invocation; returns the exit code. Never throws. */
 export async function runMain(argv: string[], io: Io): Promise<number> {
-  const debug = argv.includes('--debug');
+  // Only latch's own words count: a `--debug` after `--` belongs to the child of `run`.
+  const separator = argv.indexOf('--');
+  const debug = (separator < 0 ? argv : argv.slice(0, separator)).includes('--debug');
   const [name, ...rest] = argv;
   try {
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {

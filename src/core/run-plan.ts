@@ -22,7 +22,8 @@ export interface SecretToInject {
   value: Uint8Array | undefined;
 }
 
-export type PlanResult = { ok: true; plan: RunPlan } | { ok: false; missing: string[] };
+/** A plan, or why there is none: required secrets with no value, or with binary values. */
+export type PlanResult = { ok: true; plan: RunPlan } | { ok: false; missing: string[]; binary: string[] };
 
 /** Variables that unlock the vault; they never reach a child (DESIGN.md invariant 6). */
 export function isUnlockVariable(name: string): boolean {
@@ -43,9 +44,8 @@ export function valueAsEnvironmentString(value: Uint8Array): string | null {
 
 /**
  * Builds the plan: the caller's environment without unlock variables, plus every secret
- * that has a value. Returns the missing required names instead when any lack a value.
- * Throws nothing; a binary value that cannot be an environment variable is reported as
- * missing by the caller's check before this (see `unusableValues`).
+ * that has a value an environment can carry. A required secret without a value, or whose
+ * value is binary (not UTF-8, or holding NUL), means no plan: the names come back instead.
  */
 export function buildRunPlan(input: {
   command: string;
@@ -58,15 +58,15 @@ export function buildRunPlan(input: {
   const missing = input.secrets
     .filter((secret) => secret.required && secret.value === undefined)
     .map((secret) => secret.name);
-  if (missing.length > 0) return { ok: false, missing };
+  const binary = unusableValues(input.secrets.filter((secret) => secret.required));
+  if (missing.length > 0 || binary.length > 0) return { ok: false, missing, binary };
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(input.callerEnv)) {
     if (value !== undefined && !isUnlockVariable(name)) env[name] = value;
   }
   const secretNames: string[] = [];
   for (const secret of input.secrets) {
-    if (secret.value === undefined) continue;
-    const text = valueAsEnvironmentString(secret.value);
+    const text = secret.value === undefined ? null : valueAsEnvironmentString(secret.value);
     if (text === null) continue;
     env[secret.name] = text;
     secretNames.push(secret.name);

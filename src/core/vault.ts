@@ -37,6 +37,11 @@ export interface EnvironmentRecord {
 
 export interface ProjectRecord {
   environments: Record<string, EnvironmentRecord>;
+  /**
+   * Directories whose latch.yaml may use this project. A repository's manifest names a
+   * project by a plain string, so without this any cloned repository could claim yours.
+   */
+  trustedPaths?: string[];
 }
 
 interface StoredVersion {
@@ -84,7 +89,8 @@ export function encodeProject(project: ProjectRecord): Uint8Array {
     }
     environments[envName] = { protected: env.protected, secrets };
   }
-  return textEncoder.encode(JSON.stringify({ v: projectDocumentVersion, environments }));
+  const trusted = project.trustedPaths?.length ? { trustedPaths: project.trustedPaths } : {};
+  return textEncoder.encode(JSON.stringify({ v: projectDocumentVersion, environments, ...trusted }));
 }
 
 /** Parses one project document; throws E_TAMPERED when it is not what latch writes. */
@@ -92,6 +98,7 @@ export function decodeProject(bytes: Uint8Array): ProjectRecord {
   let document: {
     v?: unknown;
     environments?: Record<string, { protected?: boolean; secrets?: Record<string, StoredSecret> }>;
+    trustedPaths?: unknown;
   };
   try {
     document = JSON.parse(textDecoder.decode(bytes));
@@ -116,7 +123,10 @@ export function decodeProject(bytes: Uint8Array): ProjectRecord {
     }
     environments[envName] = { protected: env.protected === true, secrets };
   }
-  return { environments };
+  const trustedPaths = Array.isArray(document.trustedPaths)
+    ? document.trustedPaths.filter((path): path is string => typeof path === 'string')
+    : [];
+  return trustedPaths.length > 0 ? { environments, trustedPaths } : { environments };
 }
 
 interface Entry {

@@ -161,9 +161,12 @@ export async function withLock<T>(path: string, task: () => Promise<T> | T, time
   try {
     return await task();
   } finally {
-    try {
-      unlinkSync(path);
-    } catch {}
+    // Remove the lock only if it is still ours (a stale-lock takeover may have replaced it).
+    if (readText(path) === token) {
+      try {
+        unlinkSync(path);
+      } catch {}
+    }
   }
 }
 

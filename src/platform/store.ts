@@ -116,15 +116,25 @@ export class UnlockedVault {
     });
   }
 
-  /** Replaces the passphrase slot; the body is kept byte for byte (DESIGN.md invariant 3). */
+  /**
+   * Replaces the passphrase slot; the body is kept byte for byte (DESIGN.md invariant 3).
+   * vault.prev gets the new slot too, so the old passphrase opens neither generation.
+   */
   async changePassphrase(passphrase: Uint8Array, kdf: KdfParams): Promise<void> {
     const slot = await makePassphraseSlot(this.sealed.vaultId, this.dataKey, passphrase, kdf);
+    const withNewSlot = (sealed: SealedVault): SealedVault => ({
+      vaultId: sealed.vaultId,
+      slots: sealed.slots.map((existing) => (existing.type === passphraseSlotType ? slot : existing)),
+      body: sealed.body,
+    });
     await withLock(this.paths.lock, () => {
-      const latest = readSealed(this.paths);
-      const slots = latest.slots.map((existing) => (existing.type === passphraseSlotType ? slot : existing));
-      const next: SealedVault = { vaultId: latest.vaultId, slots, body: latest.body };
+      const next = withNewSlot(readSealed(this.paths));
       writeFileAtomic(this.paths.vault, encodeVault(next, this.dataKey), { previous: this.paths.previous });
       this.sealed = next;
+      const previous = withNewSlot(decodeVault(readFileSync(this.paths.previous)));
+      if (sameBytes(previous.vaultId, next.vaultId)) {
+        writeFileAtomic(this.paths.previous, encodeVault(previous, this.dataKey));
+      }
     });
   }
 }

@@ -33,7 +33,8 @@ export function openTerminal(input: NodeJS.ReadStream, output: NodeJS.WritableSt
         else resolve(line);
       };
       const onData = (chunk: Buffer) => {
-        for (const char of chunk.toString('utf8')) {
+        // Arrow keys and other escape sequences are editing keys, not characters of the line.
+        for (const char of chunk.toString('utf8').replace(/\u001b(\[[0-9;]*[A-Za-z~]|O[A-Za-z]|.)?/g, '')) {
           if (char === '\r' || char === '\n') return finish(null);
           if (char === '\u0003' || (char === '\u0004' && line === '')) {
             return finish(new LatchError('E_USAGE', 'cancelled'));

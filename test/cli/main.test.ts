@@ -113,4 +113,21 @@ describe('runMain', () => {
     expect(await runMain(['run', '--dry-run', '--', 'true'], fakeIo({ cwd: project, env }))).toBe(7);
     expect(await runMain(['run', '--', 'sh', '-c', 'test "$SECOND" = typed-second-value'], io)).toBe(0);
   });
+
+  it('a second checkout of a project is trusted once a person types the project name', async () => {
+    expect(await runMain(['init'], fakeIo({ cwd: project, env }))).toBe(0);
+    expect(await runMain(['set', 'SHARED'], fakeIo({ cwd: project, env, stdin: 'shared-value-1' }))).toBe(0);
+    const second = join(dirs.root, 'shop-worktree');
+    mkdirSync(second);
+    const { copyFileSync } = await import('node:fs');
+    copyFileSync(join(project, 'latch.yaml'), join(second, 'latch.yaml'));
+    const asked: string[] = [];
+    const confirm = fakeIo({ cwd: second, env, terminal: scriptedTerminal(['shop'], asked) });
+    expect(await runMain(['get', 'SHARED', '--reveal'], confirm)).toBe(0);
+    expect(confirm.out()).toBe('shared-value-1');
+    expect(asked[0]).toMatch(/names project shop, which you use in/);
+    // Trusted from now on: no prompt (a terminal with no answers would throw).
+    const again = fakeIo({ cwd: second, env, terminal: scriptedTerminal([]) });
+    expect(await runMain(['get', 'SHARED', '--reveal'], again)).toBe(0);
+  });
 });

@@ -150,7 +150,7 @@ describe('run plan', () => {
         { name: 'C', required: true, value: undefined },
       ],
     });
-    expect(result).toEqual({ ok: false, missing: ['A', 'C'] });
+    expect(result).toEqual({ ok: false, missing: ['A', 'C'], binary: [] });
   });
   it('describes the plan with names only', () => {
     const result = buildRunPlan({
@@ -160,7 +160,15 @@ describe('run plan', () => {
     });
     expect(result.ok && JSON.stringify(describePlan(result.plan))).not.toContain('hidden');
   });
-  it('does not inject binary values and names them', () => {
+  it('a required binary value means no plan, named as binary', () => {
+    const result = buildRunPlan({
+      ...base,
+      callerEnv: {},
+      secrets: [{ name: 'CERT', required: true, value: Uint8Array.of(0xff) }],
+    });
+    expect(result).toEqual({ ok: false, missing: [], binary: ['CERT'] });
+  });
+  it('does not inject optional binary values and names them', () => {
     const secrets = [{ name: 'BIN', required: false, value: Uint8Array.of(0xff, 0, 1) }];
     expect(unusableValues(secrets)).toEqual(['BIN']);
     const result = buildRunPlan({ ...base, callerEnv: {}, secrets });

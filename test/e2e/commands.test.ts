@@ -1,7 +1,8 @@
-import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { initProject, latch, makeSandbox, type Sandbox, writeSandboxFile } from './harness.js';
+import { binary, initProject, latch, makeSandbox, type Sandbox, writeSandboxFile } from './harness.js';
 
 let sandbox: Sandbox;
 beforeEach(() => {
@@ -259,5 +260,87 @@ describe('passwd, env, project, completion', () => {
       latch(sandbox, ['get', 'LOOSE', '--project', 'other', '--reveal'], { cwd: elsewhere }).stdout,
     ).toBe('loose-value-1');
     expect(latch(sandbox, ['ls'], { cwd: elsewhere }).code).toBe(4);
+  });
+});
+
+describe('a repository cannot take over or weaken a project it does not own', () => {
+  beforeEach(() => initProject(sandbox));
+
+  function cloneWithManifest(text: string): string {
+    const other = join(sandbox.root, 'cloned');
+    mkdirSync(other, { recursive: true });
+    writeFileSync(join(other, 'latch.yaml'), text);
+    return other;
+  }
+
+  it('a latch.yaml elsewhere that names an existing project is refused without a terminal', () => {
+    latch(sandbox, ['set', 'OWNED'], { input: 'owned-secret-value' });
+    const other = cloneWithManifest('project: myapp\nenvironments:\n  dev: {}\nsecrets:\n  - name: OWNED\n');
+    const result = latch(sandbox, ['run', '--', 'sh', '-c', 'echo "$OWNED"'], { cwd: other });
+    expect(result.code).toBe(3);
+    expect(result.stdout).not.toMatch(/owned-secret/);
+    expect(result.stderr).toMatch(/names project myapp/);
+    expect(latch(sandbox, ['init'], { cwd: other }).code).toBe(3);
+  });
+
+  it("a manifest saying prod: {} does not remove prod's protection", () => {
+    latch(sandbox, ['set', 'PROD_ONLY', '--env', 'prod'], { input: 'prod-only-value' });
+    const path = join(sandbox.cwd, 'latch.yaml');
+    writeFileSync(path, readFileSync(path, 'utf8').replace(/prod: \{ protected: true \}.*$/m, 'prod: {}'));
+    expect(latch(sandbox, ['set', 'OTHER', '--env', 'prod'], { input: 'another-prod-value' }).code).toBe(0);
+    const result = latch(sandbox, ['get', 'PROD_ONLY', '--env', 'prod', '--reveal']);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/protected/);
+  });
+});
+
+describe('edges', () => {
+  beforeEach(() => initProject(sandbox));
+
+  it('set stores nothing when the manifest edit would fail', () => {
+    const result = latch(
+      sandbox,
+      ['set', 'LEAKY', '--description', 'ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5'],
+      { input: 'some-value-here' },
+    );
+    expect(result.code).toBe(2);
+    expect(latch(sandbox, ['get', 'LEAKY']).code).toBe(4);
+  });
+
+  it('a short new passphrase is refused from any source', () => {
+    const result = latch(sandbox, ['passwd'], { env: { LATCH_NEW_PASSPHRASE: 'short' } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/at least 8/);
+    expect(latch(sandbox, ['ls']).code).toBe(0);
+  });
+
+  it('passwd also re-wraps vault.prev, so the old passphrase opens neither generation', () => {
+    latch(sandbox, ['set', 'GEN'], { input: 'generation-value' });
+    expect(latch(sandbox, ['passwd'], { env: { LATCH_NEW_PASSPHRASE: 'the new passphrase' } }).code).toBe(0);
+    copyFileSync(join(sandbox.home, 'vault.prev'), join(sandbox.home, 'vault'));
+    expect(latch(sandbox, ['ls']).code).toBe(3);
+    expect(latch(sandbox, ['ls'], { env: { LATCH_PASSPHRASE: 'the new passphrase' } }).code).toBe(0);
+  });
+
+  it('env works whatever LATCH_ENV says', () => {
+    expect(latch(sandbox, ['env', 'add', 'qa'], { env: { LATCH_ENV: 'qa' } }).code).toBe(0);
+    expect(latch(sandbox, ['env', 'ls'], { env: { LATCH_ENV: 'nowhere' } }).code).toBe(0);
+  });
+
+  it('--length without --generate is a usage error', () => {
+    expect(latch(sandbox, ['set', 'X', '--length', '20'], { input: 'value-value' }).code).toBe(2);
+  });
+
+  it('a closed stdout pipe ends quietly (no stack trace)', () => {
+    // 1 MiB is far beyond a pipe buffer, so latch is still writing when head exits.
+    const file = writeSandboxFile(sandbox, 'big.txt', 'x'.repeat(1024 * 1024));
+    expect(latch(sandbox, ['set', 'BIG', '--from-file', file]).code).toBe(0);
+    const result = spawnSync('sh', ['-c', `"${process.execPath}" "${binary}" get BIG --reveal | head -c 10`], {
+      cwd: sandbox.cwd,
+      env: sandbox.env,
+      encoding: 'utf8',
+    });
+    expect(result.stdout).toBe('xxxxxxxxxx');
+    expect(result.stderr).toBe('');
   });
 });

@@ -2,13 +2,13 @@
 import { expiryTime, parseDuration } from '../../core/duration.js';
 import { LatchError } from '../../core/errors.js';
 import { flagOption, type ParsedArgs } from '../args.js';
-import { openVault, resolveProject } from '../context.js';
+import { openProjectVault, resolveProject } from '../context.js';
 import { type Io, note, say, sayJson } from '../io.js';
 import { secretsToInject } from '../secrets-for-run.js';
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const context = resolveProject(args, io);
-  const vault = await openVault(io);
+  const vault = await openProjectVault(io, context);
   const record = vault.contents.getProject(context.project);
   const stored = record?.environments[context.environment]?.secrets ?? {};
   const now = io.now().getTime();

@@ -4,7 +4,7 @@ import { addEnvironmentToManifest, removeEnvironmentFromManifest } from '../../c
 import { assertEnvironmentName } from '../../core/names.js';
 import { writeManifestFile } from '../../platform/manifest-file.js';
 import { flagOption, type ParsedArgs } from '../args.js';
-import { openVault, projectRecordFor, resolveProject } from '../context.js';
+import { openProjectVault, projectRecordFor, resolveProject } from '../context.js';
 import { type Io, say, sayJson } from '../io.js';
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
@@ -12,8 +12,11 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   if (extra.length > 0 || !['ls', 'add', 'rm'].includes(action)) {
     throw new LatchError('E_USAGE', 'usage: latch env ls | add NAME [--protected] | rm NAME [--force]');
   }
-  const context = resolveProject({ ...args, options: { ...args.options, env: undefined } }, io);
-  const vault = await openVault(io);
+  // The environment being listed, added or removed need not exist yet (nor LATCH_ENV's).
+  const context = resolveProject({ ...args, options: { ...args.options, env: undefined } }, io, {
+    anyEnvironment: true,
+  });
+  const vault = await openProjectVault(io, context);
 
   if (action === 'ls') {
     const record = vault.contents.getProject(context.project);
@@ -52,7 +55,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     await vault.update((contents) => {
       const record = projectRecordFor(context, contents.getProject(context.project));
       record.environments[name] ??= { protected: isProtected, secrets: {} };
-      record.environments[name].protected = isProtected;
+      record.environments[name].protected ||= isProtected;
       contents.putProject(context.project, record);
     });
     say(io, `added environment ${name} to ${context.project}${isProtected ? ' (protected)' : ''}`);

@@ -6,7 +6,7 @@ import { assertSecretName } from '../../core/names.js';
 import { valueAsEnvironmentString } from '../../core/run-plan.js';
 import { requireEnvironment, requireSecret } from '../../core/secrets.js';
 import { flagOption, type ParsedArgs } from '../args.js';
-import { confirmOnTerminal, isProtected, openVault, resolveProject } from '../context.js';
+import { confirmOnTerminal, isProtected, openProjectVault, resolveProject } from '../context.js';
 import { type Io, say, sayJson } from '../io.js';
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
@@ -15,7 +15,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     throw new LatchError('E_USAGE', 'usage: latch get NAME [--env E] [--reveal] [--json]');
   assertSecretName(name);
   const context = resolveProject(args, io);
-  const vault = await openVault(io);
+  const vault = await openProjectVault(io, context);
   const record = vault.contents.getProject(context.project);
   if (!record)
     throw new LatchError(

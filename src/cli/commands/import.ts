@@ -5,9 +5,9 @@ import { LatchError } from '../../core/errors.js';
 import { isSecretName } from '../../core/names.js';
 import { ensureEnvironment, putSecret } from '../../core/secrets.js';
 import { flagOption, type ParsedArgs } from '../args.js';
-import { openVault, projectRecordFor, resolveProject } from '../context.js';
+import { openProjectVault, projectRecordFor, resolveProject } from '../context.js';
 import { type Io, say, sayJson } from '../io.js';
-import { declareInManifest } from './set.js';
+import { planDeclarations } from './set.js';
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const file = args.positionals[0];
@@ -34,7 +34,12 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     else return true;
     return false;
   });
-  const vault = await openVault(io);
+  const declare = planDeclarations(
+    context,
+    accepted.map((entry) => entry.name),
+    io,
+  );
+  const vault = await openProjectVault(io, context);
   const now = io.now().toISOString();
   const imported = await vault.update((contents) => {
     const record = projectRecordFor(context, contents.getProject(context.project));
@@ -45,11 +50,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
       status: putSecret(env, entry.name, new TextEncoder().encode(entry.value), {}, now),
     }));
   });
-  declareInManifest(
-    context,
-    imported.map((entry) => entry.name),
-    io,
-  );
+  declare();
   skipped.sort((left, right) => left.line - right.line);
   if (flagOption(args, 'json')) {
     sayJson(io, { project: context.project, environment: context.environment, imported, skipped });

@@ -7,7 +7,7 @@ import { assertEnvironmentName, assertProjectName, projectNameFrom } from '../..
 import { findManifestFile, manifestFileName, writeManifestFile } from '../../platform/manifest-file.js';
 import { createVault, vaultExists } from '../../platform/store.js';
 import { type ParsedArgs, stringOption } from '../args.js';
-import { kdfParams, latchHome, openVault, projectRecordFor, readPassphrase } from '../context.js';
+import { kdfParams, latchHome, openProjectVault, projectRecordFor, readPassphrase } from '../context.js';
 import { type Io, note, say } from '../io.js';
 
 function environmentsFrom(text: string | undefined): { name: string; protected: boolean }[] {
@@ -28,6 +28,8 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const requested = stringOption(args, 'project');
   let manifestPath: string;
   let manifest: ReturnType<typeof parseManifest>;
+  // The text of a manifest this init creates; written only once the vault knows the project.
+  let newManifestText: string | null = null;
   if (existing) {
     manifest = parseManifest(existing.text, existing.path);
     if (requested && requested !== manifest.project) {
@@ -41,16 +43,10 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     const environments = environmentsFrom(stringOption(args, 'envs'));
     const project = assertProjectName(requested ?? projectNameFrom(basename(io.cwd)));
     const defaultEnvironment = environments.some((env) => env.name === 'dev') ? 'dev' : environments[0]!.name;
-    const text = renderManifest({ project, environments, defaultEnvironment });
-    manifest = parseManifest(text);
+    newManifestText = renderManifest({ project, environments, defaultEnvironment });
+    manifest = parseManifest(newManifestText);
     manifestPath = join(io.cwd, manifestFileName);
   }
-
-  const created = !vaultExists(home);
-  const vault = created
-    ? await createVault(home, await readPassphrase(io, { confirm: true }), kdfParams(io))
-    : await openVault(io);
-  if (created) note(io, `created a new vault in ${home}`);
 
   const context = {
     project: manifest.project,
@@ -59,21 +55,17 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     manifestPath,
     manifestText: null,
   };
+  const created = !vaultExists(home);
+  const vault = created
+    ? await createVault(home, await readPassphrase(io, { confirm: true }), kdfParams(io))
+    : await openProjectVault(io, context);
+  if (created) note(io, `created a new vault in ${home}`);
+
   await vault.update((contents) => {
     contents.putProject(manifest.project, projectRecordFor(context, contents.getProject(manifest.project)));
   });
-  if (!existing) {
-    writeManifestFile(
-      manifestPath,
-      renderManifest({
-        project: manifest.project,
-        environments: Object.entries(manifest.environments).map(([name, env]) => ({
-          name,
-          protected: env.protected,
-        })),
-        defaultEnvironment: manifest.defaultEnvironment,
-      }),
-    );
+  if (newManifestText !== null) {
+    writeManifestFile(manifestPath, newManifestText);
     say(io, `wrote ${manifestPath} (commit it: it holds names, never values)`);
   } else {
     say(io, `registered project ${manifest.project} from ${manifestPath}`);

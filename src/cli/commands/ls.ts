@@ -3,7 +3,7 @@ import { expiryTime } from '../../core/duration.js';
 import { declaredSecrets } from '../../core/manifest.js';
 import type { ProjectRecord } from '../../core/vault.js';
 import { flagOption, type ParsedArgs } from '../args.js';
-import { openVault, type ProjectContext, resolveProject } from '../context.js';
+import { openProjectVault, openVault, type ProjectContext, resolveProject } from '../context.js';
 import { type Io, say, sayJson } from '../io.js';
 
 export interface ListedSecret {
@@ -11,8 +11,9 @@ export interface ListedSecret {
   environment: string;
   name: string;
   stored: boolean;
-  declared: boolean;
-  required: boolean;
+  /** null with --all: listing the whole vault reads no manifest. */
+  declared: boolean | null;
+  required: boolean | null;
   updated: string | null;
   expires: string | null;
   expired: boolean;
@@ -37,8 +38,8 @@ function listEnvironment(
       environment,
       name,
       stored: secret !== undefined,
-      declared: declaration !== undefined,
-      required: declaration?.required ?? false,
+      declared: context?.manifest ? declaration !== undefined : null,
+      required: context?.manifest ? (declaration?.required ?? false) : null,
       updated: secret?.updated ?? null,
       expires: secret?.expires ?? null,
       expired: secret?.expires !== undefined && expiryTime(secret.expires) <= now,
@@ -50,14 +51,14 @@ function listEnvironment(
 function status(secret: ListedSecret): string {
   if (!secret.stored) return secret.required ? 'MISSING' : 'not set';
   if (secret.expired) return 'expired';
-  return secret.declared ? 'set' : 'set (undeclared)';
+  return secret.declared === false ? 'set (undeclared)' : 'set';
 }
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const now = io.now().getTime();
   const all = flagOption(args, 'all');
   const context = all ? null : resolveProject(args, io);
-  const vault = await openVault(io);
+  const vault = context ? await openProjectVault(io, context) : await openVault(io);
   const rows: ListedSecret[] = [];
   if (context) {
     rows.push(

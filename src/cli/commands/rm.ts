@@ -3,7 +3,7 @@ import { LatchError } from '../../core/errors.js';
 import { assertSecretName } from '../../core/names.js';
 import { requireEnvironment, requireSecret } from '../../core/secrets.js';
 import type { ParsedArgs } from '../args.js';
-import { confirmOnTerminal, isProtected, openVault, resolveProject } from '../context.js';
+import { confirmOnTerminal, isProtected, openProjectVault, resolveProject } from '../context.js';
 import { type Io, say } from '../io.js';
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
@@ -12,7 +12,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   assertSecretName(name);
   const context = resolveProject(args, io);
   const where = `${context.project}/${context.environment}`;
-  const vault = await openVault(io);
+  const vault = await openProjectVault(io, context);
   const record = vault.contents.getProject(context.project);
   if (!record) throw new LatchError('E_NOT_FOUND', `no secret ${name} in ${where}`);
   requireSecret(requireEnvironment(record, context.project, context.environment), name, where);

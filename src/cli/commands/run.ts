@@ -3,48 +3,63 @@
  * forward signals, return the child's exit code).
  */
 import { LatchError } from '../../core/errors.js';
-import { buildRunPlan, describePlan, unusableValues } from '../../core/run-plan.js';
+import { buildRunPlan, describePlan, type SecretToInject, unusableValues } from '../../core/run-plan.js';
 import { ensureEnvironment, putSecret } from '../../core/secrets.js';
+import type { UnlockedVault } from '../../platform/store.js';
 import { flagOption, type ParsedArgs } from '../args.js';
-import { confirmOnTerminal, isProtected, openVault, projectRecordFor, resolveProject } from '../context.js';
+import {
+  confirmOnTerminal,
+  isProtected,
+  openProjectVault,
+  type ProjectContext,
+  projectRecordFor,
+  resolveProject,
+} from '../context.js';
 import { type Io, note, say, sayJson } from '../io.js';
 import { secretsToInject } from '../secrets-for-run.js';
+
+/** On a terminal, offers to type the missing required secrets and stores what is typed. */
+async function promptForMissing(io: Io, context: ProjectContext, vault: UnlockedVault, missing: string[]) {
+  if (!io.terminal) return;
+  note(io, `${context.project}/${context.environment} is missing required secrets: ${missing.join(', ')}`);
+  const answer = await io.terminal.readLine('enter them now and store them in the vault? [y/N] ');
+  if (!/^y(es)?$/i.test(answer.trim())) return;
+  const values = new Map<string, Uint8Array>();
+  for (const name of missing) {
+    const typed = await io.terminal.readHidden(`value for ${name}: `);
+    if (typed !== '') values.set(name, new TextEncoder().encode(typed));
+  }
+  await vault.update((contents) => {
+    const record = projectRecordFor(context, contents.getProject(context.project));
+    const env = ensureEnvironment(record, context.environment);
+    for (const [name, value] of values) putSecret(env, name, value, {}, io.now().toISOString());
+    contents.putProject(context.project, record);
+  });
+}
+
+const missingNames = (secrets: SecretToInject[]) =>
+  secrets.filter((secret) => secret.required && secret.value === undefined).map((secret) => secret.name);
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const [command, ...commandArgs] = args.rest;
   if (!command) throw new LatchError('E_USAGE', 'usage: latch run [--env E] -- COMMAND [ARG...]');
+  const dryRun = flagOption(args, 'dry-run');
   const context = resolveProject(args, io);
-  const vault = await openVault(io);
-  let record = vault.contents.getProject(context.project);
-  let secrets = secretsToInject(context, record);
   const where = `${context.project}/${context.environment}`;
-
-  const missing = secrets
-    .filter((secret) => secret.required && secret.value === undefined)
-    .map((secret) => secret.name);
-  if (missing.length > 0 && io.terminal && !flagOption(args, 'dry-run')) {
-    note(io, `${where} is missing required secrets: ${missing.join(', ')}`);
-    const answer = await io.terminal.readLine('enter them now and store them in the vault? [y/N] ');
-    if (/^y(es)?$/i.test(answer.trim())) {
-      const values = new Map<string, Uint8Array>();
-      for (const name of missing) {
-        const typed = await io.terminal.readHidden(`value for ${name}: `);
-        if (typed !== '') values.set(name, new TextEncoder().encode(typed));
-      }
-      await vault.update((contents) => {
-        const latest = projectRecordFor(context, contents.getProject(context.project));
-        const env = ensureEnvironment(latest, context.environment);
-        for (const [name, value] of values) putSecret(env, name, value, {}, io.now().toISOString());
-        contents.putProject(context.project, latest);
-      });
-      record = vault.contents.getProject(context.project);
-      secrets = secretsToInject(context, record);
-    }
+  const vault = await openProjectVault(io, context);
+  // Confirm a protected environment before anything else, typed values included.
+  if (!dryRun && isProtected(context, vault.contents.getProject(context.project))) {
+    await confirmOnTerminal(io, `${where} is protected; running ${command}`, context.environment);
   }
-  const binary = unusableValues(secrets);
-  if (binary.length > 0) {
-    note(io, `not injected (binary values cannot be environment variables): ${binary.join(', ')}`);
+  let secrets = secretsToInject(context, vault.contents.getProject(context.project));
+  const missing = missingNames(secrets);
+  if (missing.length > 0 && !dryRun) {
+    await promptForMissing(io, context, vault, missing);
+    secrets = secretsToInject(context, vault.contents.getProject(context.project));
   }
+  const skipped = unusableValues(secrets.filter((secret) => !secret.required));
+  if (skipped.length > 0)
+    note(io, `not injected (binary values cannot be environment variables): ${skipped.join(', ')}`);
   const result = buildRunPlan({
     command,
     args: commandArgs,
@@ -54,12 +69,18 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     environment: context.environment,
   });
   if (!result.ok) {
+    const reasons = [
+      result.missing.length > 0 ? `missing required secrets in ${where}: ${result.missing.join(', ')}` : '',
+      result.binary.length > 0
+        ? `required secrets with binary values, which cannot be environment variables: ${result.binary.join(', ')}`
+        : '',
+    ].filter(Boolean);
     throw new LatchError(
       'E_MISSING_REQUIRED',
-      `missing required secrets in ${where}: ${result.missing.join(', ')}; set them with \`latch set NAME --env ${context.environment}\``,
+      `${reasons.join('; ')}; set them with \`latch set NAME --env ${context.environment}\``,
     );
   }
-  if (flagOption(args, 'dry-run')) {
+  if (dryRun) {
     const plan = describePlan(result.plan);
     if (flagOption(args, 'json')) sayJson(io, plan);
     else {
@@ -68,8 +89,6 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     }
     return 0;
   }
-  if (isProtected(context, record))
-    await confirmOnTerminal(io, `${where} is protected; running ${command}`, context.environment);
   const { executePlan } = await import('../../platform/child.js');
   return executePlan(result.plan);
 }

@@ -11,7 +11,7 @@ import type { SecretMetadata } from '../../core/vault.js';
 import { writeManifestFile } from '../../platform/manifest-file.js';
 import { readStream } from '../../platform/terminal.js';
 import { flagOption, type ParsedArgs, stringOption } from '../args.js';
-import { openVault, type ProjectContext, projectRecordFor, resolveProject } from '../context.js';
+import { openProjectVault, type ProjectContext, projectRecordFor, resolveProject } from '../context.js';
 import { type Io, note, say } from '../io.js';
 
 /** Refuses `set NAME=value` and `set NAME value`: argv is visible in `ps` and shell history. */
@@ -46,6 +46,12 @@ async function readValue(args: ParsedArgs, io: Io, name: string): Promise<Uint8A
   if (file !== undefined && flagOption(args, 'generate')) {
     throw new LatchError('E_USAGE', '--from-file and --generate cannot be used together');
   }
+  if (
+    !flagOption(args, 'generate') &&
+    (stringOption(args, 'length') ?? stringOption(args, 'charset')) !== undefined
+  ) {
+    throw new LatchError('E_USAGE', '--length and --charset go with --generate');
+  }
   if (flagOption(args, 'generate')) {
     const charset = stringOption(args, 'charset') ?? 'base64';
     if (!isCharset(charset))
@@ -79,25 +85,30 @@ async function readValue(args: ParsedArgs, io: Io, name: string): Promise<Uint8A
   return new TextEncoder().encode(await io.terminal.readHidden(`value for ${name}: `));
 }
 
-/** Declares `name` in latch.yaml when the project has a manifest that does not list it yet. */
-export function declareInManifest(
+/**
+ * Prepares the declaration of `names` in latch.yaml (for a project with a manifest that does
+ * not list them yet) and returns the function that writes it. Preparing first means a
+ * manifest edit that would fail does so before anything is stored.
+ */
+export function planDeclarations(
   context: ProjectContext,
   names: string[],
   io: Io,
   description?: string,
-): void {
-  if (!context.manifestPath || context.manifestText === null) return;
-  let text = context.manifestText;
+): () => void {
+  const original = context.manifestText;
+  const path = context.manifestPath;
+  if (!path || original === null) return () => {};
+  let text = original;
   for (const name of names) {
     text = addSecretToManifest(text, description === undefined ? { name } : { name, description });
   }
-  if (text !== context.manifestText) {
-    writeManifestFile(context.manifestPath, text);
-    note(
-      io,
-      `declared ${names.length === 1 ? names[0] : `${names.length} secrets`} in ${context.manifestPath}`,
-    );
-  }
+  if (text === original) return () => {};
+  const added = names.filter((name) => !context.manifest?.secrets.some((secret) => secret.name === name));
+  return () => {
+    writeManifestFile(path, text);
+    note(io, `declared ${added.length === 1 ? added[0] : `${added.length} secrets`} in ${path}`);
+  };
 }
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
@@ -111,14 +122,15 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   assertSecretName(name);
   const context = resolveProject(args, io);
   const metadata = metadataFrom(args, io);
+  const declare = planDeclarations(context, [name], io, metadata.description);
   // On a terminal, unlock first so the prompts come in the usual order (passphrase, then
   // value); other sources are read first so a bad file fails before any prompt.
   const typed =
     stringOption(args, 'from-file') === undefined && !flagOption(args, 'generate') && io.stdin.isTTY;
-  const vault = typed ? await openVault(io) : undefined;
+  const vault = typed ? await openProjectVault(io, context) : undefined;
   const value = await readValue(args, io, name);
   if (value.length === 0) throw new LatchError('E_USAGE', `empty value for ${name}; nothing was stored`);
-  const unlocked = vault ?? (await openVault(io));
+  const unlocked = vault ?? (await openProjectVault(io, context));
   const outcome = await unlocked.update((contents) => {
     const record = projectRecordFor(context, contents.getProject(context.project));
     const env = ensureEnvironment(record, context.environment);
@@ -126,7 +138,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     const result = putSecret(env, name, value, metadata, io.now().toISOString());
     return { result, versions: env.secrets[name]!.versions.length };
   });
-  declareInManifest(context, [name], io, metadata.description);
+  declare();
   const kept =
     outcome.versions > 0
       ? ` (${outcome.versions} earlier value${outcome.versions === 1 ? '' : 's'} kept)`
