@@ -41,7 +41,11 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     for (const name of expired)
       note(io, `warning: ${name} in ${where} has expired; rotate it and \`latch set ${name}\``);
     for (const name of rotationDue) note(io, `warning: ${name} in ${where} is due for rotation`);
-    if (missing.length === 0) say(io, `ok: ${where} has every required secret (${secrets.length} declared)`);
+    if (missing.length === 0)
+      say(
+        io,
+        `ok: ${where} has every required secret (${secrets.length} ${context.manifest ? 'declared' : 'stored'})`,
+      );
   }
   if (missing.length > 0) {
     throw new LatchError('E_MISSING_REQUIRED', `missing required secrets in ${where}: ${missing.join(', ')}`);
