@@ -1,0 +1,333 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: latch side by side with Node's own start-up and dotenvx, on the same 20
+ * secrets; `latch get` on a small and a large vault; latch's start-up floor. Every command is
+ * spawned fresh, as a user would run it; tools are interleaved within each round so machine
+ * noise hits them all alike. See bench/README.md for what each figure means.
+ *
+ * Environment: BENCH_RUNS (timed rounds, default 15), BENCH_WARMUP (default 2),
+ * BENCH_MEM_RUNS (peak-memory rounds, default 3), BENCH_RSS=proc (force the /proc poller),
+ * BENCH_KEEP=1 (keep the working directory).
+ */
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { manySecrets } from './build-vault.mjs';
+import {
+  digestCommand,
+  expectedDigest,
+  makeDotenvEncrypted,
+  makeDotenvPlain,
+  makeLatchProject,
+  makeSecrets,
+} from './fixtures.mjs';
+import { measurePeakRss, peakRssMethod, runForOutput, timeRun } from './measure.mjs';
+import { formatMiB, formatMs, formatRatio, median, percentile, renderTable } from './report.mjs';
+
+const repository = fileURLToPath(new URL('..', import.meta.url));
+const positiveInteger = (text, fallback) => {
+  const value = Number(text ?? fallback);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`expected a whole number, got "${text}"`);
+  return value;
+};
+const config = {
+  runs: Math.max(1, positiveInteger(process.env.BENCH_RUNS, 15)),
+  warmup: positiveInteger(process.env.BENCH_WARMUP, 2),
+  memoryRuns: positiveInteger(process.env.BENCH_MEM_RUNS, 3),
+  keep: process.env.BENCH_KEEP === '1',
+};
+const cheapKdf = 'm=8192,t=1,p=1';
+const node = process.execPath;
+const distDirectory = join(repository, 'dist');
+const latch = [node, join(distDirectory, 'cli', 'bin.js')];
+const dotenvxBin = join(repository, 'node_modules', '.bin', 'dotenvx');
+
+function progress(text) {
+  if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${text}`);
+  else process.stderr.write(`${text}\n`);
+}
+
+/** Everything a row needs: how to run it, and where its samples go. */
+function row(id, label, command) {
+  return { id, label, command, times: [], peaks: [] };
+}
+
+async function setUp(work) {
+  const baseEnv = {
+    PATH: process.env.PATH,
+    HOME: join(work, 'user-home'),
+    TMPDIR: tmpdir(),
+    LANG: 'C.UTF-8',
+    NO_COLOR: '1',
+  };
+  mkdirSync(baseEnv.HOME);
+  const dotenvx = [node, realpathSync(dotenvxBin)];
+  const secrets = makeSecrets();
+  const target = 'BENCH_TARGET';
+
+  progress('setting up: latch vaults (in-process builder), .env files for dotenvx...');
+  const names = secrets.map((secret) => secret.name);
+  const project = (name, kdf, vaultSecrets, declared) =>
+    makeLatchProject({ root: work, name, kdf, secrets: vaultSecrets, declared, distDirectory, baseEnv });
+  const latchDefault = await project('run-default', null, secrets, names);
+  const latchCheap = await project('run-cheap', cheapKdf, secrets, names);
+  const plainDirectory = makeDotenvPlain({ root: work, secrets });
+  const encrypted = makeDotenvEncrypted({ root: work, secrets, dotenvx, baseEnv });
+  // The large and small vaults share one manifest (declaring only the target), so only the
+  // vault's size differs between them.
+  const small = manySecrets(10, target);
+  const large = manySecrets(10_000, target);
+  const vaults = {
+    'get-10': await project('get-10', null, small, [target]),
+    'get-10k': await project('get-10k', null, large, [target]),
+    'get-10-cheap': await project('get-10-cheap', cheapKdf, small, [target]),
+    'get-10k-cheap': await project('get-10k-cheap', cheapKdf, large, [target]),
+  };
+
+  const latchIn = (fixture, args) => ({
+    file: latch[0],
+    args: [...latch.slice(1), ...args],
+    cwd: fixture.project,
+    env: fixture.env,
+  });
+  const dotenvxIn = (directory, args) => ({
+    file: dotenvx[0],
+    args: [...dotenvx.slice(1), ...args],
+    cwd: directory,
+    env: baseEnv,
+  });
+
+  // Every tool must hand the child the same 20 names and values, or the comparison is void.
+  progress('checking that every tool injects the same 20 secrets...');
+  const digest = digestCommand(node, secrets);
+  const checks = [
+    latchIn(latchDefault, ['run', '--', ...digest]),
+    latchIn(latchCheap, ['run', '--', ...digest]),
+    dotenvxIn(plainDirectory, ['run', '-f', '.env', '--', ...digest]),
+    ...(encrypted.directory ? [dotenvxIn(encrypted.directory, ['run', '-f', '.env', '--', ...digest])] : []),
+  ];
+  for (const check of checks) {
+    if (runForOutput(check).trim() !== expectedDigest(secrets)) {
+      throw new Error(
+        `${check.args.slice(1, 4).join(' ')} in ${check.cwd} did not give the child the 20 secrets`,
+      );
+    }
+  }
+
+  const startChild = [
+    row('latch-run', 'latch run -- true  [default KDF]*', latchIn(latchDefault, ['run', '--', 'true'])),
+    row(
+      'latch-run-cheap',
+      'latch run -- true  [cheap test KDF]†',
+      latchIn(latchCheap, ['run', '--', 'true']),
+    ),
+    row(
+      'dotenvx-plain',
+      'dotenvx run -f .env -- true  [plain .env]',
+      dotenvxIn(plainDirectory, ['run', '-f', '.env', '--', 'true']),
+    ),
+    ...(encrypted.directory
+      ? [
+          row(
+            'dotenvx-encrypted',
+            'dotenvx run -f .env -- true  [encrypted .env]',
+            dotenvxIn(encrypted.directory, ['run', '-f', '.env', '--', 'true']),
+          ),
+        ]
+      : []),
+    row('node', 'node -e 0', { file: node, args: ['-e', '0'], cwd: work, env: baseEnv }),
+  ];
+  const vaultBytes = (fixture) => statSync(join(fixture.env.LATCH_HOME, 'vault')).size;
+  const kib = (bytes) =>
+    bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`;
+  const getRows = [
+    ['get-10', '10 secrets', '[default KDF]*'],
+    ['get-10k', '10,000 secrets', '[default KDF]*'],
+    ['get-10-cheap', '10 secrets', '[cheap test KDF]†'],
+    ['get-10k-cheap', '10,000 secrets', '[cheap test KDF]†'],
+  ].map(([id, size, kdf]) =>
+    row(
+      id,
+      `latch get ${target}, ${size} (vault ${kib(vaultBytes(vaults[id]))})  ${kdf}`,
+      latchIn(vaults[id], ['get', target]),
+    ),
+  );
+  const startUp = [
+    row('latch-version', 'latch --version', latchIn(latchDefault, ['--version'])),
+    row('true', 'true  (spawn floor of this harness)', { file: 'true', args: [], cwd: work, env: baseEnv }),
+  ];
+  return { startChild, getRows, startUp, encryptedReason: encrypted.reason };
+}
+
+/**
+ * Runs every row once per round, in an order rotated each round. Yields to the event loop
+ * between runs so Ctrl-C (SIGINT) can clean up instead of waiting for the last round.
+ */
+async function runRounds(rows, rounds, record, what) {
+  for (let round = 0; round < rounds; round++) {
+    progress(`${what}: round ${round + 1}/${rounds}`);
+    const offset = round % rows.length;
+    for (const current of [...rows.slice(offset), ...rows.slice(0, offset)]) {
+      record(current);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+}
+
+async function measureMemory(rows, rounds, method, scratchFile) {
+  for (let round = 0; round < rounds; round++) {
+    progress(`peak memory (${method.kind}): round ${round + 1}/${rounds}`);
+    const offset = round % rows.length;
+    for (const current of [...rows.slice(offset), ...rows.slice(0, offset)]) {
+      const peak = await measurePeakRss(current.command, method, scratchFile);
+      if (peak !== null) current.peaks.push(peak);
+    }
+  }
+}
+
+/** Medians, except the /proc poller's peaks: each is a lower bound, so the largest is best. */
+function summarize(current, method) {
+  const peak =
+    current.peaks.length === 0
+      ? null
+      : method.kind === 'proc'
+        ? Math.max(...current.peaks)
+        : median(current.peaks);
+  return { median: median(current.times), p90: percentile(current.times, 90), peak };
+}
+
+function printReport({ startChild, getRows, startUp, encryptedReason }, method, seconds, loadBefore) {
+  const stats = new Map(
+    [...startChild, ...getRows, ...startUp].map((current) => [current.id, summarize(current, method)]),
+  );
+  const ms = (id) => stats.get(id)?.median;
+  const cells = (current, ratios) => {
+    const s = stats.get(current.id);
+    return [
+      current.label,
+      formatMs(s.median),
+      formatMs(s.p90),
+      formatMiB(s.peak),
+      ...ratios.map((base) => formatRatio(s.median / ms(base))),
+    ];
+  };
+  const out = [];
+  out.push(
+    `latch bench: node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? 'unknown'})`,
+  );
+  out.push(
+    `${config.runs} timed runs per row after ${config.warmup} warm-up rounds, rows interleaved each round; wall time from spawn to exit`,
+  );
+  out.push(
+    `peak RSS: ${method.note}, ${method.kind === 'proc' ? 'largest' : 'median'} of ${config.memoryRuns} separate runs`,
+  );
+  const loadAfter = loadavg()[0];
+  const busy = Math.max(loadBefore, loadAfter) > cpus().length / 2;
+  out.push(
+    `load average (1 min) before/after: ${loadBefore.toFixed(1)}/${loadAfter.toFixed(1)}${busy ? ' -- the machine was busy: absolute times are inflated, ratios less so' : ''}`,
+  );
+  out.push('');
+  out.push('1. Start a child with the same 20 secrets');
+  const hasEncrypted = stats.has('dotenvx-encrypted');
+  out.push(
+    renderTable(
+      ['command', 'median ms', 'p90 ms', 'peak RSS MiB', 'x node', 'x dotenvx'],
+      startChild.map((current) => cells(current, ['node', 'dotenvx-plain'])),
+    ),
+  );
+  const ratioLine = (id, name) =>
+    `   ${name}: latch/node ${formatRatio(ms(id) / ms('node'))}, latch/dotenvx(plain) ${formatRatio(ms(id) / ms('dotenvx-plain'))}` +
+    (hasEncrypted ? `, latch/dotenvx(encrypted) ${formatRatio(ms(id) / ms('dotenvx-encrypted'))}` : '');
+  out.push(ratioLine('latch-run', 'default KDF*'));
+  out.push(ratioLine('latch-run-cheap', 'cheap KDF† '));
+  if (!hasEncrypted)
+    out.push(`   dotenvx with an encrypted .env: not measured (dotenvx encrypt failed: ${encryptedReason})`);
+  out.push('');
+  out.push('2. latch get NAME: small vault vs large vault (one project, one environment)');
+  out.push(
+    renderTable(
+      ['command', 'median ms', 'p90 ms', 'peak RSS MiB', 'x 10 secrets'],
+      getRows.map((current) => cells(current, [current.id.replace('10k', '10')])),
+    ),
+  );
+  out.push(
+    `   10,000/10 ratio: ${formatRatio(ms('get-10k') / ms('get-10'))} with the default KDF*, ${formatRatio(ms('get-10k-cheap') / ms('get-10-cheap'))} with the cheap KDF†`,
+  );
+  out.push('');
+  out.push('3. Start-up floor: loading latch and printing its version, no vault');
+  out.push(
+    renderTable(
+      ['command', 'median ms', 'p90 ms', 'peak RSS MiB', 'x node'],
+      [...startUp, startChild.find((current) => current.id === 'node')].map((current) =>
+        cells(current, ['node']),
+      ),
+    ),
+  );
+  out.push('');
+  out.push('Where `latch run -- true` spends its time (differences of medians above):');
+  const steps = [
+    ['Node start-up (node -e 0)', ms('node')],
+    ["latch's entry modules, no command yet (latch --version - node -e 0)", ms('latch-version') - ms('node')],
+    ['Argon2id unlock (default KDF run - cheap KDF run)', ms('latch-run') - ms('latch-run-cheap')],
+    [
+      "the rest: the command's modules (yaml, hash-wasm), manifest, vault, cheap KDF, spawn",
+      ms('latch-run-cheap') - ms('latch-version'),
+    ],
+  ];
+  const width = Math.max(...steps.map(([label]) => label.length));
+  for (const [label, value] of steps) {
+    out.push(
+      `   ${label.padEnd(width)}  ${formatMs(value).padStart(6)} ms  ${((100 * value) / ms('latch-run')).toFixed(0).padStart(3)}%`,
+    );
+  }
+  out.push(
+    `   (dotenvx's own work on top of Node start-up, plain .env: ${formatMs(ms('dotenvx-plain') - ms('node'))} ms)`,
+  );
+  out.push('');
+  out.push('*  default KDF: what a user gets. Each latch command derives the vault key with Argon2id');
+  out.push('   (m=64 MiB, t=3, p=4) before it can read anything. That is by design until sessions land');
+  out.push('   (`latch unlock --for 8h`, the next issue); then only the first command of a session pays it.');
+  out.push(`†  cheap test KDF (LATCH_KDF_PARAMS=${cheapKdf} at vault creation): NOT a user configuration;`);
+  out.push("   shown only to isolate latch's own overhead from the deliberate cost of Argon2id.");
+  out.push(`(bench took ${seconds.toFixed(0)} s)`);
+  if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+async function main() {
+  if (!existsSync(latch[1])) throw new Error(`${latch[1]} is missing; run \`npm run build\` first`);
+  if (!existsSync(dotenvxBin)) throw new Error('dotenvx is not installed; run `npm install`');
+  const started = process.hrtime.bigint();
+  const loadBefore = loadavg()[0];
+  const work = mkdtempSync(join(tmpdir(), 'latch-bench-'));
+  const cleanUp = () => {
+    if (!config.keep) rmSync(work, { recursive: true, force: true });
+  };
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ]) {
+    process.once(signal, () => {
+      cleanUp();
+      process.exit(code);
+    });
+  }
+  try {
+    const sections = await setUp(work);
+    const rows = [...sections.startChild, ...sections.getRows, ...sections.startUp];
+    await runRounds(rows, config.warmup, (current) => timeRun(current.command), 'warm-up');
+    await runRounds(rows, config.runs, (current) => current.times.push(timeRun(current.command)), 'timing');
+    const method = peakRssMethod();
+    await measureMemory(rows, config.memoryRuns, method, join(work, 'peak-rss.txt'));
+    printReport(sections, method, Number(process.hrtime.bigint() - started) / 1e9, loadBefore);
+  } finally {
+    cleanUp();
+    if (config.keep) process.stderr.write(`kept ${work}\n`);
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`\nbench failed: ${error.message}\n`);
+  process.exitCode = 1;
+});
