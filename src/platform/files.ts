@@ -92,11 +92,14 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Removes temp files left in `directory` by writers that were killed (their pid is gone). */
-export function removeOrphanedTempFiles(directory: string): void {
+/**
+ * Removes temp files left in `directory` by writers that were killed (their pid is gone).
+ * With `prefix`, only temp files of that file name (a repository holds files not ours).
+ */
+export function removeOrphanedTempFiles(directory: string, prefix = ''): void {
   for (const name of readdirSync(directory)) {
     const at = name.indexOf(tempMarker);
-    if (at < 0) continue;
+    if (at < 0 || !name.startsWith(`${prefix}${prefix ? tempMarker : ''}`)) continue;
     const pid = Number(name.slice(at + tempMarker.length).split('-')[0]);
     if (Number.isInteger(pid) && pid > 0 && !isAlive(pid)) {
       try {

@@ -3,8 +3,8 @@
  * working directory, as git finds .git.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { writeFileAtomic } from './files.js';
+import { basename, dirname, join } from 'node:path';
+import { removeOrphanedTempFiles, writeFileAtomic } from './files.js';
 
 export const manifestFileName = 'latch.yaml';
 
@@ -30,7 +30,11 @@ export function findManifestFile(cwd: string): ManifestFile | null {
   }
 }
 
-/** Rewrites the manifest crash-safely (0644: it is committed and holds no values). */
+/**
+ * Rewrites the manifest crash-safely (0644: it is committed and holds no values), first
+ * removing `latch.yaml.tmp-*` files that a killed latch left in the repository.
+ */
 export function writeManifestFile(path: string, text: string): void {
+  removeOrphanedTempFiles(dirname(path), basename(path));
   writeFileAtomic(path, new TextEncoder().encode(text), { mode: 0o644 });
 }

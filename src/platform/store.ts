@@ -11,6 +11,7 @@ import {
   decodeVault,
   encodePassphraseParams,
   encodeVault,
+  type KeySlot,
   openBody,
   passphraseSlotType,
   type SealedVault,
@@ -93,9 +94,11 @@ export class UnlockedVault {
 
   /**
    * Applies `change` to the newest contents under the writers' lock and saves the result
-   * crash-safely, keeping the previous generation. Returns what `change` returns.
+   * crash-safely, keeping the previous generation. `afterWrite` runs still under the lock,
+   * for files that must change in step with the vault (latch.yaml). Returns what `change`
+   * returns.
    */
-  async update<T>(change: (contents: VaultContents) => T): Promise<T> {
+  async update<T>(change: (contents: VaultContents) => T, afterWrite?: (result: T) => void): Promise<T> {
     return withLock(this.paths.lock, () => {
       removeOrphanedTempFiles(this.paths.home);
       const latest = readSealed(this.paths);
@@ -112,30 +115,55 @@ export class UnlockedVault {
       writeFileAtomic(this.paths.vault, encodeVault(next, this.dataKey), { previous: this.paths.previous });
       this.sealed = next;
       this.contents = contents;
+      afterWrite?.(result);
       return result;
     });
   }
 
+  /** The vault as last read or written (header and sealed body). */
+  get current(): SealedVault {
+    return this.sealed;
+  }
+
   /**
-   * Replaces the passphrase slot; the body is kept byte for byte (DESIGN.md invariant 3).
-   * vault.prev gets the new slot too, so the old passphrase opens neither generation.
+   * Rewrites the key slots with `change`; the body is kept byte for byte (DESIGN.md
+   * invariant 3). With `previousToo`, vault.prev gets the same change, so a replaced
+   * passphrase opens neither generation.
    */
-  async changePassphrase(passphrase: Uint8Array, kdf: KdfParams): Promise<void> {
-    const slot = await makePassphraseSlot(this.sealed.vaultId, this.dataKey, passphrase, kdf);
-    const withNewSlot = (sealed: SealedVault): SealedVault => ({
+  async replaceSlots(
+    change: (slots: KeySlot[]) => KeySlot[],
+    options: { previousToo?: boolean } = {},
+  ): Promise<void> {
+    const apply = (sealed: SealedVault): SealedVault => ({
       vaultId: sealed.vaultId,
-      slots: sealed.slots.map((existing) => (existing.type === passphraseSlotType ? slot : existing)),
+      slots: change(sealed.slots),
       body: sealed.body,
     });
     await withLock(this.paths.lock, () => {
-      const next = withNewSlot(readSealed(this.paths));
+      const next = apply(readSealed(this.paths));
       writeFileAtomic(this.paths.vault, encodeVault(next, this.dataKey), { previous: this.paths.previous });
       this.sealed = next;
-      const previous = withNewSlot(decodeVault(readFileSync(this.paths.previous)));
-      if (sameBytes(previous.vaultId, next.vaultId)) {
+      if (!options.previousToo || !existsSync(this.paths.previous)) return;
+      const previous = apply(decodeVault(readFileSync(this.paths.previous)));
+      if (sameBytes(previous.vaultId, next.vaultId))
         writeFileAtomic(this.paths.previous, encodeVault(previous, this.dataKey));
-      }
     });
+  }
+
+  /** Replaces the passphrase slot in both generations (`latch passwd`). */
+  async changePassphrase(passphrase: Uint8Array, kdf: KdfParams): Promise<void> {
+    const slot = await makePassphraseSlot(this.sealed.vaultId, this.dataKey, passphrase, kdf);
+    await this.replaceSlots(
+      (slots) => slots.map((existing) => (existing.type === passphraseSlotType ? slot : existing)),
+      {
+        previousToo: true,
+      },
+    );
+  }
+
+  /** Wraps the data key into a new slot of `type` under `keyEncryptionKey` (sessions). */
+  wrapInSlot(type: number, params: Uint8Array, keyEncryptionKey: Uint8Array): KeySlot {
+    return wrapDataKey(this.sealed.vaultId, type, params, keyEncryptionKey, this.dataKey, random(12));
   }
 }
 
@@ -148,15 +176,47 @@ export function vaultExists(home: string): boolean {
   return existsSync(vaultPaths(home).vault);
 }
 
+/** How a vault may be unlocked: a session key first (if any), else the passphrase. */
+export interface UnlockOptions {
+  passphrase: PassphraseSource;
+  /** Tries a session: returns the data key, or null to fall back to the passphrase. */
+  session?: (sealed: SealedVault) => Promise<Uint8Array | null>;
+  /** Guards passphrase attempts (lockout); called around the derivation. */
+  attempts?: PassphraseAttempts;
+}
+
+/** Lockout hooks: `before` throws when no attempt is allowed now; the others record outcomes. */
+export interface PassphraseAttempts {
+  before(): void;
+  failed(): Promise<void>;
+  succeeded(): Promise<void>;
+}
+
 /**
- * Opens the vault: checks the directory's permissions, verifies the file, asks for the
- * passphrase, and decrypts. Throws E_NO_VAULT, E_TAMPERED, E_BAD_PASSPHRASE.
+ * Opens the vault: checks the directory's permissions, verifies the file, unlocks with a
+ * session or the passphrase, and decrypts. Throws E_NO_VAULT, E_TAMPERED, E_BAD_PASSPHRASE,
+ * E_LOCKED.
  */
-export async function unlockVault(home: string, passphrase: PassphraseSource): Promise<UnlockedVault> {
+export async function unlockVault(
+  home: string,
+  options: UnlockOptions | PassphraseSource,
+): Promise<UnlockedVault> {
+  const { passphrase, session, attempts } = typeof options === 'function' ? { passphrase: options } : options;
   ensurePrivateDirectory(home);
   const paths = vaultPaths(home);
   const sealed = readSealed(paths);
-  const dataKey = await unwrapWithPassphrase(sealed, await passphrase());
+  let dataKey = session ? await session(sealed) : null;
+  if (!dataKey) {
+    attempts?.before();
+    const typed = await passphrase();
+    try {
+      dataKey = await unwrapWithPassphrase(sealed, typed);
+    } catch (error) {
+      if (error instanceof LatchError && error.code === 'E_BAD_PASSPHRASE') await attempts?.failed();
+      throw error;
+    }
+    await attempts?.succeeded();
+  }
   return new UnlockedVault(paths, sealed, dataKey, VaultContents.decode(openBody(sealed, dataKey)));
 }
 

@@ -49,8 +49,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
       name: entry.name,
       status: putSecret(env, entry.name, new TextEncoder().encode(entry.value), {}, now),
     }));
-  });
-  declare();
+  }, declare);
   skipped.sort((left, right) => left.line - right.line);
   if (flagOption(args, 'json')) {
     sayJson(io, { project: context.project, environment: context.environment, imported, skipped });

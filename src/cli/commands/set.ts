@@ -1,14 +1,16 @@
 /** `latch set NAME`: store a value from a hidden prompt, stdin, a file, or --generate. */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseDuration, parseExpiry } from '../../core/duration.js';
 import { LatchError } from '../../core/errors.js';
 import { type Charset, generateValue, isCharset } from '../../core/generate.js';
+import { parseManifest } from '../../core/manifest.js';
 import { addSecretToManifest } from '../../core/manifest-text.js';
 import { assertSecretName } from '../../core/names.js';
 import { ensureEnvironment, maxValueBytes, putSecret } from '../../core/secrets.js';
 import type { SecretMetadata } from '../../core/vault.js';
-import { writeManifestFile } from '../../platform/manifest-file.js';
+import { findManifestFile, writeManifestFile } from '../../platform/manifest-file.js';
 import { readStream } from '../../platform/terminal.js';
 import { flagOption, type ParsedArgs, stringOption } from '../args.js';
 import { openProjectVault, type ProjectContext, projectRecordFor, resolveProject } from '../context.js';
@@ -87,8 +89,10 @@ async function readValue(args: ParsedArgs, io: Io, name: string): Promise<Uint8A
 
 /**
  * Prepares the declaration of `names` in latch.yaml (for a project with a manifest that does
- * not list them yet) and returns the function that writes it. Preparing first means a
- * manifest edit that would fail does so before anything is stored.
+ * not list them yet) and returns the function that writes it. Preparing first means an edit
+ * that would fail does so before anything is stored. The returned function re-reads the file
+ * and must run under the vault's writers' lock (`update`'s afterWrite), so concurrent `set`s
+ * do not overwrite each other's declarations.
  */
 export function planDeclarations(
   context: ProjectContext,
@@ -96,17 +100,24 @@ export function planDeclarations(
   io: Io,
   description?: string,
 ): () => void {
-  const original = context.manifestText;
   const path = context.manifestPath;
-  if (!path || original === null) return () => {};
-  let text = original;
-  for (const name of names) {
-    text = addSecretToManifest(text, description === undefined ? { name } : { name, description });
-  }
-  if (text === original) return () => {};
-  const added = names.filter((name) => !context.manifest?.secrets.some((secret) => secret.name === name));
+  if (!path || context.manifestText === null) return () => {};
+  const declare = (text: string) =>
+    names.reduce(
+      (current, name) =>
+        addSecretToManifest(current, description === undefined ? { name } : { name, description }),
+      text,
+    );
+  if (declare(context.manifestText) === context.manifestText) return () => {};
   return () => {
+    const latest = findManifestFile(dirname(path));
+    if (!latest || latest.path !== path) return;
+    const text = declare(latest.text);
+    if (text === latest.text) return;
     writeManifestFile(path, text);
+    const added = names.filter(
+      (name) => !parseManifest(latest.text, path).secrets.some((secret) => secret.name === name),
+    );
     note(io, `declared ${added.length === 1 ? added[0] : `${added.length} secrets`} in ${path}`);
   };
 }
@@ -137,8 +148,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     contents.putProject(context.project, record);
     const result = putSecret(env, name, value, metadata, io.now().toISOString());
     return { result, versions: env.secrets[name]!.versions.length };
-  });
-  declare();
+  }, declare);
   const kept =
     outcome.versions > 0
       ? ` (${outcome.versions} earlier value${outcome.versions === 1 ? '' : 's'} kept)`
