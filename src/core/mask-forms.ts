@@ -1,0 +1,163 @@
+/**
+ * The encoded forms of a secret value that `latch run` masks in a child's output: the raw
+ * bytes, base64 (whole and embedded in a longer base64 string), hex, percent-encoding and JSON
+ * string escaping, for the value and for each long line of a multi-line value.
+ */
+
+/** Lines of a multi-line value shorter than this are not masked on their own (too common). */
+export const minimumLineLength = 8;
+
+const hexDigits = '0123456789abcdef';
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const ascii = new TextEncoder();
+
+function base64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64');
+}
+
+function toUrlSafe(text: string): string {
+  return text.replaceAll('+', '-').replaceAll('/', '_');
+}
+
+/**
+ * The base64 characters of `value` that do not depend on its neighbours when it sits at byte
+ * offset `alignment` (0, 1 or 2) of a base64 group: character k covers bits [6k, 6k+6) of the
+ * encoded stream, so it is fixed by the value alone when those bits lie inside the value's bits
+ * [8a, 8(a+n)). That keeps `user:value` in a Basic auth header maskable whatever `user` is.
+ */
+export function base64Core(value: Uint8Array, alignment: 0 | 1 | 2): string {
+  const padded = new Uint8Array(alignment + value.length + 2);
+  padded.set(value, alignment);
+  const first = Math.ceil((8 * alignment) / 6);
+  const end = Math.floor((8 * (alignment + value.length)) / 6);
+  return end > first ? base64(padded).slice(first, end) : '';
+}
+
+// encodeURIComponent keeps A-Z a-z 0-9 and - _ . ! ~ * ' ( ); encodeURI also keeps the reserved
+// characters; application/x-www-form-urlencoded (URLSearchParams) keeps only * - . _.
+const componentSafe = /[A-Za-z0-9\-_.!~*'()]/;
+const uriSafe = /[A-Za-z0-9\-_.!~*'();,/?:@&=+$#]/;
+const formSafe = /[A-Za-z0-9*\-._]/;
+
+function percentEncode(value: Uint8Array, safe: RegExp, spaceAsPlus: boolean, upper: boolean): string {
+  let text = '';
+  for (const byte of value) {
+    const character = String.fromCharCode(byte);
+    if (byte < 0x80 && safe.test(character)) text += character;
+    else if (spaceAsPlus && byte === 0x20) text += '+';
+    else {
+      const escaped = `%${hexDigits[byte >> 4]}${hexDigits[byte & 15]}`;
+      text += upper ? escaped.toUpperCase() : escaped;
+    }
+  }
+  return text;
+}
+
+function hex(value: Uint8Array): string {
+  let text = '';
+  for (const byte of value) text += `${hexDigits[byte >> 4]}${hexDigits[byte & 15]}`;
+  return text;
+}
+
+/** JSON escapings of `text`: JSON.stringify's, and the ASCII-only and `\/` dialects of other encoders. */
+function jsonForms(text: string): string[] {
+  const standard = JSON.stringify(text).slice(1, -1);
+  const asciiOnly = standard.replace(
+    /[\u0080-\uffff]/g,
+    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return [standard, asciiOnly, standard.replaceAll('/', '\\/'), asciiOnly.replaceAll('/', '\\/')];
+}
+
+/** Every text encoding of one unit (the whole value or one of its lines). */
+function encodingsOf(unit: Uint8Array): string[] {
+  const forms: string[] = [];
+  const standard = base64(unit);
+  const unpadded = standard.replace(/=+$/, '');
+  forms.push(standard, unpadded, toUrlSafe(standard), toUrlSafe(unpadded));
+  for (const alignment of [0, 1, 2] as const) {
+    const core = base64Core(unit, alignment);
+    forms.push(core, toUrlSafe(core));
+  }
+  const lowerHex = hex(unit);
+  forms.push(lowerHex, lowerHex.toUpperCase());
+  for (const upper of [true, false]) {
+    forms.push(percentEncode(unit, componentSafe, false, upper));
+    forms.push(percentEncode(unit, uriSafe, false, upper));
+    forms.push(percentEncode(unit, formSafe, true, upper));
+  }
+  let text: string | undefined;
+  try {
+    text = utf8.decode(unit);
+  } catch {
+    // Not UTF-8: no encoder would emit it as a JSON string.
+  }
+  if (text !== undefined) forms.push(...jsonForms(text));
+  return forms;
+}
+
+/** The lines of a multi-line value (split on \n, a trailing \r dropped), or [] for one line. */
+function linesOf(value: Uint8Array): Uint8Array[] {
+  if (!value.includes(0x0a)) return [];
+  const lines: Uint8Array[] = [];
+  let start = 0;
+  while (start <= value.length) {
+    let end = value.indexOf(0x0a, start);
+    if (end === -1) end = value.length;
+    const line = value.subarray(start, end > start && value[end - 1] === 0x0d ? end - 1 : end);
+    lines.push(line);
+    start = end + 1;
+  }
+  return lines;
+}
+
+function trailingNewlineLength(value: Uint8Array): number {
+  if (value[value.length - 1] !== 0x0a) return 0;
+  return value[value.length - 2] === 0x0d ? 2 : 1;
+}
+
+/** `value` with every bare \n turned into \r\n, as a terminal's output processing prints it. */
+function withCrlf(value: Uint8Array): Uint8Array {
+  const bytes: number[] = [];
+  value.forEach((byte, index) => {
+    if (byte === 0x0a && value[index - 1] !== 0x0d) bytes.push(0x0d);
+    bytes.push(byte);
+  });
+  return Uint8Array.from(bytes);
+}
+
+/**
+ * Every form of `value` that must not appear in output, deduplicated, each at least `minLength`
+ * bytes long: the raw bytes; base64 standard and URL-safe, padded and not; the base64 cores of
+ * the value at the three byte alignments (see `base64Core`); hex lower and upper; percent-
+ * encoding (encodeURIComponent, encodeURI and form style, upper- and lower-case escapes); JSON
+ * string escaping (when the value is UTF-8). A multi-line value also gives the same forms of
+ * each line of at least `minimumLineLength` bytes, and the raw value with CRLF line ends (what a
+ * terminal prints); a value ending in a newline also gives the forms of the value without it.
+ * Returns [] when the value itself is shorter than `minLength`. Never throws.
+ */
+export function maskForms(value: Uint8Array, minLength = 6): Uint8Array[] {
+  if (value.length < minLength) return [];
+  const units = [value];
+  // A value read from a file often ends with a newline that the program does not print.
+  const trimmed = value.subarray(0, value.length - trailingNewlineLength(value));
+  if (trimmed.length < value.length && trimmed.length >= minLength) units.push(trimmed);
+  for (const line of linesOf(value)) {
+    if (line.length >= Math.max(minimumLineLength, minLength)) units.push(line);
+  }
+  const forms: Uint8Array[] = [];
+  const seen = new Set<string>();
+  const add = (form: Uint8Array) => {
+    const key = Buffer.from(form.buffer, form.byteOffset, form.length).toString('latin1');
+    if (form.length < minLength || seen.has(key)) return;
+    seen.add(key);
+    forms.push(form);
+  };
+  add(value);
+  if (value.includes(0x0a)) add(withCrlf(value));
+  for (const unit of units) {
+    add(unit);
+    for (const form of encodingsOf(unit)) add(ascii.encode(form));
+  }
+  return forms;
+}
