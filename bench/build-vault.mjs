@@ -54,6 +54,9 @@ function manifestText(project, declared) {
  * Creates a vault in `home` holding `secrets` ({ name, value } with string values) in
  * `project`/dev, and writes `projectDirectory`/latch.yaml declaring the names in `declared`.
  * `kdf` is latch's `m=KiB,t=N,p=N` text, or null for latch's default parameters.
+ * `otherProjects` ({ name, secrets }[]) are stored in the same vault, each in its own dev
+ * environment, with no manifest: other repositories' secrets that a command must carry
+ * (decrypt and authenticate) but never reads.
  */
 export async function buildVault({
   distDirectory,
@@ -64,6 +67,7 @@ export async function buildVault({
   kdf,
   secrets,
   declared,
+  otherProjects = [],
 }) {
   const latch = await loadLatch(distDirectory);
   const manifestPath = join(realpathSync(projectDirectory), 'latch.yaml');
@@ -86,6 +90,14 @@ export async function buildVault({
     const dev = latch.ensureEnvironment(record, 'dev');
     for (const { name, value } of secrets) latch.putSecret(dev, name, encoder.encode(value), {}, now);
     contents.putProject(project, record);
+    for (const other of otherProjects) {
+      const otherRecord = { environments: {} };
+      const otherDev = latch.ensureEnvironment(otherRecord, 'dev');
+      for (const { name, value } of other.secrets) {
+        latch.putSecret(otherDev, name, encoder.encode(value), {}, now);
+      }
+      contents.putProject(other.name, otherRecord);
+    }
   });
 }
 

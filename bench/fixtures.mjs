@@ -54,10 +54,20 @@ export function expectedDigest(secrets) {
 
 /**
  * A latch project directory and its LATCH_HOME, built in-process by `buildVault`: the vault
- * holds `secrets` in bench/dev and latch.yaml declares `declared`. `kdf` is the
- * LATCH_KDF_PARAMS text a vault would be created with, or null for latch's default.
+ * holds `secrets` in bench/dev (and `otherProjects`, if any) and latch.yaml declares
+ * `declared`. `kdf` is the LATCH_KDF_PARAMS text a vault would be created with, or null for
+ * latch's default.
  */
-export async function makeLatchProject({ root, name, kdf, secrets, declared, distDirectory, baseEnv }) {
+export async function makeLatchProject({
+  root,
+  name,
+  kdf,
+  secrets,
+  declared,
+  distDirectory,
+  baseEnv,
+  otherProjects = [],
+}) {
   const directory = join(root, name);
   const home = join(directory, 'home');
   const project = join(directory, 'project');
@@ -72,6 +82,7 @@ export async function makeLatchProject({ root, name, kdf, secrets, declared, dis
     kdf,
     secrets,
     declared,
+    otherProjects,
   });
   return { project, env: { ...baseEnv, LATCH_HOME: home, LATCH_PASSPHRASE: passphrase } };
 }

@@ -41,13 +41,14 @@ export async function loadSecrets(options: LoadOptions = {}): Promise<Record<str
     stderr: silent,
     terminal: null,
     now: () => new Date(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   };
   const args: ParsedArgs = {
     options: { project: options.project, env: options.environment },
     positionals: [],
     rest: [],
   };
-  const context = resolveProject(args, io);
+  const context = await resolveProject(args, io);
   const vault = await openProjectVault(io, context);
   const record = vault.contents.getProject(context.project);
   if (isProtected(context, record)) {

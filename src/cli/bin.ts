@@ -3,6 +3,7 @@
  * The executable: builds the real io and exits with what the command returns. The only
  * place that reads process.argv or calls process.exit.
  */
+import { isatty } from 'node:tty';
 import { openTerminal } from '../platform/terminal.js';
 import { runMain } from './main.js';
 
@@ -17,11 +18,15 @@ for (const stream of [process.stdout, process.stderr]) {
 const code = await runMain(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
-  stdin: process.stdin,
+  // Created on first use: process.stdin builds a stream (1-2 ms) that `run` never reads.
+  get stdin() {
+    return process.stdin;
+  },
   stdout: process.stdout,
   stderr: process.stderr,
-  terminal: openTerminal(process.stdin, process.stderr),
+  terminal: isatty(0) ? openTerminal(process.stdin, process.stderr) : null,
   now: () => new Date(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 });
 // Let pending stdout writes drain (a pipe may be slow) before exiting.
 process.exitCode = code;

@@ -2,7 +2,7 @@
  * Which secrets an environment injects: the manifest's declarations for it, or, for a
  * project without a manifest, every secret stored in it. Shared by `run` and `check`.
  */
-import { declaredSecrets } from '../core/manifest.js';
+import { declaredSecrets } from '../core/manifest-model.js';
 import type { SecretToInject } from '../core/run-plan.js';
 import type { ProjectRecord } from '../core/vault.js';
 import type { ProjectContext } from './context.js';

@@ -22,31 +22,12 @@ import {
 } from 'yaml';
 import { isDuration } from './duration.js';
 import { LatchError } from './errors.js';
+import type { Manifest, ManifestEnvironment, ManifestSecret } from './manifest-model.js';
 import { isEnvironmentName, isProjectName, isSecretName } from './names.js';
 import { looksLikeCredential } from './value-shape.js';
 
-/** One declared secret; `environments` absent means every environment. */
-export interface ManifestSecret {
-  name: string;
-  required: boolean;
-  description?: string;
-  environments?: string[];
-  owner?: string;
-  rotateEvery?: string;
-}
-
-/** Settings of one declared environment. */
-export interface ManifestEnvironment {
-  protected: boolean;
-}
-
-/** A parsed, validated `latch.yaml`. */
-export interface Manifest {
-  project: string;
-  defaultEnvironment: string;
-  environments: Record<string, ManifestEnvironment>;
-  secrets: ManifestSecret[];
-}
+export type { Manifest, ManifestEnvironment, ManifestSecret } from './manifest-model.js';
+export { declaredSecrets } from './manifest-model.js';
 
 export const manifestFileName = 'latch.yaml';
 const topLevelKeys = ['project', 'default_environment', 'environments', 'secrets'];
@@ -495,21 +476,4 @@ export function readManifest(text: string, fileName: string): ParsedManifest {
  */
 export function parseManifest(text: string, fileName = manifestFileName): Manifest {
   return readManifest(text, fileName).manifest;
-}
-
-/**
- * The declared secrets that apply to one environment, in file order. Throws E_NOT_FOUND when
- * the environment is not declared, so a typo in `--env` does not silently drop secrets.
- */
-export function declaredSecrets(manifest: Manifest, environment: string): ManifestSecret[] {
-  if (!Object.hasOwn(manifest.environments, environment)) {
-    const known = Object.keys(manifest.environments).join(', ');
-    throw new LatchError(
-      'E_NOT_FOUND',
-      `environment "${environment}" is not declared in latch.yaml (declared: ${known}); add it with \`latch env add ${environment}\``,
-    );
-  }
-  return manifest.secrets.filter(
-    (secret) => !secret.environments || secret.environments.includes(environment),
-  );
 }

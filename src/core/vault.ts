@@ -93,7 +93,63 @@ export function encodeProject(project: ProjectRecord): Uint8Array {
   return textEncoder.encode(JSON.stringify({ v: projectDocumentVersion, environments, ...trusted }));
 }
 
-/** Parses one project document; throws E_TAMPERED when it is not what latch writes. */
+function decodeSecret(stored: StoredSecret): SecretRecord {
+  return {
+    ...stored,
+    value: fromBase64(stored.value),
+    versions: (stored.versions ?? []).map((version) => ({ ...version, value: fromBase64(version.value) })),
+  };
+}
+
+const decodedSecrets = new WeakSet<object>();
+
+/**
+ * One environment's secrets, each decoded from its stored form (values in base64) when it is
+ * first read: `run` reads the 20 secrets its manifest declares, not the 10,000 stored next to
+ * them. Behaves as the plain record it stands for (keys, order, assignment, deletion); a
+ * decoded secret replaces the stored one in place, so key order, and the document written
+ * back, stay as they were.
+ */
+function lazySecrets(stored: Record<string, StoredSecret | SecretRecord>): Record<string, SecretRecord> {
+  const decoded = (target: typeof stored, key: string): SecretRecord => {
+    const entry = target[key]!;
+    if (decodedSecrets.has(entry)) return entry as SecretRecord;
+    const secret = decodeSecret(entry as StoredSecret);
+    decodedSecrets.add(secret);
+    // Defined, not assigned: a secret may be named __proto__.
+    Reflect.defineProperty(target, key, {
+      value: secret,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+    return secret;
+  };
+  return new Proxy(stored, {
+    get(target, key, receiver) {
+      if (typeof key === 'string' && Object.hasOwn(target, key)) return decoded(target, key);
+      return Reflect.get(target, key, receiver);
+    },
+    getOwnPropertyDescriptor(target, key) {
+      if (typeof key === 'string' && Object.hasOwn(target, key)) decoded(target, key);
+      return Reflect.getOwnPropertyDescriptor(target, key);
+    },
+    set(target, key, value) {
+      if (typeof value === 'object' && value !== null) decodedSecrets.add(value);
+      return Reflect.set(target, key, value);
+    },
+    defineProperty(target, key, descriptor) {
+      if (typeof descriptor.value === 'object' && descriptor.value !== null)
+        decodedSecrets.add(descriptor.value);
+      return Reflect.defineProperty(target, key, descriptor);
+    },
+  }) as Record<string, SecretRecord>;
+}
+
+/**
+ * Parses one project document; throws E_TAMPERED when it is not what latch writes. Secret
+ * values are decoded when first read (see lazySecrets), not here.
+ */
 export function decodeProject(bytes: Uint8Array): ProjectRecord {
   let document: {
     v?: unknown;
@@ -110,18 +166,7 @@ export function decodeProject(bytes: Uint8Array): ProjectRecord {
   }
   const environments: Record<string, EnvironmentRecord> = {};
   for (const [envName, env] of Object.entries(document.environments)) {
-    const secrets: Record<string, SecretRecord> = {};
-    for (const [name, stored] of Object.entries(env.secrets ?? {})) {
-      secrets[name] = {
-        ...stored,
-        value: fromBase64(stored.value),
-        versions: (stored.versions ?? []).map((version) => ({
-          ...version,
-          value: fromBase64(version.value),
-        })),
-      };
-    }
-    environments[envName] = { protected: env.protected === true, secrets };
+    environments[envName] = { protected: env.protected === true, secrets: lazySecrets(env.secrets ?? {}) };
   }
   const trustedPaths = Array.isArray(document.trustedPaths)
     ? document.trustedPaths.filter((path): path is string => typeof path === 'string')

@@ -335,11 +335,15 @@ describe('edges', () => {
     // 1 MiB is far beyond a pipe buffer, so latch is still writing when head exits.
     const file = writeSandboxFile(sandbox, 'big.txt', 'x'.repeat(1024 * 1024));
     expect(latch(sandbox, ['set', 'BIG', '--from-file', file]).code).toBe(0);
-    const result = spawnSync('sh', ['-c', `"${process.execPath}" "${binary}" get BIG --reveal | head -c 10`], {
-      cwd: sandbox.cwd,
-      env: sandbox.env,
-      encoding: 'utf8',
-    });
+    const result = spawnSync(
+      'sh',
+      ['-c', `"${process.execPath}" "${binary}" get BIG --reveal | head -c 10`],
+      {
+        cwd: sandbox.cwd,
+        env: sandbox.env,
+        encoding: 'utf8',
+      },
+    );
     expect(result.stdout).toBe('xxxxxxxxxx');
     expect(result.stderr).toBe('');
   });

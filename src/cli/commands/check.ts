@@ -7,7 +7,7 @@ import { type Io, note, say, sayJson } from '../io.js';
 import { secretsToInject } from '../secrets-for-run.js';
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
-  const context = resolveProject(args, io);
+  const context = await resolveProject(args, io);
   const vault = await openProjectVault(io, context);
   const record = vault.contents.getProject(context.project);
   const stored = record?.environments[context.environment]?.secrets ?? {};

@@ -13,7 +13,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     throw new LatchError('E_USAGE', 'usage: latch env ls | add NAME [--protected] | rm NAME [--force]');
   }
   // The environment being listed, added or removed need not exist yet (nor LATCH_ENV's).
-  const context = resolveProject({ ...args, options: { ...args.options, env: undefined } }, io, {
+  const context = await resolveProject({ ...args, options: { ...args.options, env: undefined } }, io, {
     anyEnvironment: true,
   });
   const vault = await openProjectVault(io, context);

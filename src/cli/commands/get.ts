@@ -14,7 +14,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   if (!name || args.positionals.length > 1)
     throw new LatchError('E_USAGE', 'usage: latch get NAME [--env E] [--reveal] [--json]');
   assertSecretName(name);
-  const context = resolveProject(args, io);
+  const context = await resolveProject(args, io);
   const vault = await openProjectVault(io, context);
   const record = vault.contents.getProject(context.project);
   if (!record)

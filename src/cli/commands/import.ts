@@ -13,7 +13,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const file = args.positionals[0];
   if (!file || args.positionals.length > 1)
     throw new LatchError('E_USAGE', 'usage: latch import FILE [--env E]');
-  const context = resolveProject(args, io);
+  const context = await resolveProject(args, io);
   let text: string;
   try {
     text = readFileSync(file === '-' ? 0 : file, 'utf8');

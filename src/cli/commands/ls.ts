@@ -1,6 +1,6 @@
 /** `latch ls`: names and metadata of secrets, never values. */
 import { expiryTime } from '../../core/duration.js';
-import { declaredSecrets } from '../../core/manifest.js';
+import { declaredSecrets } from '../../core/manifest-model.js';
 import type { ProjectRecord } from '../../core/vault.js';
 import { flagOption, type ParsedArgs } from '../args.js';
 import { openProjectVault, openVault, type ProjectContext, resolveProject } from '../context.js';
@@ -57,7 +57,7 @@ function status(secret: ListedSecret): string {
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const now = io.now().getTime();
   const all = flagOption(args, 'all');
-  const context = all ? null : resolveProject(args, io);
+  const context = all ? null : await resolveProject(args, io);
   const vault = context ? await openProjectVault(io, context) : await openVault(io);
   const rows: ListedSecret[] = [];
   if (context) {

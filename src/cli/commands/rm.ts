@@ -10,7 +10,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const name = args.positionals[0];
   if (!name || args.positionals.length > 1) throw new LatchError('E_USAGE', 'usage: latch rm NAME [--env E]');
   assertSecretName(name);
-  const context = resolveProject(args, io);
+  const context = await resolveProject(args, io);
   const where = `${context.project}/${context.environment}`;
   const vault = await openProjectVault(io, context);
   const record = vault.contents.getProject(context.project);

@@ -5,6 +5,7 @@
 import { LatchError } from '../../core/errors.js';
 import { buildRunPlan, describePlan, type SecretToInject, unusableValues } from '../../core/run-plan.js';
 import { ensureEnvironment, putSecret } from '../../core/secrets.js';
+import { executePlan } from '../../platform/child.js';
 import type { UnlockedVault } from '../../platform/store.js';
 import { flagOption, type ParsedArgs } from '../args.js';
 import {
@@ -44,7 +45,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const [command, ...commandArgs] = args.rest;
   if (!command) throw new LatchError('E_USAGE', 'usage: latch run [--env E] -- COMMAND [ARG...]');
   const dryRun = flagOption(args, 'dry-run');
-  const context = resolveProject(args, io);
+  const context = await resolveProject(args, io);
   const where = `${context.project}/${context.environment}`;
   const vault = await openProjectVault(io, context);
   // Confirm a protected environment before anything else, typed values included.
@@ -89,6 +90,5 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     }
     return 0;
   }
-  const { executePlan } = await import('../../platform/child.js');
   return executePlan(result.plan);
 }

@@ -131,7 +131,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
       'usage: latch set NAME [--env E]; the value comes from a prompt, stdin, --from-file or --generate',
     );
   assertSecretName(name);
-  const context = resolveProject(args, io);
+  const context = await resolveProject(args, io);
   const metadata = metadataFrom(args, io);
   const declare = planDeclarations(context, [name], io, metadata.description);
   // On a terminal, unlock first so the prompts come in the usual order (passphrase, then
