@@ -173,6 +173,34 @@ export const commands: CommandEntry[] = [
     load: () => import('./commands/passwd.js'),
   },
   {
+    name: 'unlock',
+    summary: 'Unlock for a while: a device key in the OS keychain opens the vault without the passphrase.',
+    usage: '[--for 8h]',
+    options: [
+      {
+        name: 'for',
+        kind: 'value',
+        placeholder: 'DURATION',
+        description: 'how long (default 8h; 30m, 2h, 1d)',
+      },
+    ],
+    load: () => import('./commands/unlock.js'),
+  },
+  {
+    name: 'lock',
+    summary: 'End the session now: remove the device key from the keychain.',
+    usage: '',
+    options: [],
+    load: () => import('./commands/lock.js'),
+  },
+  {
+    name: 'status',
+    summary: 'Locked or unlocked, until when, which keychain, and failed attempts.',
+    usage: '[--json]',
+    options: [json],
+    load: () => import('./commands/status.js'),
+  },
+  {
     name: 'env',
     summary: "List, add or remove a project's environments.",
     usage: 'ls | add NAME [--protected] | rm NAME [--force]',

@@ -7,14 +7,16 @@ import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LatchError } from '../core/errors.js';
 import { defaultKdfParams, type KdfParams, parseKdfParams } from '../core/kdf.js';
-import { type Manifest, parseManifest } from '../core/manifest.js';
+import type { Manifest } from '../core/manifest-model.js';
 import { assertEnvironmentName, assertProjectName } from '../core/names.js';
 import type { ProjectRecord } from '../core/vault.js';
 import { resolveLatchHome } from '../platform/home.js';
-import { findManifestFile } from '../platform/manifest-file.js';
+import { lockoutAttempts } from '../platform/lockout-file.js';
+import { findManifestFile, loadManifest } from '../platform/manifest-file.js';
+import { sessionUnlocker } from '../platform/sessions.js';
 import { type UnlockedVault, unlockVault } from '../platform/store.js';
 import { type ParsedArgs, stringOption } from './args.js';
-import type { Io } from './io.js';
+import { type Io, note } from './io.js';
 
 export interface ProjectContext {
   project: string;
@@ -39,13 +41,13 @@ export function kdfParams(io: Io): KdfParams {
  * Resolves the project (--project, else latch.yaml) and environment (--env, LATCH_ENV, the
  * manifest's default, else dev). Throws E_NO_MANIFEST when neither names a project.
  */
-export function resolveProject(
+export async function resolveProject(
   args: ParsedArgs,
   io: Io,
   options: { anyEnvironment?: boolean } = {},
-): ProjectContext {
+): Promise<ProjectContext> {
   const found = findManifestFile(io.cwd);
-  const manifest = found ? parseManifest(found.text, found.path) : null;
+  const manifest = found ? await loadManifest(found, latchHome(io)) : null;
   const requested = stringOption(args, 'project');
   if (!requested && !manifest) {
     throw new LatchError(
@@ -136,9 +138,18 @@ function checked(text: string, isNew = false): Uint8Array {
   return new TextEncoder().encode(text);
 }
 
-/** Unlocks the vault in LATCH_HOME, asking for the passphrase only if needed. */
+/**
+ * Unlocks the vault in LATCH_HOME: through a live session in the OS keychain when there is
+ * one, else with the passphrase, counting wrong ones (lockout).
+ */
 export function openVault(io: Io): Promise<UnlockedVault> {
-  return unlockVault(latchHome(io), () => readPassphrase(io));
+  const home = latchHome(io);
+  const now = () => io.now().getTime();
+  return unlockVault(home, {
+    passphrase: () => readPassphrase(io),
+    session: sessionUnlocker(io.env, now, (text) => note(io, text)),
+    attempts: lockoutAttempts(home, now, io.sleep),
+  });
 }
 
 /**

@@ -18,6 +18,8 @@ export interface Io {
   /** A person at a terminal, or null (CI, pipes, agents without a TTY). */
   terminal: Terminal | null;
   now: () => Date;
+  /** Waits (lockout delays); tests advance their clock instead. */
+  sleep: (ms: number) => Promise<void>;
 }
 
 /** Writes a line to stdout. */

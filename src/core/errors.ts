@@ -33,6 +33,7 @@ export type ErrorCode =
   | 'E_EXISTS'
   | 'E_TOO_LARGE'
   | 'E_LOCK_TIMEOUT'
+  | 'E_NO_KEYCHAIN'
   | 'E_IO';
 
 const exitCodeOf: Record<ErrorCode, number> = {
@@ -52,6 +53,7 @@ const exitCodeOf: Record<ErrorCode, number> = {
   E_EXISTS: ExitCode.error,
   E_TOO_LARGE: ExitCode.usage,
   E_LOCK_TIMEOUT: ExitCode.error,
+  E_NO_KEYCHAIN: ExitCode.error,
   E_IO: ExitCode.error,
 };
 

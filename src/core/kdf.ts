@@ -3,7 +3,6 @@
  * The parameters travel in the vault header, so a vault made with other parameters (older
  * defaults, or cheap ones for tests) still opens.
  */
-import { argon2id } from 'hash-wasm';
 import { LatchError } from './errors.js';
 
 export interface KdfParams {
@@ -52,12 +51,17 @@ export function parseKdfParams(text: string): KdfParams {
   return params;
 }
 
-/** Derives a 32-byte key-encryption key from a passphrase. */
+/**
+ * Derives a 32-byte key-encryption key from a passphrase. hash-wasm is imported here, and
+ * only its Argon2id build (30 KB, not the 280 KB of every algorithm): a command unlocked by
+ * a session never derives a key, so it never pays for loading it.
+ */
 export async function deriveKey(
   passphrase: Uint8Array,
   salt: Uint8Array,
   params: KdfParams,
 ): Promise<Uint8Array> {
+  const { argon2id } = (await import('hash-wasm/dist/argon2.umd.min.js')).default;
   return argon2id({
     password: passphrase,
     salt,

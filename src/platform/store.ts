@@ -185,9 +185,9 @@ export interface UnlockOptions {
   attempts?: PassphraseAttempts;
 }
 
-/** Lockout hooks: `before` throws when no attempt is allowed now; the others record outcomes. */
+/** Lockout hooks: `before` waits or throws until an attempt is allowed; the others record outcomes. */
 export interface PassphraseAttempts {
-  before(): void;
+  before(): Promise<void>;
   failed(): Promise<void>;
   succeeded(): Promise<void>;
 }
@@ -207,7 +207,7 @@ export async function unlockVault(
   const sealed = readSealed(paths);
   let dataKey = session ? await session(sealed) : null;
   if (!dataKey) {
-    attempts?.before();
+    await attempts?.before();
     const typed = await passphrase();
     try {
       dataKey = await unwrapWithPassphrase(sealed, typed);

@@ -21,6 +21,9 @@ export function scriptedTerminal(answers: string[], asked: string[] = []): Termi
   return { readHidden: next, readLine: next };
 }
 
+/** The fake clock every fakeIo reads; `sleep` advances it instead of waiting. */
+export const clock = { now: Date.parse('2026-06-01T12:00:00Z') };
+
 export function fakeIo(
   options: { env?: Record<string, string>; cwd?: string; stdin?: string; terminal?: Terminal | null } = {},
 ): FakeIo {
@@ -49,7 +52,10 @@ export function fakeIo(
       },
     },
     terminal: options.terminal ?? null,
-    now: () => new Date('2026-06-01T12:00:00Z'),
+    now: () => new Date(clock.now),
+    sleep: async (ms) => {
+      clock.now += ms;
+    },
     out: () => out,
     err: () => err,
   };

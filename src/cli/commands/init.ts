@@ -4,7 +4,9 @@ import { LatchError } from '../../core/errors.js';
 import { parseManifest } from '../../core/manifest.js';
 import { renderManifest } from '../../core/manifest-text.js';
 import { assertEnvironmentName, assertProjectName, projectNameFrom } from '../../core/names.js';
+import { openKeychain } from '../../platform/keychain.js';
 import { findManifestFile, manifestFileName, writeManifestFile } from '../../platform/manifest-file.js';
+import { removeForeignItems } from '../../platform/sessions.js';
 import { createVault, vaultExists } from '../../platform/store.js';
 import { type ParsedArgs, stringOption } from '../args.js';
 import { kdfParams, latchHome, openProjectVault, projectRecordFor, readPassphrase } from '../context.js';
@@ -59,7 +61,12 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const vault = created
     ? await createVault(home, await readPassphrase(io, { confirm: true }), kdfParams(io))
     : await openProjectVault(io, context);
-  if (created) note(io, `created a new vault in ${home}`);
+  if (created) {
+    note(io, `created a new vault in ${home}`);
+    // A vault deleted by hand leaves its session key in the keychain; a new vault clears them.
+    const availability = openKeychain(io.env);
+    if (availability.ok) removeForeignItems(availability.keychain, vault.current.vaultId);
+  }
 
   await vault.update((contents) => {
     contents.putProject(manifest.project, projectRecordFor(context, contents.getProject(manifest.project)));

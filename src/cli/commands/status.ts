@@ -1,0 +1,50 @@
+/** `latch status`: locked or unlocked, until when, which keychain, failed attempts. */
+
+import { LatchError } from '../../core/errors.js';
+import { checkAttempt, describeWait } from '../../core/lockout.js';
+import { readLockoutState } from '../../platform/lockout-file.js';
+import { readSessionStatus } from '../../platform/sessions.js';
+import { vaultExists } from '../../platform/store.js';
+import { flagOption, type ParsedArgs } from '../args.js';
+import { latchHome } from '../context.js';
+import { type Io, say, sayJson } from '../io.js';
+
+export async function run(args: ParsedArgs, io: Io): Promise<number> {
+  const home = latchHome(io);
+  if (!vaultExists(home))
+    throw new LatchError('E_NO_VAULT', `no vault in ${home}; create one with \`latch init\``);
+  const now = io.now().getTime();
+  const session = readSessionStatus(home, io.env, now);
+  const lockout = readLockoutState(home);
+  const verdict = checkAttempt(lockout, now);
+  const retryInMs = verdict.allowed ? 0 : verdict.waitMs;
+  if (flagOption(args, 'json')) {
+    sayJson(io, {
+      vault: home,
+      unlocked: session.unlockedUntil !== null,
+      unlockedUntil: session.unlockedUntil === null ? null : new Date(session.unlockedUntil).toISOString(),
+      detail: session.detail,
+      keychain: session.keychain,
+      failedAttempts: lockout.failures,
+      retryInMs,
+    });
+    return 0;
+  }
+  const state =
+    session.unlockedUntil === null
+      ? `locked (${session.detail})`
+      : `unlocked until ${new Date(session.unlockedUntil).toISOString()} (${describeWait(session.unlockedUntil - now)} left)`;
+  say(io, `vault     ${home}`);
+  say(io, `state     ${state}`);
+  say(
+    io,
+    `keychain  ${session.keychain.available ? session.keychain.backend : `not available: ${session.keychain.reason}`}`,
+  );
+  if (lockout.failures > 0) {
+    say(
+      io,
+      `failures  ${lockout.failures} wrong passphrase${lockout.failures === 1 ? '' : 's'}${retryInMs > 0 ? `; next try in ${describeWait(retryInMs)}` : ''}`,
+    );
+  }
+  return 0;
+}

@@ -1,0 +1,39 @@
+/** `latch unlock [--for 8h]`: start a session backed by a device key in the OS keychain. */
+import { parseDuration } from '../../core/duration.js';
+import { LatchError } from '../../core/errors.js';
+import { openKeychain } from '../../platform/keychain.js';
+import { lockoutAttempts } from '../../platform/lockout-file.js';
+import { startSession } from '../../platform/sessions.js';
+import { unlockVault } from '../../platform/store.js';
+import { type ParsedArgs, stringOption } from '../args.js';
+import { latchHome, readPassphrase } from '../context.js';
+import { type Io, say } from '../io.js';
+
+/** The longest session latch starts: long enough for a working week, short of forever. */
+const maxSessionMs = 30 * 86_400_000;
+
+export async function run(args: ParsedArgs, io: Io): Promise<number> {
+  const duration = parseDuration(stringOption(args, 'for') ?? '8h');
+  if (duration > maxSessionMs) throw new LatchError('E_USAGE', '--for can be at most 30d');
+  const availability = openKeychain(io.env);
+  if (!availability.ok) {
+    throw new LatchError(
+      'E_NO_KEYCHAIN',
+      `no OS keychain to keep a session in: ${availability.reason}; latch will ask for the passphrase each time (or read LATCH_PASSPHRASE_FILE)`,
+    );
+  }
+  const home = latchHome(io);
+  const now = () => io.now().getTime();
+  // A session always starts from the passphrase, never from another session.
+  const vault = await unlockVault(home, {
+    passphrase: () => readPassphrase(io),
+    attempts: lockoutAttempts(home, now, io.sleep),
+  });
+  const expiresAt = now() + duration;
+  await startSession(vault, availability.keychain, expiresAt);
+  say(
+    io,
+    `unlocked until ${new Date(expiresAt).toISOString()} (${availability.keychain.backend}); \`latch lock\` ends it`,
+  );
+  return 0;
+}

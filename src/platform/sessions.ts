@@ -1,0 +1,167 @@
+/**
+ * Unlock sessions on disk and in the OS keychain (issue 3): starting one writes a device
+ * slot into the vault header and the device key into the keychain; unlocking through one
+ * reads the key back and opens the slot, so no passphrase and no Argon2id are needed until
+ * it expires. An expired session is treated as locked and its keychain item deleted.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { LatchError } from '../core/errors.js';
+import { decodeVault, type SealedVault, unwrapDataKey } from '../core/format.js';
+import {
+  decodeKeychainItem,
+  deviceKeyEncryptionKey,
+  deviceSlots,
+  deviceSlotType,
+  encodeDeviceParams,
+  encodeKeychainItem,
+  keychainAccount,
+} from '../core/session.js';
+import { type Keychain, openKeychain } from './keychain.js';
+import { type UnlockedVault, vaultPaths } from './store.js';
+
+const random = (count: number) => new Uint8Array(randomBytes(count));
+
+function sameBytes(left: Uint8Array, right: Uint8Array): boolean {
+  return left.length === right.length && left.every((byte, index) => byte === right[index]);
+}
+
+/**
+ * The session half of `unlockVault`: returns the data key when a live session's key is in
+ * the keychain, else null (and the caller asks for the passphrase). The keychain is not
+ * touched at all unless the vault has a session slot. Problems are reported through `note`
+ * once, never thrown: a broken keychain must not stand between a person and their vault.
+ */
+export function sessionUnlocker(
+  env: Readonly<Record<string, string | undefined>>,
+  now: () => number,
+  note: (text: string) => void,
+): (sealed: SealedVault) => Promise<Uint8Array | null> {
+  return async (sealed) => {
+    const sessions = deviceSlots(sealed.slots);
+    if (sessions.length === 0) return null;
+    const availability = openKeychain(env);
+    if (!availability.ok) {
+      if (env.LATCH_KEYCHAIN?.toLowerCase() !== 'off')
+        note(`latch: no OS keychain (${availability.reason}); asking for the passphrase`);
+      return null;
+    }
+    const account = keychainAccount(sealed.vaultId);
+    try {
+      const live = sessions.filter((session) => session.params.expiresAt > now());
+      if (live.length === 0) {
+        availability.keychain.remove(account);
+        return null;
+      }
+      const item = availability.keychain.get(account);
+      const credential = item === null ? null : decodeKeychainItem(item);
+      const session =
+        credential && live.find((candidate) => sameBytes(candidate.params.deviceId, credential.deviceId));
+      if (!credential || !session) return null;
+      return unwrapDataKey(sealed.vaultId, session.slot, deviceKeyEncryptionKey(credential));
+    } catch (error) {
+      note(
+        `latch: the keychain did not answer (${(error as Error).message.split('\n')[0]}); asking for the passphrase`,
+      );
+      return null;
+    }
+  };
+}
+
+/**
+ * Starts (or replaces) the session: a new device key goes into the keychain first, then its
+ * slot into the vault header, so a failure leaves no slot without a key.
+ */
+export async function startSession(
+  vault: UnlockedVault,
+  keychain: Keychain,
+  expiresAt: number,
+): Promise<void> {
+  const credential = { deviceId: random(16), deviceKey: random(32) };
+  const account = keychainAccount(vault.current.vaultId);
+  try {
+    keychain.set(account, encodeKeychainItem(credential));
+  } catch (error) {
+    throw new LatchError(
+      'E_NO_KEYCHAIN',
+      `the keychain refused the session key (${(error as Error).message.split('\n')[0]})`,
+    );
+  }
+  const slot = vault.wrapInSlot(
+    deviceSlotType,
+    encodeDeviceParams({ deviceId: credential.deviceId, expiresAt }),
+    deviceKeyEncryptionKey(credential),
+  );
+  await vault.replaceSlots((slots) => [
+    ...slots.filter((existing) => existing.type !== deviceSlotType),
+    slot,
+  ]);
+  removeForeignItems(keychain, vault.current.vaultId);
+}
+
+/** Ends the session: the slot leaves the header (when the vault is open) and the item the keychain. */
+export async function endSession(
+  keychain: Keychain,
+  vaultId: Uint8Array,
+  vault: UnlockedVault | null,
+): Promise<boolean> {
+  if (vault && deviceSlots(vault.current.slots).length > 0) {
+    await vault.replaceSlots((slots) => slots.filter((existing) => existing.type !== deviceSlotType));
+  }
+  const removed = keychain.remove(keychainAccount(vaultId));
+  removeForeignItems(keychain, vaultId);
+  return removed;
+}
+
+/**
+ * Deletes keychain items latch made for vaults that are gone (a deleted or replaced vault
+ * leaves its item behind; this runs whenever a session starts or ends).
+ */
+export function removeForeignItems(keychain: Keychain, vaultId: Uint8Array): void {
+  const own = keychainAccount(vaultId);
+  try {
+    for (const account of keychain.accounts()) {
+      if (account !== own && account.startsWith('vault-')) keychain.remove(account);
+    }
+  } catch {}
+}
+
+export interface SessionStatus {
+  /** The live session's end, when the vault is unlocked. */
+  unlockedUntil: number | null;
+  /** Why it is locked, for people. */
+  detail: string;
+  keychain: { available: boolean; backend: string | null; reason: string | null };
+}
+
+/** What `latch status` reports; reads the vault header and the keychain, decrypts nothing. */
+export function readSessionStatus(
+  home: string,
+  env: Readonly<Record<string, string | undefined>>,
+  now: number,
+): SessionStatus {
+  const availability = openKeychain(env);
+  const keychain = availability.ok
+    ? { available: true, backend: availability.keychain.backend, reason: null }
+    : { available: false, backend: null, reason: availability.reason };
+  const sealed = decodeVault(readFileSync(vaultPaths(home).vault));
+  const sessions = deviceSlots(sealed.slots);
+  if (sessions.length === 0) return { unlockedUntil: null, detail: 'no session', keychain };
+  const live = sessions.filter((session) => session.params.expiresAt > now);
+  if (live.length === 0) return { unlockedUntil: null, detail: 'the session has expired', keychain };
+  if (!availability.ok) return { unlockedUntil: null, detail: 'the keychain is not available', keychain };
+  try {
+    const item = availability.keychain.get(keychainAccount(sealed.vaultId));
+    const credential = item === null ? null : decodeKeychainItem(item);
+    const session =
+      credential && live.find((candidate) => sameBytes(candidate.params.deviceId, credential.deviceId));
+    if (!session) return { unlockedUntil: null, detail: 'the session key is not in the keychain', keychain };
+    return { unlockedUntil: session.params.expiresAt, detail: 'unlocked', keychain };
+  } catch (error) {
+    return {
+      unlockedUntil: null,
+      detail: `the keychain did not answer (${(error as Error).message.split('\n')[0]})`,
+      keychain,
+    };
+  }
+}

@@ -1,0 +1,122 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { initProject, latch, makeSandbox, passphrase, type Sandbox } from './harness.js';
+import { type SecretService, startSecretService } from './keychain.js';
+
+let service: SecretService;
+let sandbox: Sandbox;
+/** The sandbox environment with the keychain on and no passphrase anywhere. */
+let noPassphrase: Record<string, string | undefined>;
+
+beforeAll(async () => {
+  service = await startSecretService();
+});
+afterAll(() => service?.stop());
+beforeEach(() => {
+  sandbox = makeSandbox();
+  initProject(sandbox);
+  latch(sandbox, ['set', 'API_KEY'], { input: 'session-secret-value' });
+  noPassphrase = { ...service.env, LATCH_KEYCHAIN: 'auto', LATCH_PASSPHRASE: undefined };
+});
+afterEach(() => {
+  latch(sandbox, ['lock'], { env: noPassphrase });
+  sandbox.cleanup();
+});
+
+const printKey = ['run', '--', 'sh', '-c', 'printf %s "$API_KEY"'];
+
+function vaultAccount(): string {
+  const vault = readFileSync(join(sandbox.home, 'vault'));
+  return `vault-${vault.subarray(9, 25).toString('hex')}`;
+}
+
+describe('unlock sessions in a real Secret Service', () => {
+  it('unlock once, then run without a passphrase; lock ends it', () => {
+    expect(latch(sandbox, printKey, { env: noPassphrase }).code).toBe(3);
+    const unlock = latch(sandbox, ['unlock'], { env: { ...service.env, LATCH_KEYCHAIN: 'auto' } });
+    expect(unlock.code, unlock.stderr).toBe(0);
+    expect(unlock.stdout).toMatch(/unlocked until/);
+    const run = latch(sandbox, printKey, { env: noPassphrase });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toBe('session-secret-value');
+    expect(JSON.parse(latch(sandbox, ['status', '--json'], { env: noPassphrase }).stdout)).toMatchObject({
+      unlocked: true,
+      keychain: { available: true, backend: 'Secret Service (D-Bus)' },
+    });
+    expect(latch(sandbox, ['lock'], { env: noPassphrase }).code).toBe(0);
+    expect(latch(sandbox, printKey, { env: noPassphrase }).code).toBe(3);
+    expect(service.secretTool(['lookup', 'service', 'latch', 'username', vaultAccount()]).code).not.toBe(0);
+  });
+
+  it('secret-tool sees the item, and it holds a device key, not the passphrase', () => {
+    latch(sandbox, ['unlock'], { env: { ...service.env, LATCH_KEYCHAIN: 'auto' } });
+    const item = service.secretTool(['lookup', 'service', 'latch', 'username', vaultAccount()]);
+    expect(item.code).toBe(0);
+    expect(item.stdout).toMatch(/^latch-device-v1:[0-9a-f]{32}:[A-Za-z0-9+/]{43}=$/);
+    expect(item.stdout).not.toContain(passphrase);
+    expect(item.stdout).not.toContain('session-secret-value');
+  });
+
+  it('an expired session is locked, and its keychain item is deleted', async () => {
+    expect(
+      latch(sandbox, ['unlock', '--for', '2s'], { env: { ...service.env, LATCH_KEYCHAIN: 'auto' } }).code,
+    ).toBe(0);
+    expect(latch(sandbox, printKey, { env: noPassphrase }).stdout).toBe('session-secret-value');
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const expired = latch(sandbox, printKey, { env: noPassphrase });
+    expect(expired.code).toBe(3);
+    expect(expired.stdout).toBe('');
+    expect(service.secretTool(['lookup', 'service', 'latch', 'username', vaultAccount()]).code).not.toBe(0);
+    expect(latch(sandbox, ['status'], { env: noPassphrase }).stdout).toMatch(
+      /locked \(the session has expired\)/,
+    );
+  });
+
+  it('LATCH_KEYCHAIN=off never touches the keychain', () => {
+    const unlock = latch(sandbox, ['unlock'], { env: { ...service.env, LATCH_KEYCHAIN: 'off' } });
+    expect(unlock.code).toBe(1);
+    expect(unlock.stderr).toMatch(/LATCH_KEYCHAIN=off/);
+    latch(sandbox, ['unlock'], { env: { ...service.env, LATCH_KEYCHAIN: 'auto' } });
+    const off = latch(sandbox, printKey, { env: { ...noPassphrase, LATCH_KEYCHAIN: 'off' } });
+    expect(off.code).toBe(3);
+    expect(off.stderr).not.toMatch(/keychain/);
+  });
+
+  it('without a D-Bus session: one clear line, then the passphrase fallback', () => {
+    latch(sandbox, ['unlock'], { env: { ...service.env, LATCH_KEYCHAIN: 'auto' } });
+    const unlock = latch(sandbox, ['unlock'], { env: { LATCH_KEYCHAIN: 'auto' } });
+    expect(unlock.code).toBe(1);
+    expect(unlock.stderr).toMatch(/no D-Bus session bus/);
+    const fallback = latch(sandbox, printKey, { env: { LATCH_KEYCHAIN: 'auto' } });
+    expect(fallback.code, fallback.stderr).toBe(0);
+    expect(fallback.stdout).toBe('session-secret-value');
+    expect(fallback.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/no OS keychain \(no D-Bus session bus/),
+    ]);
+  });
+
+  it('passwd keeps the session, and the old passphrase stops working', () => {
+    latch(sandbox, ['unlock'], { env: { ...service.env, LATCH_KEYCHAIN: 'auto' } });
+    const passwd = latch(sandbox, ['passwd'], {
+      env: { ...service.env, LATCH_KEYCHAIN: 'auto', LATCH_NEW_PASSPHRASE: 'a brand new one' },
+    });
+    expect(passwd.code, passwd.stderr).toBe(0);
+    expect(latch(sandbox, printKey, { env: noPassphrase }).stdout).toBe('session-secret-value');
+    // The new passphrase first: a wrong one starts the lockout's delay before the next try.
+    expect(
+      latch(sandbox, ['ls'], { env: { LATCH_KEYCHAIN: 'off', LATCH_PASSPHRASE: 'a brand new one' } }).code,
+    ).toBe(0);
+    expect(latch(sandbox, ['ls'], { env: { LATCH_KEYCHAIN: 'off' } }).code).toBe(3);
+  });
+
+  it('a new vault removes the keychain items of a vault that was deleted', () => {
+    latch(sandbox, ['unlock'], { env: { ...service.env, LATCH_KEYCHAIN: 'auto' } });
+    const oldAccount = vaultAccount();
+    rmSync(join(sandbox.home, 'vault'));
+    rmSync(join(sandbox.home, 'vault.prev'), { force: true });
+    rmSync(join(sandbox.cwd, 'latch.yaml'));
+    expect(latch(sandbox, ['init'], { env: { ...service.env, LATCH_KEYCHAIN: 'auto' } }).code).toBe(0);
+    expect(service.secretTool(['lookup', 'service', 'latch', 'username', oldAccount]).code).not.toBe(0);
+  });
+});
