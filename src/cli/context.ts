@@ -9,7 +9,7 @@ import { LatchError } from '../core/errors.js';
 import { defaultKdfParams, type KdfParams, parseKdfParams } from '../core/kdf.js';
 import type { Manifest } from '../core/manifest-model.js';
 import { assertEnvironmentName, assertProjectName } from '../core/names.js';
-import type { ProjectRecord } from '../core/vault.js';
+import { nameMap, type ProjectRecord } from '../core/vault.js';
 import { resolveLatchHome } from '../platform/home.js';
 import { lockoutAttempts } from '../platform/lockout-file.js';
 import { findManifestFile, loadManifest } from '../platform/manifest-file.js';
@@ -162,9 +162,9 @@ export function projectRecordFor(
   context: ProjectContext,
   existing: ProjectRecord | undefined,
 ): ProjectRecord {
-  const record = existing ?? { environments: {} };
+  const record = existing ?? { environments: nameMap() };
   for (const [name, env] of Object.entries(context.manifest?.environments ?? {})) {
-    record.environments[name] ??= { protected: env.protected, secrets: {} };
+    record.environments[name] ??= { protected: env.protected, secrets: nameMap() };
     record.environments[name].protected ||= env.protected;
   }
   const directory = context.manifestPath ? dirname(context.manifestPath) : null;

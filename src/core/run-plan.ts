@@ -60,7 +60,7 @@ export function buildRunPlan(input: {
     .map((secret) => secret.name);
   const binary = unusableValues(input.secrets.filter((secret) => secret.required));
   if (missing.length > 0 || binary.length > 0) return { ok: false, missing, binary };
-  const env: Record<string, string> = {};
+  const env: Record<string, string> = Object.create(null);
   for (const [name, value] of Object.entries(input.callerEnv)) {
     if (value !== undefined && !isUnlockVariable(name)) env[name] = value;
   }

@@ -3,7 +3,13 @@
  * the earlier value as a version, so no `set` ever loses data.
  */
 import { LatchError } from './errors.js';
-import type { EnvironmentRecord, ProjectRecord, SecretMetadata, SecretRecord } from './vault.js';
+import {
+  type EnvironmentRecord,
+  nameMap,
+  type ProjectRecord,
+  type SecretMetadata,
+  type SecretRecord,
+} from './vault.js';
 
 /** The largest value latch stores (values arrive from files, so keep a generous cap). */
 export const maxValueBytes = 4 * 1024 * 1024;
@@ -14,7 +20,7 @@ export function ensureEnvironment(
   name: string,
   isProtected = false,
 ): EnvironmentRecord {
-  project.environments[name] ??= { protected: isProtected, secrets: {} };
+  project.environments[name] ??= { protected: isProtected, secrets: nameMap() };
   return project.environments[name];
 }
 

@@ -75,11 +75,19 @@ function malformed(detail: string): LatchError {
   );
 }
 
+/**
+ * An empty map from names to records, with no prototype: secret and environment names such
+ * as `__proto__`, `constructor` or `toString` are ordinary keys, never Object.prototype's.
+ */
+export function nameMap<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
 /** Serialises one project to its JSON document (values in base64). */
 export function encodeProject(project: ProjectRecord): Uint8Array {
-  const environments: Record<string, { protected: boolean; secrets: Record<string, StoredSecret> }> = {};
+  const environments = nameMap<{ protected: boolean; secrets: Record<string, StoredSecret> }>();
   for (const [envName, env] of Object.entries(project.environments)) {
-    const secrets: Record<string, StoredSecret> = {};
+    const secrets = nameMap<StoredSecret>();
     for (const [name, secret] of Object.entries(env.secrets)) {
       secrets[name] = {
         ...secret,
@@ -164,9 +172,12 @@ export function decodeProject(bytes: Uint8Array): ProjectRecord {
   if (document.v !== projectDocumentVersion || typeof document.environments !== 'object') {
     throw malformed('unknown project document version');
   }
-  const environments: Record<string, EnvironmentRecord> = {};
+  const environments = nameMap<EnvironmentRecord>();
   for (const [envName, env] of Object.entries(document.environments)) {
-    environments[envName] = { protected: env.protected === true, secrets: lazySecrets(env.secrets ?? {}) };
+    environments[envName] = {
+      protected: env.protected === true,
+      secrets: lazySecrets(Object.assign(nameMap<StoredSecret>(), env.secrets)),
+    };
   }
   const trustedPaths = Array.isArray(document.trustedPaths)
     ? document.trustedPaths.filter((path): path is string => typeof path === 'string')

@@ -47,6 +47,31 @@ describe('init', () => {
 describe('set, get, ls, rm', () => {
   beforeEach(() => initProject(sandbox));
 
+  it('stores secrets and environments named like Object.prototype members (__proto__, constructor, toString)', () => {
+    const names = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'];
+    for (const [index, name] of names.entries()) {
+      const set = latch(sandbox, ['set', name], { input: `value-of-${index}-abcdef` });
+      expect(set.code, set.stderr).toBe(0);
+    }
+    const listed = JSON.parse(latch(sandbox, ['ls', '--json']).stdout) as { name: string }[];
+    expect(listed.map((entry) => entry.name).sort()).toEqual([...names].sort());
+    for (const [index, name] of names.entries()) {
+      expect(latch(sandbox, ['get', name, '--reveal']).stdout).toBe(`value-of-${index}-abcdef`);
+    }
+    const script = `process.stdout.write(${JSON.stringify(names)}.map((n) => process.env[n] ?? '-').join(','))`;
+    const run = latch(sandbox, ['run', '--', process.execPath, '-e', script]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toBe(names.map((_, index) => `value-of-${index}-abcdef`).join(','));
+    expect(latch(sandbox, ['env', 'add', 'constructor']).code).toBe(0);
+    const setThere = latch(sandbox, ['set', 'IN_CONSTRUCTOR', '--env', 'constructor'], {
+      input: 'another-value',
+    });
+    expect(setThere.code, setThere.stderr).toBe(0);
+    expect(latch(sandbox, ['get', 'IN_CONSTRUCTOR', '--env', 'constructor', '--reveal']).stdout).toBe(
+      'another-value',
+    );
+  });
+
   it('stores a value from stdin, declares it in latch.yaml, and get shows metadata without the value', () => {
     const set = latch(sandbox, ['set', 'API_KEY', '--description', 'the api'], {
       input: 'sk-value-123456\n',

@@ -2,6 +2,7 @@
 import { LatchError } from '../../core/errors.js';
 import { addEnvironmentToManifest, removeEnvironmentFromManifest } from '../../core/manifest-text.js';
 import { assertEnvironmentName } from '../../core/names.js';
+import { nameMap } from '../../core/vault.js';
 import { writeManifestFile } from '../../platform/manifest-file.js';
 import { flagOption, type ParsedArgs } from '../args.js';
 import { openProjectVault, projectRecordFor, resolveProject } from '../context.js';
@@ -54,7 +55,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     }
     await vault.update((contents) => {
       const record = projectRecordFor(context, contents.getProject(context.project));
-      record.environments[name] ??= { protected: isProtected, secrets: {} };
+      record.environments[name] ??= { protected: isProtected, secrets: nameMap() };
       record.environments[name].protected ||= isProtected;
       contents.putProject(context.project, record);
     });
