@@ -63,6 +63,8 @@ export function lockoutAttempts(
       await update((state) => recordFailure(state, now()));
     },
     async succeeded() {
+      // The common case, no failures on record, needs neither the lock nor a write.
+      if (readLockoutState(home).failures === 0) return;
       await update((state) => (state.failures === 0 ? null : cleanLockoutState));
     },
   };

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runMain } from '../../src/cli/main.js';
@@ -51,6 +51,12 @@ describe('lockout across commands (clock injected)', () => {
     const io = fakeIo({ cwd: project, env: { ...base(), LATCH_PASSPHRASE: passphrase } });
     return runMain(['ls'], io).then((code) => ({ code, err: io.err() }));
   };
+
+  it('a success with no failures on record writes no lockout state', async () => {
+    expect((await ls('right passphrase')).code).toBe(0);
+    expect(existsSync(join(dirs.home, 'lockout.json'))).toBe(false);
+    expect(existsSync(join(dirs.home, 'lockout.lock'))).toBe(false);
+  });
 
   it('waits out growing delays, locks for five minutes after five failures, and a success resets', async () => {
     const start = clock.now;
