@@ -147,7 +147,7 @@ export function openVault(io: Io): Promise<UnlockedVault> {
   const now = () => io.now().getTime();
   return unlockVault(home, {
     passphrase: () => readPassphrase(io),
-    session: sessionUnlocker(io.env, now, (text) => note(io, text)),
+    session: sessionUnlocker(io.env, home, now, (text) => note(io, text)),
     attempts: lockoutAttempts(home, now, io.sleep),
   });
 }

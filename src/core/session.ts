@@ -48,9 +48,19 @@ export function deviceKeyEncryptionKey(credential: DeviceCredential): Uint8Array
   );
 }
 
-/** The keychain account for a vault: one session per vault. */
-export function keychainAccount(vaultId: Uint8Array): string {
-  return `vault-${Buffer.from(vaultId).toString('hex')}`;
+/**
+ * The keychain account for a vault: one session per vault, named by its id and by the
+ * LATCH_HOME it lives in (an absolute path), so that a user with several homes keeps a
+ * session in each, and latch can tell which items belong to vaults that are gone.
+ */
+export function keychainAccount(vaultId: Uint8Array, home: string): string {
+  return `vault-${Buffer.from(vaultId).toString('hex')}@${home}`;
+}
+
+/** The vault id (hex) and home an account names; null for an account latch did not make. */
+export function parseKeychainAccount(account: string): { vaultIdHex: string; home: string } | null {
+  const match = /^vault-([0-9a-f]{32})@(.+)$/.exec(account);
+  return match ? { vaultIdHex: match[1]!, home: match[2]! } : null;
 }
 
 /** The text stored in the keychain item: a version tag, the device id and the device key. */

@@ -5,7 +5,8 @@
  * it expires. An expired session is treated as locked and its keychain item deleted.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { LatchError } from '../core/errors.js';
 import { decodeVault, type SealedVault, unwrapDataKey } from '../core/format.js';
 import {
@@ -16,6 +17,7 @@ import {
   encodeDeviceParams,
   encodeKeychainItem,
   keychainAccount,
+  parseKeychainAccount,
 } from '../core/session.js';
 import { type Keychain, openKeychain } from './keychain.js';
 import { type UnlockedVault, vaultPaths } from './store.js';
@@ -34,6 +36,7 @@ function sameBytes(left: Uint8Array, right: Uint8Array): boolean {
  */
 export function sessionUnlocker(
   env: Readonly<Record<string, string | undefined>>,
+  home: string,
   now: () => number,
   note: (text: string) => void,
 ): (sealed: SealedVault) => Promise<Uint8Array | null> {
@@ -46,7 +49,7 @@ export function sessionUnlocker(
         note(`latch: no OS keychain (${availability.reason}); asking for the passphrase`);
       return null;
     }
-    const account = keychainAccount(sealed.vaultId);
+    const account = keychainAccount(sealed.vaultId, resolve(home));
     try {
       const live = sessions.filter((session) => session.params.expiresAt > now());
       if (live.length === 0) {
@@ -78,7 +81,7 @@ export async function startSession(
   expiresAt: number,
 ): Promise<void> {
   const credential = { deviceId: random(16), deviceKey: random(32) };
-  const account = keychainAccount(vault.current.vaultId);
+  const account = keychainAccount(vault.current.vaultId, resolve(vault.paths.home));
   try {
     keychain.set(account, encodeKeychainItem(credential));
   } catch (error) {
@@ -96,32 +99,50 @@ export async function startSession(
     ...slots.filter((existing) => existing.type !== deviceSlotType),
     slot,
   ]);
-  removeForeignItems(keychain, vault.current.vaultId);
+  removeForeignItems(keychain, vault.current.vaultId, vault.paths.home);
 }
 
 /** Ends the session: the slot leaves the header (when the vault is open) and the item the keychain. */
 export async function endSession(
   keychain: Keychain,
   vaultId: Uint8Array,
+  home: string,
   vault: UnlockedVault | null,
 ): Promise<boolean> {
   if (vault && deviceSlots(vault.current.slots).length > 0) {
     await vault.replaceSlots((slots) => slots.filter((existing) => existing.type !== deviceSlotType));
   }
-  const removed = keychain.remove(keychainAccount(vaultId));
-  removeForeignItems(keychain, vaultId);
+  const removed = keychain.remove(keychainAccount(vaultId, resolve(home)));
+  removeForeignItems(keychain, vaultId, home);
   return removed;
 }
 
+/** The id (hex) of the vault in `home`, or null when there is none or it cannot be read. */
+function vaultIdIn(home: string): string | null | 'unreadable' {
+  const file = vaultPaths(home).vault;
+  if (!existsSync(file)) return null;
+  try {
+    return Buffer.from(decodeVault(readFileSync(file)).vaultId).toString('hex');
+  } catch {
+    return 'unreadable';
+  }
+}
+
 /**
- * Deletes keychain items latch made for vaults that are gone (a deleted or replaced vault
- * leaves its item behind; this runs whenever a session starts or ends).
+ * Deletes keychain items latch made for vaults that are gone: a vault replaced in this home,
+ * or a home whose vault was deleted. Items of other homes' live vaults stay. Runs whenever a
+ * session starts or ends and when a vault is created; never throws.
  */
-export function removeForeignItems(keychain: Keychain, vaultId: Uint8Array): void {
-  const own = keychainAccount(vaultId);
+export function removeForeignItems(keychain: Keychain, vaultId: Uint8Array, home: string): void {
+  const own = keychainAccount(vaultId, resolve(home));
   try {
     for (const account of keychain.accounts()) {
-      if (account !== own && account.startsWith('vault-')) keychain.remove(account);
+      if (account === own || !account.startsWith('vault-')) continue;
+      const named = parseKeychainAccount(account);
+      // Items of an earlier item format, or of a vault no longer at that home, are stale.
+      const current = named ? vaultIdIn(named.home) : null;
+      if (current === 'unreadable') continue;
+      if (!named || current !== named.vaultIdHex) keychain.remove(account);
     }
   } catch {}
 }
@@ -151,7 +172,7 @@ export function readSessionStatus(
   if (live.length === 0) return { unlockedUntil: null, detail: 'the session has expired', keychain };
   if (!availability.ok) return { unlockedUntil: null, detail: 'the keychain is not available', keychain };
   try {
-    const item = availability.keychain.get(keychainAccount(sealed.vaultId));
+    const item = availability.keychain.get(keychainAccount(sealed.vaultId, resolve(home)));
     const credential = item === null ? null : decodeKeychainItem(item);
     const session =
       credential && live.find((candidate) => sameBytes(candidate.params.deviceId, credential.deviceId));

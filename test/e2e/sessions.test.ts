@@ -26,9 +26,9 @@ afterEach(() => {
 
 const printKey = ['run', '--', 'sh', '-c', 'printf %s "$API_KEY"'];
 
-function vaultAccount(): string {
-  const vault = readFileSync(join(sandbox.home, 'vault'));
-  return `vault-${vault.subarray(9, 25).toString('hex')}`;
+function vaultAccount(home = sandbox.home): string {
+  const vault = readFileSync(join(home, 'vault'));
+  return `vault-${vault.subarray(9, 25).toString('hex')}@${home}`;
 }
 
 describe('unlock sessions in a real Secret Service', () => {
@@ -118,5 +118,27 @@ describe('unlock sessions in a real Secret Service', () => {
     rmSync(join(sandbox.cwd, 'latch.yaml'));
     expect(latch(sandbox, ['init'], { env: { ...service.env, LATCH_KEYCHAIN: 'auto' } }).code).toBe(0);
     expect(service.secretTool(['lookup', 'service', 'latch', 'username', oldAccount]).code).not.toBe(0);
+  });
+
+  it('two LATCH_HOMEs keep a session each; a home whose vault is deleted loses its item', () => {
+    const other = makeSandbox();
+    try {
+      initProject(other);
+      latch(other, ['set', 'API_KEY'], { input: 'other-home-value' });
+      const keychainOn = { ...service.env, LATCH_KEYCHAIN: 'auto' };
+      expect(latch(sandbox, ['unlock'], { env: keychainOn }).code).toBe(0);
+      expect(latch(other, ['unlock'], { env: keychainOn }).code).toBe(0);
+      expect(latch(sandbox, printKey, { env: noPassphrase }).stdout).toBe('session-secret-value');
+      expect(latch(other, printKey, { env: noPassphrase }).stdout).toBe('other-home-value');
+      const otherAccount = vaultAccount(other.home);
+      expect(service.secretTool(['lookup', 'service', 'latch', 'username', otherAccount]).code).toBe(0);
+      rmSync(join(other.home, 'vault'));
+      rmSync(join(other.home, 'vault.prev'), { force: true });
+      expect(latch(sandbox, ['unlock'], { env: keychainOn }).code).toBe(0);
+      expect(service.secretTool(['lookup', 'service', 'latch', 'username', otherAccount]).code).not.toBe(0);
+      expect(latch(sandbox, printKey, { env: noPassphrase }).stdout).toBe('session-secret-value');
+    } finally {
+      other.cleanup();
+    }
   });
 });

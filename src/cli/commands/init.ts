@@ -65,7 +65,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     note(io, `created a new vault in ${home}`);
     // A vault deleted by hand leaves its session key in the keychain; a new vault clears them.
     const availability = openKeychain(io.env);
-    if (availability.ok) removeForeignItems(availability.keychain, vault.current.vaultId);
+    if (availability.ok) removeForeignItems(availability.keychain, vault.current.vaultId, vault.paths.home);
   }
 
   await vault.update((contents) => {

@@ -29,6 +29,7 @@ export async function run(_args: ParsedArgs, io: Io): Promise<number> {
       passphrase: () => Promise.reject(noPassphrase),
       session: sessionUnlocker(
         io.env,
+        home,
         () => io.now().getTime(),
         () => {},
       ),
@@ -36,7 +37,7 @@ export async function run(_args: ParsedArgs, io: Io): Promise<number> {
   } catch (error) {
     if (error !== noPassphrase) throw error;
   }
-  await endSession(availability.keychain, vaultId, vault);
+  await endSession(availability.keychain, vaultId, home, vault);
   say(io, 'locked: the next command asks for the passphrase');
   return 0;
 }
