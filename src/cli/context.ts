@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LatchError } from '../core/errors.js';
 import { defaultKdfParams, type KdfParams, parseKdfParams } from '../core/kdf.js';
-import type { Manifest } from '../core/manifest-model.js';
+import { declaredEnvironment, type Manifest } from '../core/manifest-model.js';
 import { assertEnvironmentName, assertProjectName } from '../core/names.js';
 import { nameMap, type ProjectRecord } from '../core/vault.js';
 import { resolveLatchHome } from '../platform/home.js';
@@ -60,7 +60,7 @@ export async function resolveProject(
   const environment = assertEnvironmentName(
     stringOption(args, 'env') ?? io.env.LATCH_ENV ?? ownManifest?.defaultEnvironment ?? 'dev',
   );
-  if (ownManifest && !ownManifest.environments[environment] && !options.anyEnvironment) {
+  if (ownManifest && !declaredEnvironment(ownManifest, environment) && !options.anyEnvironment) {
     const known = Object.keys(ownManifest.environments).join(', ');
     throw new LatchError(
       'E_NOT_FOUND',
@@ -203,7 +203,7 @@ export async function openProjectVault(io: Io, context: ProjectContext): Promise
 /** True when the environment needs a person's confirmation (manifest or vault says protected). */
 export function isProtected(context: ProjectContext, record: ProjectRecord | undefined): boolean {
   return (
-    context.manifest?.environments[context.environment]?.protected === true ||
+    (context.manifest && declaredEnvironment(context.manifest, context.environment)?.protected === true) ||
     record?.environments[context.environment]?.protected === true
   );
 }

@@ -44,3 +44,8 @@ export function declaredSecrets(manifest: Manifest, environment: string): Manife
     (secret) => !secret.environments || secret.environments.includes(environment),
   );
 }
+
+/** The environment's declaration, or undefined; names like `constructor` are never Object's. */
+export function declaredEnvironment(manifest: Manifest, name: string): ManifestEnvironment | undefined {
+  return Object.hasOwn(manifest.environments, name) ? manifest.environments[name] : undefined;
+}

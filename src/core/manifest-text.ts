@@ -87,10 +87,14 @@ function finishEdit(text: string, edits: Edit[]): string {
 /**
  * Returns new text with a `- name: NAME` entry (plus description when given) appended to
  * `secrets:` (created if absent), keeping every comment, the key order and formatting of the
- * rest. Returns the text unchanged if NAME is already declared. Throws E_MANIFEST when `text`
+ * rest; `environments`, when given, limits the declaration to those environments. Returns the
+ * text unchanged if NAME is already declared. Throws E_MANIFEST when `text`
  * is not a valid manifest, E_USAGE for a bad name or a description that looks like a value.
  */
-export function addSecretToManifest(text: string, secret: { name: string; description?: string }): string {
+export function addSecretToManifest(
+  text: string,
+  secret: { name: string; description?: string; environments?: string[] },
+): string {
   const parsed = readManifest(text, manifestFileName);
   assertSecretName(secret.name);
   if (parsed.manifest.secrets.some((declared) => declared.name === secret.name)) return text;
@@ -107,6 +111,11 @@ export function addSecretToManifest(text: string, secret: { name: string; descri
   // Flow style (`secrets: [...]`, or a manifest written as JSON): add a `{ name: ... }` item.
   const fields = [`name: ${yamlScalar(secret.name)}`];
   if (description !== undefined) fields.push(`description: ${JSON.stringify(description)}`);
+  const environments =
+    secret.environments === undefined
+      ? undefined
+      : `[${secret.environments.map((name) => yamlScalar(name)).join(', ')}]`;
+  if (environments !== undefined) fields.push(`environments: ${environments}`);
   const flowEntry = `{ ${fields.join(', ')} }`;
   if (isSeq(list) && list.flow && list.items.length > 0)
     return insert(endOf(list.items.at(-1)), `, ${flowEntry}`);
@@ -119,6 +128,7 @@ export function addSecretToManifest(text: string, secret: { name: string; descri
     const lines = [`${' '.repeat(dashColumn)}-${gap}name: ${yamlScalar(secret.name)}`];
     if (description !== undefined)
       lines.push(`${' '.repeat(keyColumn)}description: ${yamlScalar(description)}`);
+    if (environments !== undefined) lines.push(`${' '.repeat(keyColumn)}environments: ${environments}`);
     return lines.map((line) => line + eol).join('');
   };
   if (isSeq(list) && !list.flow) {
@@ -186,9 +196,14 @@ export function addEnvironmentToManifest(
  * Removes the environment and removes it from every secret's environments list. Throws
  * E_NOT_FOUND when it is not declared, and E_MANIFEST when it is the default environment (set
  * or implied), the last environment, or the only environment of a secret (dropping the list
- * would widen that secret to every environment).
+ * would widen that secret to every environment) unless `dropSecretsOnlyThere` is set: then
+ * such a secret's declaration goes too (`env rm --force`, which deletes its values as well).
  */
-export function removeEnvironmentFromManifest(text: string, name: string): string {
+export function removeEnvironmentFromManifest(
+  text: string,
+  name: string,
+  options: { dropSecretsOnlyThere?: boolean } = {},
+): string {
   const parsed = readManifest(text, manifestFileName);
   const pair = parsed.environmentPairs.get(name);
   function fail(offset: number, message: string): never {
@@ -220,8 +235,16 @@ export function removeEnvironmentFromManifest(text: string, name: string): strin
     );
   }
   const edits: Edit[] = [];
-  for (const { secret, environmentsList, environmentsPair } of parsed.entries) {
+  for (const [index, { secret, environmentsList, environmentsPair }] of parsed.entries.entries()) {
     if (!environmentsList || !secret.environments?.includes(name)) continue;
+    if (
+      secret.environments.length === 1 &&
+      options.dropSecretsOnlyThere &&
+      isSeq(parsed.secretsPair?.value)
+    ) {
+      edits.push(removeItem(text, parsed.secretsPair.value, index));
+      continue;
+    }
     if (secret.environments.length === 1) {
       fail(
         startOf(environmentsPair?.key),

@@ -271,7 +271,7 @@ function readEnvironments(reader: ManifestReader, top: YAMLMap, pair: Pair | und
   if (!isMap(map)) reader.fail(startOf(pair.key), 'environments must be a map of names, like dev: {}');
   if (map.items.length === 0)
     reader.fail(startOf(pair.key), 'environments is empty: declare at least one, like dev: {}');
-  const environments: Record<string, ManifestEnvironment> = Object.create(null);
+  const environments: Record<string, ManifestEnvironment> = {};
   const pairs = new Map<string, Pair>();
   for (const item of map.items) {
     const name = nameText(item.key);

@@ -775,6 +775,21 @@ describe('removeEnvironmentFromManifest', () => {
   ])('refuses to remove %s', (_label, text, name, expected) => {
     expect(failure(() => removeEnvironmentFromManifest(text, name))).toStrictEqual(expected);
   });
+
+  it.each<[string, string, string]>([
+    [
+      'block',
+      'project: a\nenvironments:\n  dev: {}\n  ci: {}\nsecrets:\n  - name: A\n  - name: CI_ONLY\n    environments: [ci]\n  - name: B\n    environments: [dev, ci]\n',
+      'project: a\nenvironments:\n  dev: {}\nsecrets:\n  - name: A\n  - name: B\n    environments: [dev]\n',
+    ],
+    [
+      'flow',
+      'project: a\nenvironments: {dev: {}, ci: {}}\nsecrets: [{name: A}, {name: CI_ONLY, environments: [ci]}]\n',
+      'project: a\nenvironments: {dev: {}}\nsecrets: [{name: A}]\n',
+    ],
+  ])('with dropSecretsOnlyThere, drops the secrets only in it (%s)', (_label, text, expected) => {
+    expect(removeEnvironmentFromManifest(text, 'ci', { dropSecretsOnlyThere: true })).toBe(expected);
+  });
 });
 
 describe('edits in sequence', () => {

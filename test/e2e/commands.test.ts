@@ -62,6 +62,7 @@ describe('set, get, ls, rm', () => {
     const run = latch(sandbox, ['run', '--', process.execPath, '-e', script]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toBe(names.map((_, index) => `value-of-${index}-abcdef`).join(','));
+    expect(latch(sandbox, ['run', '--env', 'constructor', '--', 'true']).code).toBe(4);
     expect(latch(sandbox, ['env', 'add', 'constructor']).code).toBe(0);
     const setThere = latch(sandbox, ['set', 'IN_CONSTRUCTOR', '--env', 'constructor'], {
       input: 'another-value',
@@ -70,6 +71,18 @@ describe('set, get, ls, rm', () => {
     expect(latch(sandbox, ['get', 'IN_CONSTRUCTOR', '--env', 'constructor', '--reveal']).stdout).toBe(
       'another-value',
     );
+  });
+
+  it('a secret first set outside the default environment is declared for that environment only', () => {
+    expect(
+      latch(sandbox, ['set', 'STAGING_ONLY', '--env', 'staging'], { input: 'staging-value-1' }).code,
+    ).toBe(0);
+    expect(readFileSync(join(sandbox.cwd, 'latch.yaml'), 'utf8')).toMatch(
+      /- name: STAGING_ONLY\n\s+environments: \[staging\]/,
+    );
+    const inDev = latch(sandbox, ['run', '--', 'true']);
+    expect(inDev.code, inDev.stderr).toBe(0);
+    expect(latch(sandbox, ['check', '--env', 'staging']).code).toBe(0);
   });
 
   it('stores a value from stdin, declares it in latch.yaml, and get shows metadata without the value', () => {

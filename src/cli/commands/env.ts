@@ -1,5 +1,6 @@
 /** `latch env ls | add NAME | rm NAME`: a project's environments, in latch.yaml and the vault. */
 import { LatchError } from '../../core/errors.js';
+import { declaredEnvironment } from '../../core/manifest-model.js';
 import { addEnvironmentToManifest, removeEnvironmentFromManifest } from '../../core/manifest-text.js';
 import { assertEnvironmentName } from '../../core/names.js';
 import { nameMap } from '../../core/vault.js';
@@ -28,7 +29,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     const rows = [...names].map((env) => ({
       name: env,
       protected:
-        context.manifest?.environments[env]?.protected === true ||
+        (context.manifest && declaredEnvironment(context.manifest, env)?.protected === true) ||
         record?.environments[env]?.protected === true,
       secrets: Object.keys(record?.environments[env]?.secrets ?? {}).length,
       default: env === context.environment,
@@ -73,7 +74,11 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     );
   }
   const manifestText =
-    context.manifestText !== null ? removeEnvironmentFromManifest(context.manifestText, name) : null;
+    context.manifestText !== null
+      ? removeEnvironmentFromManifest(context.manifestText, name, {
+          dropSecretsOnlyThere: flagOption(args, 'force'),
+        })
+      : null;
   const known = await vault.update((contents) => {
     const record = contents.getProject(context.project);
     if (!record?.environments[name]) return false;

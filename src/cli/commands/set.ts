@@ -102,10 +102,20 @@ export function planDeclarations(
 ): () => void {
   const path = context.manifestPath;
   if (!path || context.manifestText === null) return () => {};
+  // A secret first stored outside the default environment is declared for that environment
+  // only, so `run` in the others does not stop for a secret they were never meant to have.
+  const onlyHere =
+    context.manifest && context.environment !== context.manifest.defaultEnvironment
+      ? { environments: [context.environment] }
+      : {};
   const declare = (text: string) =>
     names.reduce(
       (current, name) =>
-        addSecretToManifest(current, description === undefined ? { name } : { name, description }),
+        addSecretToManifest(current, {
+          name,
+          ...onlyHere,
+          ...(description === undefined ? {} : { description }),
+        }),
       text,
     );
   if (declare(context.manifestText) === context.manifestText) return () => {};
