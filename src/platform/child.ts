@@ -1,11 +1,21 @@
 /**
- * Executes a run plan: spawns the child with inherited stdio, forwards signals to it, and
- * resolves with its exit code (128+N when it died of signal N), only after it has exited.
+ * Executes a run plan: spawns the child, forwards signals to it, masks its output when the
+ * plan says so, and resolves with its exit code (128+N when it died of signal N), only after
+ * it has exited and its output has been written.
+ *
+ * Three ways to run, decided by the caller (`run`):
+ * - inherited stdio, when nothing is masked (`--no-mask`, or no value long enough);
+ * - pipes: the child's stdout and stderr each go through their own redactor stream;
+ * - a pty (through `script`, see pty.ts) when latch's stdin and stdout are terminals: the child
+ *   sees a terminal, and the pty's one output stream is masked into latch's stdout.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { LatchError } from '../core/errors.js';
+import type { Redactor } from '../core/redactor.js';
 import type { RunPlan } from '../core/run-plan.js';
+import { type MaskedPipe, type MaskTarget, pipeMasked } from './masked-output.js';
+import type { PtySpawn } from './pty.js';
 
 /** Signals latch passes on to the child (issue 2; SIGWINCH for terminal programs). */
 export const forwardedSignals: NodeJS.Signals[] = [
@@ -18,23 +28,54 @@ export const forwardedSignals: NodeJS.Signals[] = [
   'SIGWINCH',
 ];
 
+/**
+ * On a pty, Ctrl-C, Ctrl-\ and window changes reach the child through the terminal (script
+ * keeps it in raw mode and forwards SIGWINCH itself); forwarding them too would hit `script`,
+ * which turns SIGINT into a SIGTERM for the child. Signals sent to latch by another process
+ * still go on: SIGTERM (script passes it to the child) and SIGHUP (script dies, the pty hangs
+ * up, the child gets SIGHUP).
+ */
+const forwardedOnPty: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP'];
+const absorbedOnPty: NodeJS.Signals[] = ['SIGINT', 'SIGQUIT'];
+
+/** How the child's output is masked, when it is. */
+export interface Masking {
+  redactor: Redactor;
+  stdout: MaskTarget;
+  stderr: MaskTarget;
+  /** Run through `script` on a pty instead of the plan's command on pipes. */
+  pty: PtySpawn | null;
+}
+
+/** After the child exits, how long its output may stay quiet before latch stops waiting. */
+const quietAfterExitMs = 200;
+
 /** Spawns the plan and resolves with the exit code latch should exit with. */
-export function executePlan(plan: RunPlan): Promise<number> {
+export function executePlan(plan: RunPlan, masking: Masking | null = null): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(plan.command, plan.args, { env: plan.env, stdio: 'inherit' });
-    const forward = (signal: NodeJS.Signals) => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    };
-    const handlers = forwardedSignals
-      .filter((signal) => process.platform !== 'win32' || signal === 'SIGINT' || signal === 'SIGTERM')
-      .map((signal) => {
-        const handler = () => forward(signal);
-        process.on(signal, handler);
-        return [signal, handler] as const;
-      });
-    const cleanup = () => {
-      for (const [signal, handler] of handlers) process.off(signal, handler);
-    };
+    const target = masking?.pty ?? { command: plan.command, args: plan.args, env: plan.env };
+    const child = spawn(target.command, target.args, {
+      env: target.env,
+      stdio:
+        masking === null
+          ? 'inherit'
+          : masking.pty
+            ? ['inherit', 'pipe', 'inherit']
+            : ['inherit', 'pipe', 'pipe'],
+    });
+    const pipes: MaskedPipe[] = [];
+    if (masking) {
+      const brokenPipe = () => {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGPIPE');
+      };
+      for (const [source, output] of [
+        [child.stdout, masking.stdout],
+        [child.stderr, masking.stderr],
+      ] as const) {
+        if (source) pipes.push(pipeMasked(source, output, masking.redactor.stream(), brokenPipe));
+      }
+    }
+    const cleanup = handleSignals(child, masking?.pty ? 'pty' : 'direct');
     child.once('error', (error: NodeJS.ErrnoException) => {
       cleanup();
       // The shells' conventions: 127 for a command that is not there, 126 for one that cannot run.
@@ -46,7 +87,25 @@ export function executePlan(plan: RunPlan): Promise<number> {
     });
     child.once('exit', (code, signal) => {
       cleanup();
-      resolve(signal ? 128 + (constants.signals[signal] ?? 0) : (code ?? 1));
+      const exitCode = signal ? 128 + (constants.signals[signal] ?? 0) : (code ?? 1);
+      // Everything the child wrote is shown before latch exits with its code.
+      Promise.all(pipes.map((pipe) => pipe.finish(quietAfterExitMs))).then(() => resolve(exitCode));
     });
   });
+}
+
+function handleSignals(child: ChildProcess, mode: 'pty' | 'direct'): () => void {
+  const forward = (signal: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  };
+  const forwarded = mode === 'pty' ? forwardedOnPty : forwardedSignals;
+  const handlers = forwarded
+    .filter((signal) => process.platform !== 'win32' || signal === 'SIGINT' || signal === 'SIGTERM')
+    .map((signal) => [signal, () => forward(signal)] as const);
+  // Still listened for, so that a stray one does not kill latch and leave the terminal raw.
+  if (mode === 'pty') for (const signal of absorbedOnPty) handlers.push([signal, () => {}] as const);
+  for (const [signal, handler] of handlers) process.on(signal, handler);
+  return () => {
+    for (const [signal, handler] of handlers) process.off(signal, handler);
+  };
 }
