@@ -96,20 +96,20 @@ export function findTemplateReferences(template: string): TemplateReference[] {
 }
 
 /**
- * The template with each reference replaced by `valueOf(reference)`, in one pass (a value
+ * The template with each reference replaced by `valueFor(reference, index)`, in one pass (a value
  * that itself looks like `{{ latch://... }}` is not expanded again).
  */
 export function renderTemplate(
   template: string,
   references: readonly TemplateReference[],
-  valueOf: (reference: Reference) => string,
+  valueFor: (reference: Reference, index: number) => string,
 ): string {
   const pieces: string[] = [];
   let at = 0;
-  for (const found of references) {
-    pieces.push(template.slice(at, found.start), valueOf(found.reference));
+  references.forEach((found, index) => {
+    pieces.push(template.slice(at, found.start), valueFor(found.reference, index));
     at = found.end;
-  }
+  });
   pieces.push(template.slice(at));
   return pieces.join('');
 }

@@ -41,8 +41,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     }
     return text;
   });
-  let next = 0;
-  const rendered = renderTemplate(template, found, () => texts[next++]!);
+  const rendered = renderTemplate(template, found, (_, index) => texts[index]!);
   const bytes = new TextEncoder().encode(rendered);
   if (outputPath === null) {
     io.stdout.write(bytes);
