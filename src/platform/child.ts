@@ -15,7 +15,7 @@ import { LatchError } from '../core/errors.js';
 import type { Redactor } from '../core/redactor.js';
 import type { RunPlan } from '../core/run-plan.js';
 import { type MaskedPipe, type MaskTarget, pipeMasked } from './masked-output.js';
-import type { PtySpawn } from './pty.js';
+import { type PtySpawn, ptyChildPid } from './pty.js';
 
 /** Signals latch passes on to the child (issue 2; SIGWINCH for terminal programs). */
 export const forwardedSignals: NodeJS.Signals[] = [
@@ -29,14 +29,15 @@ export const forwardedSignals: NodeJS.Signals[] = [
 ];
 
 /**
- * On a pty, Ctrl-C, Ctrl-\ and window changes reach the child through the terminal (script
- * keeps it in raw mode and forwards SIGWINCH itself); forwarding them too would hit `script`,
- * which turns SIGINT into a SIGTERM for the child. Signals sent to latch by another process
- * still go on: SIGTERM (script passes it to the child) and SIGHUP (script dies, the pty hangs
- * up, the child gets SIGHUP).
+ * On a pty (Linux), `script` keeps the terminal in raw mode, so Ctrl-C and Ctrl-\ reach the
+ * child as bytes through the pty, never as signals to latch, and the terminal sends SIGWINCH
+ * to `script` itself. A signal latch does receive was sent by another process: it goes to the
+ * program on the pty (not to `script`, which would turn it into a SIGTERM and exit 0).
+ * Elsewhere (BSD `script`) only SIGTERM and SIGHUP go on, to `script`.
  */
-const forwardedOnPty: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP'];
-const absorbedOnPty: NodeJS.Signals[] = ['SIGINT', 'SIGQUIT'];
+const forwardedOnPty: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
+const forwardedOnBsdPty: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP'];
+const absorbedOnBsdPty: NodeJS.Signals[] = ['SIGINT', 'SIGQUIT'];
 
 /** How the child's output is masked, when it is. */
 export interface Masking {
@@ -95,15 +96,24 @@ export function executePlan(plan: RunPlan, masking: Masking | null = null): Prom
 }
 
 function handleSignals(child: ChildProcess, mode: 'pty' | 'direct'): () => void {
+  const linuxPty = mode === 'pty' && process.platform === 'linux';
   const forward = (signal: NodeJS.Signals) => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const programPid = linuxPty && child.pid !== undefined ? ptyChildPid(child.pid) : null;
+    if (programPid === null) child.kill(signal);
+    else {
+      try {
+        process.kill(programPid, signal);
+      } catch {}
+    }
   };
-  const forwarded = mode === 'pty' ? forwardedOnPty : forwardedSignals;
+  const forwarded = mode === 'direct' ? forwardedSignals : linuxPty ? forwardedOnPty : forwardedOnBsdPty;
   const handlers = forwarded
     .filter((signal) => process.platform !== 'win32' || signal === 'SIGINT' || signal === 'SIGTERM')
     .map((signal) => [signal, () => forward(signal)] as const);
   // Still listened for, so that a stray one does not kill latch and leave the terminal raw.
-  if (mode === 'pty') for (const signal of absorbedOnPty) handlers.push([signal, () => {}] as const);
+  if (mode === 'pty' && !linuxPty)
+    for (const signal of absorbedOnBsdPty) handlers.push([signal, () => {}] as const);
   for (const [signal, handler] of handlers) process.on(signal, handler);
   return () => {
     for (const [signal, handler] of handlers) process.off(signal, handler);

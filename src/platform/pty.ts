@@ -11,7 +11,7 @@
  * - macOS and the BSDs: `script -q /dev/null COMMAND ARGS...` (no shell involved).
  * - Windows has no `script`: the caller uses pipes.
  */
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 /** What to spawn instead of the command itself. */
@@ -62,4 +62,19 @@ export function ptySpawn(
     args: ['-q', '-e', '-f', '-c', line, '/dev/null'],
     env: { ...env, SHELL: '/bin/sh' },
   };
+}
+
+/**
+ * The pid of the program `script` started (its only child), or null when it cannot be found
+ * (not started yet, or no Linux /proc). latch signals it directly: util-linux `script` turns a
+ * SIGTERM into "Session terminated", kills the child, drops its last output and exits 0.
+ */
+export function ptyChildPid(scriptPid: number): number | null {
+  try {
+    const text = readFileSync(`/proc/${scriptPid}/task/${scriptPid}/children`, 'utf8');
+    const pid = Number(text.trim().split(/\s+/)[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
 }
