@@ -12,7 +12,16 @@
 // log file and for a file of the same size that is one single line.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,7 +60,8 @@ function logLine(index) {
     () => `{"event":"job.done","id":"${hex(24)}","attempt":${Math.floor(random() * 5)},"ok":true}`,
     () => `connecting to https://db-${hex(4)}.internal.example:5432/app?sslmode=require`,
     () => `cache miss key=session:${hex(32)} ttl=3600`,
-    () => `worker ${Math.floor(random() * 64)} processed ${Math.floor(random() * 1e6)} rows in batch ${hex(6)}`,
+    () =>
+      `worker ${Math.floor(random() * 64)} processed ${Math.floor(random() * 1e6)} rows in batch ${hex(6)}`,
   ])();
   return `${time} ${level.padEnd(5)} ${body}\n`;
 }
@@ -170,7 +180,11 @@ try {
     })),
   ];
   // latch's fixed cost (start-up, unlock, building the redactor), to see the streaming rate.
-  const startRow = { label: 'latch run -- true (100 secrets)', step: pipeline(projects[1], 'true'), times: [] };
+  const startRow = {
+    label: 'latch run -- true (100 secrets)',
+    step: pipeline(projects[1], 'true'),
+    times: [],
+  };
   rows.push(startRow);
   run(rows[0].step); // warm the page cache
   for (let round = 0; round < runs; round++) {
@@ -207,11 +221,13 @@ try {
   console.log('\ncost per extra secret (added wall time per GiB of output, divided by the added secrets):');
   for (let index = 1; index < sizes.length; index++) {
     const [from, to] = [sizes[index - 1], sizes[index]];
-    const perGiB = ((byCount.get(to) - byCount.get(from)) / (bytes / 2 ** 30)) / (to - from);
+    const perGiB = (byCount.get(to) - byCount.get(from)) / (bytes / 2 ** 30) / (to - from);
     console.log(`  ${from} -> ${to} secrets: ${perGiB.toFixed(3)} ms per GiB per secret`);
   }
   if (measureRss) {
-    console.log(`\npeak RSS of latch (100 secrets, GNU time ru_maxrss): log text ${(rssLog / 1024).toFixed(1)} MiB,`);
+    console.log(
+      `\npeak RSS of latch (100 secrets, GNU time ru_maxrss): log text ${(rssLog / 1024).toFixed(1)} MiB,`,
+    );
     console.log(`  one ${mebibytes} MiB line ${(rssLine / 1024).toFixed(1)} MiB`);
   } else {
     console.log('\npeak RSS: n/a (GNU time is not installed)');

@@ -76,6 +76,8 @@ describe('latch run', () => {
       project: 'myapp',
       environment: 'dev',
       secrets: ['DRY_KEY'],
+      references: [],
+      mask: true,
     });
     expect(text.stdout + json.stdout).not.toMatch(/never-printed/);
   });
