@@ -42,16 +42,17 @@ async function waitFor<T>(probe: () => T | undefined, what: () => string, timeou
 const shellWord = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
 
 /** Starts `latch run -- node -e PROGRAM` in a 120x40 tmux window; returns where its exit code lands. */
-function startInTmux(program: string): string {
+function startInTmux(program: string, env: Record<string, string> = {}): string {
   const codeFile = join(sandbox.root, 'exit-code');
   const exports = Object.entries(sandbox.env).map(([name, value]) => `export ${name}=${shellWord(value)}`);
+  const overrides = Object.entries(env).map(([name, value]) => `${name}=${shellWord(value)} `);
   const wrapper = writeSandboxFile(
     sandbox,
     'wrapper.sh',
     [
       `cd ${shellWord(sandbox.cwd)}`,
       ...exports,
-      `${shellWord(process.execPath)} ${shellWord(binary)} run -- ${shellWord(process.execPath)} -e ${shellWord(program)}`,
+      `${overrides.join('')}${shellWord(process.execPath)} ${shellWord(binary)} run -- ${shellWord(process.execPath)} -e ${shellWord(program)}`,
       `echo $? > ${shellWord(codeFile)}.tmp && mv ${shellWord(codeFile)}.tmp ${shellWord(codeFile)}`,
       'exec sleep 60',
     ].join('\n'),
@@ -132,5 +133,21 @@ describe('latch run on a terminal', () => {
     );
     expect(code).toBe(expected);
     if (handler) expect(screen()).toContain('child got SIGTERM');
+  });
+
+  it('without a `script` command, says so in one line and runs the child on pipes, masked', async () => {
+    const codeFile = startInTmux(
+      `console.log('tty=' + process.stdout.isTTY + ' ' + process.env.API_KEY)`,
+      // latch and the child are started by absolute path; `script` is looked up on PATH.
+      { PATH: join(sandbox.root, 'empty-bin') },
+    );
+    const code = await waitFor(
+      () => (existsSync(codeFile) ? readFileSync(codeFile, 'utf8').trim() : undefined),
+      screen,
+    );
+    expect(code).toBe('0');
+    const text = screen();
+    expect(text).toContain('latch: no `script` command found, so the program runs on pipes, not a terminal');
+    expect(text).toContain('tty=undefined <latch:API_KEY>');
   });
 });
