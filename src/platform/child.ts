@@ -15,6 +15,7 @@ import { LatchError } from '../core/errors.js';
 import type { Redactor } from '../core/redactor.js';
 import type { RunPlan } from '../core/run-plan.js';
 import { type MaskedPipe, type MaskTarget, pipeMasked } from './masked-output.js';
+import { closeWriteEnds, createOsPipes } from './os-pipe.js';
 import { type PtySpawn, ptyChildPid } from './pty.js';
 
 /** Signals latch passes on to the child (issue 2; SIGWINCH for terminal programs). */
@@ -55,23 +56,34 @@ const quietAfterExitMs = 200;
 export function executePlan(plan: RunPlan, masking: Masking | null = null): Promise<number> {
   return new Promise((resolve, reject) => {
     const target = masking?.pty ?? { command: plan.command, args: plan.args, env: plan.env };
-    const child = spawn(target.command, target.args, {
-      env: target.env,
-      stdio:
-        masking === null
-          ? 'inherit'
-          : masking.pty
-            ? ['inherit', 'pipe', 'inherit']
-            : ['inherit', 'pipe', 'pipe'],
-    });
+    const osPipes = masking && !masking.pty ? createOsPipes(2) : null;
+    let child: ChildProcess;
+    try {
+      child = spawn(target.command, target.args, {
+        env: target.env,
+        stdio:
+          masking === null
+            ? 'inherit'
+            : masking.pty
+              ? ['inherit', 'pipe', 'inherit']
+              : osPipes
+                ? ['inherit', osPipes[0]!.writeFd, osPipes[1]!.writeFd]
+                : ['inherit', 'pipe', 'pipe'],
+      });
+    } finally {
+      if (osPipes) closeWriteEnds(osPipes);
+    }
     const pipes: MaskedPipe[] = [];
     if (masking) {
+      // On a real pipe the kernel gives the child SIGPIPE once latch closes its end; on Node's
+      // socket pipes the child would see ECONNRESET instead, so latch sends SIGPIPE itself.
       const brokenPipe = () => {
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGPIPE');
+        if (!osPipes && child.exitCode === null && child.signalCode === null) child.kill('SIGPIPE');
       };
+      const sources = osPipes ? osPipes.map((pipe) => pipe.reader) : [child.stdout, child.stderr];
       for (const [source, output] of [
-        [child.stdout, masking.stdout],
-        [child.stderr, masking.stderr],
+        [sources[0], masking.stdout],
+        [sources[1], masking.stderr],
       ] as const) {
         if (source) pipes.push(pipeMasked(source, output, masking.redactor.stream(), brokenPipe));
       }

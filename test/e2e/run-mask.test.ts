@@ -75,6 +75,15 @@ describe('latch run masks output', () => {
     expect(result.stderr.match(/^err .*<latch:(API_KEY|DB_PASSWORD)>/gm)).toHaveLength(20);
   });
 
+  it('gives the child real pipes: `> /dev/stderr` and `> /dev/stdout` work, and are masked', () => {
+    const script =
+      'echo "e $API_KEY" > /dev/stderr && echo "o $API_KEY" > /dev/stdout && test -p /dev/stdout';
+    const result = latch(sandbox, ['run', '--', 'sh', '-c', script]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe('o <latch:API_KEY>\n');
+    expect(result.stderr).toBe('e <latch:API_KEY>\n');
+  });
+
   it('--no-mask shows the values as they are', () => {
     const result = latch(sandbox, ['run', '--no-mask', '--', node, '-e', 'console.log(process.env.API_KEY)']);
     expect(result.code).toBe(0);
