@@ -178,6 +178,13 @@ describe('latch inject', () => {
     expect(latch(sandbox, ['inject', '-i', short], { cwd: elsewhere }).code).toBe(4);
   });
 
+  it('a template without references is copied without unlocking the vault', () => {
+    const input = writeSandboxFile(sandbox, 'plain.tpl', 'nothing {{ here }}\n');
+    const result = latch(sandbox, ['inject', '-i', input], { env: { LATCH_PASSPHRASE: undefined } });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe('nothing {{ here }}\n');
+  });
+
   it('a protected environment needs a terminal', () => {
     latch(sandbox, ['set', 'API_KEY', '--env', 'prod'], { input: 'prod-value-123456' });
     const input = writeSandboxFile(sandbox, 'prod.tpl', '{{ latch://prod/API_KEY }}');

@@ -24,13 +24,17 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   if (outputPath) refuseSymlink(outputPath, output!);
   const template = readTemplate(resolve(io.cwd, input), input);
   const found = findTemplateReferences(template);
-  const { context, anchored } = await contextFor(args, io, found);
-  const vault = anchored ? await openProjectVault(io, context) : await openVault(io);
   const uses = found.map((item) => ({
     reference: item.reference,
     where: `${input}:${lineOf(template, item)}`,
   }));
-  const values = await resolveReferences(io, context, vault, uses);
+  let values: Uint8Array[] = [];
+  // A template without references is copied as it is: nothing to unlock.
+  if (found.length > 0) {
+    const { context, anchored } = await contextFor(args, io, found);
+    const vault = anchored ? await openProjectVault(io, context) : await openVault(io);
+    values = await resolveReferences(io, context, vault, uses);
+  }
   const texts = values.map((value, index) => {
     const text = valueAsEnvironmentString(value);
     if (text === null) {
