@@ -90,6 +90,19 @@ describe('latch run with references', () => {
     expect(fromShell.stderr).toMatch(/latch:\/\/nosuchproject\/dev\/A \(\$X\)/);
   });
 
+  it('--dry-run resolves references and lists their variables, never values', () => {
+    const file = writeSandboxFile(sandbox, 'refs.env', 'FROM_FILE=latch://staging/API_KEY\n');
+    const options = { env: { FROM_SHELL: 'latch://API_KEY' } };
+    const json = latch(sandbox, ['run', '--dry-run', '--json', '--env-file', file, '--', 'true'], options);
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ references: ['FROM_SHELL', 'FROM_FILE'], mask: true });
+    const text = latch(sandbox, ['run', '--dry-run', '--no-mask', '--env-file', file, '--', 'true'], options);
+    expect(text.stdout).toContain('references resolved for: FROM_SHELL, FROM_FILE\noutput masked: no\n');
+    expect(json.stdout + text.stdout).not.toMatch(/api-key/);
+    const bad = latch(sandbox, ['run', '--dry-run', '--', 'true'], { env: { X: 'latch://NOPE' } });
+    expect(bad.code).toBe(7);
+  });
+
   it('a malformed reference is a usage error (exit 2); a missing env file stops the start', () => {
     const file = writeSandboxFile(sandbox, 'odd.env', 'X=latch://a/b/c/d\n');
     const result = latch(sandbox, ['run', '--env-file', file, '--', 'true']);
