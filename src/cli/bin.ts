@@ -10,6 +10,9 @@ import { runMain } from './main.js';
 // A reader that goes away (`latch ls | head -1`) is not an error worth a stack trace.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error: NodeJS.ErrnoException) => {
+    // `run` listens too while it copies a child's masked output: it closes the child's end
+    // and exits with the child's code once the child has seen the broken pipe.
+    if (error.code === 'EPIPE' && stream.listenerCount('error') > 1) return;
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw error;
   });

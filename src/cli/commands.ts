@@ -155,15 +155,47 @@ export const commands: CommandEntry[] = [
   {
     name: 'run',
     summary: "Run a command with the environment's secrets in its environment only.",
-    usage: '[--env E] [--dry-run] -- COMMAND [ARG...]',
+    usage: '[--env E] [--env-file F]... [--no-mask] [--dry-run] -- COMMAND [ARG...]',
     options: [
       env,
       project,
+      {
+        name: 'env-file',
+        kind: 'list',
+        placeholder: 'F',
+        description: 'also load a .env file (repeatable); latch:// values are resolved',
+      },
+      { name: 'no-mask', kind: 'flag', description: "show the program's output as is (values not masked)" },
       { name: 'dry-run', kind: 'flag', description: 'print the plan (names only) and do not run' },
       json,
     ],
     passThrough: true,
     load: () => import('./commands/run.js'),
+  },
+  {
+    name: 'inject',
+    summary: 'Fill a template: each {{ latch://... }} becomes the value it names.',
+    usage: '-i TEMPLATE [-o FILE] [--force] [--env E]',
+    options: [
+      {
+        name: 'in-file',
+        short: 'i',
+        kind: 'value',
+        placeholder: 'TEMPLATE',
+        description: 'the template file',
+      },
+      {
+        name: 'out-file',
+        short: 'o',
+        kind: 'value',
+        placeholder: 'FILE',
+        description: 'write to a new file (0600) instead of stdout',
+      },
+      { ...force, description: 'replace FILE if it exists' },
+      env,
+      project,
+    ],
+    load: () => import('./commands/inject.js'),
   },
   {
     name: 'passwd',

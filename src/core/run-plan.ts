@@ -3,6 +3,7 @@
  * and which secret names were injected. Building the plan decides everything; executing it
  * only spawns (STYLE.md rule 4), so --dry-run and tests need no child process.
  */
+import type { MaskSecret } from './redactor.js';
 
 export interface RunPlan {
   command: string;
@@ -11,6 +12,10 @@ export interface RunPlan {
   env: Record<string, string>;
   /** Names of the injected secrets, in manifest order. */
   secretNames: string[];
+  /** Variables whose values came from `latch://` references (env files, the caller's env). */
+  referenceNames: string[];
+  /** What to mask in the child's output (every injected value), or null for `--no-mask`. */
+  mask: MaskSecret[] | null;
   project: string;
   environment: string;
 }
@@ -43,8 +48,9 @@ export function valueAsEnvironmentString(value: Uint8Array): string | null {
 }
 
 /**
- * Builds the plan: the caller's environment without unlock variables, plus every secret
- * that has a value an environment can carry. A required secret without a value, or whose
+ * Builds the plan: the caller's environment without unlock variables, then every secret
+ * that has a value an environment can carry, then the env files' variables (later wins).
+ * Values that came from references are named in `referenced`; they are masked like secrets. A required secret without a value, or whose
  * value is binary (not UTF-8, or holding NUL), means no plan: the names come back instead.
  */
 export function buildRunPlan(input: {
@@ -52,6 +58,12 @@ export function buildRunPlan(input: {
   args: string[];
   callerEnv: Readonly<Record<string, string | undefined>>;
   secrets: SecretToInject[];
+  /** Variables from `--env-file`, references already resolved. */
+  fileEnv?: Readonly<Record<string, string>>;
+  /** Variables (of callerEnv or fileEnv) whose values came from references. */
+  referenced?: readonly string[];
+  /** Mask the child's output (default true). */
+  mask?: boolean;
   project: string;
   environment: string;
 }): PlanResult {
@@ -71,6 +83,10 @@ export function buildRunPlan(input: {
     env[secret.name] = text;
     secretNames.push(secret.name);
   }
+  Object.assign(env, input.fileEnv);
+  const referenceNames = [...new Set(input.referenced ?? [])].filter((name) => env[name] !== undefined);
+  const maskNames = [...new Set([...secretNames, ...referenceNames])];
+  const encoder = new TextEncoder();
   return {
     ok: true,
     plan: {
@@ -78,6 +94,9 @@ export function buildRunPlan(input: {
       args: input.args,
       env,
       secretNames,
+      referenceNames,
+      mask:
+        input.mask === false ? null : maskNames.map((name) => ({ name, value: encoder.encode(env[name]!) })),
       project: input.project,
       environment: input.environment,
     },
@@ -98,6 +117,8 @@ export function describePlan(plan: RunPlan): {
   project: string;
   environment: string;
   secrets: string[];
+  references: string[];
+  mask: boolean;
 } {
   return {
     command: plan.command,
@@ -105,5 +126,7 @@ export function describePlan(plan: RunPlan): {
     project: plan.project,
     environment: plan.environment,
     secrets: plan.secretNames,
+    references: plan.referenceNames,
+    mask: plan.mask !== null,
   };
 }

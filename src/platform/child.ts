@@ -1,11 +1,22 @@
 /**
- * Executes a run plan: spawns the child with inherited stdio, forwards signals to it, and
- * resolves with its exit code (128+N when it died of signal N), only after it has exited.
+ * Executes a run plan: spawns the child, forwards signals to it, masks its output when the
+ * plan says so, and resolves with its exit code (128+N when it died of signal N), only after
+ * it has exited and its output has been written.
+ *
+ * Three ways to run, decided by the caller (`run`):
+ * - inherited stdio, when nothing is masked (`--no-mask`, or no value long enough);
+ * - pipes: the child's stdout and stderr each go through their own redactor stream;
+ * - a pty (through `script`, see pty.ts) when latch's stdin and stdout are terminals: the child
+ *   sees a terminal, and the pty's one output stream is masked into latch's stdout.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { LatchError } from '../core/errors.js';
+import type { Redactor } from '../core/redactor.js';
 import type { RunPlan } from '../core/run-plan.js';
+import { type MaskedPipe, type MaskTarget, pipeMasked } from './masked-output.js';
+import { closeWriteEnds, createOsPipes } from './os-pipe.js';
+import { type PtySpawn, ptyChildPid } from './pty.js';
 
 /** Signals latch passes on to the child (issue 2; SIGWINCH for terminal programs). */
 export const forwardedSignals: NodeJS.Signals[] = [
@@ -18,23 +29,66 @@ export const forwardedSignals: NodeJS.Signals[] = [
   'SIGWINCH',
 ];
 
+/**
+ * On a pty (Linux), `script` keeps the terminal in raw mode, so Ctrl-C and Ctrl-\ reach the
+ * child as bytes through the pty, never as signals to latch, and the terminal sends SIGWINCH
+ * to `script` itself. A signal latch does receive was sent by another process: it goes to the
+ * program on the pty (not to `script`, which would turn it into a SIGTERM and exit 0).
+ * Elsewhere (BSD `script`) only SIGTERM and SIGHUP go on, to `script`.
+ */
+const forwardedOnPty: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
+const forwardedOnBsdPty: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP'];
+const absorbedOnBsdPty: NodeJS.Signals[] = ['SIGINT', 'SIGQUIT'];
+
+/** How the child's output is masked, when it is. */
+export interface Masking {
+  redactor: Redactor;
+  stdout: MaskTarget;
+  stderr: MaskTarget;
+  /** Run through `script` on a pty instead of the plan's command on pipes. */
+  pty: PtySpawn | null;
+}
+
+/** After the child exits, how long its output may stay quiet before latch stops waiting. */
+const quietAfterExitMs = 200;
+
 /** Spawns the plan and resolves with the exit code latch should exit with. */
-export function executePlan(plan: RunPlan): Promise<number> {
+export function executePlan(plan: RunPlan, masking: Masking | null = null): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(plan.command, plan.args, { env: plan.env, stdio: 'inherit' });
-    const forward = (signal: NodeJS.Signals) => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    };
-    const handlers = forwardedSignals
-      .filter((signal) => process.platform !== 'win32' || signal === 'SIGINT' || signal === 'SIGTERM')
-      .map((signal) => {
-        const handler = () => forward(signal);
-        process.on(signal, handler);
-        return [signal, handler] as const;
+    const target = masking?.pty ?? { command: plan.command, args: plan.args, env: plan.env };
+    const osPipes = masking && !masking.pty ? createOsPipes(2) : null;
+    let child: ChildProcess;
+    try {
+      child = spawn(target.command, target.args, {
+        env: target.env,
+        stdio:
+          masking === null
+            ? 'inherit'
+            : masking.pty
+              ? ['inherit', 'pipe', 'inherit']
+              : osPipes
+                ? ['inherit', osPipes[0]!.writeFd, osPipes[1]!.writeFd]
+                : ['inherit', 'pipe', 'pipe'],
       });
-    const cleanup = () => {
-      for (const [signal, handler] of handlers) process.off(signal, handler);
-    };
+    } finally {
+      if (osPipes) closeWriteEnds(osPipes);
+    }
+    const pipes: MaskedPipe[] = [];
+    if (masking) {
+      // On a real pipe the kernel gives the child SIGPIPE once latch closes its end; on Node's
+      // socket pipes the child would see ECONNRESET instead, so latch sends SIGPIPE itself.
+      const brokenPipe = () => {
+        if (!osPipes && child.exitCode === null && child.signalCode === null) child.kill('SIGPIPE');
+      };
+      const sources = osPipes ? osPipes.map((pipe) => pipe.reader) : [child.stdout, child.stderr];
+      for (const [source, output] of [
+        [sources[0], masking.stdout],
+        [sources[1], masking.stderr],
+      ] as const) {
+        if (source) pipes.push(pipeMasked(source, output, masking.redactor.stream(), brokenPipe));
+      }
+    }
+    const cleanup = handleSignals(child, masking?.pty ? 'pty' : 'direct');
     child.once('error', (error: NodeJS.ErrnoException) => {
       cleanup();
       // The shells' conventions: 127 for a command that is not there, 126 for one that cannot run.
@@ -46,7 +100,34 @@ export function executePlan(plan: RunPlan): Promise<number> {
     });
     child.once('exit', (code, signal) => {
       cleanup();
-      resolve(signal ? 128 + (constants.signals[signal] ?? 0) : (code ?? 1));
+      const exitCode = signal ? 128 + (constants.signals[signal] ?? 0) : (code ?? 1);
+      // Everything the child wrote is shown before latch exits with its code.
+      Promise.all(pipes.map((pipe) => pipe.finish(quietAfterExitMs))).then(() => resolve(exitCode));
     });
   });
+}
+
+function handleSignals(child: ChildProcess, mode: 'pty' | 'direct'): () => void {
+  const linuxPty = mode === 'pty' && process.platform === 'linux';
+  const forward = (signal: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const programPid = linuxPty && child.pid !== undefined ? ptyChildPid(child.pid) : null;
+    if (programPid === null) child.kill(signal);
+    else {
+      try {
+        process.kill(programPid, signal);
+      } catch {}
+    }
+  };
+  const forwarded = mode === 'direct' ? forwardedSignals : linuxPty ? forwardedOnPty : forwardedOnBsdPty;
+  const handlers = forwarded
+    .filter((signal) => process.platform !== 'win32' || signal === 'SIGINT' || signal === 'SIGTERM')
+    .map((signal) => [signal, () => forward(signal)] as const);
+  // Still listened for, so that a stray one does not kill latch and leave the terminal raw.
+  if (mode === 'pty' && !linuxPty)
+    for (const signal of absorbedOnBsdPty) handlers.push([signal, () => {}] as const);
+  for (const [signal, handler] of handlers) process.on(signal, handler);
+  return () => {
+    for (const [signal, handler] of handlers) process.off(signal, handler);
+  };
 }

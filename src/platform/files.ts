@@ -219,3 +219,35 @@ function safeMtime(path: string): number {
     return 0;
   }
 }
+
+/**
+ * Creates `path` with `data` (0600) only if nothing is there: a temp file (O_EXCL) is written
+ * and fsynced, then hard-linked into place, which fails if the name exists (even as a
+ * dangling symlink). So the file appears whole or not at all, and nothing is overwritten.
+ * Throws E_EXISTS when `path` exists.
+ */
+export function writeNewFile(path: string, data: Uint8Array): void {
+  const directory = dirname(path);
+  const temp = join(
+    directory,
+    `${basename(path)}${tempMarker}${process.pid}-${randomBytes(6).toString('hex')}`,
+  );
+  const fd = openSync(temp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
+  try {
+    let offset = 0;
+    while (offset < data.length) offset += writeSync(fd, data, offset, data.length - offset);
+    fsyncSync(fd);
+    closeSync(fd);
+    linkSync(temp, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new LatchError('E_EXISTS', `${path} exists; use --force to replace it`);
+    }
+    throw error;
+  } finally {
+    try {
+      unlinkSync(temp);
+    } catch {}
+  }
+  fsyncDirectory(directory);
+}

@@ -22,7 +22,7 @@ describe('latch run', () => {
     latch(sandbox, ['set', 'API_KEY'], { input: 'injected-value-1' });
     const file = join(sandbox.root, 'pass');
     writeFileSync(file, 'test passphrase 1');
-    const result = latch(sandbox, ['run', '--', process.execPath, '-e', printEnv], {
+    const result = latch(sandbox, ['run', '--no-mask', '--', process.execPath, '-e', printEnv], {
       env: { CALLER_VAR: 'kept', LATCH_PASSPHRASE_FILE: file, LATCH_NEW_PASSPHRASE: 'x' },
     });
     expect(result.code, result.stderr).toBe(0);
@@ -36,12 +36,16 @@ describe('latch run', () => {
     latch(sandbox, ['set', 'WHICH'], { input: 'dev-value-here' });
     latch(sandbox, ['set', 'WHICH', '--env', 'staging'], { input: 'staging-value-here' });
     const script = 'process.stdout.write(process.env.WHICH ?? "unset")';
-    expect(latch(sandbox, ['run', '--', process.execPath, '-e', script]).stdout).toBe('dev-value-here');
-    expect(latch(sandbox, ['run', '--env', 'staging', '--', process.execPath, '-e', script]).stdout).toBe(
-      'staging-value-here',
+    expect(latch(sandbox, ['run', '--no-mask', '--', process.execPath, '-e', script]).stdout).toBe(
+      'dev-value-here',
     );
     expect(
-      latch(sandbox, ['run', '--', process.execPath, '-e', script], { env: { LATCH_ENV: 'staging' } }).stdout,
+      latch(sandbox, ['run', '--no-mask', '--env', 'staging', '--', process.execPath, '-e', script]).stdout,
+    ).toBe('staging-value-here');
+    expect(
+      latch(sandbox, ['run', '--no-mask', '--', process.execPath, '-e', script], {
+        env: { LATCH_ENV: 'staging' },
+      }).stdout,
     ).toBe('staging-value-here');
   });
 
@@ -76,6 +80,8 @@ describe('latch run', () => {
       project: 'myapp',
       environment: 'dev',
       secrets: ['DRY_KEY'],
+      references: [],
+      mask: true,
     });
     expect(text.stdout + json.stdout).not.toMatch(/never-printed/);
   });

@@ -24,7 +24,7 @@ afterEach(() => {
   sandbox.cleanup();
 });
 
-const printKey = ['run', '--', 'sh', '-c', 'printf %s "$API_KEY"'];
+const printKey = ['run', '--no-mask', '--', 'sh', '-c', 'printf %s "$API_KEY"'];
 
 function vaultAccount(home = sandbox.home): string {
   const vault = readFileSync(join(home, 'vault'));

@@ -3,11 +3,19 @@
  * forward signals, return the child's exit code).
  */
 import { LatchError } from '../../core/errors.js';
-import { buildRunPlan, describePlan, type SecretToInject, unusableValues } from '../../core/run-plan.js';
+import { createRedactor } from '../../core/redactor.js';
+import {
+  buildRunPlan,
+  describePlan,
+  type RunPlan,
+  type SecretToInject,
+  unusableValues,
+} from '../../core/run-plan.js';
 import { ensureEnvironment, putSecret } from '../../core/secrets.js';
-import { executePlan } from '../../platform/child.js';
+import { executePlan, type Masking } from '../../platform/child.js';
+import { findScript, ptySpawn } from '../../platform/pty.js';
 import type { UnlockedVault } from '../../platform/store.js';
-import { flagOption, type ParsedArgs } from '../args.js';
+import { flagOption, listOption, type ParsedArgs } from '../args.js';
 import {
   confirmOnTerminal,
   isProtected,
@@ -17,6 +25,7 @@ import {
   resolveProject,
 } from '../context.js';
 import { type Io, note, say, sayJson } from '../io.js';
+import { readRunVariables, resolveRunVariables } from '../run-environment.js';
 import { secretsToInject } from '../secrets-for-run.js';
 
 /** On a terminal, offers to type the missing required secrets and stores what is typed. */
@@ -47,11 +56,15 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const dryRun = flagOption(args, 'dry-run');
   const context = await resolveProject(args, io);
   const where = `${context.project}/${context.environment}`;
+  const variables = readRunVariables(io, listOption(args, 'env-file'));
   const vault = await openProjectVault(io, context);
   // Confirm a protected environment before anything else, typed values included.
+  const confirmed = new Set<string>();
   if (!dryRun && isProtected(context, vault.contents.getProject(context.project))) {
     await confirmOnTerminal(io, `${where} is protected; running ${command}`, context.environment);
+    confirmed.add(where);
   }
+  const referenced = await resolveRunVariables(io, context, vault, variables, dryRun ? 'skip' : confirmed);
   let secrets = secretsToInject(context, vault.contents.getProject(context.project));
   const missing = missingNames(secrets);
   if (missing.length > 0 && !dryRun) {
@@ -64,7 +77,10 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const result = buildRunPlan({
     command,
     args: commandArgs,
-    callerEnv: io.env,
+    callerEnv: variables.callerEnv,
+    fileEnv: variables.fileEnv,
+    referenced,
+    mask: !flagOption(args, 'no-mask'),
     secrets,
     project: context.project,
     environment: context.environment,
@@ -87,8 +103,32 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     else {
       say(io, `would run: ${[plan.command, ...plan.args].join(' ')}`);
       say(io, `in ${where} with: ${plan.secrets.join(', ') || '(no secrets)'}`);
+      if (plan.references.length > 0) say(io, `references resolved for: ${plan.references.join(', ')}`);
+      say(io, `output masked: ${plan.mask ? 'yes' : 'no'}`);
     }
     return 0;
   }
-  return executePlan(result.plan);
+  return executePlan(result.plan, maskingFor(io, result.plan));
+}
+
+/**
+ * How to mask this run: null when nothing is masked (inherited stdio, as without masking);
+ * on a pty when latch's stdin and stdout are both terminals and `script` exists.
+ */
+function maskingFor(io: Io, plan: RunPlan): Masking | null {
+  if (plan.mask === null) return null;
+  const redactor = createRedactor(plan.mask);
+  if (redactor.tooShort.length > 0) {
+    note(io, `latch: not masked (shorter than 6 characters): ${redactor.tooShort.join(', ')}`);
+  }
+  if (redactor.patternCount === 0) return null;
+  const masking: Masking = { redactor, stdout: io.stdout, stderr: io.stderr, pty: null };
+  if (!io.stdout.isTTY || io.terminal === null || process.platform === 'win32') return masking;
+  const script = findScript(plan.env);
+  if (script === null) {
+    note(io, 'latch: no `script` command found, so the program runs on pipes, not a terminal');
+    return masking;
+  }
+  masking.pty = ptySpawn(script, plan.command, plan.args, plan.env);
+  return masking;
 }

@@ -1,0 +1,114 @@
+/**
+ * `latch inject -i TEMPLATE [-o FILE] [--force]`: fills `{{ latch://... }}` references in a
+ * template with the values they name; to stdout, or to a new file (0600). Every reference is
+ * checked before anything is written: one unresolvable reference (exit 7) writes nothing.
+ */
+import { lstatSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { LatchError } from '../../core/errors.js';
+import { findTemplateReferences, renderTemplate, type TemplateReference } from '../../core/references.js';
+import { valueAsEnvironmentString } from '../../core/run-plan.js';
+import { writeFileAtomic, writeNewFile } from '../../platform/files.js';
+import { flagOption, type ParsedArgs, stringOption } from '../args.js';
+import { openProjectVault, openVault, type ProjectContext, resolveProject } from '../context.js';
+import type { Io } from '../io.js';
+import { resolveReferences } from '../references-in-vault.js';
+
+const usage = 'usage: latch inject -i TEMPLATE [-o FILE] [--force]';
+
+export async function run(args: ParsedArgs, io: Io): Promise<number> {
+  const input = stringOption(args, 'in-file');
+  if (!input || args.positionals.length > 0) throw new LatchError('E_USAGE', usage);
+  const output = stringOption(args, 'out-file');
+  const outputPath = output === undefined ? null : resolve(io.cwd, output);
+  if (outputPath) refuseSymlink(outputPath, output!);
+  const template = readTemplate(resolve(io.cwd, input), input);
+  const found = findTemplateReferences(template);
+  const uses = found.map((item) => ({
+    reference: item.reference,
+    where: `${input}:${lineOf(template, item)}`,
+  }));
+  let values: Uint8Array[] = [];
+  // A template without references is copied as it is: nothing to unlock.
+  if (found.length > 0) {
+    const { context, anchored } = await contextFor(args, io, found);
+    const vault = anchored ? await openProjectVault(io, context) : await openVault(io);
+    values = await resolveReferences(io, context, vault, uses);
+  }
+  const texts = values.map((value, index) => {
+    const text = valueAsEnvironmentString(value);
+    if (text === null) {
+      throw new LatchError(
+        'E_USAGE',
+        `the value for ${uses[index]!.where} is binary and cannot go in a text template`,
+      );
+    }
+    return text;
+  });
+  const rendered = renderTemplate(template, found, (_, index) => texts[index]!);
+  const bytes = new TextEncoder().encode(rendered);
+  if (outputPath === null) {
+    io.stdout.write(bytes);
+  } else if (flagOption(args, 'force')) {
+    writeFileAtomic(outputPath, bytes, { mode: 0o600 });
+  } else {
+    writeNewFile(outputPath, bytes);
+  }
+  return 0;
+}
+
+/**
+ * The project context for short references. Without a manifest (and no --project) a
+ * template of full references (`latch://PROJECT/ENV/NAME`) still works.
+ */
+async function contextFor(args: ParsedArgs, io: Io, found: TemplateReference[]) {
+  try {
+    return { context: await resolveProject(args, io), anchored: true };
+  } catch (error) {
+    const full = found.every((item) => item.reference.project !== undefined);
+    if (!(error instanceof LatchError) || error.code !== 'E_NO_MANIFEST' || !full) throw error;
+    const context: ProjectContext = {
+      project: '',
+      environment: '',
+      manifest: null,
+      manifestPath: null,
+      manifestText: null,
+    };
+    return { context, anchored: false };
+  }
+}
+
+function readTemplate(path: string, shown: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new LatchError('E_NOT_FOUND', `cannot read template ${shown} (${code}); check the path`);
+  }
+}
+
+/** A symlink at -o could point anywhere (a shared or world-readable file): always refused. */
+function refuseSymlink(path: string, shown: string): void {
+  try {
+    if (lstatSync(path).isSymbolicLink()) {
+      throw new LatchError(
+        'E_EXISTS',
+        `${shown} is a symbolic link; latch writes secrets to plain files only`,
+      );
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
+
+function lineOf(template: string, item: TemplateReference): number {
+  let line = 1;
+  for (
+    let index = template.indexOf('\n');
+    index >= 0 && index < item.start;
+    index = template.indexOf('\n', index + 1)
+  ) {
+    line++;
+  }
+  return line;
+}

@@ -1,0 +1,217 @@
+/**
+ * latch:// references end to end: `run --env-file`, references in the caller's environment,
+ * and `inject` to stdout and to files, with the refusals.
+ */
+import { lstatSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { initProject, latch, makeSandbox, type Sandbox, writeSandboxFile } from './harness.js';
+
+let sandbox: Sandbox;
+beforeEach(() => {
+  sandbox = makeSandbox();
+  initProject(sandbox);
+  latch(sandbox, ['set', 'API_KEY'], { input: 'dev-api-key-123456' });
+  latch(sandbox, ['set', 'API_KEY', '--env', 'staging'], { input: 'staging-api-key-7890' });
+});
+afterEach(() => sandbox.cleanup());
+
+const node = process.execPath;
+const printVariables = (names: string[]) =>
+  `for (const n of ${JSON.stringify(names)}) console.log(n + '=' + process.env[n])`;
+
+describe('latch run with references', () => {
+  it('--env-file resolves references in all three forms, passes plain values, later files win', () => {
+    const other = makeOtherProject();
+    const first = writeSandboxFile(
+      sandbox,
+      'first.env',
+      [
+        'SHORT_REF=latch://API_KEY',
+        'ENV_REF=latch://staging/API_KEY',
+        `FULL_REF=latch://${other}/dev/OTHER_TOKEN`,
+        'PLAIN=just text',
+        'OVERRIDDEN=from first',
+      ].join('\n'),
+    );
+    const second = writeSandboxFile(sandbox, 'second.env', 'OVERRIDDEN=from second\n');
+    const names = ['SHORT_REF', 'ENV_REF', 'FULL_REF', 'PLAIN', 'OVERRIDDEN'];
+    const args = ['run', '--env-file', first, '--env-file', second, '--'];
+    const unmasked = latch(sandbox, [
+      'run',
+      '--no-mask',
+      ...args.slice(1),
+      node,
+      '-e',
+      printVariables(names),
+    ]);
+    expect(unmasked.code, unmasked.stderr).toBe(0);
+    expect(unmasked.stdout).toBe(
+      'SHORT_REF=dev-api-key-123456\nENV_REF=staging-api-key-7890\nFULL_REF=other-token-abcdef\nPLAIN=just text\nOVERRIDDEN=from second\n',
+    );
+    // Resolved values are masked like the environment's own secrets.
+    const masked = latch(sandbox, [...args, node, '-e', printVariables(names)]);
+    expect(masked.stdout).toBe(
+      'SHORT_REF=<latch:API_KEY>\nENV_REF=<latch:ENV_REF>\nFULL_REF=<latch:FULL_REF>\nPLAIN=just text\nOVERRIDDEN=from second\n',
+    );
+  });
+
+  it("resolves references in the caller's own environment", () => {
+    const result = latch(sandbox, ['run', '--no-mask', '--', node, '-e', printVariables(['FROM_SHELL'])], {
+      env: { FROM_SHELL: 'latch://staging/API_KEY' },
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe('FROM_SHELL=staging-api-key-7890\n');
+    const masked = latch(sandbox, ['run', '--', node, '-e', printVariables(['FROM_SHELL'])], {
+      env: { FROM_SHELL: 'latch://staging/API_KEY' },
+    });
+    expect(masked.stdout).toBe('FROM_SHELL=<latch:FROM_SHELL>\n');
+  });
+
+  it('an unresolvable reference stops the start with exit 7 naming it, and the child never runs', () => {
+    const file = writeSandboxFile(sandbox, 'bad.env', 'GOOD=latch://API_KEY\nBAD=latch://prod/NOPE\n');
+    const marker = join(sandbox.root, 'ran');
+    const result = latch(sandbox, [
+      'run',
+      '--env-file',
+      file,
+      '--',
+      node,
+      '-e',
+      `require('fs').writeFileSync(${JSON.stringify(marker)}, 'x')`,
+    ]);
+    expect(result.code).toBe(7);
+    expect(result.stderr).toBe(
+      'latch: unresolvable references: latch://myapp/prod/NOPE (BAD in an env file); set them with `latch set NAME --project P --env E`\n',
+    );
+    expect(() => lstatSync(marker)).toThrow();
+    const fromShell = latch(sandbox, ['run', '--', 'true'], { env: { X: 'latch://nosuchproject/dev/A' } });
+    expect(fromShell.code).toBe(7);
+    expect(fromShell.stderr).toMatch(/latch:\/\/nosuchproject\/dev\/A \(\$X\)/);
+  });
+
+  it('--dry-run resolves references and lists their variables, never values', () => {
+    const file = writeSandboxFile(sandbox, 'refs.env', 'FROM_FILE=latch://staging/API_KEY\n');
+    const options = { env: { FROM_SHELL: 'latch://API_KEY' } };
+    const json = latch(sandbox, ['run', '--dry-run', '--json', '--env-file', file, '--', 'true'], options);
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ references: ['FROM_SHELL', 'FROM_FILE'], mask: true });
+    const text = latch(sandbox, ['run', '--dry-run', '--no-mask', '--env-file', file, '--', 'true'], options);
+    expect(text.stdout).toContain('references resolved for: FROM_SHELL, FROM_FILE\noutput masked: no\n');
+    expect(json.stdout + text.stdout).not.toMatch(/api-key/);
+    const bad = latch(sandbox, ['run', '--dry-run', '--', 'true'], { env: { X: 'latch://NOPE' } });
+    expect(bad.code).toBe(7);
+  });
+
+  it('a malformed reference is a usage error (exit 2); a missing env file stops the start', () => {
+    const file = writeSandboxFile(sandbox, 'odd.env', 'X=latch://a/b/c/d\n');
+    const result = latch(sandbox, ['run', '--env-file', file, '--', 'true']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^latch: malformed reference "latch:\/\/a\/b\/c\/d"/);
+    // Node itself (20 to at least 26) checks a `--env-file` word even after the script's name
+    // and exits 9 when the file is missing, before latch runs; latch's own check says exit 4.
+    const missing = latch(sandbox, ['run', '--env-file', 'nope.env', '--', 'true']);
+    expect([4, 9]).toContain(missing.code);
+    expect(missing.stderr).toMatch(/nope\.env.*not found|cannot read env file nope\.env \(ENOENT\)/);
+  });
+
+  it('a reference into a protected environment needs a terminal', () => {
+    latch(sandbox, ['set', 'API_KEY', '--env', 'prod'], { input: 'prod-value-123456' });
+    const result = latch(sandbox, ['run', '--', 'true'], { env: { K: 'latch://prod/API_KEY' } });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/myapp\/prod is protected/);
+  });
+});
+
+describe('latch inject', () => {
+  const template = 'key: {{ latch://API_KEY }}\nstaging: {{latch://staging/API_KEY}}\nother: {{ name }}\n';
+  const rendered = 'key: dev-api-key-123456\nstaging: staging-api-key-7890\nother: {{ name }}\n';
+
+  it('renders to stdout', () => {
+    const input = writeSandboxFile(sandbox, 'app.tpl', template);
+    const result = latch(sandbox, ['inject', '-i', input]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe(rendered);
+  });
+
+  it('writes a new file 0600, refuses to overwrite without --force, replaces with it', () => {
+    const input = writeSandboxFile(sandbox, 'app.tpl', template);
+    const output = join(sandbox.root, 'app.conf');
+    expect(latch(sandbox, ['inject', '-i', input, '-o', output]).code).toBe(0);
+    expect(readFileSync(output, 'utf8')).toBe(rendered);
+    expect(lstatSync(output).mode & 0o777).toBe(0o600);
+    writeFileSync(output, 'kept');
+    const refused = latch(sandbox, ['inject', '-i', input, '-o', output]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(`latch: ${output} exists; use --force to replace it\n`);
+    expect(readFileSync(output, 'utf8')).toBe('kept');
+    expect(latch(sandbox, ['inject', '-i', input, '-o', output, '--force']).code).toBe(0);
+    expect(readFileSync(output, 'utf8')).toBe(rendered);
+    expect(lstatSync(output).mode & 0o777).toBe(0o600);
+  });
+
+  it('refuses a symlink at -o, even with --force, and leaves its target alone', () => {
+    const input = writeSandboxFile(sandbox, 'app.tpl', template);
+    const target = writeSandboxFile(sandbox, 'target.txt', 'target');
+    const link = join(sandbox.root, 'link.conf');
+    symlinkSync(target, link);
+    for (const extra of [[], ['--force']]) {
+      const result = latch(sandbox, ['inject', '-i', input, '-o', link, ...extra]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/is a symbolic link/);
+    }
+    expect(readFileSync(target, 'utf8')).toBe('target');
+    const dangling = join(sandbox.root, 'dangling.conf');
+    symlinkSync(join(sandbox.root, 'nowhere'), dangling);
+    expect(latch(sandbox, ['inject', '-i', input, '-o', dangling]).code).toBe(1);
+    expect(() => lstatSync(join(sandbox.root, 'nowhere'))).toThrow();
+  });
+
+  it('an unresolvable reference exits 7 naming it and its line, and writes nothing', () => {
+    const input = writeSandboxFile(
+      sandbox,
+      'bad.tpl',
+      'a: {{ latch://API_KEY }}\nb: {{ latch://MISSING }}\n',
+    );
+    const output = join(sandbox.root, 'out.conf');
+    const result = latch(sandbox, ['inject', '-i', input, '-o', output]);
+    expect(result.code).toBe(7);
+    expect(result.stderr).toMatch(/latch:\/\/myapp\/dev\/MISSING \(.*bad\.tpl:2\)/);
+    expect(result.stderr).not.toMatch(/dev-api-key/);
+    expect(() => lstatSync(output)).toThrow();
+  });
+
+  it('full references work outside a repository; short ones need a project', () => {
+    const elsewhere = join(sandbox.root, 'tmp');
+    const input = writeSandboxFile(sandbox, 'full.tpl', 'x={{ latch://myapp/staging/API_KEY }}');
+    const result = latch(sandbox, ['inject', '-i', input], { cwd: elsewhere });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe('x=staging-api-key-7890');
+    const short = writeSandboxFile(sandbox, 'short.tpl', 'x={{ latch://API_KEY }}');
+    expect(latch(sandbox, ['inject', '-i', short], { cwd: elsewhere }).code).toBe(4);
+  });
+
+  it('a template without references is copied without unlocking the vault', () => {
+    const input = writeSandboxFile(sandbox, 'plain.tpl', 'nothing {{ here }}\n');
+    const result = latch(sandbox, ['inject', '-i', input], { env: { LATCH_PASSPHRASE: undefined } });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe('nothing {{ here }}\n');
+  });
+
+  it('a protected environment needs a terminal', () => {
+    latch(sandbox, ['set', 'API_KEY', '--env', 'prod'], { input: 'prod-value-123456' });
+    const input = writeSandboxFile(sandbox, 'prod.tpl', '{{ latch://prod/API_KEY }}');
+    const result = latch(sandbox, ['inject', '-i', input]);
+    expect(result.code).toBe(3);
+    expect(result.stdout).toBe('');
+  });
+});
+
+/** A second project in the same vault, with one secret; returns its name. */
+function makeOtherProject(): string {
+  const result = latch(sandbox, ['set', 'OTHER_TOKEN', '--project', 'otherapp'], {
+    input: 'other-token-abcdef',
+  });
+  if (result.code !== 0) throw new Error(result.stderr);
+  return 'otherapp';
+}

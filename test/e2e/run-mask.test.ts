@@ -1,0 +1,209 @@
+/**
+ * `latch run` masks injected values in a real child's stdout and stderr (pipes: no terminal
+ * here), streaming, with exit codes and signals as without masking.
+ */
+import { spawnSync } from 'node:child_process';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { initProject, latch, makeSandbox, type Sandbox, startLatch } from './harness.js';
+
+let sandbox: Sandbox;
+beforeEach(() => {
+  sandbox = makeSandbox();
+  initProject(sandbox);
+  latch(sandbox, ['set', 'API_KEY'], { input: apiKey });
+  latch(sandbox, ['set', 'DB_PASSWORD'], { input: dbPassword });
+});
+afterEach(() => sandbox.cleanup());
+
+const apiKey = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc';
+const dbPassword = 'correct "horse" b@ttery/staple';
+const node = process.execPath;
+
+/** Node code printing every form of both values (as env vars) to stdout and to stderr. */
+const printForms = `
+  const forms = (v) => [
+    v,
+    Buffer.from(v).toString('base64'),
+    Buffer.from(v).toString('base64url'),
+    Buffer.from('user:' + v).toString('base64'),
+    Buffer.from('ab:' + v).toString('base64'),
+    Buffer.from('a:' + v).toString('base64'),
+    Buffer.from(v).toString('hex'),
+    Buffer.from(v).toString('hex').toUpperCase(),
+    encodeURIComponent(v),
+    JSON.stringify({ v }),
+  ];
+  for (const name of ['API_KEY', 'DB_PASSWORD']) {
+    for (const form of forms(process.env[name])) {
+      process.stdout.write('out ' + form + '\\n');
+      process.stderr.write('err ' + form + '\\n');
+    }
+  }
+`;
+
+function formsOf(value: string): string[] {
+  return [
+    value,
+    Buffer.from(value).toString('base64'),
+    Buffer.from(value).toString('base64url'),
+    Buffer.from(value).toString('hex'),
+    Buffer.from(value).toString('hex').toUpperCase(),
+    encodeURIComponent(value),
+    JSON.stringify(value).slice(1, -1),
+    // The middle of the value inside Basic auth: enough to rebuild most of it.
+    Buffer.from(`user:${value}`)
+      .toString('base64')
+      .slice(8, -4),
+  ];
+}
+
+function expectNoValues(text: string): void {
+  for (const form of [...formsOf(apiKey), ...formsOf(dbPassword)]) expect(text).not.toContain(form);
+}
+
+describe('latch run masks output', () => {
+  it('masks every form of each value on stdout and on stderr, and passes other text through', () => {
+    const result = latch(sandbox, ['run', '--', node, '-e', printForms]);
+    expect(result.code, result.stderr).toBe(0);
+    expectNoValues(result.stdout);
+    expectNoValues(result.stderr);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(20);
+    for (const line of lines) expect(line).toMatch(/^out .*<latch:(API_KEY|DB_PASSWORD)>/);
+    expect(result.stdout.split('\n')[0]).toBe('out <latch:API_KEY>');
+    expect(result.stdout).toContain('out {"v":"<latch:DB_PASSWORD>"}');
+    expect(result.stderr.match(/^err .*<latch:(API_KEY|DB_PASSWORD)>/gm)).toHaveLength(20);
+  });
+
+  it('gives the child real pipes: `> /dev/stderr` and `> /dev/stdout` work, and are masked', () => {
+    const script =
+      'echo "e $API_KEY" > /dev/stderr && echo "o $API_KEY" > /dev/stdout && test -p /dev/stdout';
+    const result = latch(sandbox, ['run', '--', 'sh', '-c', script]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe('o <latch:API_KEY>\n');
+    expect(result.stderr).toBe('e <latch:API_KEY>\n');
+  });
+
+  it('--no-mask shows the values as they are', () => {
+    const result = latch(sandbox, ['run', '--no-mask', '--', node, '-e', 'console.log(process.env.API_KEY)']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`${apiKey}\n`);
+  });
+
+  it('masks a value split across two writes with a pause between them', () => {
+    const script = `
+      const v = process.env.API_KEY;
+      process.stdout.write('before ' + v.slice(0, 13));
+      setTimeout(() => process.stdout.write(v.slice(13) + ' after\\n'), 150);
+    `;
+    const result = latch(sandbox, ['run', '--', node, '-e', script]);
+    expect(result.stdout).toBe('before <latch:API_KEY> after\n');
+  });
+
+  it('shows a prompt without a newline at once, even one ending like a value, and the child then reads its answer', async () => {
+    // "sk" is how the value begins: held back as a possible match, then shown when the child goes quiet.
+    const script = `
+      process.stdout.write('token for ' + process.env.API_KEY + ' (sk');
+      process.stdin.once('data', (d) => { console.log('got ' + d.toString().trim()); process.exit(0); });
+    `;
+    const proc = startLatch(sandbox, ['run', '--', node, '-e', script]);
+    let output = '';
+    proc.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+    await waitUntil(
+      () => output.includes('(sk'),
+      () => output,
+    );
+    expect(output).toBe('token for <latch:API_KEY> (sk');
+    proc.stdin.end('yes\n');
+    expect(await exited).toBe(0);
+    expect(output).toBe('token for <latch:API_KEY> (skgot yes\n');
+  });
+
+  it.each([
+    ['exit 0', 0],
+    ['exit 3', 3],
+    ['kill -TERM $$', 128 + 15],
+    ['kill -KILL $$', 128 + 9],
+  ])('with masking, the child\'s "%s" gives exit code %i and its output is complete', (tail, expected) => {
+    const result = latch(sandbox, ['run', '--', 'sh', '-c', `printf "%s" "$API_KEY"; ${tail}`]);
+    expect(result.code).toBe(expected);
+    expect(result.stdout).toBe('<latch:API_KEY>');
+  });
+
+  it('forwards SIGTERM to the child and exits with its code after its last output', async () => {
+    const script = `
+      process.on('SIGTERM', () => {
+        setTimeout(() => { process.stdout.write('bye ' + process.env.API_KEY + '\\n'); process.exit(5); }, 100);
+      });
+      process.stdout.write('ready\\n');
+      setInterval(() => {}, 1000);
+    `;
+    const proc = startLatch(sandbox, ['run', '--', node, '-e', script]);
+    proc.stdin.end();
+    let output = '';
+    proc.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+    await waitUntil(
+      () => output.includes('ready'),
+      () => output,
+    );
+    proc.kill('SIGTERM');
+    expect(await exited).toBe(5);
+    expect(output).toBe('ready\nbye <latch:API_KEY>\n');
+  });
+
+  it('a reader that goes away gives the child SIGPIPE (exit 141), quietly, as without latch', () => {
+    const shell = `node ${JSON.stringify(sandboxBin())} run -- sh -c 'exec yes "$API_KEY"' | head -n 2; echo "status \${PIPESTATUS[0]}" >&2`;
+    const result = spawnSync('bash', ['-c', shell], {
+      cwd: sandbox.cwd,
+      env: sandbox.env,
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.stdout).toBe('<latch:API_KEY>\n<latch:API_KEY>\n');
+    expect(result.stderr).toBe('status 141\n');
+  });
+
+  it('says once on stderr which values are too short to mask, and does not mask them', () => {
+    latch(sandbox, ['set', 'PIN'], { input: '4711' });
+    const result = latch(sandbox, ['run', '--', 'sh', '-c', 'echo "$PIN $API_KEY"; echo "$PIN" >&2']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('4711 <latch:API_KEY>\n');
+    expect(result.stderr).toBe('latch: not masked (shorter than 6 characters): PIN\n4711\n');
+  });
+
+  it('keeps memory bounded and masks across chunk boundaries on a long line without newlines', () => {
+    // 8 MiB on one line, the value every 100 KiB or so at shifting offsets.
+    const script = `
+      const v = process.env.API_KEY;
+      let i = 0;
+      const next = () => {
+        if (i++ >= 80) return;
+        const filler = 'x'.repeat(100000 + i);
+        if (process.stdout.write(filler + v)) setImmediate(next); else process.stdout.once('drain', next);
+      };
+      next();
+    `;
+    const result = latch(sandbox, ['run', '--', node, '-e', script]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toContain(apiKey.slice(0, 12));
+    expect(result.stdout.match(/<latch:API_KEY>/g)).toHaveLength(80);
+  });
+});
+
+function sandboxBin(): string {
+  return new URL('../../dist/cli/bin.js', import.meta.url).pathname;
+}
+
+async function waitUntil(condition: () => boolean, describe: () => string, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out; got ${JSON.stringify(describe())}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
