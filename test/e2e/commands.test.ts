@@ -59,7 +59,7 @@ describe('set, get, ls, rm', () => {
       expect(latch(sandbox, ['get', name, '--reveal']).stdout).toBe(`value-of-${index}-abcdef`);
     }
     const script = `process.stdout.write(${JSON.stringify(names)}.map((n) => process.env[n] ?? '-').join(','))`;
-    const run = latch(sandbox, ['run', '--', process.execPath, '-e', script]);
+    const run = latch(sandbox, ['run', '--no-mask', '--', process.execPath, '-e', script]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toBe(names.map((_, index) => `value-of-${index}-abcdef`).join(','));
     expect(latch(sandbox, ['run', '--env', 'constructor', '--', 'true']).code).toBe(4);
