@@ -2,12 +2,14 @@
  * `latch run -- COMMAND`: plan (resolve secrets, check required ones), then execute (spawn,
  * forward signals, return the child's exit code).
  */
+import { basename } from 'node:path';
 import { LatchError } from '../../core/errors.js';
 import { buildRunPlan, describePlan, type SecretToInject, unusableValues } from '../../core/run-plan.js';
 import { ensureEnvironment, putSecret } from '../../core/secrets.js';
 import { executePlan } from '../../platform/child.js';
 import type { UnlockedVault } from '../../platform/store.js';
 import { flagOption, type ParsedArgs } from '../args.js';
+import { recordEvent } from '../audit.js';
 import {
   confirmOnTerminal,
   isProtected,
@@ -90,5 +92,17 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     }
     return 0;
   }
+  // Recorded before the child starts: a delivery is logged even if latch is killed mid-run.
+  await recordEvent(
+    io,
+    {
+      kind: 'run',
+      project: context.project,
+      environment: context.environment,
+      secrets: result.plan.secretNames,
+      program: basename(command),
+    },
+    vault,
+  );
   return executePlan(result.plan);
 }

@@ -1,0 +1,222 @@
+/**
+ * `latch audit`: the timeline (filters, --json, -n, --follow); `audit verify`: the whole
+ * chain and the heads kept in the vault and audit.state (exit 6 on any tampering);
+ * `audit export`: the records as stored, as NDJSON, and a closing checksum record.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import {
+  type AuditRecord,
+  parseLine,
+  type RememberedHead,
+  readRecords,
+  verifyLog,
+} from '../../core/audit-record.js';
+import { parseMoment } from '../../core/duration.js';
+import { LatchError } from '../../core/errors.js';
+import { auditPaths, readAuditLog, readAuditState } from '../../platform/audit-log.js';
+import { flagOption, type ParsedArgs, stringOption } from '../args.js';
+import { latchHome, openVault } from '../context.js';
+import { type Io, note, say, sayJson } from '../io.js';
+
+interface Filter {
+  secret?: string;
+  environment?: string;
+  project?: string;
+  agentOnly: boolean;
+  since: number;
+  until: number;
+}
+
+function filterFrom(args: ParsedArgs, io: Io): Filter {
+  const now = io.now();
+  const since = stringOption(args, 'since');
+  const until = stringOption(args, 'until');
+  const filter: Filter = {
+    agentOnly: flagOption(args, 'agent'),
+    since: since === undefined ? Number.NEGATIVE_INFINITY : parseMoment(since, now),
+    until: until === undefined ? Number.POSITIVE_INFINITY : parseMoment(until, now),
+  };
+  const secret = stringOption(args, 'secret');
+  const environment = stringOption(args, 'env');
+  const project = stringOption(args, 'project');
+  if (secret !== undefined) filter.secret = secret;
+  if (environment !== undefined) filter.environment = environment;
+  if (project !== undefined) filter.project = project;
+  return filter;
+}
+
+/** True when the record names `secret`, alone or in a list. */
+export function namesSecret(record: AuditRecord, secret: string): boolean {
+  const { fields } = record;
+  return fields.secret === secret || (Array.isArray(fields.secrets) && fields.secrets.includes(secret));
+}
+
+function matches(record: AuditRecord, filter: Filter): boolean {
+  const time = Date.parse(record.time);
+  if (time < filter.since || time > filter.until) return false;
+  if (filter.secret !== undefined && !namesSecret(record, filter.secret)) return false;
+  if (filter.environment !== undefined && record.fields.environment !== filter.environment) return false;
+  if (filter.project !== undefined && record.fields.project !== filter.project) return false;
+  if (filter.agentOnly && !record.fields.agent) return false;
+  return true;
+}
+
+/** A record as JSON for --json: the head fields, then the event's fields, no MAC. */
+function recordJson(record: AuditRecord) {
+  return { seq: record.seq, time: record.time, event: record.event, keyed: record.keyed, ...record.fields };
+}
+
+/** One line of the timeline. */
+export function describeRecord(record: AuditRecord): string {
+  const f = record.fields;
+  const where = f.project ? `${f.project}${f.environment ? `/${f.environment}` : ''}` : '';
+  const names = f.secret ? String(f.secret) : Array.isArray(f.secrets) ? f.secrets.join(',') : '';
+  const what: string[] = [];
+  if (where) what.push(where);
+  if (names) what.push(names);
+  if (f.program) what.push(`-> ${f.program}`);
+  if (f.outcome) what.push(String(f.outcome));
+  if (record.event === 'truncated-tail') what.push(`${f.bytes} torn bytes sealed off`);
+  const who = f.agent
+    ? `agent ${f.agent}${f.agentSource ? ` (${f.agentSource})` : ''}`
+    : `${f.user ?? '?'}${f.terminal ? ' (terminal)' : ''}`;
+  const time = record.time.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  return `${time}  #${record.seq}  ${record.event.padEnd(10)}  ${what.join('  ')}  by ${who}  pid ${f.pid ?? '?'}`;
+}
+
+function showTimeline(args: ParsedArgs, io: Io): Promise<number> | number {
+  const filter = filterFrom(args, io);
+  const countText = stringOption(args, 'lines');
+  const count = countText === undefined ? null : Number(countText);
+  if (count !== null && (!Number.isInteger(count) || count < 1))
+    throw new LatchError('E_USAGE', `-n needs a whole number of records, not "${countText}"`);
+  const home = latchHome(io);
+  const log = readAuditLog(home);
+  let records = readRecords(log).filter((record) => matches(record, filter));
+  if (count !== null) records = records.slice(-count);
+  const json = flagOption(args, 'json');
+  const print = (record: AuditRecord) =>
+    json ? io.stdout.write(`${JSON.stringify(recordJson(record))}\n`) : say(io, describeRecord(record));
+  if (json && !flagOption(args, 'follow')) sayJson(io, records.map(recordJson));
+  else {
+    if (records.length === 0 && !flagOption(args, 'follow')) say(io, 'no audit records match');
+    for (const record of records) print(record);
+  }
+  if (!flagOption(args, 'follow')) return 0;
+  return follow(io, auditPaths(home).log, log.length, (record) => {
+    if (matches(record, filter)) print(record);
+  });
+}
+
+/** Prints records appended after `offset` until the process is interrupted. */
+function follow(io: Io, path: string, offset: number, print: (record: AuditRecord) => void): Promise<number> {
+  let position = offset;
+  let pending = '';
+  return new Promise(() => {
+    setInterval(() => {
+      let size: number;
+      try {
+        size = statSync(path).size;
+      } catch {
+        return;
+      }
+      if (size < position) {
+        note(io, 'latch: the audit log got shorter (cut or replaced); run `latch audit verify`');
+        position = size;
+        return;
+      }
+      if (size === position) return;
+      const bytes = readFileSync(path).subarray(position, size);
+      position = size;
+      const lines = (pending + bytes.toString('utf8')).split('\n');
+      pending = lines.pop() ?? '';
+      for (const record of readRecords(new TextEncoder().encode(`${lines.join('\n')}\n`))) print(record);
+    }, 250);
+  });
+}
+
+async function verify(args: ParsedArgs, io: Io): Promise<number> {
+  const home = latchHome(io);
+  const vault = await openVault(io);
+  const kept = vault.contents.getAuditState();
+  const state = readAuditState(home);
+  const log = readAuditLog(home);
+  const remembered: RememberedHead[] = [];
+  if (kept) remembered.push({ where: 'the vault', head: kept.head });
+  if (state) remembered.push({ where: 'audit.state', head: state.head });
+  const copy = kept?.stateKey ? new Uint8Array(Buffer.from(kept.stateKey, 'base64')) : null;
+  const tampered = (detail: string): never => {
+    throw new LatchError(
+      'E_TAMPERED',
+      `the audit log has been tampered with: ${detail}; keep a copy of ${auditPaths(home).log} for investigation`,
+    );
+  };
+  if (state && copy && !Buffer.from(copy).equals(Buffer.from(state.key)))
+    tampered('audit.state holds a different key than the vault (state file replaced)');
+  if (!state && log.length > 0 && !copy)
+    tampered('audit.state is missing, so records written while locked cannot be checked');
+  const stateKey = state?.key ?? copy ?? new Uint8Array(32);
+  const result = verifyLog(log, { vault: vault.auditKey(), state: stateKey }, remembered);
+  if (!result.ok) tampered(`line ${result.line} (record ${result.seq}): ${result.reason}`);
+  if (!state && log.length > 0) tampered('audit.state was deleted');
+  if (result.ok) {
+    if (flagOption(args, 'json')) {
+      sayJson(io, {
+        ok: true,
+        records: result.records,
+        head: result.head,
+        partialTail: result.partialTail,
+      });
+      return 0;
+    }
+    say(
+      io,
+      result.records === 0
+        ? 'ok: the audit log is empty'
+        : `ok: ${result.records} records verified, the chain is whole up to record ${result.head!.seq}`,
+    );
+    if (result.partialTail)
+      note(
+        io,
+        `note: the log ends in a torn record of ${result.partialTail.bytes} bytes (a crash during an append); the next record seals it off`,
+      );
+  }
+  return 0;
+}
+
+function exportRecords(args: ParsedArgs, io: Io): number {
+  const since = stringOption(args, 'since');
+  if (since === undefined) throw new LatchError('E_USAGE', 'usage: latch audit export --since T [--until T]');
+  const filter = filterFrom(args, io);
+  const text = Buffer.from(readAuditLog(latchHome(io))).toString('utf8');
+  const lines = text.split('\n');
+  lines.pop();
+  const hash = createHash('sha256');
+  let first: number | null = null;
+  let last: number | null = null;
+  let count = 0;
+  for (const line of lines) {
+    const record = parseLine(line);
+    if (!record || !matches(record, filter)) continue;
+    // As stored, byte for byte, so each exported record still verifies against its MAC.
+    io.stdout.write(`${line}\n`);
+    hash.update(`${line}\n`);
+    first ??= record.seq;
+    last = record.seq;
+    count++;
+  }
+  io.stdout.write(
+    `${JSON.stringify({ type: 'checksum', algorithm: 'sha256', records: count, first, last, sha256: hash.digest('hex'), exported: io.now().toISOString() })}\n`,
+  );
+  return 0;
+}
+
+export async function run(args: ParsedArgs, io: Io): Promise<number> {
+  const [sub, ...extra] = args.positionals;
+  if (extra.length > 0)
+    throw new LatchError('E_USAGE', `unexpected "${extra[0]}"; see \`latch audit --help\``);
+  if (sub === 'verify') return verify(args, io);
+  if (sub === 'export') return exportRecords(args, io);
+  return showTimeline(args, io);
+}
