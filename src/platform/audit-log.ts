@@ -150,6 +150,9 @@ export async function appendAuditRecord(home: string, request: AppendRequest): P
     try {
       if (!fstatSync(fd).isFile()) throw new LatchError('E_IO', `${paths.log} is not a regular file`);
       const tail = readTail(fd);
+      // The state key must be on disk before any record it MACs: a crash in the first
+      // append must not leave a record whose key was never saved.
+      if (!saved) writeAuditState(home, { key: stateKey, head: tail.last ?? { seq: 0, mac: '' } });
       // The last line is the head; audit.state stands in when that line is unreadable.
       let previous = tail.last ?? (saved && saved.head.seq > 0 ? saved.head : null);
       let lines = '';
