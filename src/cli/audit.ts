@@ -114,7 +114,7 @@ export async function recordEvent(io: Io, event: AuditEvent, vault?: UnlockedVau
 
 /**
  * Keeps the audit log's head and state key in the vault on every vault write. The head only
- * grows: a log cut back together with audit.state must not lower what the vault remembers.
+ * grows: a log cut back together with audit.head must not lower what the vault remembers.
  */
 export function keepAuditHeadInVault(io: Io, vault: UnlockedVault): UnlockedVault {
   const home = resolveLatchHome(io.env);
@@ -123,7 +123,7 @@ export function keepAuditHeadInVault(io: Io, vault: UnlockedVault): UnlockedVaul
       const state = readAuditState(home);
       const kept = contents.getAuditState();
       const head =
-        state && (!kept || state.head.seq >= kept.head.seq)
+        state?.head && (!kept || state.head.seq >= kept.head.seq)
           ? state.head
           : (kept?.head ?? { seq: 0, mac: '' });
       const stateKey = kept?.stateKey ?? (state ? Buffer.from(state.key).toString('base64') : null);

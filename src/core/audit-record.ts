@@ -208,7 +208,7 @@ function sameMac(expected: Uint8Array, hex: string): boolean {
 
 /** A head remembered elsewhere (the vault, the state file) that the log must contain. */
 export interface RememberedHead {
-  /** Where it was kept, for the message: "the vault", "audit.state". */
+  /** Where it was kept, for the message: "the vault", "audit.head". */
   where: string;
   head: AuditHead;
 }

@@ -1,11 +1,11 @@
 /**
  * The audit log on disk (docs/audit.md): `audit.log`, one record per line, appended under
- * `audit.lock` so records from concurrent latch processes form one chain, and `audit.state`,
- * the state key and the head, replaced atomically after each append. A torn last line left
+ * `audit.lock` so records from concurrent latch processes form one chain; `audit.key`, the
+ * state key; `audit.head`, the last record's sequence number and MAC. A torn last line left
  * by a crash is never chained onto: the next append closes it with a newline and seals it
  * off with a `truncated-tail` record that names its length and SHA-256.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   closeSync,
   constants,
@@ -33,42 +33,101 @@ import { withLock, writeFileAtomic } from './files.js';
 
 export interface AuditPaths {
   log: string;
-  state: string;
+  /** The state key (written once, atomically, before the first record it MACs). */
+  key: string;
+  /** The head: two fixed-size slots, rewritten in place after each append. */
+  head: string;
   lock: string;
 }
 
 /** The audit files in `home`. */
 export function auditPaths(home: string): AuditPaths {
-  return { log: join(home, 'audit.log'), state: join(home, 'audit.state'), lock: join(home, 'audit.lock') };
+  return {
+    log: join(home, 'audit.log'),
+    key: join(home, 'audit.key'),
+    head: join(home, 'audit.head'),
+    lock: join(home, 'audit.lock'),
+  };
 }
 
 export interface AuditState {
   key: Uint8Array;
-  head: AuditHead;
+  /** Null when audit.head is missing or has no intact slot. */
+  head: AuditHead | null;
 }
 
-/** Reads audit.state; null when it is missing or not what latch writes. */
-export function readAuditState(home: string): AuditState | null {
+function readStateKey(home: string): Uint8Array | null {
   try {
-    const parsed = JSON.parse(readFileSync(auditPaths(home).state, 'utf8')) as {
-      v?: unknown;
-      key?: unknown;
-      head?: { seq?: unknown; mac?: unknown };
-    };
+    const parsed = JSON.parse(readFileSync(auditPaths(home).key, 'utf8')) as { v?: unknown; key?: unknown };
     const key = typeof parsed.key === 'string' ? new Uint8Array(Buffer.from(parsed.key, 'base64')) : null;
-    const seq = parsed.head?.seq;
-    const mac = parsed.head?.mac;
-    if (parsed.v !== 1 || key?.length !== 32 || !Number.isSafeInteger(seq) || typeof mac !== 'string')
-      return null;
-    return { key, head: { seq: seq as number, mac } };
+    return parsed.v === 1 && key?.length === 32 ? key : null;
   } catch {
     return null;
   }
 }
 
-function writeAuditState(home: string, state: AuditState): void {
-  const text = JSON.stringify({ v: 1, key: Buffer.from(state.key).toString('base64'), head: state.head });
-  writeFileAtomic(auditPaths(home).state, new TextEncoder().encode(`${text}\n`));
+/** Bytes per head slot; the file holds two, for seq even and odd. */
+export const headSlotSize = 128;
+
+function headCheck(head: AuditHead): string {
+  return createHash('sha256').update(`${head.seq}:${head.mac}`).digest('hex').slice(0, 16);
+}
+
+/** One head slot: JSON padded with spaces to 127 bytes, then a newline. */
+export function encodeHeadSlot(head: AuditHead): string {
+  return (
+    `${JSON.stringify({ seq: head.seq, mac: head.mac, check: headCheck(head) })}`.padEnd(headSlotSize - 1) +
+    '\n'
+  );
+}
+
+/**
+ * The newest intact head slot of audit.head; a slot torn by a crash fails its check and the
+ * other one (one record older) is used.
+ */
+export function readAuditHead(home: string): AuditHead | null {
+  let text: string;
+  try {
+    text = readFileSync(auditPaths(home).head, 'utf8');
+  } catch {
+    return null;
+  }
+  let best: AuditHead | null = null;
+  for (let offset = 0; offset < text.length; offset += headSlotSize) {
+    try {
+      const slot = JSON.parse(text.slice(offset, offset + headSlotSize)) as AuditHead & { check?: string };
+      if (!Number.isSafeInteger(slot.seq) || typeof slot.mac !== 'string') continue;
+      if (slot.check !== headCheck(slot)) continue;
+      if (!best || slot.seq > best.seq) best = { seq: slot.seq, mac: slot.mac };
+    } catch {}
+  }
+  return best;
+}
+
+/**
+ * Rewrites the slot for `head.seq` in place. Not fsynced: the log record it names is
+ * already durable, so a head lost in a crash is only one that lags, and a head is a lower
+ * bound (docs/audit.md, "Heads").
+ */
+function writeAuditHead(home: string, head: AuditHead): void {
+  const fd = openSync(auditPaths(home).head, constants.O_RDWR | constants.O_CREAT, 0o600);
+  try {
+    writeSync(fd, encodeHeadSlot(head), (head.seq % 2) * headSlotSize);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The state key and the head; null when there is no state key (no record written yet). */
+export function readAuditState(home: string): AuditState | null {
+  const key = readStateKey(home);
+  if (!key) return null;
+  return { key, head: readAuditHead(home) };
+}
+
+function writeStateKey(home: string, key: Uint8Array): void {
+  const text = JSON.stringify({ v: 1, key: Buffer.from(key).toString('base64') });
+  writeFileAtomic(auditPaths(home).key, new TextEncoder().encode(`${text}\n`));
 }
 
 interface LogTail {
@@ -124,7 +183,7 @@ export interface AppendRequest {
   time: string;
   /** The vault's audit key when the vault is open; null writes a state-keyed record. */
   vaultKey: Uint8Array | null;
-  /** The vault's copy of the state key, used when audit.state is missing. */
+  /** The vault's copy of the state key, used when audit.key is missing. */
   stateKeyCopy?: Uint8Array | null;
 }
 
@@ -138,7 +197,7 @@ export interface AppendResult {
 
 /**
  * Appends one record (and, first, a `truncated-tail` record when the log ends in a torn
- * line) under the audit lock, fsyncs the log, then replaces audit.state. Throws E_IO or
+ * line) under the audit lock, fsyncs the log, then updates audit.head. Throws E_IO or
  * E_LOCK_TIMEOUT; callers decide whether that matters (src/cli/audit.ts: it does not).
  */
 export async function appendAuditRecord(home: string, request: AppendRequest): Promise<AppendResult> {
@@ -152,9 +211,13 @@ export async function appendAuditRecord(home: string, request: AppendRequest): P
       const tail = readTail(fd);
       // The state key must be on disk before any record it MACs: a crash in the first
       // append must not leave a record whose key was never saved.
-      if (!saved) writeAuditState(home, { key: stateKey, head: tail.last ?? { seq: 0, mac: '' } });
-      // The last line is the head; audit.state stands in when that line is unreadable.
-      let previous = tail.last ?? (saved && saved.head.seq > 0 ? saved.head : null);
+      if (!saved) {
+        writeStateKey(home, stateKey);
+        const start = tail.last ?? { seq: 0, mac: '' };
+        writeFileAtomic(paths.head, new TextEncoder().encode(encodeHeadSlot(start).repeat(2)));
+      }
+      // The last line is the head; audit.head stands in when that line is unreadable.
+      let previous = tail.last ?? (saved?.head && saved.head.seq > 0 ? saved.head : null);
       let lines = '';
       let sealedTail: AppendResult['sealedTail'] = null;
       const seal = (
@@ -193,7 +256,7 @@ export async function appendAuditRecord(home: string, request: AppendRequest): P
       // record spliced into another.
       writeAll(fd, lines);
       fsyncSync(fd);
-      writeAuditState(home, { key: stateKey, head: { seq: record.seq, mac: record.mac } });
+      writeAuditHead(home, { seq: record.seq, mac: record.mac });
       return { record, sealedTail, previous: before };
     } finally {
       closeSync(fd);

@@ -225,7 +225,7 @@ it('records written with the vault open verify with its key; failed unlocks are 
     .split('\n')
     .map((line) => parseLine(line)!);
   expect(records.at(-1)).toMatchObject({ event: 'unlock', keyed: 'state', fields: { outcome: 'failure' } });
-  const state = JSON.parse(readFileSync(join(dirs.home, 'audit.state'), 'utf8'));
+  const state = JSON.parse(readFileSync(join(dirs.home, 'audit.key'), 'utf8'));
   const stateOnly = verifyLog(log, { vault: null, state: new Uint8Array(Buffer.from(state.key, 'base64')) });
   expect(stateOnly).toMatchObject({ ok: true, records: 9, unchecked: 8 });
   expect((await ok(['audit', 'verify'])).out).toMatch(/^ok: 9 records verified/);

@@ -149,12 +149,12 @@ describe('verifyLog: every kind of tampering is found, with the first bad record
 
   it('a cut tail or a deleted log fails against a remembered head', () => {
     const head = { seq: 6, mac: parseLine(lines[5]!.trimEnd())!.mac };
-    const remembered = [{ where: 'audit.state', head }];
+    const remembered = [{ where: 'audit.head', head }];
     expect(verifyLog(log(lines), keys, remembered).ok).toBe(true);
     const cut = verifyLog(log(lines.slice(0, 4)), keys, remembered);
     expect(cut).toMatchObject({
       ok: false,
-      reason: expect.stringMatching(/ends at record 4 but audit.state remembers record 6/),
+      reason: expect.stringMatching(/ends at record 4 but audit.head remembers record 6/),
     });
     expect(verifyLog(new Uint8Array(0), keys, remembered).ok).toBe(false);
     const cutMidLine = encode(lines.join('').slice(0, -40));

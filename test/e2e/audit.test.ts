@@ -5,6 +5,7 @@
  * agent is recognised from its parent process; `audit --follow` streams new records.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,7 +67,9 @@ describe('audit verify', () => {
     expect(verify.stdout).toMatch(/^ok: 9 records verified/);
     const events = logLines().map((line) => JSON.parse(line).event);
     expect(events).toEqual(['set', 'run', 'unlock', 'set', 'run', 'reveal', 'import', 'rm', 'passwd']);
-    const audit = readFileSync(logPath(), 'utf8') + readFileSync(join(sandbox.home, 'audit.state'), 'utf8');
+    const audit = ['audit.log', 'audit.key', 'audit.head']
+      .map((name) => readFileSync(join(sandbox.home, name), 'utf8'))
+      .join('');
     for (const value of Object.values(values)) {
       expect(audit).not.toContain(value);
       expect(audit).not.toContain(Buffer.from(value).toString('base64'));
@@ -131,10 +134,18 @@ describe('audit verify', () => {
     ],
     ['delete the file', () => unlinkSync(logPath())],
     [
-      'delete the file and audit.state (the vault remembers)',
+      'delete the file and audit.head',
       () => {
         unlinkSync(logPath());
-        unlinkSync(join(sandbox.home, 'audit.state'));
+        unlinkSync(join(sandbox.home, 'audit.head'));
+      },
+    ],
+    [
+      'delete the file, audit.head and audit.key (the vault remembers)',
+      () => {
+        unlinkSync(logPath());
+        unlinkSync(join(sandbox.home, 'audit.head'));
+        unlinkSync(join(sandbox.home, 'audit.key'));
       },
     ],
   ];
@@ -148,14 +159,16 @@ describe('audit verify', () => {
     expect(result.stderr).not.toMatch(/\n.+\n/);
   });
 
-  it('a log cut back to a vault write and audit.state rewritten to match is still caught by the vault head', () => {
+  it('a log cut back before a vault write, with audit.head rewritten to match, is still caught by the vault head', () => {
     populate();
     const lines = logLines();
     // Record 4 is the second `set`: the vault was written after record 3 and remembers it.
     writeLines(lines.slice(0, 2));
-    const state = JSON.parse(readFileSync(join(sandbox.home, 'audit.state'), 'utf8'));
-    state.head = { seq: 2, mac: JSON.parse(lines[1]!).mac };
-    writeFileSync(join(sandbox.home, 'audit.state'), JSON.stringify(state));
+    // audit.head as docs/audit.md specifies it: two 128-byte slots, each with its check.
+    const mac = JSON.parse(lines[1]!).mac;
+    const check = createHash('sha256').update(`2:${mac}`).digest('hex').slice(0, 16);
+    const slot = `${JSON.stringify({ seq: 2, mac, check })}`.padEnd(127) + '\n';
+    writeFileSync(join(sandbox.home, 'audit.head'), slot + slot);
     const result = latch(sandbox, ['audit', 'verify']);
     expect(result.code).toBe(6);
     expect(result.stderr).toMatch(/the vault remembers record 3/);
@@ -211,7 +224,7 @@ describe('crashes', () => {
   it('a torn last line is reported, never chained onto, and sealed off by the next append', () => {
     populate();
     const before = logLines();
-    // What a crash inside write() leaves: part of a record, no newline, audit.state not yet updated.
+    // What a crash inside write() leaves: part of a record, no newline, audit.head not yet updated.
     appendFileSync(logPath(), before[1]!.slice(0, 77));
     const reported = latch(sandbox, ['audit', 'verify']);
     expect(reported.code).toBe(0);

@@ -1,6 +1,6 @@
 /**
  * `latch audit`: the timeline (filters, --json, -n, --follow); `audit verify`: the whole
- * chain and the heads kept in the vault and audit.state (exit 6 on any tampering);
+ * chain and the heads kept in the vault and audit.head (exit 6 on any tampering);
  * `audit export`: the records as stored, as NDJSON, and a closing checksum record.
  */
 import { createHash } from 'node:crypto';
@@ -144,7 +144,7 @@ async function verify(args: ParsedArgs, io: Io): Promise<number> {
   const log = readAuditLog(home);
   const remembered: RememberedHead[] = [];
   if (kept) remembered.push({ where: 'the vault', head: kept.head });
-  if (state) remembered.push({ where: 'audit.state', head: state.head });
+  if (state?.head) remembered.push({ where: 'audit.head', head: state.head });
   const copy = kept?.stateKey ? new Uint8Array(Buffer.from(kept.stateKey, 'base64')) : null;
   const tampered = (detail: string): never => {
     throw new LatchError(
@@ -153,13 +153,14 @@ async function verify(args: ParsedArgs, io: Io): Promise<number> {
     );
   };
   if (state && copy && !Buffer.from(copy).equals(Buffer.from(state.key)))
-    tampered('audit.state holds a different key than the vault (state file replaced)');
+    tampered('audit.key holds a different key than the vault (key file replaced)');
   if (!state && log.length > 0 && !copy)
-    tampered('audit.state is missing, so records written while locked cannot be checked');
+    tampered('audit.key is missing, so records written while locked cannot be checked');
   const stateKey = state?.key ?? copy ?? new Uint8Array(32);
   const result = verifyLog(log, { vault: vault.auditKey(), state: stateKey }, remembered);
   if (!result.ok) tampered(`line ${result.line} (record ${result.seq}): ${result.reason}`);
-  if (!state && log.length > 0) tampered('audit.state was deleted');
+  if (!state && log.length > 0) tampered('audit.key was deleted');
+  if (state && !state.head && log.length > 0) tampered('audit.head was deleted or overwritten');
   if (result.ok) {
     if (flagOption(args, 'json')) {
       sayJson(io, {
