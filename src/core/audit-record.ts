@@ -25,6 +25,7 @@ export type AuditEventKind =
   | 'import'
   | 'passwd'
   | 'run'
+  | 'load'
   | 'inject'
   | 'scan-block'
   | 'leaked'
@@ -39,6 +40,7 @@ export const auditEventKinds: readonly AuditEventKind[] = [
   'import',
   'passwd',
   'run',
+  'load',
   'inject',
   'scan-block',
   'leaked',
@@ -46,7 +48,7 @@ export const auditEventKinds: readonly AuditEventKind[] = [
 ];
 
 /** Kinds that hand a secret's value to someone: what `leaked` lists. */
-export const deliveryKinds: readonly AuditEventKind[] = ['reveal', 'run', 'inject'];
+export const deliveryKinds: readonly AuditEventKind[] = ['reveal', 'run', 'load', 'inject'];
 
 /** A field value: never a secret value, only names, paths, numbers and flags. */
 export type AuditValue = string | number | boolean | null | string[];

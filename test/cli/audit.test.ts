@@ -230,3 +230,13 @@ it('records written with the vault open verify with its key; failed unlocks are 
   expect(stateOnly).toMatchObject({ ok: true, records: 9, unchecked: 8 });
   expect((await ok(['audit', 'verify'])).out).toMatch(/^ok: 9 records verified/);
 });
+
+it('the library loadSecrets() is a delivery too: recorded as load, counted by leaked', async () => {
+  const { loadSecrets } = await import('../../src/index.js');
+  const secrets = await loadSecrets({ cwd: project, env: base() });
+  expect(secrets.API_KEY).toBe('api-value-1');
+  const last = (await timeline(['-n', '1']))[0]!;
+  expect(last).toMatchObject({ event: 'load', secrets: ['API_KEY', 'OTHER'], environment: 'dev' });
+  expect(JSON.parse((await ok(['leaked', 'API_KEY', '--json'])).out).deliveries).toBe(4);
+  expect(readFileSync(join(dirs.home, 'audit.log'), 'utf8')).not.toContain('api-value-1');
+});
