@@ -9,9 +9,16 @@
  */
 import { userInfo } from 'node:os';
 import { detectAgent, detectAgentInProcesses } from '../core/agent.js';
-import type { AuditEventKind, AuditFields, AuditValue } from '../core/audit-record.js';
+import {
+  type AuditEventKind,
+  type AuditFields,
+  type AuditValue,
+  type RememberedHead,
+  type VerifyResult,
+  verifyLog,
+} from '../core/audit-record.js';
 import { LatchError } from '../core/errors.js';
-import { appendAuditRecord, readAuditState } from '../platform/audit-log.js';
+import { appendAuditRecord, readAuditLog, readAuditState } from '../platform/audit-log.js';
 import { resolveLatchHome } from '../platform/home.js';
 import { readAncestors } from '../platform/processes.js';
 import type { PassphraseAttempts, UnlockedVault } from '../platform/store.js';
@@ -151,4 +158,36 @@ export function auditedAttempts(io: Io, attempts: PassphraseAttempts): Passphras
     },
     succeeded: () => attempts.succeeded(),
   };
+}
+
+/** What `checkAuditLog` found: the chain's verdict over the log it read, and that log. */
+export interface AuditCheck {
+  log: Uint8Array;
+  result: VerifyResult;
+}
+
+/**
+ * Verifies the whole audit log with the open vault: the chain, the heads in audit.head and
+ * in the vault, and the state key against the vault's copy (docs/audit.md, "Verifying").
+ * Returns a failed result naming the first problem; never throws for tampering.
+ */
+export function checkAuditLog(io: Io, vault: UnlockedVault): AuditCheck {
+  const home = resolveLatchHome(io.env);
+  const kept = vault.contents.getAuditState();
+  const state = readAuditState(home);
+  const log = readAuditLog(home);
+  const copy = kept?.stateKey ? new Uint8Array(Buffer.from(kept.stateKey, 'base64')) : null;
+  const problem = (reason: string): AuditCheck => ({ log, result: { ok: false, line: 0, seq: 0, reason } });
+  if (state && copy && !Buffer.from(copy).equals(Buffer.from(state.key)))
+    return problem('audit.key holds a different key than the vault (key file replaced)');
+  if (!state && !copy && log.length > 0)
+    return problem('audit.key is missing, so records written while locked cannot be checked');
+  const remembered: RememberedHead[] = [];
+  if (kept) remembered.push({ where: 'the vault', head: kept.head });
+  if (state?.head) remembered.push({ where: 'audit.head', head: state.head });
+  const result = verifyLog(log, { vault: vault.auditKey(), state: state?.key ?? copy! }, remembered);
+  if (!result.ok || log.length === 0) return { log, result };
+  if (!state) return problem('audit.key was deleted');
+  if (!state.head) return problem('audit.head was deleted or overwritten');
+  return { log, result };
 }

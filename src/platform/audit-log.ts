@@ -75,10 +75,8 @@ function headCheck(head: AuditHead): string {
 
 /** One head slot: JSON padded with spaces to 127 bytes, then a newline. */
 export function encodeHeadSlot(head: AuditHead): string {
-  return (
-    `${JSON.stringify({ seq: head.seq, mac: head.mac, check: headCheck(head) })}`.padEnd(headSlotSize - 1) +
-    '\n'
-  );
+  const slot = JSON.stringify({ seq: head.seq, mac: head.mac, check: headCheck(head) });
+  return `${slot.padEnd(headSlotSize - 1)}\n`;
 }
 
 /**

@@ -167,7 +167,7 @@ describe('audit verify', () => {
     // audit.head as docs/audit.md specifies it: two 128-byte slots, each with its check.
     const mac = JSON.parse(lines[1]!).mac;
     const check = createHash('sha256').update(`2:${mac}`).digest('hex').slice(0, 16);
-    const slot = `${JSON.stringify({ seq: 2, mac, check })}`.padEnd(127) + '\n';
+    const slot = `${JSON.stringify({ seq: 2, mac, check }).padEnd(127)}\n`;
     writeFileSync(join(sandbox.home, 'audit.head'), slot + slot);
     const result = latch(sandbox, ['audit', 'verify']);
     expect(result.code).toBe(6);

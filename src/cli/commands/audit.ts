@@ -5,17 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import {
-  type AuditRecord,
-  parseLine,
-  type RememberedHead,
-  readRecords,
-  verifyLog,
-} from '../../core/audit-record.js';
+import { type AuditRecord, parseLine, readRecords } from '../../core/audit-record.js';
 import { parseMoment } from '../../core/duration.js';
 import { LatchError } from '../../core/errors.js';
-import { auditPaths, readAuditLog, readAuditState } from '../../platform/audit-log.js';
+import { auditPaths, readAuditLog } from '../../platform/audit-log.js';
 import { flagOption, type ParsedArgs, stringOption } from '../args.js';
+import { checkAuditLog } from '../audit.js';
 import { latchHome, openVault } from '../context.js';
 import { type Io, note, say, sayJson } from '../io.js';
 
@@ -69,20 +64,26 @@ function recordJson(record: AuditRecord) {
 
 /** One line of the timeline. */
 export function describeRecord(record: AuditRecord): string {
-  const f = record.fields;
-  const where = f.project ? `${f.project}${f.environment ? `/${f.environment}` : ''}` : '';
-  const names = f.secret ? String(f.secret) : Array.isArray(f.secrets) ? f.secrets.join(',') : '';
+  const fields = record.fields;
+  const where = fields.project
+    ? `${fields.project}${fields.environment ? `/${fields.environment}` : ''}`
+    : '';
+  const names = fields.secret
+    ? String(fields.secret)
+    : Array.isArray(fields.secrets)
+      ? fields.secrets.join(',')
+      : '';
   const what: string[] = [];
   if (where) what.push(where);
   if (names) what.push(names);
-  if (f.program) what.push(`-> ${f.program}`);
-  if (f.outcome) what.push(String(f.outcome));
-  if (record.event === 'truncated-tail') what.push(`${f.bytes} torn bytes sealed off`);
-  const who = f.agent
-    ? `agent ${f.agent}${f.agentSource ? ` (${f.agentSource})` : ''}`
-    : `${f.user ?? '?'}${f.terminal ? ' (terminal)' : ''}`;
+  if (fields.program) what.push(`-> ${fields.program}`);
+  if (fields.outcome) what.push(String(fields.outcome));
+  if (record.event === 'truncated-tail') what.push(`${fields.bytes} torn bytes sealed off`);
+  const who = fields.agent
+    ? `agent ${fields.agent}${fields.agentSource ? ` (${fields.agentSource})` : ''}`
+    : `${fields.user ?? '?'}${fields.terminal ? ' (terminal)' : ''}`;
   const time = record.time.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
-  return `${time}  #${record.seq}  ${record.event.padEnd(10)}  ${what.join('  ')}  by ${who}  pid ${f.pid ?? '?'}`;
+  return `${time}  #${record.seq}  ${record.event.padEnd(10)}  ${what.join('  ')}  by ${who}  pid ${fields.pid ?? '?'}`;
 }
 
 function showTimeline(args: ParsedArgs, io: Io): Promise<number> | number {
@@ -137,52 +138,29 @@ function follow(io: Io, path: string, offset: number, print: (record: AuditRecor
 }
 
 async function verify(args: ParsedArgs, io: Io): Promise<number> {
-  const home = latchHome(io);
-  const vault = await openVault(io);
-  const kept = vault.contents.getAuditState();
-  const state = readAuditState(home);
-  const log = readAuditLog(home);
-  const remembered: RememberedHead[] = [];
-  if (kept) remembered.push({ where: 'the vault', head: kept.head });
-  if (state?.head) remembered.push({ where: 'audit.head', head: state.head });
-  const copy = kept?.stateKey ? new Uint8Array(Buffer.from(kept.stateKey, 'base64')) : null;
-  const tampered = (detail: string): never => {
+  const { result } = checkAuditLog(io, await openVault(io));
+  if (!result.ok) {
+    const where = result.line > 0 ? `line ${result.line} (record ${result.seq}): ` : '';
     throw new LatchError(
       'E_TAMPERED',
-      `the audit log has been tampered with: ${detail}; keep a copy of ${auditPaths(home).log} for investigation`,
+      `the audit log has been tampered with: ${where}${result.reason}; keep a copy of ${auditPaths(latchHome(io)).log} for investigation`,
     );
-  };
-  if (state && copy && !Buffer.from(copy).equals(Buffer.from(state.key)))
-    tampered('audit.key holds a different key than the vault (key file replaced)');
-  if (!state && log.length > 0 && !copy)
-    tampered('audit.key is missing, so records written while locked cannot be checked');
-  const stateKey = state?.key ?? copy ?? new Uint8Array(32);
-  const result = verifyLog(log, { vault: vault.auditKey(), state: stateKey }, remembered);
-  if (!result.ok) tampered(`line ${result.line} (record ${result.seq}): ${result.reason}`);
-  if (!state && log.length > 0) tampered('audit.key was deleted');
-  if (state && !state.head && log.length > 0) tampered('audit.head was deleted or overwritten');
-  if (result.ok) {
-    if (flagOption(args, 'json')) {
-      sayJson(io, {
-        ok: true,
-        records: result.records,
-        head: result.head,
-        partialTail: result.partialTail,
-      });
-      return 0;
-    }
-    say(
-      io,
-      result.records === 0
-        ? 'ok: the audit log is empty'
-        : `ok: ${result.records} records verified, the chain is whole up to record ${result.head!.seq}`,
-    );
-    if (result.partialTail)
-      note(
-        io,
-        `note: the log ends in a torn record of ${result.partialTail.bytes} bytes (a crash during an append); the next record seals it off`,
-      );
   }
+  if (flagOption(args, 'json')) {
+    sayJson(io, { ok: true, records: result.records, head: result.head, partialTail: result.partialTail });
+    return 0;
+  }
+  say(
+    io,
+    result.records === 0
+      ? 'ok: the audit log is empty'
+      : `ok: ${result.records} records verified, the chain is whole up to record ${result.head!.seq}`,
+  );
+  if (result.partialTail)
+    note(
+      io,
+      `note: the log ends in a torn record of ${result.partialTail.bytes} bytes (a crash during an append); the next record seals it off`,
+    );
   return 0;
 }
 

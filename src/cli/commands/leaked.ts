@@ -4,15 +4,14 @@
  * the secret is marked as needing rotation (shown by `ls` and `check`, cleared by a new
  * `set`), and the next steps are printed.
  */
-import { type AuditRecord, deliveryKinds, readRecords, verifyLog } from '../../core/audit-record.js';
+import { type AuditRecord, deliveryKinds, readRecords } from '../../core/audit-record.js';
 import { parseMoment } from '../../core/duration.js';
 import { LatchError } from '../../core/errors.js';
 import { assertSecretName } from '../../core/names.js';
 import { requireEnvironment, requireSecret } from '../../core/secrets.js';
-import { readAuditLog, readAuditState } from '../../platform/audit-log.js';
 import { flagOption, type ParsedArgs, stringOption } from '../args.js';
-import { recordEvent } from '../audit.js';
-import { latchHome, openProjectVault, resolveProject } from '../context.js';
+import { checkAuditLog, recordEvent } from '../audit.js';
+import { openProjectVault, resolveProject } from '../context.js';
 import { type Io, say, sayJson } from '../io.js';
 import { namesSecret } from './audit.js';
 
@@ -65,16 +64,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const secret = requireSecret(requireEnvironment(record, context.project, context.environment), name, where);
   const sinceText = stringOption(args, 'since');
   const since = sinceText === undefined ? Date.parse(secret.updated) : parseMoment(sinceText, io.now());
-  const home = latchHome(io);
-  const log = readAuditLog(home);
-  const state = readAuditState(home);
-  const kept = vault.contents.getAuditState();
-  const stateKey =
-    state?.key ?? (kept?.stateKey ? new Uint8Array(Buffer.from(kept.stateKey, 'base64')) : null);
-  const verified =
-    stateKey !== null || log.length === 0
-      ? verifyLog(log, { vault: vault.auditKey(), state: stateKey ?? new Uint8Array(32) })
-      : null;
+  const { log, result: verified } = checkAuditLog(io, vault);
   const deliveries = readRecords(log).filter(
     (entry) =>
       deliveryKinds.includes(entry.event) &&
@@ -102,7 +92,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     },
     vault,
   );
-  const logVerified = verified?.ok === true;
+  const logVerified = verified.ok;
   const sinceIso = new Date(since).toISOString();
   if (flagOption(args, 'json')) {
     sayJson(io, {
