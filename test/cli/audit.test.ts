@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runMain } from '../../src/cli/main.js';
@@ -93,6 +93,18 @@ describe('latch audit (timeline and filters)', () => {
     [['--secret', 'API_KEY', '--env', 'dev', '--agent'], [6]],
   ])('audit %j gives records %j', async (argv, seqs) => {
     expect((await timeline(argv)).map((record) => record.seq)).toEqual(seqs);
+  });
+
+  it('warns, without unlocking, when records are missing or out of order', async () => {
+    expect((await ok(['audit'])).err).toBe('');
+    const path = join(dirs.home, 'audit.log');
+    const lines = readFileSync(path, 'utf8').split('\n');
+    writeFileSync(path, [...lines.slice(0, 3), ...lines.slice(4)].join('\n'));
+    const result = await ok(['audit'], { env: { LATCH_PASSPHRASE: '' } });
+    expect(result.err).toMatch(
+      /^latch: warning: the audit log does not verify \(line 4: sequence number 5 skips 4/,
+    );
+    expect(result.out.split('\n')).toHaveLength(8);
   });
 
   it('refuses a bad time or count with a usage error', async () => {

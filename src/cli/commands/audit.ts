@@ -5,10 +5,10 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { type AuditRecord, parseLine, readRecords } from '../../core/audit-record.js';
+import { type AuditRecord, parseLine, readRecords, verifyLog } from '../../core/audit-record.js';
 import { parseMoment } from '../../core/duration.js';
 import { LatchError } from '../../core/errors.js';
-import { auditPaths, readAuditLog } from '../../platform/audit-log.js';
+import { auditPaths, readAuditLog, readAuditState } from '../../platform/audit-log.js';
 import { flagOption, type ParsedArgs, stringOption } from '../args.js';
 import { checkAuditLog } from '../audit.js';
 import { latchHome, openVault } from '../context.js';
@@ -83,7 +83,26 @@ export function describeRecord(record: AuditRecord): string {
     ? `agent ${fields.agent}${fields.agentSource ? ` (${fields.agentSource})` : ''}`
     : `${fields.user ?? '?'}${fields.terminal ? ' (terminal)' : ''}`;
   const time = record.time.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
-  return `${time}  #${record.seq}  ${record.event.padEnd(10)}  ${what.join('  ')}  by ${who}  pid ${fields.pid ?? '?'}`;
+  const by = fields.user || fields.agent ? `  by ${who}` : '';
+  const pid = typeof fields.pid === 'number' ? `  pid ${fields.pid}` : '';
+  return `${time}  #${record.seq}  ${record.event.padEnd(10)}  ${what.join('  ')}${by}${pid}`;
+}
+
+/**
+ * The timeline does not unlock the vault, so it checks what it can without the vault key:
+ * order, gaps, torn lines, the head in audit.head and the MACs of state-keyed records. A
+ * failure is a warning here; `audit verify` is the full check.
+ */
+function warnIfBroken(io: Io, home: string, log: Uint8Array): void {
+  const state = readAuditState(home);
+  if (!state || log.length === 0) return;
+  const remembered = state.head ? [{ where: 'audit.head', head: state.head }] : [];
+  const check = verifyLog(log, { vault: null, state: state.key }, remembered);
+  if (!check.ok)
+    note(
+      io,
+      `latch: warning: the audit log does not verify (line ${check.line}: ${check.reason}); run \`latch audit verify\``,
+    );
 }
 
 function showTimeline(args: ParsedArgs, io: Io): Promise<number> | number {
@@ -94,6 +113,7 @@ function showTimeline(args: ParsedArgs, io: Io): Promise<number> | number {
     throw new LatchError('E_USAGE', `-n needs a whole number of records, not "${countText}"`);
   const home = latchHome(io);
   const log = readAuditLog(home);
+  warnIfBroken(io, home, log);
   let records = readRecords(log).filter((record) => matches(record, filter));
   if (count !== null) records = records.slice(-count);
   const json = flagOption(args, 'json');
