@@ -255,7 +255,7 @@ export function verifyLog(log: Uint8Array, keys: AuditKeys, remembered: Remember
   let unchecked = 0;
   let start = 0;
   let torn: { bytes: Uint8Array; line: number } | null = null;
-  let head: AuditHead | null = null;
+  let lastMac = '';
   let partialTail: { bytes: number } | null = null;
   const fail = (reason: string, line = lineNumber): VerifyFailure => ({
     ok: false,
@@ -314,15 +314,16 @@ export function verifyLog(log: Uint8Array, keys: AuditKeys, remembered: Remember
       pending.delete(record.seq);
     }
     previousMac = mac;
-    head = { seq: record.seq, mac: record.mac };
+    lastMac = record.mac;
     expectedSeq++;
   }
   if (torn) return fail(unmarked, torn.line);
   for (const want of pending.values())
     return fail(
-      `the log ends at record ${head?.seq ?? 0} but ${want.where} remembers record ${want.head.seq} (log cut or deleted)`,
+      `the log ends at record ${expectedSeq - 1} but ${want.where} remembers record ${want.head.seq} (log cut or deleted)`,
       lineNumber + 1,
     );
+  const head = expectedSeq > 1 ? { seq: expectedSeq - 1, mac: lastMac } : null;
   return { ok: true, records: expectedSeq - 1, head, partialTail, unchecked };
 }
 
