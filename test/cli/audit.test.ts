@@ -252,3 +252,13 @@ it('the library loadSecrets() is a delivery too: recorded as load, counted by le
   expect(JSON.parse((await ok(['leaked', 'API_KEY', '--json'])).out).deliveries).toBe(4);
   expect(readFileSync(join(dirs.home, 'audit.log'), 'utf8')).not.toContain('api-value-1');
 });
+
+it('env rm and project rm record what they deleted', async () => {
+  await ok(['env', 'rm', 'staging', '--force']);
+  await ok(['project', 'rm', 'app', '--force']);
+  const records = await timeline(['-n', '2']);
+  expect(records).toMatchObject([
+    { event: 'rm', project: 'app', environment: 'staging', scope: 'environment', count: 2 },
+    { event: 'rm', project: 'app', scope: 'project', count: 2 },
+  ]);
+});
