@@ -205,7 +205,10 @@ export async function appendAuditRecord(home: string, request: AppendRequest): P
     const stateKey = saved?.key ?? request.stateKeyCopy ?? new Uint8Array(randomBytes(32));
     const fd = openSync(paths.log, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT, 0o600);
     try {
-      if (!fstatSync(fd).isFile()) throw new LatchError('E_IO', `${paths.log} is not a regular file`);
+      const stat = fstatSync(fd);
+      if (!stat.isFile()) throw new LatchError('E_IO', `${paths.log} is not a regular file`);
+      // Names and paths are private too (DESIGN.md invariant 5): put back a loosened mode.
+      if (process.platform !== 'win32' && (stat.mode & 0o077) !== 0) fchmodSync(fd, 0o600);
       const tail = readTail(fd);
       // The state key must be on disk before any record it MACs: a crash in the first
       // append must not leave a record whose key was never saved.

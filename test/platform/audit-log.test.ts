@@ -45,6 +45,13 @@ describe('appendAuditRecord', () => {
     expect(readAuditHead(home)).toEqual({ seq: 1, mac: result.record.mac });
   });
 
+  it('puts a loosened log back to 0600 on the next append', async () => {
+    await append({ n: 1 });
+    chmodSync(auditPaths(home).log, 0o644);
+    await append({ n: 2 });
+    expect(statSync(auditPaths(home).log).mode & 0o777).toBe(0o600);
+  });
+
   it('chains across records longer than its read window, with both keys', async () => {
     await append({ padding: 'a'.repeat(20_000) });
     await append({ padding: 'b'.repeat(100_000) }, vaultKey);
