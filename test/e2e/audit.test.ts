@@ -221,6 +221,28 @@ describe('crashes', () => {
     console.info(`SIGKILL rounds that left a torn record: ${torn} of 8`);
   });
 
+  it('vault writers and runs, some killed with SIGKILL at random moments, leave a log that verifies', async () => {
+    initProject(sandbox);
+    ok(['set', 'API_KEY'], { input: values.API_KEY });
+    for (let round = 0; round < 3; round++) {
+      const children = Array.from({ length: 8 }, (_, index) => {
+        const child =
+          index % 2 === 0
+            ? startLatch(sandbox, ['set', `KEY_${round}_${index}`])
+            : startLatch(sandbox, ['run', '--', 'true']);
+        if (index % 2 === 0) child.stdin.end(`value-${round}-${index}`);
+        return child;
+      });
+      await sleep(80 + round * 60);
+      for (const [index, child] of children.entries()) if (index % 3 === 0) child.kill('SIGKILL');
+      await Promise.all(children.map((child) => new Promise((resolve) => child.on('exit', resolve))));
+    }
+    ok(['run', '--', 'true']);
+    const verify = latch(sandbox, ['audit', 'verify']);
+    expect(verify.code, verify.stderr).toBe(0);
+    expect(verify.stdout).toMatch(/^ok: \d+ records verified/);
+  });
+
   it('a torn last line is reported, never chained onto, and sealed off by the next append', () => {
     populate();
     const before = logLines();
