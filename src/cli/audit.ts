@@ -9,14 +9,8 @@
  */
 import { userInfo } from 'node:os';
 import { detectAgent, detectAgentInProcesses } from '../core/agent.js';
-import {
-  type AuditEventKind,
-  type AuditFields,
-  type AuditValue,
-  type RememberedHead,
-  type VerifyResult,
-  verifyLog,
-} from '../core/audit-record.js';
+import { type RememberedHead, type VerifyResult, verifyLog } from '../core/audit-chain.js';
+import type { AuditEventKind, AuditFields, AuditValue } from '../core/audit-record.js';
 import { LatchError } from '../core/errors.js';
 import { appendAuditRecord, readAuditLog, readAuditState } from '../platform/audit-log.js';
 import { resolveLatchHome } from '../platform/home.js';

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runMain } from '../../src/cli/main.js';
 import { detectAgent, detectAgentInProcesses } from '../../src/core/agent.js';
-import { parseLine, verifyLog } from '../../src/core/audit-record.js';
+import { verifyLog } from '../../src/core/audit-chain.js';
+import { parseLine } from '../../src/core/audit-record.js';
 import { parseMoment } from '../../src/core/duration.js';
 import { clock, fakeIo, tempDirs } from './fake-io.js';
 

@@ -2,6 +2,7 @@ import { createHash, createHmac, hkdfSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { verifyLog } from '../../src/core/audit-chain.js';
 import {
   type AuditFields,
   deriveVaultAuditKey,
@@ -10,7 +11,6 @@ import {
   genesisMac,
   parseLine,
   sealRecord,
-  verifyLog,
 } from '../../src/core/audit-record.js';
 import { auditVectorInputs } from './audit-vector.js';
 

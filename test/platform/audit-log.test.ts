@@ -11,7 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { verifyLog } from '../../src/core/audit-record.js';
+import { verifyLog } from '../../src/core/audit-chain.js';
 import {
   appendAuditRecord,
   auditPaths,

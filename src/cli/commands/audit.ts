@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { type AuditRecord, parseLine, readRecords, verifyLog } from '../../core/audit-record.js';
+import { verifyLog } from '../../core/audit-chain.js';
+import { type AuditRecord, parseLine, readRecords } from '../../core/audit-record.js';
 import { parseMoment } from '../../core/duration.js';
 import { LatchError } from '../../core/errors.js';
 import { auditPaths, readAuditLog, readAuditState } from '../../platform/audit-log.js';
