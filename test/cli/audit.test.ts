@@ -190,6 +190,14 @@ describe('latch leaked', () => {
     expect(last).toMatchObject({ event: 'leaked', secret: 'API_KEY', deliveries: 3 });
   });
 
+  it('refuses a bad --since before asking for the passphrase (exit 2)', async () => {
+    const result = await latch(['leaked', 'API_KEY', '--since', 'last week'], {
+      env: { LATCH_PASSPHRASE: '' },
+    });
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(/^latch: "last week" is not a time/);
+  });
+
   it('says what is missing for an unknown secret (exit 4)', async () => {
     const result = await latch(['leaked', 'NOPE']);
     expect(result.code).toBe(4);

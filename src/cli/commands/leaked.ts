@@ -58,12 +58,14 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   assertSecretName(name);
   const context = await resolveProject(args, io);
   const where = `${context.project}/${context.environment}`;
+  // A bad --since fails before the passphrase is asked for.
+  const sinceText = stringOption(args, 'since');
+  const sinceGiven = sinceText === undefined ? null : parseMoment(sinceText, io.now());
   const vault = await openProjectVault(io, context);
   const record = vault.contents.getProject(context.project);
   if (!record) throw new LatchError('E_NOT_FOUND', `no secret ${name} in ${where}`);
   const secret = requireSecret(requireEnvironment(record, context.project, context.environment), name, where);
-  const sinceText = stringOption(args, 'since');
-  const since = sinceText === undefined ? Date.parse(secret.updated) : parseMoment(sinceText, io.now());
+  const since = sinceGiven ?? Date.parse(secret.updated);
   const { log, result: verified } = checkAuditLog(io, vault);
   const deliveries = readRecords(log).filter(
     (entry) =>
