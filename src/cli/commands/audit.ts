@@ -4,7 +4,7 @@
  * `audit export`: the records as stored, as NDJSON, and a closing checksum record.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { verifyLog } from '../../core/audit-chain.js';
 import { type AuditRecord, parseLine, readRecords } from '../../core/audit-record.js';
 import { parseMoment } from '../../core/duration.js';
@@ -131,6 +131,23 @@ function showTimeline(args: ParsedArgs, io: Io): Promise<number> | number {
   });
 }
 
+/** Bytes [start, end) of a file: only what was appended, not the whole log again. */
+function readRange(path: string, start: number, end: number): Buffer {
+  const buffer = Buffer.alloc(end - start);
+  const fd = openSync(path, 'r');
+  try {
+    let read = 0;
+    while (read < buffer.length) {
+      const count = readSync(fd, buffer, read, buffer.length - read, start + read);
+      if (count === 0) break;
+      read += count;
+    }
+    return buffer.subarray(0, read);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Prints records appended after `offset` until the process is interrupted. */
 function follow(io: Io, path: string, offset: number, print: (record: AuditRecord) => void): Promise<number> {
   let position = offset;
@@ -149,7 +166,7 @@ function follow(io: Io, path: string, offset: number, print: (record: AuditRecor
         return;
       }
       if (size === position) return;
-      const bytes = readFileSync(path).subarray(position, size);
+      const bytes = readRange(path, position, size);
       position = size;
       const lines = (pending + bytes.toString('utf8')).split('\n');
       pending = lines.pop() ?? '';
