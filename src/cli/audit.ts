@@ -7,6 +7,7 @@
  * the log. The one stronger reaction: when the vault remembers a longer log than the one on
  * disk, every record written says so on stderr until someone looks.
  */
+import { timingSafeEqual } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { detectAgent, detectAgentInProcesses } from '../core/agent.js';
 import { type RememberedHead, type VerifyResult, verifyLog } from '../core/audit-chain.js';
@@ -172,7 +173,7 @@ export function checkAuditLog(io: Io, vault: UnlockedVault): AuditCheck {
   const log = readAuditLog(home);
   const copy = kept?.stateKey ? new Uint8Array(Buffer.from(kept.stateKey, 'base64')) : null;
   const problem = (reason: string): AuditCheck => ({ log, result: { ok: false, line: 0, seq: 0, reason } });
-  if (state && copy && !Buffer.from(copy).equals(Buffer.from(state.key)))
+  if (state && copy && (copy.length !== state.key.length || !timingSafeEqual(copy, state.key)))
     return problem('audit.key holds a different key than the vault (key file replaced)');
   if (!state && !copy && log.length > 0)
     return problem('audit.key is missing, so records written while locked cannot be checked');
