@@ -134,6 +134,13 @@ describe('audit verify', () => {
     ],
     ['delete the file', () => unlinkSync(logPath())],
     [
+      'replace audit.key (to forge records written while locked)',
+      () => {
+        const key = Buffer.alloc(32, 9).toString('base64');
+        writeFileSync(join(sandbox.home, 'audit.key'), `${JSON.stringify({ v: 1, key })}\n`);
+      },
+    ],
+    [
       'delete the file and audit.head',
       () => {
         unlinkSync(logPath());
