@@ -4,7 +4,7 @@
  * modules in dist/:
  *
  *   1. one append as a command pays it: `recordEvent` (who is asking, the parent-process
- *      walk, the lock, reading the tail, HMAC, write + fsync, replacing audit.state);
+ *      walk, the lock, reading the tail, HMAC, write + fsync, rewriting the audit.head slot);
  *   2. `verifyLog` over 1,000,000 records generated with the core functions;
  *   3. the size of a `run` record with 20 secret names;
  *   4. `latch audit verify` itself (the built CLI, reading the file) on the same number of

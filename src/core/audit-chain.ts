@@ -34,7 +34,7 @@ export type VerifyResult =
     }
   | VerifyFailure;
 
-/** A head remembered elsewhere (the vault, the state file) that the log must contain. */
+/** A head remembered elsewhere (the vault, audit.head) that the log must contain. */
 export interface RememberedHead {
   /** Where it was kept, for the message: "the vault", "audit.head". */
   where: string;

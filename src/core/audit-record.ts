@@ -180,7 +180,7 @@ export function readRecords(log: Uint8Array): AuditRecord[] {
   return records;
 }
 
-/** The position of a record on the chain, as kept in the vault and the state file. */
+/** The position of a record on the chain, as kept in the vault and in audit.head. */
 export interface AuditHead {
   seq: number;
   /** Hex. */
