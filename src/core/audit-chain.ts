@@ -13,6 +13,7 @@ import {
   parseLine,
 } from './audit-record.js';
 
+/** The first bad record: where, and why. */
 export type VerifyFailure = {
   ok: false;
   /** 1-based line number in the log. */
@@ -22,6 +23,7 @@ export type VerifyFailure = {
   reason: string;
 };
 
+/** What `verifyLog` returns: a whole chain, or the first failure. */
 export type VerifyResult =
   | {
       ok: true;

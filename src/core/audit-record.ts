@@ -12,7 +12,9 @@
  */
 import { createHash, createHmac, hkdfSync } from 'node:crypto';
 
+/** The record format version, the `v` of every record. */
 export const auditFormatVersion = 1;
+/** Bytes of an HMAC-SHA256. */
 export const macLength = 32;
 /** The MAC before the first record. */
 export const genesisMac = new Uint8Array(macLength);
@@ -33,6 +35,7 @@ export type AuditEventKind =
   | 'leaked'
   | 'truncated-tail';
 
+/** Every kind, for code that validates or lists them. */
 export const auditEventKinds: readonly AuditEventKind[] = [
   'unlock',
   'lock',
@@ -61,6 +64,7 @@ export type AuditFields = Record<string, AuditValue>;
 /** Which key a record is MACed with: the vault's (unlocked) or the state key (locked). */
 export type AuditKeyName = 'vault' | 'state';
 
+/** One parsed record: the head fields, the event's fields, and its MAC. */
 export interface AuditRecord {
   v: number;
   seq: number;
@@ -72,6 +76,7 @@ export interface AuditRecord {
   mac: string;
 }
 
+/** The keys a verifier has. */
 export interface AuditKeys {
   /** Null when the vault is locked: vault-keyed records cannot be checked then. */
   vault: Uint8Array | null;
