@@ -206,7 +206,10 @@ function exportRecords(args: ParsedArgs, io: Io): number {
   const since = stringOption(args, 'since');
   if (since === undefined) throw new LatchError('E_USAGE', 'usage: latch audit export --since T [--until T]');
   const filter = filterFrom(args, io);
-  const text = Buffer.from(readAuditLog(latchHome(io))).toString('utf8');
+  const home = latchHome(io);
+  const log = readAuditLog(home);
+  warnIfBroken(io, home, log);
+  const text = Buffer.from(log).toString('utf8');
   const lines = text.split('\n');
   lines.pop();
   const hash = createHash('sha256');
