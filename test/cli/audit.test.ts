@@ -108,7 +108,9 @@ describe('latch audit (timeline and filters)', () => {
     expect(result.out.split('\n')).toHaveLength(8);
   });
 
-  it('refuses a bad time or count with a usage error', async () => {
+  it('refuses a bad time, count or subcommand with a usage error', async () => {
+    expect((await latch(['audit', 'verfy'])).err).toMatch(/^latch: unknown audit command "verfy"/);
+    expect((await latch(['audit', 'verfy'])).code).toBe(2);
     expect((await latch(['audit', '--since', 'yesterday'])).code).toBe(2);
     expect((await latch(['audit', '-n', '0'])).err).toMatch(/^latch: -n needs a whole number/);
   });

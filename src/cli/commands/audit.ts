@@ -238,5 +238,10 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     throw new LatchError('E_USAGE', `unexpected "${extra[0]}"; see \`latch audit --help\``);
   if (sub === 'verify') return verify(args, io);
   if (sub === 'export') return exportRecords(args, io);
+  if (sub !== undefined)
+    throw new LatchError(
+      'E_USAGE',
+      `unknown audit command "${sub}"; use \`latch audit\`, \`audit verify\` or \`audit export\``,
+    );
   return showTimeline(args, io);
 }
