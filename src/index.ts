@@ -8,7 +8,9 @@
  * no prompt), and a protected environment is refused (it needs a person on a terminal).
  * Throws LatchError (with `code` and `exitCode`) on failure.
  */
+import { basename } from 'node:path';
 import type { ParsedArgs } from './cli/args.js';
+import { recordEvent } from './cli/audit.js';
 import { isProtected, openProjectVault, resolveProject } from './cli/context.js';
 import type { Io } from './cli/io.js';
 import { secretsToInject } from './cli/secrets-for-run.js';
@@ -73,5 +75,17 @@ export async function loadSecrets(options: LoadOptions = {}): Promise<Record<str
       `required secrets missing or not usable as text: ${names.join(', ')}`,
     );
   }
+  // The library hands values to this very process: a delivery, recorded like `run`.
+  await recordEvent(
+    io,
+    {
+      kind: 'load',
+      project: context.project,
+      environment: context.environment,
+      secrets: result.plan.secretNames,
+      program: basename(process.argv[1] ?? process.argv0),
+    },
+    vault,
+  );
   return result.plan.env;
 }

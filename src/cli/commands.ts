@@ -254,6 +254,53 @@ export const commands: CommandEntry[] = [
     load: () => import('./commands/project.js'),
   },
   {
+    name: 'audit',
+    summary: 'Who got which secret, when, and was it an agent; `verify` checks the HMAC chain.',
+    usage:
+      '[--secret NAME] [--env E] [--project P] [--agent] [--since T] [--until T] [--json] [-n N] [--follow] | verify | export --since T',
+    options: [
+      {
+        name: 'secret',
+        kind: 'value',
+        placeholder: 'NAME',
+        description: 'only records that name this secret',
+      },
+      { ...env, description: 'only records of this environment' },
+      { ...project, description: 'only records of this project' },
+      { name: 'agent', kind: 'flag', description: 'only records made for an AI agent' },
+      {
+        name: 'since',
+        kind: 'value',
+        placeholder: 'T',
+        description: 'from this time: 2h, 7d, 2026-06-01, or a date-time',
+      },
+      { name: 'until', kind: 'value', placeholder: 'T', description: 'up to this time (same forms)' },
+      { name: 'lines', short: 'n', kind: 'value', placeholder: 'N', description: 'only the last N records' },
+      { name: 'follow', short: 'f', kind: 'flag', description: 'keep printing new records as they come' },
+      json,
+    ],
+    subcommands: ['verify', 'export'],
+    load: () => import('./commands/audit.js'),
+  },
+  {
+    name: 'leaked',
+    summary:
+      'Incident view: every delivery of a secret, grouped by command and agent; marks it for rotation.',
+    usage: 'NAME [--env E] [--since T] [--json]',
+    options: [
+      env,
+      project,
+      {
+        name: 'since',
+        kind: 'value',
+        placeholder: 'T',
+        description: 'window start (default: when the current value was set)',
+      },
+      json,
+    ],
+    load: () => import('./commands/leaked.js'),
+  },
+  {
     name: 'completion',
     summary: 'Print a shell completion script.',
     usage: 'bash|zsh|fish',

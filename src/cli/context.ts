@@ -16,6 +16,7 @@ import { findManifestFile, loadManifest } from '../platform/manifest-file.js';
 import { sessionUnlocker } from '../platform/sessions.js';
 import { type UnlockedVault, unlockVault } from '../platform/store.js';
 import { type ParsedArgs, stringOption } from './args.js';
+import { auditedAttempts, keepAuditHeadInVault } from './audit.js';
 import { type Io, note } from './io.js';
 
 export interface ProjectContext {
@@ -142,14 +143,15 @@ function checked(text: string, isNew = false): Uint8Array {
  * Unlocks the vault in LATCH_HOME: through a live session in the OS keychain when there is
  * one, else with the passphrase, counting wrong ones (lockout).
  */
-export function openVault(io: Io): Promise<UnlockedVault> {
+export async function openVault(io: Io): Promise<UnlockedVault> {
   const home = latchHome(io);
   const now = () => io.now().getTime();
-  return unlockVault(home, {
+  const vault = await unlockVault(home, {
     passphrase: () => readPassphrase(io),
     session: sessionUnlocker(io.env, home, now, (text) => note(io, text)),
-    attempts: lockoutAttempts(home, now, io.sleep),
+    attempts: auditedAttempts(io, lockoutAttempts(home, now, io.sleep)),
   });
+  return keepAuditHeadInVault(io, vault);
 }
 
 /**

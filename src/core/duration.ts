@@ -49,3 +49,19 @@ export function expiryTime(expires: string): number {
     ? Date.parse(`${expires}T00:00:00Z`) + unitMs.d!
     : Date.parse(expires);
 }
+
+/**
+ * A moment for `--since` and `--until`: a duration counts back from `now` (`2h`, `7d`), a
+ * date is its start (UTC), a date-time is taken as given. Returns ms since the epoch; throws
+ * E_USAGE.
+ */
+export function parseMoment(text: string, now: Date): number {
+  if (isDuration(text)) return now.getTime() - parseDuration(text);
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`)))
+    return Date.parse(`${text}T00:00:00Z`);
+  if (/^\d{4}-\d{2}-\d{2}T/.test(text) && !Number.isNaN(Date.parse(text))) return Date.parse(text);
+  throw new LatchError(
+    'E_USAGE',
+    `"${text}" is not a time: use a duration back from now (2h, 7d), a date (2026-06-01) or a date-time`,
+  );
+}

@@ -70,6 +70,8 @@ export function putSecret(
   Object.assign(existing, metadata);
   if (sameBytes(existing.value, value)) return 'unchanged';
   existing.versions.push({ value: existing.value, created: existing.updated, replaced: now });
+  // A new value is the rotation `latch leaked` asked for.
+  delete existing.rotationNeeded;
   existing.value = value;
   existing.updated = now;
   return 'updated';

@@ -20,6 +20,11 @@ export interface SecretMetadata {
   expires?: string;
   /** A duration such as `90d`, `12w`, `6m`. */
   rotateEvery?: string;
+  /**
+   * When `latch leaked` marked the value as exposed (ISO date-time): it must be rotated.
+   * Storing a new value clears it.
+   */
+  rotationNeeded?: string;
 }
 
 export interface SecretRecord extends SecretMetadata {
@@ -185,6 +190,36 @@ export function decodeProject(bytes: Uint8Array): ProjectRecord {
   return trustedPaths.length > 0 ? { environments, trustedPaths } : { environments };
 }
 
+/**
+ * What the vault keeps for the audit log (docs/audit.md): the last head written to the log
+ * when the vault was last written, and a copy of the state key that MACs records written
+ * while the vault is locked.
+ */
+export interface VaultAuditState {
+  head: { seq: number; mac: string };
+  /** Base64 of the 32-byte state key, or null before the log has one. */
+  stateKey: string | null;
+}
+
+/**
+ * The container entry that holds `VaultAuditState`. `#` cannot start a project name, so it
+ * never clashes; it is shaped as a project document with no environments (plus `audit`),
+ * so a latch that predates the audit log reads it as an empty project and carries it.
+ */
+const auditEntryName = '#audit';
+
+function decodeAuditState(bytes: Uint8Array): VaultAuditState | null {
+  try {
+    const document = JSON.parse(textDecoder.decode(bytes)) as { audit?: Partial<VaultAuditState> };
+    const head = document.audit?.head;
+    if (!head || !Number.isSafeInteger(head.seq) || typeof head.mac !== 'string') return null;
+    const stateKey = typeof document.audit?.stateKey === 'string' ? document.audit.stateKey : null;
+    return { head: { seq: head.seq, mac: head.mac }, stateKey };
+  } catch {
+    return null;
+  }
+}
+
 interface Entry {
   raw?: Uint8Array;
   project?: ProjectRecord;
@@ -251,7 +286,19 @@ export class VaultContents {
   }
 
   projectNames(): string[] {
-    return [...this.entries.keys()].sort();
+    return [...this.entries.keys()].filter((name) => name !== auditEntryName).sort();
+  }
+
+  /** The audit log's state kept in the vault, or null for a vault written before it. */
+  getAuditState(): VaultAuditState | null {
+    const entry = this.entries.get(auditEntryName);
+    return entry?.raw ? decodeAuditState(entry.raw) : null;
+  }
+
+  /** Stores the audit log's state (written with the next `encode`). */
+  putAuditState(state: VaultAuditState): void {
+    const document = { v: projectDocumentVersion, environments: {}, audit: state };
+    this.entries.set(auditEntryName, { raw: textEncoder.encode(JSON.stringify(document)) });
   }
 
   hasProject(name: string): boolean {

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { deriveVaultAuditKey } from '../core/audit-record.js';
 import { LatchError } from '../core/errors.js';
 import {
   decodePassphraseParams,
@@ -85,6 +86,12 @@ async function unwrapWithPassphrase(sealed: SealedVault, passphrase: Uint8Array)
 
 /** An unlocked vault: its contents as read, and the data key for writing it back. */
 export class UnlockedVault {
+  /**
+   * Runs under the writers' lock after every change and before the contents are sealed:
+   * the CLI uses it to keep the audit log's head in the vault (docs/audit.md).
+   */
+  beforeSeal: ((contents: VaultContents) => void) | null = null;
+
   constructor(
     readonly paths: VaultPaths,
     private sealed: SealedVault,
@@ -110,6 +117,7 @@ export class UnlockedVault {
       }
       const contents = VaultContents.decode(openBody(latest, this.dataKey));
       const result = change(contents);
+      this.beforeSeal?.(contents);
       const body = sealBody(latest.vaultId, this.dataKey, contents.encode(), random(12));
       const next: SealedVault = { vaultId: latest.vaultId, slots: latest.slots, body };
       writeFileAtomic(this.paths.vault, encodeVault(next, this.dataKey), { previous: this.paths.previous });
@@ -118,6 +126,11 @@ export class UnlockedVault {
       afterWrite?.(result);
       return result;
     });
+  }
+
+  /** The key that MACs audit records written while this vault is open. */
+  auditKey(): Uint8Array {
+    return deriveVaultAuditKey(this.dataKey, this.sealed.vaultId);
   }
 
   /** The vault as last read or written (header and sealed body). */

@@ -18,10 +18,12 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     .map((secret) => secret.name);
   const expired: string[] = [];
   const rotationDue: string[] = [];
+  const leaked: string[] = [];
   for (const secret of secrets) {
     const entry = stored[secret.name];
     if (!entry) continue;
     if (entry.expires !== undefined && expiryTime(entry.expires) <= now) expired.push(secret.name);
+    if (entry.rotationNeeded) leaked.push(secret.name);
     const period =
       entry.rotateEvery ??
       context.manifest?.secrets.find((declared) => declared.name === secret.name)?.rotateEvery;
@@ -36,11 +38,17 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
       missing,
       expired,
       rotationDue,
+      rotationNeeded: leaked,
     });
   } else {
     for (const name of expired)
       note(io, `warning: ${name} in ${where} has expired; rotate it and \`latch set ${name}\``);
     for (const name of rotationDue) note(io, `warning: ${name} in ${where} is due for rotation`);
+    for (const name of leaked)
+      note(
+        io,
+        `warning: ${name} in ${where} was marked leaked; rotate it at the provider, then \`latch set ${name}\``,
+      );
     if (missing.length === 0)
       say(
         io,

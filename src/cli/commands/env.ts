@@ -6,6 +6,7 @@ import { assertEnvironmentName } from '../../core/names.js';
 import { nameMap } from '../../core/vault.js';
 import { writeManifestFile } from '../../platform/manifest-file.js';
 import { flagOption, type ParsedArgs } from '../args.js';
+import { recordEvent } from '../audit.js';
 import { openProjectVault, projectRecordFor, resolveProject } from '../context.js';
 import { type Io, say, sayJson } from '../io.js';
 
@@ -88,6 +89,12 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   if (context.manifestPath && manifestText !== null) writeManifestFile(context.manifestPath, manifestText);
   else if (!known)
     throw new LatchError('E_NOT_FOUND', `project ${context.project} has no environment ${name}`);
+  if (known)
+    await recordEvent(
+      io,
+      { kind: 'rm', project: context.project, environment: name, detail: { scope: 'environment', count } },
+      vault,
+    );
   say(
     io,
     `removed environment ${name}${count > 0 ? ` and its ${count} secret${count === 1 ? '' : 's'}` : ''}`,

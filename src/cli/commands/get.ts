@@ -6,6 +6,7 @@ import { assertSecretName } from '../../core/names.js';
 import { valueAsEnvironmentString } from '../../core/run-plan.js';
 import { requireEnvironment, requireSecret } from '../../core/secrets.js';
 import { flagOption, type ParsedArgs } from '../args.js';
+import { recordEvent } from '../audit.js';
 import { confirmOnTerminal, isProtected, openProjectVault, resolveProject } from '../context.js';
 import { type Io, say, sayJson } from '../io.js';
 
@@ -32,6 +33,12 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     } else if (agent) {
       await confirmOnTerminal(io, `${agent} (an AI agent) asks to reveal ${name} from ${where}`, name);
     }
+    // Recorded before the value is written anywhere: a reveal that is cut short still counts.
+    await recordEvent(
+      io,
+      { kind: 'reveal', project: context.project, environment: context.environment, secret: name },
+      vault,
+    );
   }
   const declared = context.manifest?.secrets.find((entry) => entry.name === name);
   const expired = secret.expires !== undefined && expiryTime(secret.expires) <= io.now().getTime();

@@ -5,6 +5,7 @@ import { LatchError } from '../../core/errors.js';
 import { isSecretName } from '../../core/names.js';
 import { ensureEnvironment, putSecret } from '../../core/secrets.js';
 import { flagOption, type ParsedArgs } from '../args.js';
+import { recordEvent } from '../audit.js';
 import { openProjectVault, projectRecordFor, resolveProject } from '../context.js';
 import { type Io, say, sayJson } from '../io.js';
 import { planDeclarations } from './set.js';
@@ -50,6 +51,16 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
       status: putSecret(env, entry.name, new TextEncoder().encode(entry.value), {}, now),
     }));
   }, declare);
+  await recordEvent(
+    io,
+    {
+      kind: 'import',
+      project: context.project,
+      environment: context.environment,
+      secrets: imported.filter((entry) => entry.status !== 'unchanged').map((entry) => entry.name),
+    },
+    vault,
+  );
   skipped.sort((left, right) => left.line - right.line);
   if (flagOption(args, 'json')) {
     sayJson(io, { project: context.project, environment: context.environment, imported, skipped });

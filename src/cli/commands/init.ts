@@ -9,6 +9,7 @@ import { findManifestFile, manifestFileName, writeManifestFile } from '../../pla
 import { removeForeignItems } from '../../platform/sessions.js';
 import { createVault, vaultExists } from '../../platform/store.js';
 import { type ParsedArgs, stringOption } from '../args.js';
+import { keepAuditHeadInVault } from '../audit.js';
 import { kdfParams, latchHome, openProjectVault, projectRecordFor, readPassphrase } from '../context.js';
 import { type Io, note, say } from '../io.js';
 
@@ -59,7 +60,10 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   };
   const created = !vaultExists(home);
   const vault = created
-    ? await createVault(home, await readPassphrase(io, { confirm: true }), kdfParams(io))
+    ? keepAuditHeadInVault(
+        io,
+        await createVault(home, await readPassphrase(io, { confirm: true }), kdfParams(io)),
+      )
     : await openProjectVault(io, context);
   if (created) {
     note(io, `created a new vault in ${home}`);

@@ -6,10 +6,17 @@
 import { lstatSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LatchError } from '../../core/errors.js';
-import { findTemplateReferences, renderTemplate, type TemplateReference } from '../../core/references.js';
+import {
+  completeReference,
+  findTemplateReferences,
+  formatReference,
+  renderTemplate,
+  type TemplateReference,
+} from '../../core/references.js';
 import { valueAsEnvironmentString } from '../../core/run-plan.js';
 import { writeFileAtomic, writeNewFile } from '../../platform/files.js';
 import { flagOption, type ParsedArgs, stringOption } from '../args.js';
+import { recordEvent } from '../audit.js';
 import { openProjectVault, openVault, type ProjectContext, resolveProject } from '../context.js';
 import type { Io } from '../io.js';
 import { resolveReferences } from '../references-in-vault.js';
@@ -34,6 +41,24 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     const { context, anchored } = await contextFor(args, io, found);
     const vault = anchored ? await openProjectVault(io, context) : await openVault(io);
     values = await resolveReferences(io, context, vault, uses);
+    // Recorded before any value is written out, as `run` records before its child starts.
+    const current = { project: context.project, environment: context.environment };
+    await recordEvent(
+      io,
+      {
+        kind: 'inject',
+        project: context.project,
+        environment: context.environment,
+        detail: {
+          references: [
+            ...new Set(found.map((item) => formatReference(completeReference(item.reference, current)))),
+          ],
+          template: resolve(io.cwd, input),
+          output: outputPath ?? 'stdout',
+        },
+      },
+      vault,
+    );
   }
   const texts = values.map((value, index) => {
     const text = valueAsEnvironmentString(value);

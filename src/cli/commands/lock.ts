@@ -7,6 +7,7 @@ import { openKeychain } from '../../platform/keychain.js';
 import { endSession, sessionUnlocker } from '../../platform/sessions.js';
 import { type UnlockedVault, unlockVault, vaultExists, vaultPaths } from '../../platform/store.js';
 import type { ParsedArgs } from '../args.js';
+import { recordEvent } from '../audit.js';
 import { latchHome } from '../context.js';
 import { type Io, say } from '../io.js';
 
@@ -38,6 +39,7 @@ export async function run(_args: ParsedArgs, io: Io): Promise<number> {
     if (error !== noPassphrase) throw error;
   }
   await endSession(availability.keychain, vaultId, home, vault);
+  await recordEvent(io, { kind: 'lock' }, vault);
   say(io, 'locked: the next command asks for the passphrase');
   return 0;
 }

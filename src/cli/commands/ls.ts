@@ -18,6 +18,8 @@ export interface ListedSecret {
   expires: string | null;
   expired: boolean;
   description: string | null;
+  /** When `latch leaked` marked it; null when it need not be rotated. */
+  rotationNeeded: string | null;
 }
 
 function listEnvironment(
@@ -44,12 +46,14 @@ function listEnvironment(
       expires: secret?.expires ?? null,
       expired: secret?.expires !== undefined && expiryTime(secret.expires) <= now,
       description: secret?.description ?? declaration?.description ?? null,
+      rotationNeeded: secret?.rotationNeeded ?? null,
     };
   });
 }
 
 function status(secret: ListedSecret): string {
   if (!secret.stored) return secret.required ? 'MISSING' : 'not set';
+  if (secret.rotationNeeded) return 'LEAKED: rotate';
   if (secret.expired) return 'expired';
   return secret.declared === false ? 'set (undeclared)' : 'set';
 }

@@ -3,6 +3,7 @@ import { LatchError } from '../../core/errors.js';
 import { assertSecretName } from '../../core/names.js';
 import { requireEnvironment, requireSecret } from '../../core/secrets.js';
 import type { ParsedArgs } from '../args.js';
+import { recordEvent } from '../audit.js';
 import { confirmOnTerminal, isProtected, openProjectVault, resolveProject } from '../context.js';
 import { type Io, say } from '../io.js';
 
@@ -24,6 +25,11 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     if (!env?.secrets[name]) throw new LatchError('E_NOT_FOUND', `no secret ${name} in ${where}`);
     delete env.secrets[name];
   });
+  await recordEvent(
+    io,
+    { kind: 'rm', project: context.project, environment: context.environment, secret: name },
+    vault,
+  );
   say(io, `removed ${name} from ${where}`);
   if (context.manifest?.secrets.some((secret) => secret.name === name)) {
     say(io, `${name} is still declared in latch.yaml; remove it there if the project no longer needs it`);

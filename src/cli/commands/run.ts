@@ -2,8 +2,10 @@
  * `latch run -- COMMAND`: plan (resolve secrets, check required ones), then execute (spawn,
  * forward signals, return the child's exit code).
  */
+import { basename } from 'node:path';
 import { LatchError } from '../../core/errors.js';
 import { createRedactor } from '../../core/redactor.js';
+import { completeReference, formatReference } from '../../core/references.js';
 import {
   buildRunPlan,
   describePlan,
@@ -16,6 +18,7 @@ import { executePlan, type Masking } from '../../platform/child.js';
 import { findScript, ptySpawn } from '../../platform/pty.js';
 import type { UnlockedVault } from '../../platform/store.js';
 import { flagOption, listOption, type ParsedArgs } from '../args.js';
+import { recordEvent } from '../audit.js';
 import {
   confirmOnTerminal,
   isProtected,
@@ -108,6 +111,27 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     }
     return 0;
   }
+  // Recorded before the child starts: a delivery is logged even if latch is killed mid-run.
+  await recordEvent(
+    io,
+    {
+      kind: 'run',
+      project: context.project,
+      environment: context.environment,
+      secrets: result.plan.secretNames,
+      program: basename(command),
+      // Values that reached the child through references, in their long form: `leaked`
+      // finds deliveries of a secret by reference from other projects and environments too.
+      detail: {
+        references: variables.uses.map((use) =>
+          formatReference(
+            completeReference(use.reference, { project: context.project, environment: context.environment }),
+          ),
+        ),
+      },
+    },
+    vault,
+  );
   return executePlan(result.plan, maskingFor(io, result.plan));
 }
 

@@ -13,6 +13,7 @@ import type { SecretMetadata } from '../../core/vault.js';
 import { findManifestFile, writeManifestFile } from '../../platform/manifest-file.js';
 import { readStream } from '../../platform/terminal.js';
 import { flagOption, type ParsedArgs, stringOption } from '../args.js';
+import { recordEvent } from '../audit.js';
 import { openProjectVault, type ProjectContext, projectRecordFor, resolveProject } from '../context.js';
 import { type Io, note, say } from '../io.js';
 
@@ -159,6 +160,17 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     const result = putSecret(env, name, value, metadata, io.now().toISOString());
     return { result, versions: env.secrets[name]!.versions.length };
   }, declare);
+  await recordEvent(
+    io,
+    {
+      kind: 'set',
+      project: context.project,
+      environment: context.environment,
+      secret: name,
+      outcome: outcome.result,
+    },
+    unlocked,
+  );
   const kept =
     outcome.versions > 0
       ? ` (${outcome.versions} earlier value${outcome.versions === 1 ? '' : 's'} kept)`

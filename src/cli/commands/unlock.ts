@@ -6,6 +6,7 @@ import { lockoutAttempts } from '../../platform/lockout-file.js';
 import { startSession } from '../../platform/sessions.js';
 import { unlockVault } from '../../platform/store.js';
 import { type ParsedArgs, stringOption } from '../args.js';
+import { auditedAttempts, keepAuditHeadInVault, recordEvent } from '../audit.js';
 import { latchHome, readPassphrase } from '../context.js';
 import { type Io, say } from '../io.js';
 
@@ -25,12 +26,20 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const home = latchHome(io);
   const now = () => io.now().getTime();
   // A session always starts from the passphrase, never from another session.
-  const vault = await unlockVault(home, {
-    passphrase: () => readPassphrase(io),
-    attempts: lockoutAttempts(home, now, io.sleep),
-  });
+  const vault = keepAuditHeadInVault(
+    io,
+    await unlockVault(home, {
+      passphrase: () => readPassphrase(io),
+      attempts: auditedAttempts(io, lockoutAttempts(home, now, io.sleep)),
+    }),
+  );
   const expiresAt = now() + duration;
   await startSession(vault, availability.keychain, expiresAt);
+  await recordEvent(
+    io,
+    { kind: 'unlock', outcome: 'success', detail: { until: new Date(expiresAt).toISOString() } },
+    vault,
+  );
   say(
     io,
     `unlocked until ${new Date(expiresAt).toISOString()} (${availability.keychain.backend}); \`latch lock\` ends it`,
