@@ -1,0 +1,300 @@
+/**
+ * The scan index, version 1 (docs/format.md, "Scan index"): what lets `latch scan` recognise
+ * every managed value, in every form the masker knows, while the vault stays locked, without
+ * holding any value in the clear.
+ *
+ * Each form of each value (current and earlier, at least 8 bytes; see `maskForms`) becomes
+ * one entry: a 32-bit rolling hash of its first 8 bytes (the anchor), its length, the secret
+ * it belongs to, and a 128-bit HMAC-SHA256 tag of the whole form. The scanner rolls the same
+ * hash over every position of a text, and only where an anchor matches computes the HMAC of
+ * the candidate span. The whole body, names included, is encrypted with AES-256-GCM under a
+ * key derived from the index key, which lives beside the index (the scan must work while
+ * the vault is locked); docs/threat-model.md says what the pair gives away.
+ */
+import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
+import { LatchError } from './errors.js';
+import { maskForms } from './mask-forms.js';
+
+export const scanIndexMagic = new TextEncoder().encode('LATCHSCN');
+export const scanIndexVersion = 1;
+/** Values shorter than this are not indexed: too many false alarms in ordinary text. */
+export const minimumIndexedLength = 8;
+/** Bytes of each form that the rolling hash covers. */
+export const anchorLength = 8;
+const tagLength = 16;
+const nonceLength = 12;
+const gcmTagLength = 16;
+const headerLength = scanIndexMagic.length + 1;
+
+/** One form of one value: where the scanner looks (anchor, length) and what confirms it (tag). */
+export interface IndexEntry {
+  anchor: number;
+  length: number;
+  /** Index into the section's `names`. */
+  name: number;
+  /** True when the form is of an earlier (replaced) value. */
+  earlier: boolean;
+  tag: Uint8Array;
+}
+
+/** The entries of one project, with a fingerprint of the project's document to reuse them. */
+export interface IndexSection {
+  project: string;
+  fingerprint: Uint8Array;
+  /** `env/NAME` of each secret the entries point at. */
+  names: string[];
+  entries: IndexEntry[];
+}
+
+export interface ScanIndex {
+  /** SHA-256 of the vault file the index was built from (tells a stale index). */
+  vaultDigest: Uint8Array;
+  sections: IndexSection[];
+}
+
+/** The keys derived from the 32-byte index key, each for one purpose. */
+export interface IndexKeys {
+  encryption: Uint8Array;
+  tag: Uint8Array;
+  /** Odd multiplier of the rolling hash. */
+  multiplier: number;
+}
+
+function derive(indexKey: Uint8Array, purpose: string): Buffer {
+  return createHmac('sha256', indexKey).update(`latch scan index v1 ${purpose}`).digest();
+}
+
+/** Derives the keys of an index key (docs/format.md, "Scan index"). Throws on a key not 32 bytes. */
+export function deriveIndexKeys(indexKey: Uint8Array): IndexKeys {
+  if (indexKey.length !== 32)
+    throw new LatchError('E_TAMPERED', 'the scan index key is damaged; run `latch scan --reindex`');
+  return {
+    encryption: new Uint8Array(derive(indexKey, 'encryption')),
+    tag: new Uint8Array(derive(indexKey, 'form tag')),
+    multiplier: (derive(indexKey, 'anchor').readUInt32BE(0) | 1) >>> 0,
+  };
+}
+
+/** The rolling hash of `bytes[start, start + 8)`: sum of b[k] * multiplier^(7-k), mod 2^32. */
+export function anchorHash(bytes: Uint8Array, start: number, multiplier: number): number {
+  let hash = 0;
+  for (let k = 0; k < anchorLength; k++) hash = (Math.imul(hash, multiplier) + bytes[start + k]!) | 0;
+  return hash >>> 0;
+}
+
+/** The 128-bit tag that confirms a form. */
+export function formTag(keys: IndexKeys, form: Uint8Array): Uint8Array {
+  return new Uint8Array(createHmac('sha256', keys.tag).update(form).digest().subarray(0, tagLength));
+}
+
+/** Fingerprint of a project's stored document: an unchanged project keeps its section. */
+export function projectFingerprint(keys: IndexKeys, project: string, document: Uint8Array): Uint8Array {
+  return new Uint8Array(
+    createHmac('sha256', keys.tag).update(`project\0${project}\0`).update(document).digest(),
+  );
+}
+
+/** A secret to index: `env/NAME`, its current value and earlier ones. */
+export interface IndexedSecret {
+  name: string;
+  current: Uint8Array;
+  earlier: Uint8Array[];
+}
+
+/** Builds the section of one project: an entry per form of every value of 8 bytes or more. */
+export function buildSection(
+  keys: IndexKeys,
+  project: string,
+  fingerprint: Uint8Array,
+  secrets: IndexedSecret[],
+): IndexSection {
+  const names: string[] = [];
+  const entries: IndexEntry[] = [];
+  for (const secret of secrets) {
+    const name = names.push(secret.name) - 1;
+    const values = [
+      { value: secret.current, earlier: false },
+      ...secret.earlier.map((value) => ({ value, earlier: true })),
+    ];
+    for (const { value, earlier } of values) {
+      for (const form of maskForms(value, minimumIndexedLength)) {
+        entries.push({
+          anchor: anchorHash(form, 0, keys.multiplier),
+          length: form.length,
+          name,
+          earlier,
+          tag: formTag(keys, form),
+        });
+      }
+    }
+  }
+  return { project, fingerprint, names, entries };
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+class Writer {
+  private chunks: Uint8Array[] = [];
+  u8(value: number) {
+    this.chunks.push(Uint8Array.of(value));
+  }
+  u16(value: number) {
+    const out = new Uint8Array(2);
+    new DataView(out.buffer).setUint16(0, value);
+    this.chunks.push(out);
+  }
+  u32(value: number) {
+    const out = new Uint8Array(4);
+    new DataView(out.buffer).setUint32(0, value);
+    this.chunks.push(out);
+  }
+  bytes(value: Uint8Array) {
+    this.chunks.push(value);
+  }
+  text(value: string) {
+    const bytes = encoder.encode(value);
+    this.u16(bytes.length);
+    this.bytes(bytes);
+  }
+  finish(): Uint8Array {
+    return Buffer.concat(this.chunks);
+  }
+}
+
+function damaged(detail: string): LatchError {
+  return new LatchError(
+    'E_TAMPERED',
+    `the scan index is damaged (${detail}); rebuild it with \`latch scan --reindex\``,
+  );
+}
+
+class Reader {
+  private offset = 0;
+  private readonly view: DataView;
+  constructor(private readonly data: Uint8Array) {
+    this.view = new DataView(data.buffer, data.byteOffset, data.length);
+  }
+  private need(count: number): number {
+    if (this.offset + count > this.data.length) throw damaged('truncated');
+    const start = this.offset;
+    this.offset += count;
+    return start;
+  }
+  u8() {
+    return this.view.getUint8(this.need(1));
+  }
+  u16() {
+    return this.view.getUint16(this.need(2));
+  }
+  u32() {
+    return this.view.getUint32(this.need(4));
+  }
+  bytes(count: number) {
+    const start = this.need(count);
+    return this.data.subarray(start, start + count);
+  }
+  text() {
+    return decoder.decode(this.bytes(this.u16()));
+  }
+  done() {
+    if (this.offset !== this.data.length) throw damaged('trailing bytes');
+  }
+}
+
+/** Serialises the index body (the plaintext that `sealScanIndex` encrypts). */
+export function encodeIndexBody(index: ScanIndex): Uint8Array {
+  const out = new Writer();
+  out.bytes(index.vaultDigest);
+  out.u32(index.sections.length);
+  for (const section of index.sections) {
+    out.text(section.project);
+    out.bytes(section.fingerprint);
+    out.u32(section.names.length);
+    for (const name of section.names) out.text(name);
+    out.u32(section.entries.length);
+    for (const entry of section.entries) {
+      out.u32(entry.anchor);
+      out.u32(entry.length);
+      out.u32(entry.name);
+      out.u8(entry.earlier ? 1 : 0);
+      out.bytes(entry.tag);
+    }
+  }
+  return out.finish();
+}
+
+/** Parses an index body; throws E_TAMPERED when it is not what `encodeIndexBody` writes. */
+export function decodeIndexBody(body: Uint8Array): ScanIndex {
+  const input = new Reader(body);
+  const vaultDigest = input.bytes(32);
+  const sections: IndexSection[] = [];
+  const sectionCount = input.u32();
+  for (let s = 0; s < sectionCount; s++) {
+    const project = input.text();
+    const fingerprint = input.bytes(32);
+    const names: string[] = [];
+    const nameCount = input.u32();
+    for (let n = 0; n < nameCount; n++) names.push(input.text());
+    const entries: IndexEntry[] = [];
+    const entryCount = input.u32();
+    for (let e = 0; e < entryCount; e++) {
+      const anchor = input.u32();
+      const length = input.u32();
+      const name = input.u32();
+      const earlier = input.u8() === 1;
+      const tag = input.bytes(tagLength);
+      if (name >= names.length || length < anchorLength) throw damaged('bad entry');
+      entries.push({ anchor, length, name, earlier, tag });
+    }
+    sections.push({ project, fingerprint, names, entries });
+  }
+  input.done();
+  return { vaultDigest, sections };
+}
+
+function header(): Uint8Array {
+  const out = new Uint8Array(headerLength);
+  out.set(scanIndexMagic);
+  out[scanIndexMagic.length] = scanIndexVersion;
+  return out;
+}
+
+/** Encrypts an index: magic, version, then nonce || AES-256-GCM(body) || tag, AAD = magic and version. */
+export function sealScanIndex(keys: IndexKeys, index: ScanIndex, nonce: Uint8Array): Uint8Array {
+  const cipher = createCipheriv('aes-256-gcm', keys.encryption, nonce);
+  cipher.setAAD(header());
+  const ciphertext = Buffer.concat([cipher.update(encodeIndexBody(index)), cipher.final()]);
+  return Buffer.concat([header(), nonce, ciphertext, cipher.getAuthTag()]);
+}
+
+/**
+ * Decrypts and parses an index file. Returns null when it was sealed under another key (the
+ * key was replaced: rebuild), throws E_UNSUPPORTED_FORMAT for a newer version and E_TAMPERED
+ * for anything else that is not an index.
+ */
+export function openScanIndex(keys: IndexKeys, file: Uint8Array): ScanIndex | null {
+  if (file.length < headerLength + nonceLength + gcmTagLength) throw damaged('too short');
+  if (!Buffer.from(file.subarray(0, scanIndexMagic.length)).equals(scanIndexMagic))
+    throw damaged('bad magic');
+  if (file[scanIndexMagic.length] !== scanIndexVersion) {
+    throw new LatchError(
+      'E_UNSUPPORTED_FORMAT',
+      'the scan index was written by a newer latch; upgrade latch or run `latch scan --reindex`',
+    );
+  }
+  const nonce = file.subarray(headerLength, headerLength + nonceLength);
+  const decipher = createDecipheriv('aes-256-gcm', keys.encryption, nonce);
+  decipher.setAAD(file.subarray(0, headerLength));
+  decipher.setAuthTag(file.subarray(file.length - gcmTagLength));
+  let body: Buffer;
+  try {
+    body = Buffer.concat([
+      decipher.update(file.subarray(headerLength + nonceLength, file.length - gcmTagLength)),
+      decipher.final(),
+    ]);
+  } catch {
+    return null;
+  }
+  return decodeIndexBody(body);
+}
