@@ -1,0 +1,300 @@
+/**
+ * Runs a scan plan: collects the content to scan (files of a work tree or directory, the
+ * staged diff, or commits' patches), scans each unit with the detectors and the scan index,
+ * and applies `.latchignore` and the baseline. Returns the outcome; rendering and the exit
+ * code are the command's business.
+ */
+import {
+  closeSync,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  statSync,
+} from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import { LatchError } from '../core/errors.js';
+import { parseLatchignore } from '../core/latchignore.js';
+import { type ContentUnit, type Finding, scanContent } from '../core/scan-content.js';
+import { commitFormat, type FilePatch, PatchParser } from '../core/scan-diff.js';
+import { ManagedValueMatcher } from '../core/scan-managed.js';
+import type { ScanOutcome, Skipped } from '../core/scan-report.js';
+import {
+  listWorkTreeFiles,
+  patchOptions,
+  requireWorkTree,
+  streamGitLines,
+  workTreeRoot,
+} from '../platform/git.js';
+import { loadScanIndex } from '../platform/scan-index-file.js';
+import { vaultExists } from '../platform/store.js';
+import { type Io, note } from './io.js';
+
+export interface ScanPlan {
+  mode: 'files' | 'staged' | 'history';
+  /** Files mode: files or directories (default: the current directory). */
+  paths: string[];
+  /** History mode: revision arguments for `git log` (default `--all`). */
+  revisions: string[][];
+  maxSize: number;
+  baseline: Set<string> | null;
+}
+
+export const defaultMaxSize = 5 * 1024 * 1024;
+
+const binarySniffLength = 8192;
+
+interface Collector {
+  outcome: ScanOutcome;
+  ignored: (path: string) => boolean;
+  matcher: ManagedValueMatcher | null;
+  baseline: Set<string> | null;
+}
+
+function newOutcome(mode: ScanPlan['mode'], managedChecked: boolean): ScanOutcome {
+  return {
+    mode,
+    findings: [],
+    skipped: [],
+    allowed: 0,
+    baselined: 0,
+    scannedFiles: 0,
+    scannedBytes: 0,
+    managedChecked,
+  };
+}
+
+function accept(collector: Collector, unit: ContentUnit, byteCount: number): void {
+  const { findings, allowed } = scanContent(unit, collector.matcher);
+  const outcome = collector.outcome;
+  outcome.scannedFiles++;
+  outcome.scannedBytes += byteCount;
+  outcome.allowed += allowed;
+  for (const finding of findings) {
+    if (collector.baseline?.has(finding.fingerprint)) outcome.baselined++;
+    else outcome.findings.push(finding);
+  }
+}
+
+/** The managed-value matcher from the scan index, or null (with a warning) when there is none. */
+export function managedMatcher(io: Io, home: string): ManagedValueMatcher | null {
+  const loaded = loadScanIndex(home);
+  if (!loaded) {
+    if (vaultExists(home)) {
+      note(
+        io,
+        'latch: warning: no usable scan index, so managed values are not checked; run `latch scan --reindex` (unlocks the vault)',
+      );
+    }
+    return null;
+  }
+  if (!loaded.current) {
+    note(
+      io,
+      'latch: warning: the scan index is older than the vault; run `latch scan --reindex` to refresh it',
+    );
+  }
+  return new ManagedValueMatcher(loaded.keys, loaded.index);
+}
+
+function readLatchignore(root: string): (path: string) => boolean {
+  try {
+    return parseLatchignore(readFileSync(join(root, '.latchignore'), 'utf8'));
+  } catch {
+    return () => false;
+  }
+}
+
+const toSlash = (path: string) => (sep === '/' ? path : path.split(sep).join('/'));
+
+/** Runs `plan` from `io.cwd`; `home` is LATCH_HOME (for the scan index). */
+export async function runScan(plan: ScanPlan, io: Io, home: string): Promise<ScanOutcome> {
+  const matcher = managedMatcher(io, home);
+  if (plan.mode === 'files') return scanFiles(plan, io, matcher);
+  const root = requireWorkTree(io.cwd, plan.mode === 'staged' ? '--staged' : '--history');
+  const collector: Collector = {
+    outcome: newOutcome(plan.mode, matcher !== null),
+    ignored: readLatchignore(root),
+    matcher,
+    baseline: plan.baseline,
+  };
+  if (plan.mode === 'staged') {
+    await scanPatches(collector, root, ['diff', '--cached', '-M', ...patchOptions], plan.maxSize);
+  } else {
+    const progress = historyProgress(io);
+    for (const revisions of plan.revisions) {
+      await scanPatches(
+        collector,
+        root,
+        ['log', ...patchOptions, `--format=${commitFormat}`, ...revisions, '--'],
+        plan.maxSize,
+        progress,
+      );
+    }
+    progress?.done();
+  }
+  return collector.outcome;
+}
+
+async function scanPatches(
+  collector: Collector,
+  root: string,
+  args: string[],
+  maxSize: number,
+  progress?: Progress | null,
+): Promise<void> {
+  const parser = new PatchParser((patch: FilePatch) => {
+    if (collector.ignored(patch.path)) return;
+    const skip = (reason: Skipped['reason']) =>
+      collector.outcome.skipped.push({
+        path: patch.path,
+        reason,
+        ...(patch.commit ? { commit: patch.commit.sha } : {}),
+      });
+    if (patch.binary) return skip('binary');
+    if (patch.text.length > maxSize) return skip('too large');
+    accept(
+      collector,
+      {
+        path: patch.path,
+        text: patch.text,
+        lineNumbers: patch.lineNumbers,
+        ...(patch.commit ? { commit: patch.commit } : {}),
+      },
+      Buffer.byteLength(patch.text),
+    );
+  });
+  await streamGitLines(
+    root,
+    args,
+    (line) => {
+      if (progress && line.startsWith('\x01')) progress.commit();
+      parser.line(line);
+    },
+    progress ? (count) => progress.bytes(count) : undefined,
+  );
+  parser.end();
+}
+
+interface Progress {
+  commit(): void;
+  bytes(count: number): void;
+  done(): void;
+}
+
+/** Progress on stderr, only on a terminal, at most five times a second. */
+function historyProgress(io: Io): Progress | null {
+  if (!io.stderr.isTTY) return null;
+  let commits = 0;
+  let total = 0;
+  let last = 0;
+  const show = (force = false) => {
+    const now = Date.now();
+    if (!force && now - last < 200) return;
+    last = now;
+    io.stderr.write(`\rscanning history: ${commits} commits, ${(total / 1e6).toFixed(1)} MB of patches`);
+  };
+  return {
+    commit: () => {
+      commits++;
+      show();
+    },
+    bytes: (count) => {
+      total += count;
+    },
+    done: () => {
+      show(true);
+      io.stderr.write('\n');
+    },
+  };
+}
+
+function scanFiles(plan: ScanPlan, io: Io, matcher: ManagedValueMatcher | null): ScanOutcome {
+  const targets = plan.paths.length > 0 ? plan.paths : ['.'];
+  const outcome = newOutcome('files', matcher !== null);
+  for (const target of targets) {
+    const absolute = resolve(io.cwd, target);
+    let stat: ReturnType<typeof statSync>;
+    try {
+      stat = statSync(absolute);
+    } catch {
+      throw new LatchError('E_NOT_FOUND', `no such file or directory: ${target}`);
+    }
+    const lookFrom = stat.isDirectory() ? absolute : resolve(absolute, '..');
+    const root = workTreeRoot(lookFrom);
+    const base = root ?? (stat.isDirectory() ? absolute : io.cwd);
+    const collector: Collector = {
+      outcome,
+      ignored: readLatchignore(base),
+      matcher,
+      baseline: plan.baseline,
+    };
+    const files = root
+      ? listWorkTreeFiles(root, [toSlash(relative(root, absolute)) || '.'])
+      : stat.isDirectory()
+        ? walk(absolute).map((path) => toSlash(relative(base, path)))
+        : [toSlash(relative(base, absolute))];
+    for (const path of files) {
+      if (collector.ignored(path)) continue;
+      scanOneFile(collector, join(base, path), path, plan.maxSize);
+    }
+  }
+  return outcome;
+}
+
+function walk(directory: string): string[] {
+  const files: string[] = [];
+  const pending = [directory];
+  while (pending.length > 0) {
+    const current = pending.pop()!;
+    for (const entry of readdirSync(current, { withFileTypes: true })) {
+      const path = join(current, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== '.git') pending.push(path);
+      } else if (entry.isFile()) files.push(path);
+    }
+  }
+  return files.sort();
+}
+
+function scanOneFile(collector: Collector, absolute: string, path: string, maxSize: number): void {
+  let fd: number;
+  try {
+    if (lstatSync(absolute).isSymbolicLink()) return;
+    fd = openSync(absolute, 'r');
+  } catch (error) {
+    // Deleted from the work tree but still tracked: nothing on disk to leak.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    collector.outcome.skipped.push({ path, reason: 'unreadable' });
+    return;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size > maxSize) {
+      collector.outcome.skipped.push({ path, reason: 'too large' });
+      return;
+    }
+    const bytes = Buffer.allocUnsafe(size);
+    let offset = 0;
+    while (offset < size) {
+      const read = readSync(fd, bytes, offset, size - offset, offset);
+      if (read === 0) break;
+      offset += read;
+    }
+    const content = bytes.subarray(0, offset);
+    if (content.subarray(0, binarySniffLength).includes(0)) {
+      collector.outcome.skipped.push({ path, reason: 'binary' });
+      return;
+    }
+    accept(collector, { path, text: content.toString('utf8'), bytes: content }, content.length);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Findings grouped per file, for hook messages. */
+export function filesWithFindings(findings: Finding[]): string[] {
+  return [...new Set(findings.map((finding) => finding.path))];
+}
