@@ -190,9 +190,10 @@ class Reader {
   u32() {
     return this.view.getUint32(this.need(4));
   }
+  /** A copy, so that the index does not pin (or alias) the decrypted buffer. */
   bytes(count: number) {
     const start = this.need(count);
-    return this.data.subarray(start, start + count);
+    return new Uint8Array(this.data.subarray(start, start + count));
   }
   text() {
     return decoder.decode(this.bytes(this.u16()));
