@@ -4,10 +4,11 @@
  * holding any value in the clear.
  *
  * Each form of each value (current and earlier, at least 8 bytes; see `maskForms`) becomes
- * one entry: a 32-bit rolling hash of its first 8 bytes (the anchor), its length, the secret
- * it belongs to, and a 128-bit HMAC-SHA256 tag of the whole form. The scanner rolls the same
- * hash over every position of a text, and only where an anchor matches computes the HMAC of
- * the candidate span. The whole body, names included, is encrypted with AES-256-GCM under a
+ * one entry: keyed 32-bit hashes of its 4-byte words at offsets 0 to 3, a keyed 32-bit hash of
+ * its first 8 bytes (the anchor), its length, the secret it belongs to, and a 128-bit
+ * HMAC-SHA256 tag of the whole form. The scanner hashes every 4th word of a text (any form
+ * has one of its first four words there), checks the anchor only where a word is known, and
+ * computes the HMAC only where the anchor matches too. The whole body, names included, is encrypted with AES-256-GCM under a
  * key derived from the index key, which lives beside the index (the scan must work while
  * the vault is locked); docs/threat-model.md says what the pair gives away.
  */
@@ -19,8 +20,10 @@ export const scanIndexMagic = new TextEncoder().encode('LATCHSCN');
 export const scanIndexVersion = 1;
 /** Values shorter than this are not indexed: too many false alarms in ordinary text. */
 export const minimumIndexedLength = 8;
-/** Bytes of each form that the rolling hash covers. */
+/** Bytes of each form that the anchor hash covers. */
 export const anchorLength = 8;
+/** The scanner reads a text 4 bytes (one word) at a time; each form has a word hash at offsets 0-3. */
+export const wordOffsets = 4;
 const tagLength = 16;
 const nonceLength = 12;
 const gcmTagLength = 16;
@@ -34,6 +37,8 @@ export interface IndexEntry {
   name: number;
   /** True when the form is of an earlier (replaced) value. */
   earlier: boolean;
+  /** `wordHash` of the form's bytes [k, k+4) for k = 0..3. */
+  words: number[];
   tag: Uint8Array;
 }
 
@@ -56,8 +61,10 @@ export interface ScanIndex {
 export interface IndexKeys {
   encryption: Uint8Array;
   tag: Uint8Array;
-  /** Odd multiplier of the rolling hash. */
+  /** Odd multiplier of the anchor hash. */
   multiplier: number;
+  /** The two 32-bit keys of `wordHash`. */
+  wordKeys: [number, number];
 }
 
 function derive(indexKey: Uint8Array, purpose: string): Buffer {
@@ -68,11 +75,30 @@ function derive(indexKey: Uint8Array, purpose: string): Buffer {
 export function deriveIndexKeys(indexKey: Uint8Array): IndexKeys {
   if (indexKey.length !== 32)
     throw new LatchError('E_TAMPERED', 'the scan index key is damaged; run `latch scan --reindex`');
+  const word = derive(indexKey, 'word');
   return {
     encryption: new Uint8Array(derive(indexKey, 'encryption')),
     tag: new Uint8Array(derive(indexKey, 'form tag')),
     multiplier: (derive(indexKey, 'anchor').readUInt32BE(0) | 1) >>> 0,
+    wordKeys: [word.readUInt32BE(0), (word.readUInt32BE(4) | 1) >>> 0],
   };
+}
+
+/**
+ * The keyed hash of one 4-byte word (the bytes read as a little-endian 32-bit integer): cheap
+ * enough to run on every word of every scanned file. Not a PRF: with the key it can be inverted,
+ * which docs/threat-model.md accounts for.
+ */
+export function wordHash(word: number, wordKeys: readonly [number, number]): number {
+  let hash = Math.imul((word ^ wordKeys[0]) >>> 0, wordKeys[1]);
+  hash ^= hash >>> 15;
+  return Math.imul(hash, 0x2c1b3c6d) >>> 0;
+}
+
+function littleEndianWord(bytes: Uint8Array, start: number): number {
+  return (
+    (bytes[start]! | (bytes[start + 1]! << 8) | (bytes[start + 2]! << 16) | (bytes[start + 3]! << 24)) >>> 0
+  );
 }
 
 /** The rolling hash of `bytes[start, start + 8)`: sum of b[k] * multiplier^(7-k), mod 2^32. */
@@ -118,11 +144,14 @@ export function buildSection(
     ];
     for (const { value, earlier } of values) {
       for (const form of maskForms(value, minimumIndexedLength)) {
+        const words: number[] = [];
+        for (let k = 0; k < wordOffsets; k++) words.push(wordHash(littleEndianWord(form, k), keys.wordKeys));
         entries.push({
           anchor: anchorHash(form, 0, keys.multiplier),
           length: form.length,
           name,
           earlier,
+          words,
           tag: formTag(keys, form),
         });
       }
@@ -219,6 +248,7 @@ export function encodeIndexBody(index: ScanIndex): Uint8Array {
       out.u32(entry.length);
       out.u32(entry.name);
       out.u8(entry.earlier ? 1 : 0);
+      for (const word of entry.words) out.u32(word);
       out.bytes(entry.tag);
     }
   }
@@ -244,9 +274,11 @@ export function decodeIndexBody(body: Uint8Array): ScanIndex {
       const length = input.u32();
       const name = input.u32();
       const earlier = input.u8() === 1;
+      const words: number[] = [];
+      for (let k = 0; k < wordOffsets; k++) words.push(input.u32());
       const tag = input.bytes(tagLength);
       if (name >= names.length || length < anchorLength) throw damaged('bad entry');
-      entries.push({ anchor, length, name, earlier, tag });
+      entries.push({ anchor, length, name, earlier, words, tag });
     }
     sections.push({ project, fingerprint, names, entries });
   }

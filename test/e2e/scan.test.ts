@@ -1,7 +1,7 @@
 /** `latch scan` end to end: the built binary, a real vault, real git repositories. */
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv from 'ajv-draft-04';
+import AjvDraft04 from 'ajv-draft-04';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   git,
@@ -147,7 +147,9 @@ describe('latch scan (files)', () => {
     const schema = JSON.parse(
       readFileSync(new URL('../vectors/sarif-schema-2.1.0.json', import.meta.url), 'utf8'),
     );
-    const validate = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false }).compile(schema);
+    const validate = new AjvDraft04.default({ allErrors: true, strict: false, unicodeRegExp: false }).compile(
+      schema,
+    );
     expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
     // The validator does reject what is not SARIF 2.1.0.
     expect(validate({ ...log, version: '2.0.0' })).toBe(false);
