@@ -19,6 +19,8 @@ const fixedConfig = [
   'log.showSignature=false',
 ];
 
+const commandName = (args: string[]) => args.find((arg) => !arg.startsWith('-')) ?? 'git';
+
 /** Extra options for every patch command: plain -U0 patches of the whole repository. */
 export const patchOptions = [
   '-p',
@@ -52,7 +54,7 @@ export function git(
   if (result.status !== 0) {
     if (options.allowFailure) return null;
     const detail = result.stderr.trim().split('\n')[0] ?? '';
-    throw new LatchError('E_IO', `git ${args[0]} failed: ${detail}`);
+    throw new LatchError('E_IO', `git ${commandName(args)} failed: ${detail}`);
   }
   return result.stdout;
 }
@@ -123,7 +125,10 @@ export function streamGitLines(
       const rest = pending + decoder.end();
       if (rest) onLine(rest);
       if (code === 0) resolve();
-      else reject(new LatchError('E_IO', `git ${args[0]} failed: ${errors.trim().split('\n')[0] ?? ''}`));
+      else
+        reject(
+          new LatchError('E_IO', `git ${commandName(args)} failed: ${errors.trim().split('\n')[0] ?? ''}`),
+        );
     });
   });
 }
