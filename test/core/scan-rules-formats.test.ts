@@ -436,7 +436,7 @@ const fixtures: Record<string, Fixture> = {
       const secret = r.base62(16);
       return { secret, text: `jdbc:sqlserver://db:1433;databaseName=app;user=sa;password=${secret};\n` };
     },
-    negatives: () => ['jdbc:sqlserver://db:1433;databaseName=app;user=sa;password=' + '${DB_PASSWORD};'],
+    negatives: () => [`jdbc:sqlserver://db:1433;databaseName=app;user=sa;password=${'$'}{DB_PASSWORD};`],
   },
   'ado-net-password': {
     make: (r) => {
