@@ -69,7 +69,7 @@ export function isGenericExemptPath(path: string): boolean {
 // `export NAME=value`, `--name=value`; not `==`, `!=`, `<=`, `>=`. Group 2 is the name,
 // group 4 a quoted value, group 5 a bare one.
 const assignmentPattern =
-  /(?<![\w.$@])(["'`]?)([A-Za-z_][\w.-]{0,80})\1[ \t]*(?::=|=>|(?<![=!<>])=(?![=>~])|:(?![:/]))[ \t]*(?:(["'`])((?:(?!\3)[^\n\\]|\\.){1,1000})\3|([^\s"'`,;)}\]<>]{1,1000}))/dg;
+  /(?<![\w.$@])(["'`]?)([A-Za-z_][\w.-]{0,80})\1[ \t]*(?::=|=>|(?<![=!<>])=(?![=>~])|:(?![:/]))[ \t]*(?:(["'`])((?:(?!\3)[^\n\\]|\\.){1,1000})\3|([^\s"'`,;)}\]<>]{1,1000}))/g;
 
 // Names of things that are not secrets although they contain a keyword.
 const harmlessLastSegments = new Set([
@@ -170,8 +170,22 @@ const harmlessKeyNames = new Set([
   'first',
 ]);
 
+// Source files repeat the same few names (`cacheKey`, `authToken`) on line after line.
+const secretNameCache = new Map<string, boolean>();
+
 /** True when a (possibly camelCase) name reads like it holds a secret. */
 export function isSecretName(name: string): boolean {
+  if (!/key|token|secret|pass|pwd|auth|credential/i.test(name)) return false;
+  let verdict = secretNameCache.get(name);
+  if (verdict === undefined) {
+    verdict = judgeName(name);
+    if (secretNameCache.size >= 10_000) secretNameCache.clear();
+    secretNameCache.set(name, verdict);
+  }
+  return verdict;
+}
+
+function judgeName(name: string): boolean {
   const segments = name
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .toLowerCase()
@@ -248,10 +262,10 @@ export function looksLikeSecretValue(value: string, isPassword: boolean): boolea
   return entropy >= Math.min(3.5, Math.log2(value.length) - 0.5);
 }
 
-function linesAround(text: string, positions: Iterable<number>): Array<[number, number]> {
+function linesAround(text: string, positions: Float64Array): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
   let lastEnd = -1;
-  for (const position of [...positions].sort((a, b) => a - b)) {
+  for (const position of positions) {
     if (position < lastEnd) continue;
     const lineStart = text.lastIndexOf('\n', position) + 1;
     let lineEnd = text.indexOf('\n', position);
@@ -276,25 +290,31 @@ export function findGenericSecrets(
   keywordPositions: ReadonlyMap<string, readonly number[]>,
 ): CredentialFinding[] {
   if (keywordPositions.size === 0 || isGenericExemptPath(path)) return [];
-  const positions = new Set<number>();
-  for (const list of keywordPositions.values()) for (const position of list) positions.add(position);
+  let count = 0;
+  for (const list of keywordPositions.values()) count += list.length;
+  const positions = new Float64Array(count);
+  let next = 0;
+  for (const list of keywordPositions.values()) for (const position of list) positions[next++] = position;
+  positions.sort();
   const findings: CredentialFinding[] = [];
   for (const [start, end] of linesAround(text, positions)) {
     const line = text.slice(start, end);
     assignmentPattern.lastIndex = 0;
     for (let match = assignmentPattern.exec(line); match !== null; match = assignmentPattern.exec(line)) {
       const name = match[2] ?? '';
-      const valueGroup = match[4] !== undefined ? 4 : 5;
-      const value = match[valueGroup];
-      const span = match.indices?.[valueGroup];
-      if (value === undefined || span === undefined || !isSecretName(name)) continue;
+      const quoted = match[4] !== undefined;
+      const value = quoted ? match[4] : match[5];
+      if (value === undefined || !isSecretName(name)) continue;
       const isPassword = /pass|pwd/i.test(name);
       if (!looksLikeSecretValue(value, isPassword)) continue;
+      // The value ends the match (before its closing quote): no `d` flag, whose index arrays
+      // cost an allocation on every assignment of every line.
+      const valueEnd = start + match.index + match[0].length - (quoted ? 1 : 0);
       findings.push({
         ruleId: 'generic-secret-assignment',
         description,
-        start: start + span[0],
-        end: start + span[1],
+        start: valueEnd - value.length,
+        end: valueEnd,
       });
     }
   }

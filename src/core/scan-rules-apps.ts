@@ -153,7 +153,13 @@ export const paymentRules: readonly CredentialRule[] = [
   }),
   rule('shippo-api-token', 'Shippo', 'Shippo API token', 'shippo_', '(?:live|test)_[a-f0-9]{40}'),
   rule('duffel-api-token', 'Duffel', 'Duffel API token', 'duffel_', `(?:live|test)_[${urlSafe}=]{43}`),
-  named('lob-api-key', 'Lob', 'Lob API key', ['lob'], '(?:live|test)_[a-f0-9]{35}'),
+  named(
+    'lob-api-key',
+    'Lob',
+    'Lob API key',
+    ['lob_api', 'lob_key', 'lob_secret', 'lob-api'],
+    '(?:live|test)_[a-f0-9]{35}',
+  ),
   named(
     'checkout-secret-key',
     'Checkout.com',

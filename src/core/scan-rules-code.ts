@@ -249,7 +249,8 @@ export const secretManagerRules: readonly CredentialRule[] = [
     'Infisical service token',
     'st.',
     `[a-f0-9-]{36}\\.[a-f0-9]{32}\\.[a-f0-9]{32}`,
-    { minEntropy: 3 },
+    // `st.` alone occurs in every other file (`request.get`), so the provider's name gates it.
+    { minEntropy: 3, keywords: ['infisical'] },
   ),
   rule(
     'age-secret-key',

@@ -40,7 +40,7 @@ describe('generic secret assignments', () => {
     ['placeholder', 'API_KEY=changeme'],
     ['placeholder words', 'API_KEY="your-api-key-here"'],
     ['angle placeholder', 'SECRET_KEY=<secret-key>'],
-    ['variable reference', 'API_TOKEN=${API_TOKEN}'],
+    ['variable reference', `API_TOKEN=${'$'}{API_TOKEN}`],
     ['shell reference', 'export AUTH_TOKEN=$AUTH_TOKEN_FROM_CI'],
     ['template', 'password: "{{ vault_password }}"'],
     ['x run', 'SECRET=xxxxxxxxxxxxxxxxxxxx'],

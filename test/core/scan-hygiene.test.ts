@@ -61,7 +61,7 @@ describe('committed .env files', () => {
       "C=''",
       'D=changeme',
       'E=<token>',
-      'F=${FROM_CI}',
+      `F=${'$'}{FROM_CI}`,
       'G=latch://app/stripe-key',
       'H=your-key-here',
       'I=xxxxxxxx',
@@ -82,7 +82,7 @@ describe('committed .env files', () => {
   it.each([
     ['', true],
     ['<value>', true],
-    ['${X}', true],
+    [`${'$'}{X}`, true],
     ['latch://p/n', true],
     ['changeme', true],
     ['real', false],

@@ -201,7 +201,7 @@ const fixtures: Record<string, Fixture> = {
     [6, 6, 5, 5, 5, 5, 5].map((length) => r.upper(length)).join('-'),
   ),
   'pulumi-access-token': token('pul-', hex(40)),
-  'infisical-token': token('st.', (r) => `${r.uuid()}.${r.hex(32)}.${r.hex(32)}`),
+  'infisical-token': { make: (r) => assigned('INFISICAL_TOKEN', `st.${r.uuid()}.${r.hex(32)}.${r.hex(32)}`) },
   'age-secret-key': token('AGE-SECRET-KEY-1', (r) => r.pick(alphabets.bech32, 58)),
   'prefect-api-key': token('pnu_', base62(36)),
   // Payments
