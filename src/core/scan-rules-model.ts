@@ -78,6 +78,11 @@ export function isPlaceholder(secret: string): boolean {
   return placeholderPattern.test(secret) || sequencePattern.test(secret);
 }
 
+/** Not a placeholder, and at least `minEntropy` bits per character. */
+export function looksRandom(secret: string, minEntropy: number): boolean {
+  return !isPlaceholder(secret) && shannonEntropy(secret) >= minEntropy;
+}
+
 /** Options shared by the rule builders. */
 export interface RuleOptions {
   /** Minimum Shannon entropy (bits per character) of the secret, when the format has no checksum. */

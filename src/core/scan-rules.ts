@@ -5,8 +5,13 @@
  */
 import { findGenericSecrets, genericKeywords } from './scan-generic.js';
 import { createPrefilter } from './scan-prefilter.js';
-import { sourceHostingRules } from './scan-rules-code.js';
+import { aiRules } from './scan-rules-ai.js';
+import { messagingRules, paymentRules } from './scan-rules-apps.js';
+import { cloudRules, platformRules } from './scan-rules-cloud.js';
+import { registryRules, secretManagerRules, sourceHostingRules } from './scan-rules-code.js';
+import { connectionStringRules, privateKeyRules, tokenRules } from './scan-rules-keys.js';
 import type { CredentialFinding, CredentialRule, RuleInfo } from './scan-rules-model.js';
+import { observabilityRules, productivityRules } from './scan-rules-saas.js';
 
 export { findEnvFileProblem } from './scan-hygiene.js';
 export type { CredentialFinding, RuleInfo } from './scan-rules-model.js';
@@ -17,7 +22,24 @@ const genericRuleInfo: RuleInfo = {
   description: 'High-entropy value assigned to a secret-looking name',
 };
 
-const credentialRules: readonly CredentialRule[] = [...sourceHostingRules];
+// Order matters only for ties: when two rules report the same span, the earlier one (the more
+// specific) wins, so the catch-all JWT rule comes last.
+const credentialRules: readonly CredentialRule[] = [
+  ...cloudRules,
+  ...platformRules,
+  ...sourceHostingRules,
+  ...registryRules,
+  ...secretManagerRules,
+  ...paymentRules,
+  ...messagingRules,
+  ...aiRules,
+  ...observabilityRules,
+  ...productivityRules,
+  ...privateKeyRules,
+  ...connectionStringRules,
+  ...tokenRules,
+];
+const ruleOrder = new Map(credentialRules.map((rule, index) => [rule.id, index]));
 
 const rulesByKeyword = new Map<string, CredentialRule[]>();
 for (const rule of credentialRules) {
@@ -69,7 +91,10 @@ export function findCredentials(text: string, path: string): CredentialFinding[]
 
 /** Two rules matching the same span (a Stripe key inside a database URL): keep the longer, then the first rule. */
 function removeOverlaps(findings: CredentialFinding[]): CredentialFinding[] {
-  const sorted = [...findings].sort((a, b) => a.start - b.start || b.end - a.end);
+  const sorted = [...findings].sort(
+    (a, b) =>
+      a.start - b.start || b.end - a.end || (ruleOrder.get(a.ruleId) ?? 0) - (ruleOrder.get(b.ruleId) ?? 0),
+  );
   const kept: CredentialFinding[] = [];
   for (const finding of sorted) {
     const previous = kept[kept.length - 1];
