@@ -4,18 +4,11 @@
  * and applies `.latchignore` and the baseline. Returns the outcome; rendering and the exit
  * code are the command's business.
  */
-import {
-  closeSync,
-  fstatSync,
-  lstatSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  readSync,
-  statSync,
-} from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { LatchError } from '../core/errors.js';
 import { parseLatchignore } from '../core/latchignore.js';
 import { type ContentUnit, type Finding, scanContent } from '../core/scan-content.js';
@@ -33,6 +26,7 @@ import {
 import { loadScanIndex } from '../platform/scan-index-file.js';
 import { vaultExists } from '../platform/store.js';
 import { type Io, note } from './io.js';
+import { type FilesResult, type FileToScan, scanFileList } from './scan-files.js';
 
 export interface ScanPlan {
   mode: 'files' | 'staged' | 'history';
@@ -45,8 +39,6 @@ export interface ScanPlan {
 }
 
 export const defaultMaxSize = 5 * 1024 * 1024;
-
-const binarySniffLength = 8192;
 
 interface Collector {
   outcome: ScanOutcome;
@@ -114,7 +106,7 @@ const toSlash = (path: string) => (sep === '/' ? path : path.split(sep).join('/'
 /** Runs `plan` from `io.cwd`; `home` is LATCH_HOME (for the scan index). */
 export async function runScan(plan: ScanPlan, io: Io, home: string): Promise<ScanOutcome> {
   const matcher = managedMatcher(io, home);
-  if (plan.mode === 'files') return scanFiles(plan, io, matcher);
+  if (plan.mode === 'files') return scanFiles(plan, io, home, matcher);
   const root = requireWorkTree(io.cwd, plan.mode === 'staged' ? '--staged' : '--history');
   const collector: Collector = {
     outcome: newOutcome(plan.mode, matcher !== null),
@@ -247,9 +239,18 @@ function historyProgress(io: Io): Progress | null {
   };
 }
 
-function scanFiles(plan: ScanPlan, io: Io, matcher: ManagedValueMatcher | null): ScanOutcome {
+/** Files scans of at least this many files are spread over worker threads. */
+const filesPerWorkerThreshold = 256;
+
+async function scanFiles(
+  plan: ScanPlan,
+  io: Io,
+  home: string,
+  matcher: ManagedValueMatcher | null,
+): Promise<ScanOutcome> {
   const targets = plan.paths.length > 0 ? plan.paths : ['.'];
   const outcome = newOutcome('files', matcher !== null);
+  const list: FileToScan[] = [];
   for (const target of targets) {
     const absolute = resolve(io.cwd, target);
     let stat: ReturnType<typeof statSync>;
@@ -261,23 +262,70 @@ function scanFiles(plan: ScanPlan, io: Io, matcher: ManagedValueMatcher | null):
     const lookFrom = stat.isDirectory() ? absolute : resolve(absolute, '..');
     const root = workTreeRoot(lookFrom);
     const base = root ?? (stat.isDirectory() ? absolute : io.cwd);
-    const collector: Collector = {
-      outcome,
-      ignored: readLatchignore(base),
-      matcher,
-      baseline: plan.baseline,
-    };
+    const ignored = readLatchignore(base);
     const files = root
       ? listWorkTreeFiles(root, [toSlash(relative(root, absolute)) || '.'])
       : stat.isDirectory()
         ? walk(absolute).map((path) => toSlash(relative(base, path)))
         : [toSlash(relative(base, absolute))];
-    for (const path of files) {
-      if (collector.ignored(path)) continue;
-      scanOneFile(collector, join(base, path), path, plan.maxSize);
+    for (const path of files) if (!ignored(path)) list.push({ absolute: join(base, path), path });
+  }
+  const workerScript = list.length >= filesPerWorkerThreshold ? findWorkerScript() : null;
+  const parts = workerScript
+    ? await scanInWorkers(workerScript, list, home, plan.maxSize)
+    : [scanFileList(list, matcher, plan.maxSize)];
+  for (const part of parts) {
+    outcome.scannedFiles += part.scannedFiles;
+    outcome.scannedBytes += part.scannedBytes;
+    outcome.allowed += part.allowed;
+    outcome.skipped.push(...part.skipped);
+    for (const finding of part.findings) {
+      if (plan.baseline?.has(finding.fingerprint)) outcome.baselined++;
+      else outcome.findings.push(finding);
     }
   }
+  outcome.findings.sort(byPathAndLine);
+  outcome.skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return outcome;
+}
+
+function byPathAndLine(a: Finding, b: Finding): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.column - b.column;
+}
+
+/** The bundled worker script next to the CLI (dist/cli/scan-worker.js), or null (then one thread). */
+function findWorkerScript(): URL | null {
+  if (availableParallelism() < 2) return null;
+  for (const candidate of ['./scan-worker.js', '../scan-worker.js']) {
+    const url = new URL(candidate, import.meta.url);
+    if (existsSync(fileURLToPath(url))) return url;
+  }
+  return null;
+}
+
+/** Splits `list` over worker threads (one per core, at most 4), each loading the index itself. */
+function scanInWorkers(
+  script: URL,
+  list: FileToScan[],
+  home: string,
+  maxSize: number,
+): Promise<FilesResult[]> {
+  const count = Math.min(availableParallelism(), 4);
+  const shares: FileToScan[][] = Array.from({ length: count }, () => []);
+  for (const [index, file] of list.entries()) shares[index % count]!.push(file);
+  return Promise.all(
+    shares.map(
+      (files) =>
+        new Promise<FilesResult>((resolvePart, reject) => {
+          const worker = new Worker(script, { workerData: { home, files, maxSize } });
+          worker.once('message', resolvePart);
+          worker.once('error', reject);
+          worker.once('exit', (code) => {
+            if (code !== 0) reject(new LatchError('E_IO', `a scan worker stopped (exit ${code}); run again`));
+          });
+        }),
+    ),
+  );
 }
 
 function walk(directory: string): string[] {
@@ -293,41 +341,6 @@ function walk(directory: string): string[] {
     }
   }
   return files.sort();
-}
-
-function scanOneFile(collector: Collector, absolute: string, path: string, maxSize: number): void {
-  let fd: number;
-  try {
-    if (lstatSync(absolute).isSymbolicLink()) return;
-    fd = openSync(absolute, 'r');
-  } catch (error) {
-    // Deleted from the work tree but still tracked: nothing on disk to leak.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    collector.outcome.skipped.push({ path, reason: 'unreadable' });
-    return;
-  }
-  try {
-    const size = fstatSync(fd).size;
-    if (size > maxSize) {
-      collector.outcome.skipped.push({ path, reason: 'too large' });
-      return;
-    }
-    const bytes = Buffer.allocUnsafe(size);
-    let offset = 0;
-    while (offset < size) {
-      const read = readSync(fd, bytes, offset, size - offset, offset);
-      if (read === 0) break;
-      offset += read;
-    }
-    const content = bytes.subarray(0, offset);
-    if (content.subarray(0, binarySniffLength).includes(0)) {
-      collector.outcome.skipped.push({ path, reason: 'binary' });
-      return;
-    }
-    accept(collector, { path, text: content.toString('utf8'), bytes: content }, content.length);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** Findings grouped per file, for hook messages. */

@@ -63,6 +63,12 @@ describe('pre-commit hook', () => {
       'managed secret',
     ],
     ['a known format', 'ci.yml', () => `token: ${gitlabToken()}\n`, 'gitlab-personal-access-token'],
+    [
+      'a generic secret',
+      'src/pay.ts',
+      () => `const paymentToken = "${randomValue(32)}";\n`,
+      'generic-secret-assignment',
+    ],
     ['a .env file', 'config/.env', () => 'DATABASE_URL=postgres://localhost/dev\n', 'env-file-committed'],
   ])('refuses %s with the vault locked, and says what to do', (_kind, path, content, expected) => {
     install();

@@ -86,6 +86,23 @@ describe('latch scan (files)', () => {
     expect(scan(['big.txt']).code).toBe(5);
   });
 
+  it('spreads a large tree over worker threads and still finds everything, in order', () => {
+    for (let index = 0; index < 300; index++) {
+      const leak = index === 299 ? `k=${value}\n` : index === 150 ? `t: ${gitlabToken()}\n` : '';
+      writeRepoFile(sandbox, `many/f${String(index).padStart(3, '0')}.txt`, `line ${index}\n${leak}`);
+    }
+    const result = scan(['--format', 'json']);
+    expect(result.code).toBe(5);
+    const report = JSON.parse(result.stdout);
+    expect(report.scannedFiles).toBeGreaterThanOrEqual(300);
+    expect(
+      report.findings.map((finding: { path: string; ruleId: string }) => [finding.path, finding.ruleId]),
+    ).toEqual([
+      ['many/f150.txt', 'gitlab-personal-access-token'],
+      ['many/f299.txt', 'managed-value'],
+    ]);
+  });
+
   it('scans every file of a directory that is not a git work tree', () => {
     const plain = join(sandbox.root, 'plain');
     writeRepoFile(sandbox, 'deep/er/file.txt', `k: ${value}`, plain);
