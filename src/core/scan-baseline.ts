@@ -9,9 +9,12 @@ import type { Finding } from './scan-content.js';
 
 export const baselineVersion = 1;
 
-/** Serialises the fingerprints of `findings` (sorted, deduplicated) as the baseline JSON. */
-export function renderBaseline(findings: Finding[]): string {
-  const fingerprints = [...new Set(findings.map((finding) => finding.fingerprint))].sort();
+/**
+ * Serialises the fingerprints of `findings`, plus those of an existing baseline being
+ * extended (`--baseline F --write-baseline F` keeps what F held), sorted and deduplicated.
+ */
+export function renderBaseline(findings: Finding[], existing: Iterable<string> = []): string {
+  const fingerprints = [...new Set([...existing, ...findings.map((finding) => finding.fingerprint)])].sort();
   return `${JSON.stringify({ version: baselineVersion, tool: 'latch', fingerprints }, null, 2)}\n`;
 }
 

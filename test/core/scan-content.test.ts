@@ -141,6 +141,9 @@ describe('baseline, sizes, push ranges, hook scripts', () => {
   it('round-trips a baseline and refuses other JSON', () => {
     const finding = scanContent({ path: 'a', text: secret }, matcher).findings[0]!;
     expect(parseBaseline(renderBaseline([finding, finding]))).toEqual(new Set([finding.fingerprint]));
+    expect(parseBaseline(renderBaseline([finding], ['0000']))).toEqual(
+      new Set(['0000', finding.fingerprint]),
+    );
     expect(() => parseBaseline('{"version":2,"fingerprints":[]}')).toThrow(/not a latch baseline/);
     expect(() => parseBaseline('nope')).toThrow(/not JSON/);
   });

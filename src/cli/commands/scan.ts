@@ -87,7 +87,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   if (plan.writeBaseline) {
     writeFileAtomic(
       resolve(io.cwd, plan.writeBaseline),
-      new TextEncoder().encode(renderBaseline(outcome.findings)),
+      new TextEncoder().encode(renderBaseline(outcome.findings, plan.baseline ?? [])),
       {
         mode: 0o644,
       },
