@@ -262,7 +262,7 @@ export function looksLikeSecretValue(value: string, isPassword: boolean): boolea
   return entropy >= Math.min(3.5, Math.log2(value.length) - 0.5);
 }
 
-function linesAround(text: string, positions: Float64Array): Array<[number, number]> {
+function linesAround(text: string, positions: readonly number[]): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
   let lastEnd = -1;
   for (const position of positions) {
@@ -287,17 +287,11 @@ function linesAround(text: string, positions: Float64Array): Array<[number, numb
 export function findGenericSecrets(
   text: string,
   path: string,
-  keywordPositions: ReadonlyMap<string, readonly number[]>,
+  keywordPositions: readonly number[],
 ): CredentialFinding[] {
-  if (keywordPositions.size === 0 || isGenericExemptPath(path)) return [];
-  let count = 0;
-  for (const list of keywordPositions.values()) count += list.length;
-  const positions = new Float64Array(count);
-  let next = 0;
-  for (const list of keywordPositions.values()) for (const position of list) positions[next++] = position;
-  positions.sort();
+  if (keywordPositions.length === 0 || isGenericExemptPath(path)) return [];
   const findings: CredentialFinding[] = [];
-  for (const [start, end] of linesAround(text, positions)) {
+  for (const [start, end] of linesAround(text, keywordPositions)) {
     const line = text.slice(start, end);
     assignmentPattern.lastIndex = 0;
     for (let match = assignmentPattern.exec(line); match !== null; match = assignmentPattern.exec(line)) {

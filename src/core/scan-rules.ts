@@ -79,7 +79,7 @@ export function findCredentials(text: string, path: string): CredentialFinding[]
       for (const rule of rulesByKeyword.get(keyword) ?? []) triggered.add(rule);
     for (const rule of triggered) runRule(rule, text, findings);
     const specific = removeOverlaps(findings);
-    const generic = findGenericSecrets(text, path, hits.positions).filter(
+    const generic = findGenericSecrets(text, path, hits.trackedPositions).filter(
       (candidate) => !specific.some((found) => candidate.start < found.end && found.start < candidate.end),
     );
     return [...specific, ...generic].sort((a, b) => a.start - b.start || a.end - b.end);
