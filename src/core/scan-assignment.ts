@@ -35,7 +35,15 @@ function isQuote(code: number): boolean {
 // A bare value ends at whitespace, a quote or punctuation that closes an expression.
 function endsBareValue(code: number): boolean {
   return (
-    code <= 32 || isQuote(code) || code === 44 || code === 59 || code === 41 || code === 125 || code === 93 || code === 60 || code === 62
+    code <= 32 ||
+    isQuote(code) ||
+    code === 44 ||
+    code === 59 ||
+    code === 41 ||
+    code === 125 ||
+    code === 93 ||
+    code === 60 ||
+    code === 62
   );
 }
 
@@ -50,6 +58,7 @@ export function nameAround(text: string, offset: number): [number, number] | nul
   while (end < text.length && end - start < maxNameLength && isNameCharacter(text.charCodeAt(end))) end++;
   const before = text.charCodeAt(start - 1);
   if (before === 36 || before === 64) return null; // `$name`, `@name`: a reference, not a key
+  if (before === 47 && text.charCodeAt(start - 2) === 47) return null; // `//user:password@`: a URL's user part
   return [start, end];
 }
 

@@ -263,7 +263,11 @@ export function looksLikeSecretValue(value: string, isPassword: boolean): boolea
  * offsets of generic keywords) says where to look, so that only the names holding a keyword
  * are read. Never throws.
  */
-export function findGenericSecrets(text: string, path: string, keywordPositions: readonly number[]): CredentialFinding[] {
+export function findGenericSecrets(
+  text: string,
+  path: string,
+  keywordPositions: readonly number[],
+): CredentialFinding[] {
   if (keywordPositions.length === 0 || isGenericExemptPath(path)) return [];
   const findings: CredentialFinding[] = [];
   let lastNameEnd = -1;
@@ -276,7 +280,12 @@ export function findGenericSecrets(text: string, path: string, keywordPositions:
     if (assignment === null || !isSecretName(assignment.name)) continue;
     const value = text.slice(assignment.valueStart, assignment.valueEnd);
     if (!looksLikeSecretValue(value, /pass|pwd/i.test(assignment.name))) continue;
-    findings.push({ ruleId: 'generic-secret-assignment', description, start: assignment.valueStart, end: assignment.valueEnd });
+    findings.push({
+      ruleId: 'generic-secret-assignment',
+      description,
+      start: assignment.valueStart,
+      end: assignment.valueEnd,
+    });
   }
   return findings;
 }
