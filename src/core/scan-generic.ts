@@ -241,7 +241,15 @@ function characterClasses(value: string): number {
  * (people choose passwords; they are short and less random than tokens).
  */
 export function looksLikeSecretValue(value: string, isPassword: boolean): boolean {
-  if (value.length < 8 || value.length > 1000 || /\s/.test(value)) return false;
+  // Secrets are printable ASCII without the punctuation of code: `f(x)`, `a && b`, `{...}`,
+  // `a=b=c` are expressions that happen to follow a secret-looking name.
+  if (value.length < 8 || value.length > 1000 || !/^[\x21-\x7e]+$/.test(value)) return false;
+  if (
+    /[(){};,[\]<>|\\]|&&|=[^=]/.test(value) ||
+    /^(?:process\.env|import\.meta|os\.environ|System\.getenv|ENV\[)/.test(value)
+  ) {
+    return false;
+  }
   if (placeholderWords.test(value) || referencePattern.test(value) || sequencePattern.test(value))
     return false;
   if (value.includes('://') || uuidPattern.test(value) || /^(?:sha\d+|md5|sha)[-:=]/i.test(value))
@@ -251,7 +259,15 @@ export function looksLikeSecretValue(value: string, isPassword: boolean): boolea
   const entropy = shannonEntropy(value);
   if (/^[0-9a-f]+$/i.test(value)) return value.length >= 16 && entropy >= 3;
   const classes = characterClasses(value);
-  if (value.length < 16) return isPassword && classes >= 2 && entropy >= 2.5 && !isMadeOfWords(value);
+  if (value.length < 16) {
+    return (
+      isPassword &&
+      /[A-Za-z]/.test(value) &&
+      /[^A-Za-z]/.test(value) &&
+      entropy >= 2.5 &&
+      !isMadeOfWords(value)
+    );
+  }
   if (classes === 1) return value.length >= 20 && entropy >= 3.8 && !/[aeiou]{2}/.test(value);
   if (isMadeOfWords(value) && entropy < 4.2) return false;
   return entropy >= Math.min(3.5, Math.log2(value.length) - 0.5);
