@@ -4,6 +4,7 @@
  * lean towards silence: placeholders, references, identifiers, hashes in lock files, UUIDs and
  * test fixtures stay out, because a hook that cries wolf gets uninstalled.
  */
+import { nameAround, readAssignment } from './scan-assignment.js';
 import { type CredentialFinding, shannonEntropy } from './scan-rules-model.js';
 
 /** Keywords that make a line worth a look: parts of secret-looking names. */
@@ -64,12 +65,6 @@ export function isGenericExemptPath(path: string): boolean {
     return true;
   return segments.slice(0, -1).some((segment) => fixtureSegments.has(segment));
 }
-
-// `name = value`, `name: value`, `name := value`, `name => value`, `"name": "value"`,
-// `export NAME=value`, `--name=value`; not `==`, `!=`, `<=`, `>=`. Group 2 is the name,
-// group 4 a quoted value, group 5 a bare one.
-const assignmentPattern =
-  /(?<![\w.$@])(["'`]?)([A-Za-z_][\w.-]{0,80})\1[ \t]*(?::=|=>|(?<![=!<>])=(?![=>~])|:(?![:/]))[ \t]*(?:(["'`])((?:(?!\3)[^\n\\]|\\.){1,1000})\3|([^\s"'`,;)}\]<>]{1,1000}))/g;
 
 // Names of things that are not secrets although they contain a keyword.
 const harmlessLastSegments = new Set([
@@ -246,7 +241,15 @@ function characterClasses(value: string): number {
  * (people choose passwords; they are short and less random than tokens).
  */
 export function looksLikeSecretValue(value: string, isPassword: boolean): boolean {
-  if (value.length < 8 || value.length > 1000 || /\s/.test(value)) return false;
+  // Secrets are printable ASCII without the punctuation of code: `f(x)`, `a && b`, `{...}`,
+  // `a=b=c` are expressions that happen to follow a secret-looking name.
+  if (value.length < 8 || value.length > 1000 || !/^[\x21-\x7e]+$/.test(value)) return false;
+  if (
+    /[(){};,[\]<>|\\]|&&|=[^=]/.test(value) ||
+    /^(?:process\.env|import\.meta|os\.environ|System\.getenv|ENV\[)/.test(value)
+  ) {
+    return false;
+  }
   if (placeholderWords.test(value) || referencePattern.test(value) || sequencePattern.test(value))
     return false;
   if (value.includes('://') || uuidPattern.test(value) || /^(?:sha\d+|md5|sha)[-:=]/i.test(value))
@@ -256,67 +259,49 @@ export function looksLikeSecretValue(value: string, isPassword: boolean): boolea
   const entropy = shannonEntropy(value);
   if (/^[0-9a-f]+$/i.test(value)) return value.length >= 16 && entropy >= 3;
   const classes = characterClasses(value);
-  if (value.length < 16) return isPassword && classes >= 2 && entropy >= 2.5 && !isMadeOfWords(value);
+  if (value.length < 16) {
+    return (
+      isPassword &&
+      /[A-Za-z]/.test(value) &&
+      /[^A-Za-z]/.test(value) &&
+      entropy >= 2.5 &&
+      !isMadeOfWords(value)
+    );
+  }
   if (classes === 1) return value.length >= 20 && entropy >= 3.8 && !/[aeiou]{2}/.test(value);
   if (isMadeOfWords(value) && entropy < 4.2) return false;
   return entropy >= Math.min(3.5, Math.log2(value.length) - 0.5);
 }
 
-function linesAround(text: string, positions: Float64Array): Array<[number, number]> {
-  const spans: Array<[number, number]> = [];
-  let lastEnd = -1;
-  for (const position of positions) {
-    if (position < lastEnd) continue;
-    const lineStart = text.lastIndexOf('\n', position) + 1;
-    let lineEnd = text.indexOf('\n', position);
-    if (lineEnd === -1) lineEnd = text.length;
-    // Minified files have megabyte lines: read a window around the keyword instead.
-    const start = lineEnd - lineStart > 2000 ? Math.max(lineStart, position - 200) : lineStart;
-    const end = lineEnd - lineStart > 2000 ? Math.min(lineEnd, position + 1200) : lineEnd;
-    spans.push([Math.max(start, lastEnd), end]);
-    lastEnd = end;
-  }
-  return spans;
-}
-
 /**
  * Generic findings in `text`: values of secret-looking assignments that look random. Silent
- * for lock files and test fixtures (`path`). `keywordPositions` (from the prefilter) says where
- * the generic keywords occur, so that only those lines are read. Never throws.
+ * for lock files and test fixtures (`path`). `keywordPositions` (from the prefilter: ascending
+ * offsets of generic keywords) says where to look, so that only the names holding a keyword
+ * are read. Never throws.
  */
 export function findGenericSecrets(
   text: string,
   path: string,
-  keywordPositions: ReadonlyMap<string, readonly number[]>,
+  keywordPositions: readonly number[],
 ): CredentialFinding[] {
-  if (keywordPositions.size === 0 || isGenericExemptPath(path)) return [];
-  let count = 0;
-  for (const list of keywordPositions.values()) count += list.length;
-  const positions = new Float64Array(count);
-  let next = 0;
-  for (const list of keywordPositions.values()) for (const position of list) positions[next++] = position;
-  positions.sort();
+  if (keywordPositions.length === 0 || isGenericExemptPath(path)) return [];
   const findings: CredentialFinding[] = [];
-  for (const [start, end] of linesAround(text, positions)) {
-    const line = text.slice(start, end);
-    assignmentPattern.lastIndex = 0;
-    for (let match = assignmentPattern.exec(line); match !== null; match = assignmentPattern.exec(line)) {
-      const name = match[2] ?? '';
-      const quoted = match[4] !== undefined;
-      const value = quoted ? match[4] : match[5];
-      if (value === undefined || !isSecretName(name)) continue;
-      const isPassword = /pass|pwd/i.test(name);
-      if (!looksLikeSecretValue(value, isPassword)) continue;
-      // The value ends the match (before its closing quote): no `d` flag, whose index arrays
-      // cost an allocation on every assignment of every line.
-      const valueEnd = start + match.index + match[0].length - (quoted ? 1 : 0);
-      findings.push({
-        ruleId: 'generic-secret-assignment',
-        description,
-        start: valueEnd - value.length,
-        end: valueEnd,
-      });
-    }
+  let lastNameEnd = -1;
+  for (const position of keywordPositions) {
+    if (position < lastNameEnd) continue; // another keyword of a name already read (`secret_key`)
+    const name = nameAround(text, position);
+    if (name === null) continue;
+    lastNameEnd = name[1];
+    const assignment = readAssignment(text, name[0], name[1]);
+    if (assignment === null || !isSecretName(assignment.name)) continue;
+    const value = text.slice(assignment.valueStart, assignment.valueEnd);
+    if (!looksLikeSecretValue(value, /pass|pwd/i.test(assignment.name))) continue;
+    findings.push({
+      ruleId: 'generic-secret-assignment',
+      description,
+      start: assignment.valueStart,
+      end: assignment.valueEnd,
+    });
   }
   return findings;
 }

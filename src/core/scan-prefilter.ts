@@ -10,8 +10,11 @@
 export interface KeywordHits {
   /** Every keyword that occurs at least once. */
   readonly present: ReadonlySet<string>;
-  /** Start offsets of each occurrence of a keyword (only for keywords asked for with `trackPositions`). */
-  readonly positions: ReadonlyMap<string, readonly number[]>;
+  /**
+   * Ascending offsets of the last character of each occurrence of a keyword asked for with
+   * `trackPositions` (each on the line of its keyword, which never spans lines).
+   */
+  readonly trackedPositions: readonly number[];
 }
 
 /** A compiled set of keywords. */
@@ -24,7 +27,7 @@ const alphabetSize = 128;
 
 /**
  * Compiles `keywords` (ASCII literals; matched case-blind). `trackPositions` names the keywords
- * whose every offset is kept (the generic rule reads only the lines around them); for the
+ * whose every occurrence is kept (the generic rule reads only the lines around them); for the
  * others, knowing that they occur is enough.
  */
 export function createPrefilter(
@@ -85,35 +88,42 @@ export function createPrefilter(
       transitions[state * alphabetSize + code] = transitions[state * alphabetSize + code + 32]!;
     }
   }
-  const accepting = new Uint8Array(stateCount);
-  for (let state = 0; state < stateCount; state++) if (outputs[state]!.length > 0) accepting[state] = 1;
-  const isTracked = words.map((word) => tracked.has(word));
+  // One read per character: each entry is the next state's row offset (state × 128),
+  // bit-inverted (negative) when that state ends a keyword.
+  const table = new Int32Array(stateCount * alphabetSize);
+  for (let entry = 0; entry < table.length; entry++) {
+    const next = transitions[entry]!;
+    table[entry] = outputs[next]!.length > 0 ? ~(next * alphabetSize) : next * alphabetSize;
+  }
+  const tracksState = new Uint8Array(stateCount);
+  for (let state = 0; state < stateCount; state++) {
+    if (outputs[state]!.some((word) => tracked.has(words[word]!))) tracksState[state] = 1;
+  }
 
   return {
     find(text: string): KeywordHits {
-      const seen = new Uint8Array(words.length);
-      const positions = new Map<string, number[]>();
-      let state = 0;
+      const seenRows = new Uint8Array(stateCount);
+      const trackedPositions: number[] = [];
+      let row = 0;
       const length = text.length;
       for (let index = 0; index < length; index++) {
         // Characters outside ASCII fold into it; that can only add a candidate, which the
         // rule's own pattern then rejects, never hide a keyword (keywords are ASCII).
-        state = transitions[(state << 7) | (text.charCodeAt(index) & 127)]!;
-        if (accepting[state] === 0) continue;
-        for (const word of outputs[state]!) {
-          seen[word] = 1;
-          if (isTracked[word]) {
-            const keyword = words[word]!;
-            const start = index - keyword.length + 1;
-            const list = positions.get(keyword);
-            if (list) list.push(start);
-            else positions.set(keyword, [start]);
-          }
+        const next = table[row + (text.charCodeAt(index) & 127)]!;
+        if (next >= 0) {
+          row = next;
+          continue;
         }
+        row = ~next;
+        const state = row >>> 7;
+        seenRows[state] = 1;
+        if (tracksState[state] === 1) trackedPositions.push(index);
       }
       const present = new Set<string>();
-      for (let word = 0; word < words.length; word++) if (seen[word] === 1) present.add(words[word]!);
-      return { present, positions };
+      for (let state = 0; state < stateCount; state++) {
+        if (seenRows[state] === 1) for (const word of outputs[state]!) present.add(words[word]!);
+      }
+      return { present, trackedPositions };
     },
   };
 }

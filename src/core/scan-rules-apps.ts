@@ -233,11 +233,13 @@ export const messagingRules: readonly CredentialRule[] = [
     ['mailgun'],
     '[a-f0-9]{32}-[a-f0-9]{8}-[a-f0-9]{8}',
   ),
+  // The literal `-us` comes first so the engine can skip to it: a pattern that starts with 32
+  // hex digits is tried at every offset, and ran at a tenth of the speed.
   patternRule(
     { id: 'mailchimp-api-key', provider: 'Mailchimp', description: 'Mailchimp API key' },
     ['-us'],
-    `(?<![${tokenCharacter}])([a-f0-9]{32}-us\\d{1,2})(?![${tokenCharacter}])`,
-    { minEntropy: 3 },
+    `(-us\\d{1,2})(?![${tokenCharacter}])(?<=(?<![${tokenCharacter}])([a-f0-9]{32})-us\\d{1,2})`,
+    { minEntropy: 2.5 },
   ),
   rule(
     'mandrill-api-key',

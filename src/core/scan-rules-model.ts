@@ -1,6 +1,6 @@
 /**
  * The shape of a credential rule and the helpers the rule tables are written with. A rule is
- * data: keywords for the prefilter, one regular expression whose first group is the secret, and
+ * data: keywords for the prefilter, one regular expression whose capture groups span the secret, and
  * optional checks (entropy, checksum) that tell a real token from a look-alike.
  */
 
@@ -27,7 +27,10 @@ export interface RuleInfo {
 export interface CredentialRule extends RuleInfo {
   /** Lowercase literals; the rule runs only on text that contains at least one of them. */
   keywords: readonly string[];
-  /** Global, with indices (`gd`); group 1 is the secret. Built by the helpers below. */
+  /**
+   * Global, with indices (`gd`). The secret runs from the start of the first capture group to
+   * the end of the last (usually there is one). Built by the helpers below.
+   */
   pattern: RegExp;
   /** Extra test on the secret (entropy, checksum, decodes to JSON...); false drops the match. */
   check?: (secret: string) => boolean;
@@ -105,7 +108,7 @@ function combinedCheck(options: RuleOptions): ((secret: string) => boolean) | un
   };
 }
 
-/** A rule from a raw pattern source whose group 1 is the secret. */
+/** A rule from a raw pattern source whose capture groups span the secret. */
 export function patternRule(
   info: RuleInfo,
   keywords: readonly string[],

@@ -57,11 +57,18 @@ function runRule(rule: CredentialRule, text: string, findings: CredentialFinding
   pattern.lastIndex = 0;
   for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
     if (match[0].length === 0) pattern.lastIndex++;
-    const span = match.indices?.[1];
-    const secret = match[1];
-    if (span === undefined || secret === undefined) continue;
-    if (rule.check && !rule.check(secret)) continue;
-    findings.push({ ruleId: rule.id, description: rule.description, start: span[0], end: span[1] });
+    // The secret runs from the first group's start to the last group's end: most rules have
+    // one group; a rule may split it to put a rare literal first (see `mailchimp-api-key`).
+    let start = Number.POSITIVE_INFINITY;
+    let end = -1;
+    for (const span of match.indices ?? []) {
+      if (span === undefined || span === match.indices?.[0]) continue;
+      if (span[0] < start) start = span[0];
+      if (span[1] > end) end = span[1];
+    }
+    if (end < 0) continue;
+    if (rule.check && !rule.check(text.slice(start, end))) continue;
+    findings.push({ ruleId: rule.id, description: rule.description, start, end });
   }
 }
 
@@ -79,7 +86,7 @@ export function findCredentials(text: string, path: string): CredentialFinding[]
       for (const rule of rulesByKeyword.get(keyword) ?? []) triggered.add(rule);
     for (const rule of triggered) runRule(rule, text, findings);
     const specific = removeOverlaps(findings);
-    const generic = findGenericSecrets(text, path, hits.positions).filter(
+    const generic = findGenericSecrets(text, path, hits.trackedPositions).filter(
       (candidate) => !specific.some((found) => candidate.start < found.end && found.start < candidate.end),
     );
     return [...specific, ...generic].sort((a, b) => a.start - b.start || a.end - b.end);

@@ -1,0 +1,68 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { nameAround, readAssignment } from '../../src/core/scan-assignment.js';
+import { createPrefilter } from '../../src/core/scan-prefilter.js';
+
+describe('keyword prefilter', () => {
+  const prefilter = createPrefilter(['sk-', 'sk-ant-', 'ant', 'key', 'hvs.'], ['key']);
+
+  it('finds every keyword, case-blind, including overlapping and nested ones', () => {
+    const hits = prefilter.find('const x = "SK-ANT-abc"; // KEY and hvs.');
+    expect([...hits.present].sort()).toEqual(['ant', 'hvs.', 'key', 'sk-', 'sk-ant-']);
+  });
+
+  it('tracks the end offset of every occurrence of tracked keywords only', () => {
+    const text = 'key1 monkey Key';
+    expect(prefilter.find(text).trackedPositions).toEqual([2, 10, 14]);
+  });
+
+  it('finds nothing in text without keywords, and survives any input', () => {
+    expect(prefilter.find('hello world').present.size).toBe(0);
+    expect(createPrefilter([]).find('anything').present.size).toBe(0);
+    expect(prefilter.find('').present.size).toBe(0);
+  });
+
+  it('agrees with a naive search on random text', () => {
+    const keywords = ['ab', 'abc', 'bca', 'zz_', 'q.q'];
+    const compiled = createPrefilter(keywords);
+    fc.assert(
+      fc.property(fc.stringMatching(/^[abcz_.qAB\u00e9\u{1F600}]{0,60}$/u), (text) => {
+        const lower = text.toLowerCase();
+        const expected = keywords.filter((keyword) => lower.includes(keyword));
+        expect([...compiled.find(text).present].sort()).toEqual(expected.sort());
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('assignment reader', () => {
+  it.each([
+    ['API_KEY=abc', 'API_KEY', 'abc'],
+    ['api_key: "abc"', 'api_key', 'abc'],
+    ['"api_key" : \'abc\'', 'api_key', 'abc'],
+    ['apiKey := `abc`', 'apiKey', 'abc'],
+    ["'api_key' => 'a\\'b'", 'api_key', "a\\'b"],
+    ['--api-key=abc def', 'api-key', 'abc'],
+    ['f(api_key=abc, x)', 'api_key', 'abc'],
+  ])('%s', (text, name, value) => {
+    const span = nameAround(text, text.indexOf('key') + 2);
+    expect(span).not.toBeNull();
+    const assignment = readAssignment(text, span![0], span![1]);
+    expect(assignment?.name).toBe(name);
+    expect(text.slice(assignment!.valueStart, assignment!.valueEnd)).toBe(value);
+  });
+
+  it.each([
+    'api_key == abc',
+    'api_key != abc',
+    'api_key <= 3',
+    'key::value',
+    'https://key:abc',
+    '$api_key = 1',
+    'api_key = "unterminated',
+  ])('reads no assignment in %s', (text) => {
+    const span = nameAround(text, text.indexOf('key') + 2);
+    expect(span === null || readAssignment(text, span[0], span[1]) === null).toBe(true);
+  });
+});
