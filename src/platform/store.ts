@@ -163,9 +163,11 @@ export class UnlockedVault {
       },
     );
     // A new passphrase also gets a new scan index key: the old key file opens nothing after it.
-    refreshScanIndex(this.paths.home, VaultContents.decode(openBody(this.sealed, this.dataKey)), {
-      newKey: true,
-    });
+    // The passphrase is already changed; a failure here only skips that rotation.
+    try {
+      const contents = VaultContents.decode(openBody(readSealed(this.paths), this.dataKey));
+      refreshScanIndex(this.paths.home, contents, { newKey: true });
+    } catch {}
   }
 
   /** Wraps the data key into a new slot of `type` under `keyEncryptionKey` (sessions). */

@@ -138,6 +138,18 @@ describe('latch scan (files)', () => {
     expect(scan([]).code).toBe(5);
   });
 
+  it('replaces the index key on passwd and still finds values', () => {
+    const keyFile = join(sandbox.home, 'scan-index.key');
+    const before = readFileSync(keyFile);
+    const changed = latch(sandbox, ['passwd'], { env: { LATCH_NEW_PASSPHRASE: 'another passphrase 2' } });
+    expect(changed.code, changed.stderr).toBe(0);
+    expect(readFileSync(keyFile).equals(before)).toBe(false);
+    writeRepoFile(sandbox, 'a.txt', value);
+    const result = scan([]);
+    expect(result.code).toBe(5);
+    expect(result.stderr).toBe('');
+  });
+
   it('honours latch:allow, .latchignore, and the baseline', () => {
     writeRepoFile(sandbox, 'allowed.ts', `const x = "${value}"; // latch:allow test fixture\n`);
     writeRepoFile(sandbox, 'fixtures/a.txt', value);
