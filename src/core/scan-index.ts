@@ -163,31 +163,39 @@ export function buildSection(
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
+/** Bytes of one entry: anchor, length, name (u32 each), flags (u8), 4 word hashes, tag. */
+const entrySize = 4 + 4 + 4 + 1 + 4 * wordOffsets + tagLength;
+
+/** A writer into one buffer allocated up front (an index can hold hundreds of thousands of entries). */
 class Writer {
-  private chunks: Uint8Array[] = [];
+  private readonly out: Buffer;
+  private offset = 0;
+  constructor(size: number) {
+    this.out = Buffer.allocUnsafe(size);
+  }
   u8(value: number) {
-    this.chunks.push(Uint8Array.of(value));
+    this.out.writeUInt8(value, this.offset);
+    this.offset += 1;
   }
   u16(value: number) {
-    const out = new Uint8Array(2);
-    new DataView(out.buffer).setUint16(0, value);
-    this.chunks.push(out);
+    this.out.writeUInt16BE(value, this.offset);
+    this.offset += 2;
   }
   u32(value: number) {
-    const out = new Uint8Array(4);
-    new DataView(out.buffer).setUint32(0, value);
-    this.chunks.push(out);
+    this.out.writeUInt32BE(value >>> 0, this.offset);
+    this.offset += 4;
   }
   bytes(value: Uint8Array) {
-    this.chunks.push(value);
+    this.out.set(value, this.offset);
+    this.offset += value.length;
   }
-  text(value: string) {
-    const bytes = encoder.encode(value);
-    this.u16(bytes.length);
-    this.bytes(bytes);
+  text(encoded: Uint8Array) {
+    this.u16(encoded.length);
+    this.bytes(encoded);
   }
   finish(): Uint8Array {
-    return Buffer.concat(this.chunks);
+    if (this.offset !== this.out.length) throw new Error('scan index size miscounted');
+    return new Uint8Array(this.out.buffer, this.out.byteOffset, this.out.length);
   }
 }
 
@@ -199,12 +207,12 @@ function damaged(detail: string): LatchError {
 }
 
 class Reader {
-  private offset = 0;
+  offset = 0;
   private readonly view: DataView;
-  constructor(private readonly data: Uint8Array) {
+  constructor(readonly data: Uint8Array) {
     this.view = new DataView(data.buffer, data.byteOffset, data.length);
   }
-  private need(count: number): number {
+  need(count: number): number {
     if (this.offset + count > this.data.length) throw damaged('truncated');
     const start = this.offset;
     this.offset += count;
@@ -219,10 +227,10 @@ class Reader {
   u32() {
     return this.view.getUint32(this.need(4));
   }
-  /** A copy, so that the index does not pin (or alias) the decrypted buffer. */
+  /** A view into the body (not a copy). */
   bytes(count: number) {
     const start = this.need(count);
-    return new Uint8Array(this.data.subarray(start, start + count));
+    return new Uint8Array(this.data.buffer, this.data.byteOffset + start, count);
   }
   text() {
     return decoder.decode(this.bytes(this.u16()));
@@ -232,27 +240,79 @@ class Reader {
   }
 }
 
-/** Serialises the index body (the plaintext that `sealScanIndex` encrypts). */
-export function encodeIndexBody(index: ScanIndex): Uint8Array {
-  const out = new Writer();
-  out.bytes(index.vaultDigest);
-  out.u32(index.sections.length);
-  for (const section of index.sections) {
-    out.text(section.project);
-    out.bytes(section.fingerprint);
-    out.u32(section.names.length);
-    for (const name of section.names) out.text(name);
-    out.u32(section.entries.length);
-    for (const entry of section.entries) {
-      out.u32(entry.anchor);
-      out.u32(entry.length);
-      out.u32(entry.name);
-      out.u8(entry.earlier ? 1 : 0);
-      for (const word of entry.words) out.u32(word);
-      out.bytes(entry.tag);
-    }
+/** Serialises one section (a part of the body that a later refresh can copy as it is). */
+export function encodeSection(section: IndexSection): Uint8Array {
+  const project = encoder.encode(section.project);
+  const names = section.names.map((name) => encoder.encode(name));
+  const size =
+    2 +
+    project.length +
+    32 +
+    4 +
+    names.reduce((sum, name) => sum + 2 + name.length, 0) +
+    4 +
+    section.entries.length * entrySize;
+  const out = new Writer(size);
+  out.text(project);
+  out.bytes(section.fingerprint);
+  out.u32(names.length);
+  for (const name of names) out.text(name);
+  out.u32(section.entries.length);
+  for (const entry of section.entries) {
+    out.u32(entry.anchor);
+    out.u32(entry.length);
+    out.u32(entry.name);
+    out.u8(entry.earlier ? 1 : 0);
+    for (const word of entry.words) out.u32(word);
+    out.bytes(entry.tag);
   }
   return out.finish();
+}
+
+/** The body from already encoded sections. */
+export function assembleIndexBody(vaultDigest: Uint8Array, sections: Uint8Array[]): Uint8Array {
+  const out = new Writer(32 + 4 + sections.reduce((sum, section) => sum + section.length, 0));
+  out.bytes(vaultDigest);
+  out.u32(sections.length);
+  for (const section of sections) out.bytes(section);
+  return out.finish();
+}
+
+/** Serialises the index body (the plaintext that `sealScanIndex` encrypts). */
+export function encodeIndexBody(index: ScanIndex): Uint8Array {
+  return assembleIndexBody(index.vaultDigest, index.sections.map(encodeSection));
+}
+
+/** One section as stored: its project, fingerprint and encoded bytes, entries not parsed. */
+export interface EncodedSection {
+  project: string;
+  fingerprint: Uint8Array;
+  encoded: Uint8Array;
+}
+
+function readSectionHeader(input: Reader): { project: string; fingerprint: Uint8Array; names: string[] } {
+  const project = input.text();
+  const fingerprint = input.bytes(32);
+  const names: string[] = [];
+  const nameCount = input.u32();
+  for (let n = 0; n < nameCount; n++) names.push(input.text());
+  return { project, fingerprint, names };
+}
+
+/** Splits a body into its sections without parsing their entries (what a refresh reuses). */
+export function splitIndexBody(body: Uint8Array): { vaultDigest: Uint8Array; sections: EncodedSection[] } {
+  const input = new Reader(body);
+  const vaultDigest = input.bytes(32);
+  const sections: EncodedSection[] = [];
+  const sectionCount = input.u32();
+  for (let s = 0; s < sectionCount; s++) {
+    const start = input.offset;
+    const { project, fingerprint } = readSectionHeader(input);
+    input.need(input.u32() * entrySize);
+    sections.push({ project, fingerprint, encoded: body.subarray(start, input.offset) });
+  }
+  input.done();
+  return { vaultDigest, sections };
 }
 
 /** Parses an index body; throws E_TAMPERED when it is not what `encodeIndexBody` writes. */
@@ -262,11 +322,7 @@ export function decodeIndexBody(body: Uint8Array): ScanIndex {
   const sections: IndexSection[] = [];
   const sectionCount = input.u32();
   for (let s = 0; s < sectionCount; s++) {
-    const project = input.text();
-    const fingerprint = input.bytes(32);
-    const names: string[] = [];
-    const nameCount = input.u32();
-    for (let n = 0; n < nameCount; n++) names.push(input.text());
+    const { project, fingerprint, names } = readSectionHeader(input);
     const entries: IndexEntry[] = [];
     const entryCount = input.u32();
     for (let e = 0; e < entryCount; e++) {
@@ -293,20 +349,25 @@ function header(): Uint8Array {
   return out;
 }
 
-/** Encrypts an index: magic, version, then nonce || AES-256-GCM(body) || tag, AAD = magic and version. */
-export function sealScanIndex(keys: IndexKeys, index: ScanIndex, nonce: Uint8Array): Uint8Array {
+/** Encrypts a body: magic, version, then nonce || AES-256-GCM(body) || tag, AAD = magic and version. */
+export function sealIndexBody(keys: IndexKeys, body: Uint8Array, nonce: Uint8Array): Uint8Array {
   const cipher = createCipheriv('aes-256-gcm', keys.encryption, nonce);
   cipher.setAAD(header());
-  const ciphertext = Buffer.concat([cipher.update(encodeIndexBody(index)), cipher.final()]);
+  const ciphertext = Buffer.concat([cipher.update(body), cipher.final()]);
   return Buffer.concat([header(), nonce, ciphertext, cipher.getAuthTag()]);
 }
 
+/** Encrypts an index (see `sealIndexBody`). */
+export function sealScanIndex(keys: IndexKeys, index: ScanIndex, nonce: Uint8Array): Uint8Array {
+  return sealIndexBody(keys, encodeIndexBody(index), nonce);
+}
+
 /**
- * Decrypts and parses an index file. Returns null when it was sealed under another key (the
+ * Decrypts an index file to its body. Returns null when it was sealed under another key (the
  * key was replaced: rebuild), throws E_UNSUPPORTED_FORMAT for a newer version and E_TAMPERED
- * for anything else that is not an index.
+ * for a file that is not an index.
  */
-export function openScanIndex(keys: IndexKeys, file: Uint8Array): ScanIndex | null {
+export function openIndexBody(keys: IndexKeys, file: Uint8Array): Uint8Array | null {
   if (file.length < headerLength + nonceLength + gcmTagLength) throw damaged('too short');
   if (!Buffer.from(file.subarray(0, scanIndexMagic.length)).equals(scanIndexMagic))
     throw damaged('bad magic');
@@ -320,14 +381,18 @@ export function openScanIndex(keys: IndexKeys, file: Uint8Array): ScanIndex | nu
   const decipher = createDecipheriv('aes-256-gcm', keys.encryption, nonce);
   decipher.setAAD(file.subarray(0, headerLength));
   decipher.setAuthTag(file.subarray(file.length - gcmTagLength));
-  let body: Buffer;
   try {
-    body = Buffer.concat([
+    return Buffer.concat([
       decipher.update(file.subarray(headerLength + nonceLength, file.length - gcmTagLength)),
       decipher.final(),
     ]);
   } catch {
     return null;
   }
-  return decodeIndexBody(body);
+}
+
+/** Decrypts and parses an index file: null under another key; throws as `openIndexBody` and `decodeIndexBody`. */
+export function openScanIndex(keys: IndexKeys, file: Uint8Array): ScanIndex | null {
+  const body = openIndexBody(keys, file);
+  return body ? decodeIndexBody(body) : null;
 }

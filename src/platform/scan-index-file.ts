@@ -7,17 +7,20 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { LatchError } from '../core/errors.js';
 import {
+  assembleIndexBody,
   buildSection,
   deriveIndexKeys,
+  type EncodedSection,
+  encodeSection,
   type IndexedSecret,
   type IndexKeys,
-  type IndexSection,
+  openIndexBody,
   openScanIndex,
   projectFingerprint,
   type ScanIndex,
-  sealScanIndex,
+  sealIndexBody,
+  splitIndexBody,
 } from '../core/scan-index.js';
 import type { VaultContents } from '../core/vault.js';
 import { writeFileAtomic } from './files.js';
@@ -93,7 +96,8 @@ function secretsOf(contents: VaultContents, project: string): IndexedSecret[] {
 
 /**
  * Rewrites the index for `contents` (the vault as just written). Sections of projects whose
- * document is unchanged are kept as they were; `newKey` replaces the key and rebuilds all.
+ * document is unchanged are copied as they were, without parsing their entries; `newKey`
+ * replaces the key and rebuilds all.
  */
 export function writeScanIndex(
   home: string,
@@ -101,28 +105,30 @@ export function writeScanIndex(
   options: { newKey?: boolean } = {},
 ): void {
   const paths = scanIndexPaths(home);
-  let previous: ScanIndex | null = null;
+  const reusable = new Map<string, EncodedSection>();
   if (!options.newKey) {
     try {
-      previous = loadScanIndex(home)?.index ?? null;
+      const key = indexKey(home, { create: false });
+      const file = readOrNull(paths.index);
+      const body = key && file ? openIndexBody(deriveIndexKeys(key), file) : null;
+      for (const section of body ? splitIndexBody(body).sections : []) reusable.set(section.project, section);
     } catch {
-      previous = null;
+      reusable.clear();
     }
   }
   const keys = deriveIndexKeys(indexKey(home, { create: true, replace: options.newKey === true })!);
-  const reusable = new Map(previous?.sections.map((section) => [section.project, section]));
-  const sections: IndexSection[] = [];
+  const sections: Uint8Array[] = [];
   for (const project of contents.projectNames()) {
     const fingerprint = projectFingerprint(keys, project, contents.projectDocument(project)!);
     const old = reusable.get(project);
     sections.push(
       old && Buffer.from(old.fingerprint).equals(fingerprint)
-        ? old
-        : buildSection(keys, project, fingerprint, secretsOf(contents, project)),
+        ? old.encoded
+        : encodeSection(buildSection(keys, project, fingerprint, secretsOf(contents, project))),
     );
   }
   const digest = vaultDigest(home) ?? new Uint8Array(32);
-  writeFileAtomic(paths.index, sealScanIndex(keys, { vaultDigest: digest, sections }, randomBytes(12)));
+  writeFileAtomic(paths.index, sealIndexBody(keys, assembleIndexBody(digest, sections), randomBytes(12)));
 }
 
 /**
@@ -142,12 +148,4 @@ export function refreshScanIndex(
       unlinkSync(scanIndexPaths(home).index);
     } catch {}
   }
-}
-
-/** Thrown by scans that need managed values when there is a vault but no usable index. */
-export function missingIndexError(): LatchError {
-  return new LatchError(
-    'E_NOT_FOUND',
-    'the scan index is missing or out of date; rebuild it with `latch scan --reindex` (unlocks the vault)',
-  );
 }
