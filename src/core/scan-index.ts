@@ -48,6 +48,8 @@ export interface IndexSection {
   fingerprint: Uint8Array;
   /** `env/NAME` of each secret the entries point at. */
   names: string[];
+  /** `secretFingerprint` of each name's values: an unchanged secret keeps its entries. */
+  secretFingerprints: Uint8Array[];
   entries: IndexEntry[];
 }
 
@@ -127,17 +129,52 @@ export interface IndexedSecret {
   earlier: Uint8Array[];
 }
 
-/** Builds the section of one project: an entry per form of every value of 8 bytes or more. */
+/** Fingerprint of a secret's name and values (current first): 16 bytes of HMAC under the tag key. */
+export function secretFingerprint(keys: IndexKeys, secret: IndexedSecret): Uint8Array {
+  const hmac = createHmac('sha256', keys.tag).update(`secret\0${secret.name}\0`);
+  for (const value of [secret.current, ...secret.earlier]) {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(value.length);
+    hmac.update(length).update(value);
+  }
+  return new Uint8Array(hmac.digest().subarray(0, tagLength));
+}
+
+/**
+ * Builds the section of one project: an entry per form of every value of 8 bytes or more.
+ * Entries of a secret whose fingerprint is the same in `previous` are copied, not rebuilt
+ * (one `set` in a project of thousands of secrets indexes one secret).
+ */
 export function buildSection(
   keys: IndexKeys,
   project: string,
   fingerprint: Uint8Array,
   secrets: IndexedSecret[],
+  previous?: IndexSection,
 ): IndexSection {
   const names: string[] = [];
+  const secretFingerprints: Uint8Array[] = [];
   const entries: IndexEntry[] = [];
+  const reusable = new Map<string, IndexEntry[]>();
+  if (previous) {
+    const byName = previous.names.map((): IndexEntry[] => []);
+    for (const entry of previous.entries) byName[entry.name]!.push(entry);
+    previous.names.forEach((name, index) => {
+      reusable.set(
+        `${name}\0${Buffer.from(previous.secretFingerprints[index]!).toString('hex')}`,
+        byName[index]!,
+      );
+    });
+  }
   for (const secret of secrets) {
     const name = names.push(secret.name) - 1;
+    const secretPrint = secretFingerprint(keys, secret);
+    secretFingerprints.push(secretPrint);
+    const kept = reusable.get(`${secret.name}\0${Buffer.from(secretPrint).toString('hex')}`);
+    if (kept) {
+      for (const entry of kept) entries.push({ ...entry, name });
+      continue;
+    }
     const values = [
       { value: secret.current, earlier: false },
       ...secret.earlier.map((value) => ({ value, earlier: true })),
@@ -157,7 +194,7 @@ export function buildSection(
       }
     }
   }
-  return { project, fingerprint, names, entries };
+  return { project, fingerprint, names, secretFingerprints, entries };
 }
 
 const encoder = new TextEncoder();
@@ -249,14 +286,17 @@ export function encodeSection(section: IndexSection): Uint8Array {
     project.length +
     32 +
     4 +
-    names.reduce((sum, name) => sum + 2 + name.length, 0) +
+    names.reduce((sum, name) => sum + 2 + name.length + tagLength, 0) +
     4 +
     section.entries.length * entrySize;
   const out = new Writer(size);
   out.text(project);
   out.bytes(section.fingerprint);
   out.u32(names.length);
-  for (const name of names) out.text(name);
+  names.forEach((name, index) => {
+    out.text(name);
+    out.bytes(section.secretFingerprints[index]!);
+  });
   out.u32(section.entries.length);
   for (const entry of section.entries) {
     out.u32(entry.anchor);
@@ -290,13 +330,17 @@ export interface EncodedSection {
   encoded: Uint8Array;
 }
 
-function readSectionHeader(input: Reader): { project: string; fingerprint: Uint8Array; names: string[] } {
+function readSectionHeader(input: Reader) {
   const project = input.text();
   const fingerprint = input.bytes(32);
   const names: string[] = [];
+  const secretFingerprints: Uint8Array[] = [];
   const nameCount = input.u32();
-  for (let n = 0; n < nameCount; n++) names.push(input.text());
-  return { project, fingerprint, names };
+  for (let n = 0; n < nameCount; n++) {
+    names.push(input.text());
+    secretFingerprints.push(input.bytes(tagLength));
+  }
+  return { project, fingerprint, names, secretFingerprints };
 }
 
 /** Splits a body into its sections without parsing their entries (what a refresh reuses). */
@@ -315,29 +359,39 @@ export function splitIndexBody(body: Uint8Array): { vaultDigest: Uint8Array; sec
   return { vaultDigest, sections };
 }
 
+function readSection(input: Reader): IndexSection {
+  const { project, fingerprint, names, secretFingerprints } = readSectionHeader(input);
+  const entries: IndexEntry[] = [];
+  const entryCount = input.u32();
+  for (let e = 0; e < entryCount; e++) {
+    const anchor = input.u32();
+    const length = input.u32();
+    const name = input.u32();
+    const earlier = input.u8() === 1;
+    const words: number[] = [];
+    for (let k = 0; k < wordOffsets; k++) words.push(input.u32());
+    const tag = input.bytes(tagLength);
+    if (name >= names.length || length < anchorLength) throw damaged('bad entry');
+    entries.push({ anchor, length, name, earlier, words, tag });
+  }
+  return { project, fingerprint, names, secretFingerprints, entries };
+}
+
+/** Parses one section as `encodeSection` writes it; throws E_TAMPERED otherwise. */
+export function decodeSection(encoded: Uint8Array): IndexSection {
+  const input = new Reader(encoded);
+  const section = readSection(input);
+  input.done();
+  return section;
+}
+
 /** Parses an index body; throws E_TAMPERED when it is not what `encodeIndexBody` writes. */
 export function decodeIndexBody(body: Uint8Array): ScanIndex {
   const input = new Reader(body);
   const vaultDigest = input.bytes(32);
   const sections: IndexSection[] = [];
   const sectionCount = input.u32();
-  for (let s = 0; s < sectionCount; s++) {
-    const { project, fingerprint, names } = readSectionHeader(input);
-    const entries: IndexEntry[] = [];
-    const entryCount = input.u32();
-    for (let e = 0; e < entryCount; e++) {
-      const anchor = input.u32();
-      const length = input.u32();
-      const name = input.u32();
-      const earlier = input.u8() === 1;
-      const words: number[] = [];
-      for (let k = 0; k < wordOffsets; k++) words.push(input.u32());
-      const tag = input.bytes(tagLength);
-      if (name >= names.length || length < anchorLength) throw damaged('bad entry');
-      entries.push({ anchor, length, name, earlier, words, tag });
-    }
-    sections.push({ project, fingerprint, names, entries });
-  }
+  for (let s = 0; s < sectionCount; s++) sections.push(readSection(input));
   input.done();
   return { vaultDigest, sections };
 }

@@ -10,11 +10,13 @@ import { join } from 'node:path';
 import {
   assembleIndexBody,
   buildSection,
+  decodeSection,
   deriveIndexKeys,
   type EncodedSection,
   encodeSection,
   type IndexedSecret,
   type IndexKeys,
+  type IndexSection,
   openIndexBody,
   openScanIndex,
   projectFingerprint,
@@ -121,10 +123,18 @@ export function writeScanIndex(
   for (const project of contents.projectNames()) {
     const fingerprint = projectFingerprint(keys, project, contents.projectDocument(project)!);
     const old = reusable.get(project);
+    if (old && Buffer.from(old.fingerprint).equals(fingerprint)) {
+      sections.push(old.encoded);
+      continue;
+    }
+    let previous: IndexSection | undefined;
+    try {
+      previous = old ? decodeSection(old.encoded) : undefined;
+    } catch {
+      previous = undefined;
+    }
     sections.push(
-      old && Buffer.from(old.fingerprint).equals(fingerprint)
-        ? old.encoded
-        : encodeSection(buildSection(keys, project, fingerprint, secretsOf(contents, project))),
+      encodeSection(buildSection(keys, project, fingerprint, secretsOf(contents, project), previous)),
     );
   }
   const digest = vaultDigest(home) ?? new Uint8Array(32);

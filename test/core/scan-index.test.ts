@@ -83,6 +83,31 @@ describe('scan index format', () => {
   });
 });
 
+describe('incremental sections', () => {
+  it('copies the entries of unchanged secrets and rebuilds changed ones', () => {
+    const secrets = [
+      { name: 'dev/A', current: bytes('first value 123'), earlier: [] },
+      { name: 'dev/B', current: bytes('second value 456'), earlier: [] },
+    ];
+    const before = buildSection(keys, 'demo', fingerprint, secrets);
+    const changed = [
+      secrets[0]!,
+      { name: 'dev/B', current: bytes('a new value 789'), earlier: [bytes('second value 456')] },
+    ];
+    const after = buildSection(keys, 'demo', fingerprint, changed, before);
+    expect(after).toEqual(buildSection(keys, 'demo', fingerprint, changed));
+    // A previous section whose entries were tampered with is trusted only for unchanged secrets.
+    const forged = { ...before, entries: before.entries.map((entry) => ({ ...entry, length: 99 })) };
+    const reused = buildSection(keys, 'demo', fingerprint, changed, forged);
+    expect(reused.entries.filter((entry) => entry.name === 0).every((entry) => entry.length === 99)).toBe(
+      true,
+    );
+    expect(reused.entries.filter((entry) => entry.name === 1).some((entry) => entry.length === 99)).toBe(
+      false,
+    );
+  });
+});
+
 describe('managed value matcher', () => {
   const value = 'Zq8#vL2!pW9xR4tY';
   const index = indexOf([
