@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { LatchError } from '../core/errors.js';
@@ -27,6 +28,7 @@ import { loadScanIndex } from '../platform/scan-index-file.js';
 import { vaultExists } from '../platform/store.js';
 import { type Io, note } from './io.js';
 import { type FilesResult, type FileToScan, scanFileList } from './scan-files.js';
+import { UnitPool } from './scan-pool.js';
 
 export interface ScanPlan {
   mode: 'files' | 'staged' | 'history';
@@ -45,6 +47,22 @@ interface Collector {
   ignored: (path: string) => boolean;
   matcher: ManagedValueMatcher | null;
   baseline: Set<string> | null;
+  /** History: hands units to worker threads once the patches are large enough to pay for them. */
+  pool?: PatchPool;
+}
+
+/** Patch text scanned in this thread before the history scan starts worker threads. */
+const inlineHistoryBytes = 4 * 1024 * 1024;
+/** Patch text per batch sent to a worker. */
+const batchBytes = 512 * 1024;
+
+/** The state of a history scan's worker pool: started lazily, fed in batches. */
+interface PatchPool {
+  home: string;
+  inlineBytes: number;
+  pool: UnitPool | null;
+  batch: ContentUnit[];
+  batchBytes: number;
 }
 
 function newOutcome(mode: ScanPlan['mode'], managedChecked: boolean): ScanOutcome {
@@ -118,6 +136,7 @@ export async function runScan(plan: ScanPlan, io: Io, home: string): Promise<Sca
     await scanStaged(collector, root, plan.maxSize);
   } else {
     const progress = historyProgress(io);
+    collector.pool = { home, inlineBytes: 0, pool: null, batch: [], batchBytes: 0 };
     for (const revisions of plan.revisions) {
       await scanPatches(
         collector,
@@ -127,6 +146,7 @@ export async function runScan(plan: ScanPlan, io: Io, home: string): Promise<Sca
         progress,
       );
     }
+    await finishPool(collector);
     progress?.done();
   }
   return collector.outcome;
@@ -183,27 +203,79 @@ async function scanPatches(
       });
     if (patch.binary) return skip('binary');
     if (patch.text.length > maxSize) return skip('too large');
-    accept(
-      collector,
-      {
-        path: patch.path,
-        text: patch.text,
-        lineNumbers: patch.lineNumbers,
-        ...(patch.commit ? { commit: patch.commit } : {}),
-      },
-      Buffer.byteLength(patch.text),
-    );
+    const unit: ContentUnit = {
+      path: patch.path,
+      text: patch.text,
+      lineNumbers: patch.lineNumbers,
+      ...(patch.commit ? { commit: patch.commit } : {}),
+    };
+    const size = Buffer.byteLength(patch.text);
+    const pooled = collector.pool;
+    if (!pooled) return accept(collector, unit, size);
+    if (!pooled.pool && pooled.inlineBytes < inlineHistoryBytes) {
+      pooled.inlineBytes += size;
+      return accept(collector, unit, size);
+    }
+    if (!pooled.pool) {
+      const script = findWorkerScript();
+      if (!script) {
+        delete collector.pool;
+        return accept(collector, unit, size);
+      }
+      pooled.pool = new UnitPool(script, pooled.home, Math.min(availableParallelism(), 4));
+    }
+    pooled.batch.push(unit);
+    pooled.batchBytes += size;
+    if (pooled.batchBytes >= batchBytes) flushBatch(pooled);
   });
-  await streamGitLines(
+  let stdout: Readable | null = null;
+  const streaming = streamGitLines(
     root,
     args,
     (line) => {
       if (progress && line.startsWith('\x01')) progress.commit();
       parser.line(line);
+      const pool = collector.pool?.pool;
+      // Backpressure: stop reading git while the workers are behind.
+      if (pool && stdout && !stdout.isPaused() && pool.backlog > 2 * availableParallelism()) {
+        const paused = stdout;
+        paused.pause();
+        pool.waitForBacklog(availableParallelism()).then(
+          () => paused.resume(),
+          () => paused.resume(),
+        );
+      }
     },
     progress ? (count) => progress.bytes(count) : undefined,
+    (child) => {
+      stdout = child;
+    },
   );
+  await streaming;
   parser.end();
+}
+
+function flushBatch(pooled: PatchPool): void {
+  if (pooled.batch.length === 0 || !pooled.pool) return;
+  pooled.pool.submit(pooled.batch);
+  pooled.batch = [];
+  pooled.batchBytes = 0;
+}
+
+/** Collects what the workers found, in order, after the patches scanned in this thread. */
+async function finishPool(collector: Collector): Promise<void> {
+  const pooled = collector.pool;
+  if (!pooled?.pool) return;
+  flushBatch(pooled);
+  for (const part of await pooled.pool.finish()) {
+    collector.outcome.scannedFiles += part.scannedFiles;
+    collector.outcome.scannedBytes += part.scannedBytes;
+    collector.outcome.allowed += part.allowed;
+    for (const finding of part.findings) {
+      if (collector.baseline?.has(finding.fingerprint)) collector.outcome.baselined++;
+      else collector.outcome.findings.push(finding);
+    }
+  }
 }
 
 interface Progress {
@@ -317,7 +389,7 @@ function scanInWorkers(
     shares.map(
       (files) =>
         new Promise<FilesResult>((resolvePart, reject) => {
-          const worker = new Worker(script, { workerData: { home, files, maxSize } });
+          const worker = new Worker(script, { workerData: { mode: 'files', home, files, maxSize } });
           worker.once('message', resolvePart);
           worker.once('error', reject);
           worker.once('exit', (code) => {

@@ -3,6 +3,7 @@
  * diff or textconv, unquoted UTF-8 paths, a/ b/ prefixes), whatever the user's config says.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { LatchError } from '../core/errors.js';
 
@@ -91,7 +92,8 @@ export function listWorkTreeFiles(root: string, pathspecs: string[]): string[] {
 }
 
 /**
- * Runs git and hands each line of its stdout (without `\n`) to `onLine` as it streams.
+ * Runs git and hands each line of its stdout (without `\n`) to `onLine` as it streams;
+ * `onStart` gets git's stdout, to pause and resume it.
  * Resolves when git exits 0; rejects with E_IO and git's first error line otherwise.
  */
 export function streamGitLines(
@@ -99,9 +101,11 @@ export function streamGitLines(
   args: string[],
   onLine: (line: string) => void,
   onBytes?: (count: number) => void,
+  onStart?: (stdout: Readable) => void,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', [...fixedConfig, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    onStart?.(child.stdout);
     const decoder = new StringDecoder('utf8');
     let pending = '';
     let errors = '';

@@ -227,6 +227,27 @@ describe('latch scan --staged and --history', () => {
     expect(result.stdout).toContain('a.txt:3:1');
   });
 
+  it('scans a large history in worker threads, keeping the order of commits', () => {
+    const filler = `${'const x = computeSomething(42); // some ordinary code here\n'.repeat(1700)}`;
+    for (let commit = 0; commit < 2; commit++) {
+      for (let index = 0; index < 40; index++) {
+        const leak = index === 39 ? (commit === 0 ? `k=${value}\n` : `t: ${gitlabToken()}\n`) : '';
+        writeRepoFile(sandbox, `big/c${commit}/f${index}.ts`, `${filler}${leak}`);
+      }
+      git(sandbox, ['add', '.']);
+      git(sandbox, ['commit', '-qm', `bulk ${commit}`, '--no-verify']);
+    }
+    const result = scan(['--history', '--format', 'json']);
+    expect(result.code, result.stderr).toBe(5);
+    const report = JSON.parse(result.stdout);
+    expect(report.scannedBytes).toBeGreaterThan(8_000_000);
+    // git log lists the newest commit first.
+    expect(report.findings.map((finding: { path: string }) => finding.path)).toEqual([
+      'big/c1/f39.ts',
+      'big/c0/f39.ts',
+    ]);
+  });
+
   it('finds a leak in history after it was removed, with commit, author and date', () => {
     writeRepoFile(sandbox, 'conf/app.ini', 'x=1\n');
     git(sandbox, ['add', '.']);
