@@ -16,7 +16,19 @@ const hex = '0123456789abcdef';
 
 // Lines as they come in TypeScript, Python, YAML and JSON, including harmless ones that
 // mention the generic keywords (cacheKey, token counts, auth middleware).
-const words = ['user', 'order', 'items', 'config', 'result', 'value', 'index', 'request', 'response', 'client', 'data'];
+const words = [
+  'user',
+  'order',
+  'items',
+  'config',
+  'result',
+  'value',
+  'index',
+  'request',
+  'response',
+  'client',
+  'data',
+];
 const templates = [
   () => `  const ${pick(words)}${pick(['Id', 'List', 'Count'])} = await ${pick(words)}.get(${pick(words)});`,
   () => `  if (${pick(words)}.length > ${Math.floor(next() * 100)}) return ${pick(words)};`,
@@ -61,7 +73,8 @@ while (total < targetMegabytes * 1e6) {
 
 function scanAll() {
   let findings = 0;
-  for (let index = 0; index < files.length; index++) findings += findCredentials(files[index], `src/file${index}.ts`).length;
+  for (let index = 0; index < files.length; index++)
+    findings += findCredentials(files[index], `src/file${index}.ts`).length;
   return findings;
 }
 

@@ -22,17 +22,37 @@ describe('keyword prefilter', () => {
     expect(prefilter.find('').present.size).toBe(0);
   });
 
-  it('agrees with a naive search on random text', () => {
+  it.each([true, false])('agrees with a naive search on random text (WebAssembly: %s)', (webAssembly) => {
     const keywords = ['ab', 'abc', 'bca', 'zz_', 'q.q'];
-    const compiled = createPrefilter(keywords);
+    const compiled = createPrefilter(keywords, ['ab'], { webAssembly });
     fc.assert(
-      fc.property(fc.stringMatching(/^[abcz_.qAB\u00e9\u{1F600}]{0,60}$/u), (text) => {
+      fc.property(fc.stringMatching(/^[abcz_.qAB\u00e9\u{1F600}\u0101]{0,60}$/u), (text) => {
         const lower = text.toLowerCase();
         const expected = keywords.filter((keyword) => lower.includes(keyword));
-        expect([...compiled.find(text).present].sort()).toEqual(expected.sort());
+        const hits = compiled.find(text);
+        expect([...hits.present].sort()).toEqual(expected.sort());
+        const ends = [...lower.matchAll(/(?=ab)/g)].map((match) => match.index + 1);
+        expect(hits.trackedPositions).toEqual(ends);
       }),
       { numRuns: 500 },
     );
+  });
+
+  it.each([
+    true,
+    false,
+  ])('keeps string offsets after characters outside Latin-1 (WebAssembly: %s)', (webAssembly) => {
+    const compiled = createPrefilter(['key'], ['key'], { webAssembly });
+    const text = '\u{1F600}\u0100 key \u4e2d KEY';
+    expect(compiled.find(text).trackedPositions).toEqual([text.indexOf('key') + 2, text.indexOf('KEY') + 2]);
+  });
+
+  it('rescans with more room when a text holds more keywords than expected', () => {
+    const compiled = createPrefilter(['k'], ['k']);
+    const text = 'k'.repeat(50_000);
+    const hits = compiled.find(text);
+    expect(hits.trackedPositions).toHaveLength(50_000);
+    expect(hits.trackedPositions[49_999]).toBe(49_999);
   });
 });
 
