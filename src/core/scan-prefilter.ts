@@ -116,8 +116,8 @@ export function createPrefilter(
         seenRows[state] = 1;
         if (tracksState[state] === 1) trackedPositions.push(index);
       };
-      if (wasm === null || text.length > wasmMaxText) scanWithJavaScript(table, text, visit);
-      else wasm(text, visit);
+      if (wasm === null || text.length > wasmMaxText || !wasm(text, visit))
+        scanWithJavaScript(table, text, visit);
       const present = new Set<string>();
       for (let state = 0; state < stateCount; state++) {
         if (seenRows[state] === 1) for (const word of outputs[state]!) present.add(words[word]!);
@@ -162,7 +162,7 @@ const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 let compiledModule: object | null | undefined;
 
 /** The WebAssembly loop over `table`, or null where WebAssembly is unavailable. */
-function createWasmScanner(table: Int32Array): ((text: string, visit: Visit) => void) | null {
+function createWasmScanner(table: Int32Array): ((text: string, visit: Visit) => boolean) | null {
   if (compiledModule === undefined) {
     try {
       compiledModule = wasmApi ? new wasmApi.Module(prefilterModuleBytes) : null;
@@ -188,13 +188,18 @@ function createWasmScanner(table: Int32Array): ((text: string, visit: Visit) => 
   ensure(tableBytes);
   new Int32Array(memory.buffer, 0, table.length).set(table);
 
+  // False when memory cannot grow (then nothing was visited, and the caller uses JavaScript).
   return (text, visit) => {
     // Hits are keyword ends; start with room for one per 16 characters, rescan if short.
     let capacity = (text.length >>> 4) + 256;
     for (;;) {
       const out = tableBytes;
       const textStart = out + capacity * 8;
-      ensure(textStart + text.length);
+      try {
+        ensure(textStart + text.length);
+      } catch {
+        return false;
+      }
       // latin1 writes one byte per UTF-16 unit (its low byte), so offsets stay string offsets.
       Buffer.from(memory.buffer, textStart, text.length).write(text, 'latin1');
       const count = scan(textStart, text.length, 0, out, capacity);
@@ -204,7 +209,7 @@ function createWasmScanner(table: Int32Array): ((text: string, visit: Visit) => 
       }
       const hits = new Int32Array(memory.buffer, out, count * 2);
       for (let hit = 0; hit < hits.length; hit += 2) visit(hits[hit]!, hits[hit + 1]!);
-      return;
+      return true;
     }
   };
 }
