@@ -28,6 +28,10 @@ function isNameCharacter(code: number): boolean {
   );
 }
 
+function startsName(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95;
+}
+
 function isQuote(code: number): boolean {
   return code === 34 || code === 39 || code === 96; // " ' `
 }
@@ -52,7 +56,7 @@ export function nameAround(text: string, offset: number): [number, number] | nul
   let start = offset;
   while (start > 0 && offset - start < maxNameLength && isNameCharacter(text.charCodeAt(start - 1))) start--;
   // A name starts with a letter or `_` (`--password` names `password`, `.5` is no name).
-  while (start <= offset && !/[A-Za-z_]/.test(text[start] ?? '')) start++;
+  while (start <= offset && !startsName(text.charCodeAt(start))) start++;
   if (start > offset) return null;
   let end = offset + 1;
   while (end < text.length && end - start < maxNameLength && isNameCharacter(text.charCodeAt(end))) end++;
