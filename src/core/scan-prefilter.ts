@@ -105,7 +105,8 @@ export function createPrefilter(
     if (outputs[state]!.some((word) => tracked.has(words[word]!))) tracksState[state] = 1;
   }
 
-  const wasm = options.webAssembly === false ? null : createWasmScanner(table);
+  const longest = words.reduce((most, word) => Math.max(most, word.length), 1);
+  const wasm = options.webAssembly === false ? null : createWasmScanner(table, longest - 1);
 
   return {
     find(text: string): KeywordHits {
@@ -162,7 +163,10 @@ const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 let compiledModule: object | null | undefined;
 
 /** The WebAssembly loop over `table`, or null where WebAssembly is unavailable. */
-function createWasmScanner(table: Int32Array): ((text: string, visit: Visit) => boolean) | null {
+function createWasmScanner(
+  table: Int32Array,
+  overlap: number,
+): ((text: string, visit: Visit) => boolean) | null {
   if (compiledModule === undefined) {
     try {
       compiledModule = wasmApi ? new wasmApi.Module(prefilterModuleBytes) : null;
@@ -173,42 +177,61 @@ function createWasmScanner(table: Int32Array): ((text: string, visit: Visit) => 
   if (compiledModule === null || wasmApi === undefined) return null;
   const instance = new wasmApi.Instance(compiledModule, {});
   const memory = instance.exports.memory as WasmMemory;
-  const scan = instance.exports.scan as (
-    text: number,
-    length: number,
-    table: number,
-    out: number,
-    capacity: number,
-  ) => number;
+  type Scan = (text: number, length: number, table: number, out: number, capacity: number) => number;
+  type Scan2 = (...args: [number, number, number, number, number, number, number, number]) => number;
+  const scan = instance.exports.scan as Scan;
+  const scan2 = instance.exports.scan2 as Scan2;
+  // Layout: [0, 16) stream B's hit count; the table; hits of stream A, of stream B; the text.
+  const slot = 0;
+  const tableStart = 16;
   const tableBytes = table.length * 4;
   const ensure = (bytes: number): void => {
     const missing = bytes - memory.buffer.byteLength;
     if (missing > 0) memory.grow(Math.ceil(missing / pageSize));
   };
-  ensure(tableBytes);
-  new Int32Array(memory.buffer, 0, table.length).set(table);
+  ensure(tableStart + tableBytes);
+  new Int32Array(memory.buffer, tableStart, table.length).set(table);
 
   // False when memory cannot grow (then nothing was visited, and the caller uses JavaScript).
   return (text, visit) => {
+    const length = text.length;
+    // Two streams on long texts: A reads [0, mid + overlap), B reads [mid, length) and may
+    // read a byte or two of zero padding past the end. A keyword ending before mid + overlap
+    // is A's (A has read everything before it); one ending later starts at mid or after, so B,
+    // which starts fresh at mid, sees all of it. B's hits before mid + overlap are A's again.
+    const twoStreams = length >= 2048;
+    const mid = twoStreams ? Math.ceil((length - overlap) / 2) : 0;
+    const count = twoStreams ? mid + overlap : length;
     // Hits are keyword ends; start with room for one per 16 characters, rescan if short.
-    let capacity = (text.length >>> 4) + 256;
+    let capacity = (count >>> 4) + 256;
     for (;;) {
-      const out = tableBytes;
-      const textStart = out + capacity * 8;
+      const outA = tableStart + tableBytes;
+      const outB = outA + capacity * 8;
+      const textStart = outB + (twoStreams ? capacity * 8 : 0);
       try {
-        ensure(textStart + text.length);
+        ensure(textStart + length + 16);
       } catch {
         return false;
       }
+      const bytes = new Uint8Array(memory.buffer, textStart, length + 16);
       // latin1 writes one byte per UTF-16 unit (its low byte), so offsets stay string offsets.
-      Buffer.from(memory.buffer, textStart, text.length).write(text, 'latin1');
-      const count = scan(textStart, text.length, 0, out, capacity);
-      if (count > capacity) {
-        capacity = count;
+      Buffer.from(bytes.buffer, bytes.byteOffset, length).write(text, 'latin1');
+      bytes.fill(0, length);
+      const hitsA = twoStreams
+        ? scan2(textStart, mid, count, tableStart, outA, outB, capacity, slot)
+        : scan(textStart, length, tableStart, outA, capacity);
+      const hitsB = twoStreams ? new Int32Array(memory.buffer, slot, 1)[0]! : 0;
+      if (hitsA > capacity || hitsB > capacity) {
+        capacity = Math.max(hitsA, hitsB);
         continue;
       }
-      const hits = new Int32Array(memory.buffer, out, count * 2);
-      for (let hit = 0; hit < hits.length; hit += 2) visit(hits[hit]!, hits[hit + 1]!);
+      const streamA = new Int32Array(memory.buffer, outA, hitsA * 2);
+      for (let hit = 0; hit < streamA.length; hit += 2) visit(streamA[hit]!, streamA[hit + 1]!);
+      const streamB = new Int32Array(memory.buffer, outB, hitsB * 2);
+      for (let hit = 0; hit < streamB.length; hit += 2) {
+        const index = streamB[hit]!;
+        if (index >= count && index < length) visit(index, streamB[hit + 1]!);
+      }
       return true;
     }
   };
