@@ -1,9 +1,14 @@
 // Throughput of the pure detectors (known formats + generic + prefilter) on ~50 MB of
 // generated source-like text with a few secrets sprinkled in, one file at a time, as
-// `latch scan` calls them. Run after `npm run build`:  node bench/scan-rules.mjs [MB]
+// `latch scan` calls them. Run after `npm run build`:
+//   node bench/scan-rules.mjs [MB]          generated text (default 50 MB)
+//   node bench/scan-rules.mjs --dir PATH    the text files under PATH instead (e.g. node_modules)
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { findCredentials } from '../dist/core/scan-rules.js';
 
-const targetMegabytes = Number(process.argv[2] ?? 50);
+const directory = process.argv[2] === '--dir' ? process.argv[3] : undefined;
+const targetMegabytes = directory ? 0 : Number(process.argv[2] ?? 50);
 let seed = 12345;
 const next = () => {
   seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
@@ -16,7 +21,19 @@ const hex = '0123456789abcdef';
 
 // Lines as they come in TypeScript, Python, YAML and JSON, including harmless ones that
 // mention the generic keywords (cacheKey, token counts, auth middleware).
-const words = ['user', 'order', 'items', 'config', 'result', 'value', 'index', 'request', 'response', 'client', 'data'];
+const words = [
+  'user',
+  'order',
+  'items',
+  'config',
+  'result',
+  'value',
+  'index',
+  'request',
+  'response',
+  'client',
+  'data',
+];
 const templates = [
   () => `  const ${pick(words)}${pick(['Id', 'List', 'Count'])} = await ${pick(words)}.get(${pick(words)});`,
   () => `  if (${pick(words)}.length > ${Math.floor(next() * 100)}) return ${pick(words)};`,
@@ -52,16 +69,32 @@ function makeFile(size) {
 }
 
 const files = [];
+const paths = [];
 let total = 0;
+function readTree(path) {
+  for (const entry of readdirSync(path, { withFileTypes: true })) {
+    const child = join(path, entry.name);
+    if (entry.isDirectory()) readTree(child);
+    else if (/\.(?:[cm]?[jt]sx?|json|md|ya?ml|py|toml|txt)$/.test(entry.name) && statSync(child).size < 5e6) {
+      const text = readFileSync(child, 'utf8');
+      files.push(text);
+      paths.push(child);
+      total += text.length;
+    }
+  }
+}
+if (directory) readTree(directory);
 while (total < targetMegabytes * 1e6) {
   const file = makeFile(4000 + Math.floor(next() * 40000));
   files.push(file);
+  paths.push(`src/file${files.length}.ts`);
   total += file.length;
 }
 
 function scanAll() {
   let findings = 0;
-  for (let index = 0; index < files.length; index++) findings += findCredentials(files[index], `src/file${index}.ts`).length;
+  for (let index = 0; index < files.length; index++)
+    findings += findCredentials(files[index], paths[index]).length;
   return findings;
 }
 
@@ -82,6 +115,6 @@ const wall = median(runs.map((run) => run.wall));
 const cpu = median(runs.map((run) => run.cpu));
 const megabytes = total / 1e6;
 console.log(
-  `scan-rules: ${megabytes.toFixed(1)} MB in ${files.length} files, ${findings} findings; median of 5 runs: ` +
+  `scan-rules (${directory ?? 'generated text'}): ${megabytes.toFixed(1)} MB in ${files.length} files, ${findings} findings; median of 5 runs: ` +
     `${wall.toFixed(3)} s wall = ${(megabytes / wall).toFixed(0)} MB/s, ${cpu.toFixed(3)} s CPU = ${(megabytes / cpu).toFixed(0)} MB/s per CPU-second`,
 );

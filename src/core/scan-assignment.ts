@@ -28,6 +28,10 @@ function isNameCharacter(code: number): boolean {
   );
 }
 
+function startsName(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95;
+}
+
 function isQuote(code: number): boolean {
   return code === 34 || code === 39 || code === 96; // " ' `
 }
@@ -52,7 +56,7 @@ export function nameAround(text: string, offset: number): [number, number] | nul
   let start = offset;
   while (start > 0 && offset - start < maxNameLength && isNameCharacter(text.charCodeAt(start - 1))) start--;
   // A name starts with a letter or `_` (`--password` names `password`, `.5` is no name).
-  while (start <= offset && !/[A-Za-z_]/.test(text[start] ?? '')) start++;
+  while (start <= offset && !startsName(text.charCodeAt(start))) start++;
   if (start > offset) return null;
   let end = offset + 1;
   while (end < text.length && end - start < maxNameLength && isNameCharacter(text.charCodeAt(end))) end++;
@@ -107,10 +111,35 @@ export function readAssignment(text: string, nameStart: number, nameEnd: number)
       end += code === 92 ? 2 : 1; // backslash escapes the next character
     }
     if (text.charCodeAt(end) !== quote) return null;
-    return { name: text.slice(nameStart, nameEnd), valueStart, valueEnd: end, quoted: true };
+    return {
+      name: text.slice(nameStart, nameEnd),
+      valueStart: afterScheme(text, valueStart, end),
+      valueEnd: end,
+      quoted: true,
+    };
   }
-  let end = index;
-  while (end < text.length && end - index <= maxValueLength && !endsBareValue(text.charCodeAt(end))) end++;
-  if (end === index) return null;
-  return { name: text.slice(nameStart, nameEnd), valueStart: index, valueEnd: end, quoted: false };
+  let start = index;
+  let end = bareEnd(text, start);
+  // `Authorization: Bearer TOKEN` in a header line: the value is the token.
+  if (authorizationScheme.test(text.slice(start, end)) && text.charCodeAt(end) === 32) {
+    start = end + 1;
+    end = bareEnd(text, start);
+  }
+  if (end === start) return null;
+  return { name: text.slice(nameStart, nameEnd), valueStart: start, valueEnd: end, quoted: false };
+}
+
+const authorizationScheme = /^(?:Bearer|Basic|Token|Bot)$/i;
+
+function bareEnd(text: string, start: number): number {
+  let end = start;
+  while (end < text.length && end - start <= maxValueLength && !endsBareValue(text.charCodeAt(end))) end++;
+  return end;
+}
+
+/** Where a quoted value's credential starts: after an HTTP scheme word (`"Bearer TOKEN"`). */
+function afterScheme(text: string, start: number, end: number): number {
+  const space = text.indexOf(' ', start);
+  if (space === -1 || space >= end || !authorizationScheme.test(text.slice(start, space))) return start;
+  return space + 1;
 }

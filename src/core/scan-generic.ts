@@ -292,8 +292,10 @@ export function findGenericSecrets(
     const name = nameAround(text, position);
     if (name === null) continue;
     lastNameEnd = name[1];
+    // The name first: most keyword hits are names like `cacheKey`, and the verdict is cached.
+    if (!isSecretName(text.slice(name[0], name[1]))) continue;
     const assignment = readAssignment(text, name[0], name[1]);
-    if (assignment === null || !isSecretName(assignment.name)) continue;
+    if (assignment === null) continue;
     const value = text.slice(assignment.valueStart, assignment.valueEnd);
     if (!looksLikeSecretValue(value, /pass|pwd/i.test(assignment.name))) continue;
     findings.push({

@@ -27,6 +27,8 @@ describe('generic secret assignments', () => {
     ['cli flag', (v: string) => `curl --token=${v} https://internal\n`],
     ['toml', (v: string) => `private_key = "${v}"\n`],
     ['xml attribute', (v: string) => `<add key="x" credential="${v}" />\n`],
+    ['header line', (v: string) => `curl -H "Authorization: Bearer ${v}" https://internal\n`],
+    ['header object', (v: string) => `headers: { authorization: "Bearer ${v}" },\n`],
   ])('reports a random value in %s form, exactly', (_form, render) => {
     const secret = value();
     expect(genericSpans(render(secret))).toEqual([secret]);

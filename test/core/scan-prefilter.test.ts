@@ -22,17 +22,62 @@ describe('keyword prefilter', () => {
     expect(prefilter.find('').present.size).toBe(0);
   });
 
-  it('agrees with a naive search on random text', () => {
+  it.each([true, false])('agrees with a naive search on random text (WebAssembly: %s)', (webAssembly) => {
     const keywords = ['ab', 'abc', 'bca', 'zz_', 'q.q'];
-    const compiled = createPrefilter(keywords);
+    const compiled = createPrefilter(keywords, ['ab'], { webAssembly });
     fc.assert(
-      fc.property(fc.stringMatching(/^[abcz_.qAB\u00e9\u{1F600}]{0,60}$/u), (text) => {
+      fc.property(fc.stringMatching(/^[abcz_.qAB\u00e9\u{1F600}\u0101]{0,60}$/u), (text) => {
         const lower = text.toLowerCase();
         const expected = keywords.filter((keyword) => lower.includes(keyword));
-        expect([...compiled.find(text).present].sort()).toEqual(expected.sort());
+        const hits = compiled.find(text);
+        expect([...hits.present].sort()).toEqual(expected.sort());
+        const ends = [...lower.matchAll(/(?=ab)/g)].map((match) => match.index + 1);
+        expect(hits.trackedPositions).toEqual(ends);
       }),
       { numRuns: 500 },
     );
+  });
+
+  it.each([
+    true,
+    false,
+  ])('keeps string offsets after characters outside Latin-1 (WebAssembly: %s)', (webAssembly) => {
+    const compiled = createPrefilter(['key'], ['key'], { webAssembly });
+    const text = '\u{1F600}\u0100 key \u4e2d KEY';
+    expect(compiled.find(text).trackedPositions).toEqual([text.indexOf('key') + 2, text.indexOf('KEY') + 2]);
+  });
+
+  it('agrees with the JavaScript loop on long texts, read in two streams, with keywords across the middle', () => {
+    const keywords = ['ab', 'abc', 'bca', 'zz_', 'q.q', '-----begin rsa private key-----'];
+    const webAssembly = createPrefilter(keywords, ['ab', 'zz_']);
+    const javaScript = createPrefilter(keywords, ['ab', 'zz_'], { webAssembly: false });
+    let seed = 7;
+    const random = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 4294967296;
+    };
+    const alphabet = 'abcz_.qAB xyz';
+    const base = Array.from({ length: 70_001 }, () => alphabet[Math.floor(random() * alphabet.length)]).join(
+      '',
+    );
+    // Around the middle, where stream A hands over to stream B, put a long keyword at every offset.
+    const middle = Math.floor(base.length / 2);
+    for (let offset = middle - 40; offset < middle + 40; offset += 3) {
+      const text = `${base.slice(0, offset)}-----BEGIN RSA PRIVATE KEY-----${base.slice(offset)}`;
+      const expected = javaScript.find(text);
+      const actual = webAssembly.find(text);
+      expect([...actual.present].sort()).toEqual([...expected.present].sort());
+      expect(actual.trackedPositions).toEqual(expected.trackedPositions);
+    }
+  });
+
+  it('rescans with more room when a text holds more keywords than expected', () => {
+    const compiled = createPrefilter(['k'], ['k']);
+    for (const length of [50_000, 150_000]) {
+      const hits = compiled.find('k'.repeat(length));
+      expect(hits.trackedPositions).toHaveLength(length);
+      expect(hits.trackedPositions[length - 1]).toBe(length - 1);
+    }
   });
 });
 

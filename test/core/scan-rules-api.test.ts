@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { findCredentials, findEnvFileProblem, listRules } from '../../src/core/scan-rules.js';
 import { crc32, toBase62 } from '../../src/core/scan-rules-checks.js';
@@ -33,5 +34,62 @@ describe('scan-rules interface', () => {
       end: 3,
     });
     expect(findEnvFileProblem('app/.env.example', 'A=1\n')).toBeNull();
+  });
+});
+
+describe('robustness', () => {
+  it('never throws, and returns spans inside the text, on arbitrary input', () => {
+    const pieces = fc.constantFrom(
+      'ghp_',
+      'xoxb-',
+      '-us1',
+      'postgres://',
+      'a:b@',
+      '-----BEGIN RSA PRIVATE KEY-----',
+      '\n',
+      '"',
+      "'",
+      '=',
+      ': ',
+      'eyJ',
+      '.',
+      'api_key',
+      'password',
+      'AKIA',
+      '\\',
+      '\u{1F600}',
+      'é',
+      'ABCDEF0123456789',
+      'sk_live_',
+      '${',
+    );
+    fc.assert(
+      fc.property(fc.array(fc.oneof(pieces, fc.string()), { maxLength: 80 }), fc.string(), (parts, path) => {
+        const text = parts.join('');
+        for (const finding of findCredentials(text, path)) {
+          expect(finding.start).toBeGreaterThanOrEqual(0);
+          expect(finding.end).toBeGreaterThan(finding.start);
+          expect(finding.end).toBeLessThanOrEqual(text.length);
+        }
+        findEnvFileProblem(path, text);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('stays linear on long runs of near-misses', () => {
+    const hostile = [
+      '-us1 '.repeat(40_000),
+      'postgres://a:'.repeat(20_000),
+      `${'-----BEGIN RSA PRIVATE KEY-----\n'.repeat(5_000)}`,
+      `api_key = "${'a'.repeat(200_000)}`,
+      'eyJ'.repeat(60_000),
+      `?sv=2020-01-01&${'x'.repeat(200_000)}`,
+    ];
+    for (const text of hostile) {
+      const started = performance.now();
+      findCredentials(text, 'src/a.ts');
+      expect(performance.now() - started).toBeLessThan(2_000);
+    }
   });
 });

@@ -284,7 +284,10 @@ const fixtures: Record<string, Fixture> = {
   'zendesk-api-token': named('ZENDESK_API_TOKEN', base62(40)),
   'twitter-bearer-token': {
     make: (r) => inCode(`${'A'.repeat(21)}${r.base62(60)}`),
-    negatives: () => [`const value = '${'A'.repeat(60)}';`],
+    negatives: (r) => [
+      `const value = '${'A'.repeat(60)}';`,
+      `src: url(data:font/woff2;base64,${'A'.repeat(24)}${r.base62(40)}+${r.base64(40)})`,
+    ],
   },
   'twitter-api-secret': named('TWITTER_API_SECRET', base62(50)),
   'facebook-access-token': token('EAAG', base62(120)),
