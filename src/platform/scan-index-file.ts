@@ -8,22 +8,24 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  assembleIndexBody,
   buildSection,
-  decodeSection,
   deriveIndexKeys,
-  type EncodedSection,
-  encodeSection,
   type IndexedSecret,
   type IndexKeys,
   type IndexSection,
-  openIndexBody,
-  openScanIndex,
   projectFingerprint,
   type ScanIndex,
+} from '../core/scan-index.js';
+import {
+  assembleIndexBody,
+  decodeSection,
+  type EncodedSection,
+  encodeSection,
+  openIndexBody,
+  openScanIndex,
   sealIndexBody,
   splitIndexBody,
-} from '../core/scan-index.js';
+} from '../core/scan-index-format.js';
 import type { VaultContents } from '../core/vault.js';
 import { writeFileAtomic } from './files.js';
 

@@ -2,16 +2,13 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { maskForms } from '../../src/core/mask-forms.js';
+import { anchorHash, buildSection, deriveIndexKeys, type ScanIndex } from '../../src/core/scan-index.js';
 import {
-  anchorHash,
-  buildSection,
   decodeIndexBody,
-  deriveIndexKeys,
   encodeIndexBody,
   openScanIndex,
-  type ScanIndex,
   sealScanIndex,
-} from '../../src/core/scan-index.js';
+} from '../../src/core/scan-index-format.js';
 import { ManagedValueMatcher } from '../../src/core/scan-managed.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
