@@ -89,6 +89,19 @@ describe('pre-commit hook', () => {
     expect(commit('.env.example', 'DATABASE_URL=\n').code).toBe(0);
   });
 
+  it('reads .latch-baseline.json, as the blocked commit suggests', () => {
+    install();
+    const blocked = commit('fixture.txt', `${value}\n`);
+    expect(blocked.code).not.toBe(0);
+    expect(blocked.stderr).toContain('latch scan --staged --write-baseline .latch-baseline.json');
+    expect(
+      latch(sandbox, ['scan', '--staged', '--write-baseline', '.latch-baseline.json'], { env: locked }).code,
+    ).toBe(0);
+    expect(gitRun(sandbox, ['commit', '-qm', 'accepted'], { env: locked }).code).toBe(0);
+    // A new leak elsewhere is still refused.
+    expect(commit('other.txt', `${value}\n`).code).not.toBe(0);
+  });
+
   it('chains an existing hook, keeps its exit code, and uninstall restores it', () => {
     const hook = join(sandbox.cwd, '.git', 'hooks', 'pre-commit');
     const marker = join(sandbox.root, 'chained-ran');

@@ -124,7 +124,7 @@ async function runHook(hook: 'pre-commit' | 'pre-push', io: Io): Promise<number>
         ];
   lines.push(
     '  a false positive? add `latch:allow` in a comment on that line, list the path in .latchignore,',
-    `  or record the current findings with \`latch scan --write-baseline ${hookBaselineFile}\` (the hooks read that file).`,
+    `  or accept these findings: \`latch scan ${hook === 'pre-commit' ? '--staged' : '--history'} --write-baseline ${hookBaselineFile}\` at the top of the work tree (the hooks read that file).`,
   );
   for (const line of lines) note(io, line);
   return 5;
