@@ -266,7 +266,7 @@ export const messagingRules: readonly CredentialRule[] = [
   patternRule(
     { id: 'discord-bot-token', provider: 'Discord', description: 'Discord bot token' },
     ['discord'],
-    `(?<![${tokenCharacter}.-])([MN][A-Za-z0-9_-]{23,25}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,38})(?![${tokenCharacter}.-])`,
+    `(?<![${tokenCharacter}.-])([MNO][A-Za-z0-9_-]{23,25}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,38})(?![${tokenCharacter}.-])`,
     { minEntropy: 4 },
   ),
   patternRule(
