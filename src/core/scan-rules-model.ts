@@ -163,3 +163,36 @@ export function assignedRule(
     `(${value})(?![${tokenCharacter}+/=-])`;
   return patternRule(info, keywords, source, options);
 }
+
+/** {@link prefixRule} with the usual arguments spelled out: a prefixed token of `provider`. */
+export function tokenRule(
+  id: string,
+  provider: string,
+  description: string,
+  prefix: string,
+  body: string,
+  options: RuleOptions = { minEntropy: 3 },
+): CredentialRule {
+  return prefixRule({ id, provider, description }, prefix, body, options);
+}
+
+/**
+ * {@link assignedRule} for a value known by the provider's name in the key it is assigned to:
+ * `names` are the keywords, matched case-blind in the key.
+ */
+export function namedRule(
+  id: string,
+  provider: string,
+  description: string,
+  names: readonly string[],
+  value: string,
+  options: RuleOptions = { minEntropy: 3 },
+): CredentialRule {
+  return assignedRule(
+    { id, provider, description },
+    names.map((name) => name.toLowerCase()),
+    names.map(caseless).join('|'),
+    value,
+    options,
+  );
+}
