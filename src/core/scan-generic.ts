@@ -170,10 +170,9 @@ const secretNameCache = new Map<string, boolean>();
 
 /** True when a (possibly camelCase) name reads like it holds a secret. */
 export function isSecretName(name: string): boolean {
-  if (!/key|token|secret|pass|pwd|auth|credential/i.test(name)) return false;
   let verdict = secretNameCache.get(name);
   if (verdict === undefined) {
-    verdict = judgeName(name);
+    verdict = /key|token|secret|pass|pwd|auth|credential/i.test(name) && judgeName(name);
     if (secretNameCache.size >= 10_000) secretNameCache.clear();
     secretNameCache.set(name, verdict);
   }

@@ -6,44 +6,15 @@ import {
   assignedRule,
   type CredentialRule,
   caseless,
+  namedRule,
   patternRule,
-  prefixRule,
-  type RuleOptions,
   tokenCharacter,
+  tokenRule,
 } from './scan-rules-model.js';
 
 const base62 = 'A-Za-z0-9';
 const urlSafe = 'A-Za-z0-9_\\-';
 const hex = 'a-fA-F0-9';
-
-function rule(
-  id: string,
-  provider: string,
-  description: string,
-  prefix: string,
-  body: string,
-  options: RuleOptions = { minEntropy: 3 },
-): CredentialRule {
-  return prefixRule({ id, provider, description }, prefix, body, options);
-}
-
-/** A value without a prefix, known by the provider's name in the key it is assigned to. */
-function named(
-  id: string,
-  provider: string,
-  description: string,
-  names: readonly string[],
-  value: string,
-  options: RuleOptions = { minEntropy: 3 },
-): CredentialRule {
-  return assignedRule(
-    { id, provider, description },
-    names.map((name) => name.toLowerCase()),
-    names.map(caseless).join('|'),
-    value,
-    options,
-  );
-}
 
 /** Cloud providers. */
 export const cloudRules: readonly CredentialRule[] = [
@@ -60,7 +31,7 @@ export const cloudRules: readonly CredentialRule[] = [
     '[A-Za-z0-9/+]{40}',
     { minEntropy: 4 },
   ),
-  named(
+  namedRule(
     'aws-session-token',
     'AWS',
     'AWS session token',
@@ -80,15 +51,17 @@ export const cloudRules: readonly CredentialRule[] = [
     `"private_key_id"\\s*:\\s*"[a-f0-9]{40}"\\s*,\\s*"private_key"\\s*:\\s*"(-----BEGIN PRIVATE KEY-----[A-Za-z0-9+/=\\\\\\s]{100,}?-----END PRIVATE KEY-----(?:\\\\n)?)"`,
     { allowPlaceholder: true },
   ),
-  rule('google-api-key', 'Google Cloud', 'Google API key', 'AIza', `[${urlSafe}]{35}`, { minEntropy: 3.5 }),
-  rule(
+  tokenRule('google-api-key', 'Google Cloud', 'Google API key', 'AIza', `[${urlSafe}]{35}`, {
+    minEntropy: 3.5,
+  }),
+  tokenRule(
     'google-oauth-client-secret',
     'Google Cloud',
     'Google OAuth client secret',
     'GOCSPX-',
     `[${urlSafe}]{28}`,
   ),
-  rule(
+  tokenRule(
     'google-oauth-access-token',
     'Google Cloud',
     'Google OAuth access token',
@@ -98,7 +71,7 @@ export const cloudRules: readonly CredentialRule[] = [
       minEntropy: 3.5,
     },
   ),
-  rule(
+  tokenRule(
     'google-oauth-refresh-token',
     'Google Cloud',
     'Google OAuth refresh token',
@@ -155,31 +128,43 @@ export const cloudRules: readonly CredentialRule[] = [
     `(?<![${tokenCharacter}~.-])([a-zA-Z0-9_~.-]{3}\\dQ~[a-zA-Z0-9_~.-]{31,34})(?![${tokenCharacter}~.-])`,
     { minEntropy: 4 },
   ),
-  named(
+  namedRule(
     'azure-openai-key',
     'Azure OpenAI',
     'Azure OpenAI API key',
     ['azure_openai', 'azureopenai', 'azure-openai'],
     `[${hex}]{32}`,
   ),
-  rule(
+  tokenRule(
     'digitalocean-personal-token',
     'DigitalOcean',
     'DigitalOcean personal access token',
     'dop_v1_',
     '[a-f0-9]{64}',
   ),
-  rule('digitalocean-oauth-token', 'DigitalOcean', 'DigitalOcean OAuth token', 'doo_v1_', '[a-f0-9]{64}'),
-  rule('digitalocean-refresh-token', 'DigitalOcean', 'DigitalOcean refresh token', 'dor_v1_', '[a-f0-9]{64}'),
-  rule('heroku-api-key', 'Heroku', 'Heroku platform API key', 'HRKU-', `AA[${urlSafe}]{58}`),
-  named(
+  tokenRule(
+    'digitalocean-oauth-token',
+    'DigitalOcean',
+    'DigitalOcean OAuth token',
+    'doo_v1_',
+    '[a-f0-9]{64}',
+  ),
+  tokenRule(
+    'digitalocean-refresh-token',
+    'DigitalOcean',
+    'DigitalOcean refresh token',
+    'dor_v1_',
+    '[a-f0-9]{64}',
+  ),
+  tokenRule('heroku-api-key', 'Heroku', 'Heroku platform API key', 'HRKU-', `AA[${urlSafe}]{58}`),
+  namedRule(
     'heroku-legacy-api-key',
     'Heroku',
     'Heroku API key (legacy UUID form)',
     ['heroku'],
     `[${hex}]{8}-[${hex}]{4}-[${hex}]{4}-[${hex}]{4}-[${hex}]{12}`,
   ),
-  named(
+  namedRule(
     'cloudflare-api-token',
     'Cloudflare',
     'Cloudflare API token',
@@ -189,14 +174,14 @@ export const cloudRules: readonly CredentialRule[] = [
       minEntropy: 3.8,
     },
   ),
-  named(
+  namedRule(
     'cloudflare-global-api-key',
     'Cloudflare',
     'Cloudflare global API key',
     ['cloudflare', 'cf_api_key'],
     '[a-f0-9]{37}',
   ),
-  rule(
+  tokenRule(
     'cloudflare-origin-ca-key',
     'Cloudflare',
     'Cloudflare Origin CA key',
@@ -206,10 +191,17 @@ export const cloudRules: readonly CredentialRule[] = [
       minEntropy: 3,
     },
   ),
-  rule('alibaba-access-key-id', 'Alibaba Cloud', 'Alibaba Cloud AccessKey ID', 'LTAI', `[${base62}]{12,20}`, {
-    minEntropy: 3.3,
-  }),
-  named(
+  tokenRule(
+    'alibaba-access-key-id',
+    'Alibaba Cloud',
+    'Alibaba Cloud AccessKey ID',
+    'LTAI',
+    `[${base62}]{12,20}`,
+    {
+      minEntropy: 3.3,
+    },
+  ),
+  namedRule(
     'alibaba-access-key-secret',
     'Alibaba Cloud',
     'Alibaba Cloud AccessKey secret',
@@ -219,7 +211,7 @@ export const cloudRules: readonly CredentialRule[] = [
       minEntropy: 4,
     },
   ),
-  named(
+  namedRule(
     'ibm-cloud-api-key',
     'IBM Cloud',
     'IBM Cloud API key',
@@ -229,7 +221,7 @@ export const cloudRules: readonly CredentialRule[] = [
       minEntropy: 4,
     },
   ),
-  named(
+  namedRule(
     'oracle-cloud-auth-token',
     'Oracle Cloud',
     'Oracle Cloud (OCI) auth token',
@@ -239,10 +231,10 @@ export const cloudRules: readonly CredentialRule[] = [
       minEntropy: 3.8,
     },
   ),
-  rule('tencent-cloud-secret-id', 'Tencent Cloud', 'Tencent Cloud SecretId', 'AKID', `[${base62}]{32}`, {
+  tokenRule('tencent-cloud-secret-id', 'Tencent Cloud', 'Tencent Cloud SecretId', 'AKID', `[${base62}]{32}`, {
     minEntropy: 3.8,
   }),
-  named(
+  namedRule(
     'huawei-cloud-secret-key',
     'Huawei Cloud',
     'Huawei Cloud secret access key',
@@ -252,17 +244,19 @@ export const cloudRules: readonly CredentialRule[] = [
       minEntropy: 4,
     },
   ),
-  rule('scaleway-access-key', 'Scaleway', 'Scaleway access key', 'SCW', '[A-Z0-9]{17}', { minEntropy: 3.3 }),
-  named(
+  tokenRule('scaleway-access-key', 'Scaleway', 'Scaleway access key', 'SCW', '[A-Z0-9]{17}', {
+    minEntropy: 3.3,
+  }),
+  namedRule(
     'scaleway-secret-key',
     'Scaleway',
     'Scaleway secret key',
     ['scaleway', 'scw_secret'],
     `[${hex}]{8}-[${hex}]{4}-[${hex}]{4}-[${hex}]{4}-[${hex}]{12}`,
   ),
-  named('linode-token', 'Linode', 'Linode (Akamai) personal access token', ['linode'], '[a-f0-9]{64}'),
-  named('vultr-api-key', 'Vultr', 'Vultr API key', ['vultr'], '[A-Z0-9]{36}', { minEntropy: 3.8 }),
-  named(
+  namedRule('linode-token', 'Linode', 'Linode (Akamai) personal access token', ['linode'], '[a-f0-9]{64}'),
+  namedRule('vultr-api-key', 'Vultr', 'Vultr API key', ['vultr'], '[A-Z0-9]{36}', { minEntropy: 3.8 }),
+  namedRule(
     'hetzner-cloud-token',
     'Hetzner',
     'Hetzner Cloud API token',
@@ -270,14 +264,21 @@ export const cloudRules: readonly CredentialRule[] = [
     `[${base62}]{64}`,
     { minEntropy: 4.5 },
   ),
-  named('ovh-application-secret', 'OVHcloud', 'OVHcloud application secret', ['ovh'], '[a-zA-Z0-9]{32}', {
+  namedRule('ovh-application-secret', 'OVHcloud', 'OVHcloud application secret', ['ovh'], '[a-zA-Z0-9]{32}', {
     minEntropy: 4,
   }),
-  rule('backblaze-application-key', 'Backblaze', 'Backblaze B2 application key', 'K00', `[${base62}/+]{28}`, {
-    minEntropy: 4,
-    keywords: ['k00'],
-  }),
-  named('wasabi-secret-key', 'Wasabi', 'Wasabi secret key', ['wasabi'], '[A-Za-z0-9/+]{40}', {
+  tokenRule(
+    'backblaze-application-key',
+    'Backblaze',
+    'Backblaze B2 application key',
+    'K00',
+    `[${base62}/+]{28}`,
+    {
+      minEntropy: 4,
+      keywords: ['k00'],
+    },
+  ),
+  namedRule('wasabi-secret-key', 'Wasabi', 'Wasabi secret key', ['wasabi'], '[A-Za-z0-9/+]{40}', {
     minEntropy: 4,
   }),
   patternRule(
@@ -286,7 +287,7 @@ export const cloudRules: readonly CredentialRule[] = [
     'cloudinary://\\d{10,16}:([A-Za-z0-9_-]{27})@',
     { minEntropy: 3.5 },
   ),
-  rule(
+  tokenRule(
     'databricks-token',
     'Databricks',
     'Databricks personal access token',
@@ -296,7 +297,7 @@ export const cloudRules: readonly CredentialRule[] = [
       minEntropy: 3,
     },
   ),
-  named(
+  namedRule(
     'snowflake-password',
     'Snowflake',
     'Snowflake password',
@@ -306,7 +307,7 @@ export const cloudRules: readonly CredentialRule[] = [
       minEntropy: 3,
     },
   ),
-  named(
+  namedRule(
     'confluent-api-secret',
     'Confluent',
     'Confluent Cloud API secret',
@@ -314,7 +315,7 @@ export const cloudRules: readonly CredentialRule[] = [
     `[A-Za-z0-9+/]{64}`,
     { minEntropy: 4.5 },
   ),
-  named(
+  namedRule(
     'elastic-cloud-api-key',
     'Elastic',
     'Elastic Cloud API key',
@@ -324,10 +325,10 @@ export const cloudRules: readonly CredentialRule[] = [
       minEntropy: 4,
     },
   ),
-  rule('yandex-cloud-api-key', 'Yandex Cloud', 'Yandex Cloud API key', 'AQVN', `[${urlSafe}]{35,38}`, {
+  tokenRule('yandex-cloud-api-key', 'Yandex Cloud', 'Yandex Cloud API key', 'AQVN', `[${urlSafe}]{35,38}`, {
     minEntropy: 3.8,
   }),
-  rule(
+  tokenRule(
     'yandex-cloud-iam-token',
     'Yandex Cloud',
     'Yandex Cloud IAM token',
@@ -337,90 +338,11 @@ export const cloudRules: readonly CredentialRule[] = [
       minEntropy: 4,
     },
   ),
-  named(
+  namedRule(
     'mongodb-atlas-private-key',
     'MongoDB Atlas',
     'MongoDB Atlas API private key',
     ['atlas_private_key', 'mongodb_atlas', 'atlas_api'],
     `[${hex}]{8}-[${hex}]{4}-[${hex}]{4}-[${hex}]{4}-[${hex}]{12}`,
   ),
-];
-
-/** Hosting, serverless and backend platforms. */
-export const platformRules: readonly CredentialRule[] = [
-  rule('fly-io-token', 'Fly.io', 'Fly.io access token', 'fo1_', `[${urlSafe}]{43}`),
-  rule('fly-io-macaroon', 'Fly.io', 'Fly.io macaroon token', 'FlyV1 fm', `[12]_[A-Za-z0-9+/=_-]{100,}`, {
-    minEntropy: 4,
-    keywords: ['flyv1 fm'],
-  }),
-  named('vercel-token', 'Vercel', 'Vercel access token', ['vercel'], `[${base62}]{24}`, { minEntropy: 3.8 }),
-  rule('vercel-prefixed-token', 'Vercel', 'Vercel access token', 'vc', `[pkria]_[${base62}]{40,}`, {
-    minEntropy: 3.8,
-    keywords: ['vcp_', 'vck_', 'vci_', 'vca_', 'vcr_'],
-  }),
-  rule('netlify-token', 'Netlify', 'Netlify personal access token', 'nfp_', `[${base62}]{36}`),
-  named(
-    'netlify-legacy-token',
-    'Netlify',
-    'Netlify access token (legacy)',
-    ['netlify'],
-    `[${urlSafe}]{43,45}`,
-    { minEntropy: 4 },
-  ),
-  rule('render-api-key', 'Render', 'Render API key', 'rnd_', `[${base62}]{32}`),
-  named(
-    'railway-token',
-    'Railway',
-    'Railway API token',
-    ['railway'],
-    `[${hex}]{8}-[${hex}]{4}-[${hex}]{4}-[${hex}]{4}-[${hex}]{12}`,
-  ),
-  rule('supabase-access-token', 'Supabase', 'Supabase personal access token', 'sbp_', '[a-f0-9]{40}'),
-  rule('supabase-secret-key', 'Supabase', 'Supabase secret API key', 'sb_secret_', `[${urlSafe}]{31,}`),
-  rule(
-    'planetscale-token',
-    'PlanetScale',
-    'PlanetScale service token',
-    'pscale_tkn_',
-    `[${urlSafe}.]{32,64}`,
-  ),
-  rule(
-    'planetscale-password',
-    'PlanetScale',
-    'PlanetScale database password',
-    'pscale_pw_',
-    `[${urlSafe}.]{32,64}`,
-  ),
-  rule(
-    'planetscale-oauth-token',
-    'PlanetScale',
-    'PlanetScale OAuth token',
-    'pscale_oauth_',
-    `[${urlSafe}.]{32,64}`,
-  ),
-  rule('neon-api-key', 'Neon', 'Neon API key', 'napi_', '[a-z0-9]{64}', { minEntropy: 3.5 }),
-  rule('deno-deploy-token', 'Deno Deploy', 'Deno Deploy access token', 'dd', `[pw]_[${base62}]{36}`, {
-    minEntropy: 3.5,
-    keywords: ['ddp_', 'ddw_'],
-  }),
-  named('upstash-redis-token', 'Upstash', 'Upstash REST token', ['upstash'], `A[${urlSafe}]{40,}=?`, {
-    minEntropy: 4,
-  }),
-  rule(
-    'kubernetes-service-token',
-    'Kubernetes',
-    'Kubernetes bootstrap token',
-    '',
-    '[a-z0-9]{6}\\.[a-z0-9]{16}',
-    {
-      minEntropy: 3.2,
-      keywords: ['token-id', 'bootstrap-token', 'kubeadm'],
-    },
-  ),
-  rule('rancher-token', 'Rancher', 'Rancher API token', 'token-', '[a-z0-9]{5}:[a-z0-9]{54}', {
-    minEntropy: 3.5,
-  }),
-  rule('dynatrace-token', 'Dynatrace', 'Dynatrace API token', 'dt0c01.', '[A-Z0-9]{24}\\.[A-Z0-9]{64}', {
-    minEntropy: 3.5,
-  }),
 ];

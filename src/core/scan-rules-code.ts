@@ -8,50 +8,23 @@ import {
   assignedRule,
   type CredentialRule,
   caseless,
+  namedRule,
   prefixRule,
-  type RuleOptions,
+  tokenRule,
 } from './scan-rules-model.js';
 
 const base62 = 'A-Za-z0-9';
 const urlSafe = 'A-Za-z0-9_\\-';
 const uuid = '[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}';
 
-function rule(
-  id: string,
-  provider: string,
-  description: string,
-  prefix: string,
-  body: string,
-  options: RuleOptions = { minEntropy: 3 },
-): CredentialRule {
-  return prefixRule({ id, provider, description }, prefix, body, options);
-}
-
-function named(
-  id: string,
-  provider: string,
-  description: string,
-  names: readonly string[],
-  value: string,
-  options: RuleOptions = { minEntropy: 3 },
-): CredentialRule {
-  return assignedRule(
-    { id, provider, description },
-    names.map((name) => name.toLowerCase()),
-    names.map(caseless).join('|'),
-    value,
-    options,
-  );
-}
-
 function github(id: string, prefix: string, description: string): CredentialRule {
-  return rule(id, 'GitHub', description, prefix, `[${base62}]{36}`, {
+  return tokenRule(id, 'GitHub', description, prefix, `[${base62}]{36}`, {
     check: checksumOrEntropy(prefix.length, 4),
   });
 }
 
 function gitlab(id: string, prefix: string, description: string, body = `[${urlSafe}]{20,}`): CredentialRule {
-  return rule(id, 'GitLab', description, prefix, body, { minEntropy: 3.2 });
+  return tokenRule(id, 'GitLab', description, prefix, body, { minEntropy: 3.2 });
 }
 
 /** Source hosting and CI/CD. */
@@ -61,7 +34,7 @@ export const sourceHostingRules: readonly CredentialRule[] = [
   github('github-user-to-server-token', 'ghu_', 'GitHub App user-to-server token'),
   github('github-server-to-server-token', 'ghs_', 'GitHub App installation token'),
   github('github-refresh-token', 'ghr_', 'GitHub App refresh token'),
-  rule(
+  tokenRule(
     'github-fine-grained-token',
     'GitHub',
     'GitHub fine-grained personal access token',
@@ -84,36 +57,36 @@ export const sourceHostingRules: readonly CredentialRule[] = [
     'ATBB[A-Za-z0-9_=.-]{28,}',
     { minEntropy: 3.5 },
   ),
-  rule(
+  tokenRule(
     'bitbucket-access-token',
     'Bitbucket',
     'Bitbucket repository or workspace access token',
     'ATCTT3xFfGN0',
     `[${urlSafe}=]{100,}`,
   ),
-  rule(
+  tokenRule(
     'circleci-personal-token',
     'CircleCI',
     'CircleCI personal API token',
     'CCIPAT_',
     `[${base62}]{22}_[a-f0-9]{40}`,
   ),
-  rule(
+  tokenRule(
     'circleci-project-token',
     'CircleCI',
     'CircleCI project API token',
     'CCIPRJ_',
     `[${base62}]{22}_[a-f0-9]{40}`,
   ),
-  rule('buildkite-agent-token', 'Buildkite', 'Buildkite API access token', 'bkua_', '[a-f0-9]{40}'),
-  rule(
+  tokenRule('buildkite-agent-token', 'Buildkite', 'Buildkite API access token', 'bkua_', '[a-f0-9]{40}'),
+  tokenRule(
     'sourcegraph-access-token',
     'Sourcegraph',
     'Sourcegraph access token',
     'sgp_',
     '(?:[a-f0-9]{16}_)?[a-f0-9]{40}',
   ),
-  rule(
+  tokenRule(
     'sonarqube-token',
     'SonarQube',
     'SonarQube user, project or analysis token',
@@ -124,7 +97,7 @@ export const sourceHostingRules: readonly CredentialRule[] = [
       keywords: ['sqp_', 'squ_', 'sqa_'],
     },
   ),
-  rule('octopus-deploy-api-key', 'Octopus Deploy', 'Octopus Deploy API key', 'API-', '[A-Z0-9]{26}', {
+  tokenRule('octopus-deploy-api-key', 'Octopus Deploy', 'Octopus Deploy API key', 'API-', '[A-Z0-9]{26}', {
     minEntropy: 3.5,
   }),
   assignedRule(
@@ -141,26 +114,35 @@ export const sourceHostingRules: readonly CredentialRule[] = [
     `[${base62}]{22}`,
     { minEntropy: 3.5 },
   ),
-  rule('jfrog-api-key', 'JFrog', 'JFrog Artifactory API key', 'AKCp', `[${base62}]{69}`, { minEntropy: 4 }),
-  rule('jfrog-identity-token', 'JFrog', 'JFrog identity or reference token', 'cmVmd', `[${base62}]{59}`, {
+  tokenRule('jfrog-api-key', 'JFrog', 'JFrog Artifactory API key', 'AKCp', `[${base62}]{69}`, {
     minEntropy: 4,
   }),
-  named('codecov-token', 'Codecov', 'Codecov upload token', ['codecov'], uuid),
-  named('gitea-token', 'Gitea', 'Gitea or Forgejo access token', ['gitea', 'forgejo'], '[a-f0-9]{40}'),
-  rule('postman-api-key', 'Postman', 'Postman API key', 'PMAK-', '[a-f0-9]{24}-[a-f0-9]{34}'),
-  rule('readme-api-key', 'ReadMe', 'ReadMe API key', 'rdme_', '[a-z0-9]{70}'),
+  tokenRule(
+    'jfrog-identity-token',
+    'JFrog',
+    'JFrog identity or reference token',
+    'cmVmd',
+    `[${base62}]{59}`,
+    {
+      minEntropy: 4,
+    },
+  ),
+  namedRule('codecov-token', 'Codecov', 'Codecov upload token', ['codecov'], uuid),
+  namedRule('gitea-token', 'Gitea', 'Gitea or Forgejo access token', ['gitea', 'forgejo'], '[a-f0-9]{40}'),
+  tokenRule('postman-api-key', 'Postman', 'Postman API key', 'PMAK-', '[a-f0-9]{24}-[a-f0-9]{34}'),
+  tokenRule('readme-api-key', 'ReadMe', 'ReadMe API key', 'rdme_', '[a-z0-9]{70}'),
 ];
 
 /** Package registries and container registries. */
 export const registryRules: readonly CredentialRule[] = [
-  rule('npm-access-token', 'npm', 'npm access token', 'npm_', `[${base62}]{36}`, {
+  tokenRule('npm-access-token', 'npm', 'npm access token', 'npm_', `[${base62}]{36}`, {
     check: checksumOrEntropy(4, 4),
   }),
-  rule('pypi-upload-token', 'PyPI', 'PyPI upload token', 'pypi-AgEIcHlwaS5vcmc', `[${urlSafe}]{50,}`, {
+  tokenRule('pypi-upload-token', 'PyPI', 'PyPI upload token', 'pypi-AgEIcHlwaS5vcmc', `[${urlSafe}]{50,}`, {
     minEntropy: 4,
     keywords: ['pypi-ageichlwas5vcmc'],
   }),
-  rule(
+  tokenRule(
     'pypi-test-upload-token',
     'TestPyPI',
     'TestPyPI upload token',
@@ -171,39 +153,53 @@ export const registryRules: readonly CredentialRule[] = [
       keywords: ['pypi-agendgvzdc5wexbplm9yzw'],
     },
   ),
-  rule('rubygems-api-key', 'RubyGems', 'RubyGems API key', 'rubygems_', '[a-f0-9]{48}'),
-  rule('nuget-api-key', 'NuGet', 'NuGet API key', 'oy2', '[a-z2-7]{43}', { minEntropy: 3.5 }),
-  rule('docker-hub-token', 'Docker Hub', 'Docker Hub personal access token', 'dckr_pat_', `[${urlSafe}]{27}`),
-  rule(
+  tokenRule('rubygems-api-key', 'RubyGems', 'RubyGems API key', 'rubygems_', '[a-f0-9]{48}'),
+  tokenRule('nuget-api-key', 'NuGet', 'NuGet API key', 'oy2', '[a-z2-7]{43}', { minEntropy: 3.5 }),
+  tokenRule(
+    'docker-hub-token',
+    'Docker Hub',
+    'Docker Hub personal access token',
+    'dckr_pat_',
+    `[${urlSafe}]{27}`,
+  ),
+  tokenRule(
     'docker-hub-org-token',
     'Docker Hub',
     'Docker Hub organization access token',
     'dckr_oat_',
     `[${urlSafe}]{32}`,
   ),
-  rule('crates-io-token', 'crates.io', 'crates.io API token', 'cio', `[${base62}]{32}`, { minEntropy: 4 }),
-  named('hex-pm-key', 'Hex', 'Hex.pm API key', ['hex_api_key', 'hexpm'], '[a-f0-9]{32}'),
-  rule('clojars-token', 'Clojars', 'Clojars deploy token', 'CLOJARS_', '[a-z0-9]{60}'),
-  rule('packagist-token', 'Packagist', 'Private Packagist token', 'packagist_', '[ou][ru]t_[a-f0-9]{68}'),
+  tokenRule('crates-io-token', 'crates.io', 'crates.io API token', 'cio', `[${base62}]{32}`, {
+    minEntropy: 4,
+  }),
+  namedRule('hex-pm-key', 'Hex', 'Hex.pm API key', ['hex_api_key', 'hexpm'], '[a-f0-9]{32}'),
+  tokenRule('clojars-token', 'Clojars', 'Clojars deploy token', 'CLOJARS_', '[a-z0-9]{60}'),
+  tokenRule(
+    'packagist-token',
+    'Packagist',
+    'Private Packagist token',
+    'packagist_',
+    '[ou][ru]t_[a-f0-9]{68}',
+  ),
 ];
 
 /** Secret managers and infrastructure-as-code services. */
 export const secretManagerRules: readonly CredentialRule[] = [
-  rule(
+  tokenRule(
     'hashicorp-vault-service-token',
     'HashiCorp Vault',
     'HashiCorp Vault service token',
     'hvs.',
     `[${urlSafe}]{24,}`,
   ),
-  rule(
+  tokenRule(
     'hashicorp-vault-batch-token',
     'HashiCorp Vault',
     'HashiCorp Vault batch token',
     'hvb.',
     `[${urlSafe}]{24,}`,
   ),
-  rule(
+  tokenRule(
     'hashicorp-vault-recovery-token',
     'HashiCorp Vault',
     'HashiCorp Vault recovery token',
@@ -220,21 +216,21 @@ export const secretManagerRules: readonly CredentialRule[] = [
     `[${base62}]{14}\\.atlasv1\\.[${urlSafe}]{60,}`,
     { minEntropy: 3.5, keywords: ['.atlasv1.'] },
   ),
-  rule(
+  tokenRule(
     'doppler-token',
     'Doppler',
     'Doppler service, personal or CLI token',
     'dp.',
     `(?:pt|st|sa|ct|scim|audit)\\.(?:[a-z0-9_-]{1,40}\\.)?[${base62}]{40,44}`,
   ),
-  rule(
+  tokenRule(
     'onepassword-service-account-token',
     '1Password',
     '1Password service account token',
     'ops_',
     `eyJ[${urlSafe}]{40,}`,
   ),
-  rule(
+  tokenRule(
     'onepassword-secret-key',
     '1Password',
     '1Password account secret key',
@@ -242,8 +238,8 @@ export const secretManagerRules: readonly CredentialRule[] = [
     '[A-Z0-9]{6}-(?:[A-Z0-9]{6}-)?[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}',
     { minEntropy: 3 },
   ),
-  rule('pulumi-access-token', 'Pulumi', 'Pulumi access token', 'pul-', '[a-f0-9]{40}'),
-  rule(
+  tokenRule('pulumi-access-token', 'Pulumi', 'Pulumi access token', 'pul-', '[a-f0-9]{40}'),
+  tokenRule(
     'infisical-token',
     'Infisical',
     'Infisical service token',
@@ -252,7 +248,7 @@ export const secretManagerRules: readonly CredentialRule[] = [
     // `st.` alone occurs in every other file (`request.get`), so the provider's name gates it.
     { minEntropy: 3, keywords: ['infisical'] },
   ),
-  rule(
+  tokenRule(
     'age-secret-key',
     'age',
     'age secret key',
@@ -260,5 +256,5 @@ export const secretManagerRules: readonly CredentialRule[] = [
     '[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}',
     { minEntropy: 3.5 },
   ),
-  rule('prefect-api-key', 'Prefect', 'Prefect Cloud API key', 'pnu_', `[${base62}]{36}`),
+  tokenRule('prefect-api-key', 'Prefect', 'Prefect Cloud API key', 'pnu_', `[${base62}]{36}`),
 ];

@@ -2,52 +2,17 @@
  * Rules for developer and business SaaS: observability, productivity, identity, content and
  * analytics services. Formats from each provider's API documentation.
  */
-import {
-  assignedRule,
-  type CredentialRule,
-  caseless,
-  patternRule,
-  prefixRule,
-  type RuleOptions,
-} from './scan-rules-model.js';
+import { type CredentialRule, namedRule, patternRule, tokenRule } from './scan-rules-model.js';
 
 const base62 = 'A-Za-z0-9';
 const urlSafe = 'A-Za-z0-9_\\-';
 const hex = 'a-fA-F0-9';
 const uuid = `[${hex}]{8}-[${hex}]{4}-[${hex}]{4}-[${hex}]{4}-[${hex}]{12}`;
 
-function rule(
-  id: string,
-  provider: string,
-  description: string,
-  prefix: string,
-  body: string,
-  options: RuleOptions = { minEntropy: 3.3 },
-): CredentialRule {
-  return prefixRule({ id, provider, description }, prefix, body, options);
-}
-
-function named(
-  id: string,
-  provider: string,
-  description: string,
-  names: readonly string[],
-  value: string,
-  options: RuleOptions = { minEntropy: 3 },
-): CredentialRule {
-  return assignedRule(
-    { id, provider, description },
-    names.map((name) => name.toLowerCase()),
-    names.map(caseless).join('|'),
-    value,
-    options,
-  );
-}
-
 /** Monitoring, logging and incident response. */
 export const observabilityRules: readonly CredentialRule[] = [
-  rule('sentry-user-token', 'Sentry', 'Sentry user auth token', 'sntryu_', '[a-f0-9]{64}'),
-  rule(
+  tokenRule('sentry-user-token', 'Sentry', 'Sentry user auth token', 'sntryu_', '[a-f0-9]{64}'),
+  tokenRule(
     'sentry-org-token',
     'Sentry',
     'Sentry organization auth token',
@@ -57,31 +22,37 @@ export const observabilityRules: readonly CredentialRule[] = [
       minEntropy: 4,
     },
   ),
-  named(
+  namedRule(
     'datadog-api-key',
     'Datadog',
     'Datadog API key',
     ['datadog', 'dd_api_key', 'dd-api-key'],
     '[a-f0-9]{32}',
   ),
-  named(
+  namedRule(
     'datadog-app-key',
     'Datadog',
     'Datadog application key',
     ['dd_app_key', 'dd_application_key', 'datadog_app', 'dd-application-key'],
     '[a-f0-9]{40}',
   ),
-  rule('new-relic-user-key', 'New Relic', 'New Relic user API key', 'NRAK-', '[A-Z0-9]{27}'),
-  rule('new-relic-insights-key', 'New Relic', 'New Relic Insights insert key', 'NRII-', `[${urlSafe}]{32}`),
-  rule('new-relic-browser-key', 'New Relic', 'New Relic browser API key', 'NRJS-', '[a-f0-9]{19}'),
-  named(
+  tokenRule('new-relic-user-key', 'New Relic', 'New Relic user API key', 'NRAK-', '[A-Z0-9]{27}'),
+  tokenRule(
+    'new-relic-insights-key',
+    'New Relic',
+    'New Relic Insights insert key',
+    'NRII-',
+    `[${urlSafe}]{32}`,
+  ),
+  tokenRule('new-relic-browser-key', 'New Relic', 'New Relic browser API key', 'NRJS-', '[a-f0-9]{19}'),
+  namedRule(
     'new-relic-license-key',
     'New Relic',
     'New Relic ingest license key',
     ['new_relic_license', 'newrelic_license', 'nr_license'],
     '(?:[a-z]{2}\\d{2}xx)?[a-f0-9]{36,40}(?:NRAL)?',
   ),
-  named(
+  namedRule(
     'pagerduty-api-key',
     'PagerDuty',
     'PagerDuty REST API key',
@@ -91,7 +62,7 @@ export const observabilityRules: readonly CredentialRule[] = [
       minEntropy: 3.5,
     },
   ),
-  rule(
+  tokenRule(
     'grafana-cloud-token',
     'Grafana',
     'Grafana Cloud access policy token',
@@ -99,14 +70,14 @@ export const observabilityRules: readonly CredentialRule[] = [
     `eyJ[${base62}+/=]{60,}`,
     { minEntropy: 4 },
   ),
-  rule(
+  tokenRule(
     'grafana-service-account-token',
     'Grafana',
     'Grafana service account token',
     'glsa_',
     '[A-Za-z0-9]{32}_[a-f0-9]{8}',
   ),
-  named(
+  namedRule(
     'honeycomb-api-key',
     'Honeycomb',
     'Honeycomb API key',
@@ -116,8 +87,8 @@ export const observabilityRules: readonly CredentialRule[] = [
       minEntropy: 3.4,
     },
   ),
-  named('splunk-hec-token', 'Splunk', 'Splunk HTTP Event Collector token', ['splunk'], uuid),
-  named(
+  namedRule('splunk-hec-token', 'Splunk', 'Splunk HTTP Event Collector token', ['splunk'], uuid),
+  namedRule(
     'logtail-source-token',
     'Better Stack',
     'Better Stack (Logtail) source token',
@@ -127,15 +98,15 @@ export const observabilityRules: readonly CredentialRule[] = [
       minEntropy: 3.8,
     },
   ),
-  named('rollbar-access-token', 'Rollbar', 'Rollbar access token', ['rollbar'], '[a-f0-9]{32}'),
-  named('bugsnag-api-key', 'Bugsnag', 'Bugsnag API key', ['bugsnag'], '[a-f0-9]{32}'),
-  named('opsgenie-api-key', 'Opsgenie', 'Opsgenie API key', ['opsgenie'], uuid),
-  named('statuspage-api-key', 'Statuspage', 'Atlassian Statuspage API key', ['statuspage'], uuid),
+  namedRule('rollbar-access-token', 'Rollbar', 'Rollbar access token', ['rollbar'], '[a-f0-9]{32}'),
+  namedRule('bugsnag-api-key', 'Bugsnag', 'Bugsnag API key', ['bugsnag'], '[a-f0-9]{32}'),
+  namedRule('opsgenie-api-key', 'Opsgenie', 'Opsgenie API key', ['opsgenie'], uuid),
+  namedRule('statuspage-api-key', 'Statuspage', 'Atlassian Statuspage API key', ['statuspage'], uuid),
 ];
 
 /** Productivity, project management and content. */
 export const productivityRules: readonly CredentialRule[] = [
-  rule(
+  tokenRule(
     'atlassian-api-token',
     'Atlassian',
     'Atlassian (Jira, Confluence) API token',
@@ -145,19 +116,26 @@ export const productivityRules: readonly CredentialRule[] = [
       minEntropy: 4,
     },
   ),
-  named('jira-api-token', 'Jira', 'Jira API token (legacy)', ['jira'], `[${base62}]{24}`, {
+  namedRule('jira-api-token', 'Jira', 'Jira API token (legacy)', ['jira'], `[${base62}]{24}`, {
     minEntropy: 3.8,
   }),
-  rule('linear-api-key', 'Linear', 'Linear API key', 'lin_api_', `[${base62}]{40}`, { minEntropy: 3.8 }),
-  rule('linear-oauth-token', 'Linear', 'Linear OAuth access token', 'lin_oauth_', `[a-f0-9]{64}`),
-  rule('notion-integration-token', 'Notion', 'Notion integration token', 'ntn_', `[${base62}]{46}`, {
+  tokenRule('linear-api-key', 'Linear', 'Linear API key', 'lin_api_', `[${base62}]{40}`, { minEntropy: 3.8 }),
+  tokenRule('linear-oauth-token', 'Linear', 'Linear OAuth access token', 'lin_oauth_', `[a-f0-9]{64}`),
+  tokenRule('notion-integration-token', 'Notion', 'Notion integration token', 'ntn_', `[${base62}]{46}`, {
     minEntropy: 3.8,
   }),
-  rule('notion-legacy-token', 'Notion', 'Notion integration token (legacy)', 'secret_', `[${base62}]{43}`, {
-    minEntropy: 4,
-    keywords: ['notion'],
-  }),
-  rule(
+  tokenRule(
+    'notion-legacy-token',
+    'Notion',
+    'Notion integration token (legacy)',
+    'secret_',
+    `[${base62}]{43}`,
+    {
+      minEntropy: 4,
+      keywords: ['notion'],
+    },
+  ),
+  tokenRule(
     'airtable-pat',
     'Airtable',
     'Airtable personal access token',
@@ -165,19 +143,21 @@ export const productivityRules: readonly CredentialRule[] = [
     `[${base62}]{14}\\.[a-f0-9]{64}`,
     { minEntropy: 3.5 },
   ),
-  named('airtable-api-key', 'Airtable', 'Airtable API key (legacy)', ['airtable'], `key[${base62}]{14}`, {
+  namedRule('airtable-api-key', 'Airtable', 'Airtable API key (legacy)', ['airtable'], `key[${base62}]{14}`, {
     minEntropy: 3.5,
   }),
-  rule('figma-pat', 'Figma', 'Figma personal access token', 'figd_', `[${urlSafe}]{40}`, { minEntropy: 3.8 }),
-  named(
+  tokenRule('figma-pat', 'Figma', 'Figma personal access token', 'figd_', `[${urlSafe}]{40}`, {
+    minEntropy: 3.8,
+  }),
+  namedRule(
     'asana-pat',
     'Asana',
     'Asana personal access token',
     ['asana'],
     `[12]/\\d{10,16}(?:/\\d{10,16})?:[a-f0-9]{32}`,
   ),
-  named('trello-api-token', 'Trello', 'Trello API token', ['trello'], `(?:ATTA)?[a-f0-9]{64}`),
-  named(
+  namedRule('trello-api-token', 'Trello', 'Trello API token', ['trello'], `(?:ATTA)?[a-f0-9]{64}`),
+  namedRule(
     'monday-api-token',
     'monday.com',
     'monday.com API token',
@@ -187,11 +167,18 @@ export const productivityRules: readonly CredentialRule[] = [
       minEntropy: 4,
     },
   ),
-  rule('clickup-api-token', 'ClickUp', 'ClickUp personal API token', 'pk_', `\\d{6,10}_[A-Z0-9]{32}`),
-  rule('dropbox-access-token', 'Dropbox', 'Dropbox short-lived access token', 'sl.', `[${urlSafe}]{130,}`, {
-    minEntropy: 4,
-  }),
-  named(
+  tokenRule('clickup-api-token', 'ClickUp', 'ClickUp personal API token', 'pk_', `\\d{6,10}_[A-Z0-9]{32}`),
+  tokenRule(
+    'dropbox-access-token',
+    'Dropbox',
+    'Dropbox short-lived access token',
+    'sl.',
+    `[${urlSafe}]{130,}`,
+    {
+      minEntropy: 4,
+    },
+  ),
+  namedRule(
     'dropbox-long-lived-token',
     'Dropbox',
     'Dropbox long-lived access token',
@@ -202,7 +189,7 @@ export const productivityRules: readonly CredentialRule[] = [
       minEntropy: 3.5,
     },
   ),
-  named(
+  namedRule(
     'box-api-token',
     'Box',
     'Box developer token',
@@ -212,10 +199,17 @@ export const productivityRules: readonly CredentialRule[] = [
       minEntropy: 4,
     },
   ),
-  rule('contentful-pat', 'Contentful', 'Contentful personal access token', 'CFPAT-', `[${urlSafe}]{43}`, {
-    minEntropy: 3.8,
-  }),
-  rule(
+  tokenRule(
+    'contentful-pat',
+    'Contentful',
+    'Contentful personal access token',
+    'CFPAT-',
+    `[${urlSafe}]{43}`,
+    {
+      minEntropy: 3.8,
+    },
+  ),
+  tokenRule(
     'typeform-pat',
     'Typeform',
     'Typeform personal access token',
@@ -223,17 +217,17 @@ export const productivityRules: readonly CredentialRule[] = [
     `[${urlSafe}]{44}_[${urlSafe}]{14}`,
     { minEntropy: 3.8 },
   ),
-  rule('frameio-token', 'Frame.io', 'Frame.io developer token', 'fio-u-', `[${urlSafe}=]{64}`, {
+  tokenRule('frameio-token', 'Frame.io', 'Frame.io developer token', 'fio-u-', `[${urlSafe}=]{64}`, {
     minEntropy: 3.8,
   }),
-  rule(
+  tokenRule(
     'hubspot-private-app-token',
     'HubSpot',
     'HubSpot private app token',
     'pat-',
     `(?:na|eu|ap)\\d-${uuid}`,
   ),
-  rule(
+  tokenRule(
     'mapbox-secret-token',
     'Mapbox',
     'Mapbox secret access token',
@@ -243,19 +237,26 @@ export const productivityRules: readonly CredentialRule[] = [
       minEntropy: 4,
     },
   ),
-  named('algolia-admin-key', 'Algolia', 'Algolia admin or write API key', ['algolia'], '[a-f0-9]{32}'),
-  named('twitch-client-secret', 'Twitch', 'Twitch client secret or OAuth token', ['twitch'], '[a-z0-9]{30}', {
-    minEntropy: 3.8,
-  }),
-  named('okta-api-token', 'Okta', 'Okta API token', ['okta'], `00[${urlSafe}]{40}`, { minEntropy: 3.8 }),
-  named('auth0-client-secret', 'Auth0', 'Auth0 client secret', ['auth0'], `[${urlSafe}]{64}`, {
+  namedRule('algolia-admin-key', 'Algolia', 'Algolia admin or write API key', ['algolia'], '[a-f0-9]{32}'),
+  namedRule(
+    'twitch-client-secret',
+    'Twitch',
+    'Twitch client secret or OAuth token',
+    ['twitch'],
+    '[a-z0-9]{30}',
+    {
+      minEntropy: 3.8,
+    },
+  ),
+  namedRule('okta-api-token', 'Okta', 'Okta API token', ['okta'], `00[${urlSafe}]{40}`, { minEntropy: 3.8 }),
+  namedRule('auth0-client-secret', 'Auth0', 'Auth0 client secret', ['auth0'], `[${urlSafe}]{64}`, {
     minEntropy: 4.5,
   }),
-  rule('launchdarkly-api-key', 'LaunchDarkly', 'LaunchDarkly access or SDK key', 'api-', uuid, {
+  tokenRule('launchdarkly-api-key', 'LaunchDarkly', 'LaunchDarkly access or SDK key', 'api-', uuid, {
     minEntropy: 3,
     keywords: ['launchdarkly'],
   }),
-  named(
+  namedRule(
     'segment-write-key',
     'Segment',
     'Segment write key',
@@ -265,8 +266,8 @@ export const productivityRules: readonly CredentialRule[] = [
       minEntropy: 4,
     },
   ),
-  named('mixpanel-api-secret', 'Mixpanel', 'Mixpanel API secret', ['mixpanel'], '[a-f0-9]{32}'),
-  named(
+  namedRule('mixpanel-api-secret', 'Mixpanel', 'Mixpanel API secret', ['mixpanel'], '[a-f0-9]{32}'),
+  namedRule(
     'salesforce-access-token',
     'Salesforce',
     'Salesforce access token',
@@ -276,20 +277,20 @@ export const productivityRules: readonly CredentialRule[] = [
       minEntropy: 4,
     },
   ),
-  named('bitly-access-token', 'Bitly', 'Bitly generic access token', ['bitly'], '[a-f0-9]{40}'),
-  named('snyk-api-token', 'Snyk', 'Snyk API token', ['snyk'], uuid),
-  named('lokalise-api-token', 'Lokalise', 'Lokalise API token', ['lokalise'], '[a-f0-9]{40}'),
-  named('crowdin-pat', 'Crowdin', 'Crowdin personal access token', ['crowdin'], '[a-f0-9]{80}'),
+  namedRule('bitly-access-token', 'Bitly', 'Bitly generic access token', ['bitly'], '[a-f0-9]{40}'),
+  namedRule('snyk-api-token', 'Snyk', 'Snyk API token', ['snyk'], uuid),
+  namedRule('lokalise-api-token', 'Lokalise', 'Lokalise API token', ['lokalise'], '[a-f0-9]{40}'),
+  namedRule('crowdin-pat', 'Crowdin', 'Crowdin personal access token', ['crowdin'], '[a-f0-9]{80}'),
   patternRule(
     { id: 'zapier-webhook-url', provider: 'Zapier', description: 'Zapier webhook URL' },
     ['hooks.zapier.com'],
     'hooks\\.zapier\\.com/hooks/catch/(\\d{5,10}/[a-z0-9]{6,8})/?',
     { minEntropy: 2.5 },
   ),
-  named('freshdesk-api-key', 'Freshdesk', 'Freshdesk API key', ['freshdesk'], `[${base62}]{20}`, {
+  namedRule('freshdesk-api-key', 'Freshdesk', 'Freshdesk API key', ['freshdesk'], `[${base62}]{20}`, {
     minEntropy: 3.4,
   }),
-  named(
+  namedRule(
     'calendly-token',
     'Calendly',
     'Calendly personal access token',
@@ -299,5 +300,5 @@ export const productivityRules: readonly CredentialRule[] = [
       minEntropy: 4,
     },
   ),
-  named('docusign-secret', 'DocuSign', 'DocuSign integration secret', ['docusign'], uuid),
+  namedRule('docusign-secret', 'DocuSign', 'DocuSign integration secret', ['docusign'], uuid),
 ];

@@ -6,11 +6,13 @@
 import { findGenericSecrets, genericKeywords } from './scan-generic.js';
 import { createPrefilter } from './scan-prefilter.js';
 import { aiRules } from './scan-rules-ai.js';
-import { messagingRules, paymentRules } from './scan-rules-apps.js';
-import { cloudRules, platformRules } from './scan-rules-cloud.js';
+import { paymentRules } from './scan-rules-apps.js';
+import { cloudRules } from './scan-rules-cloud.js';
 import { registryRules, secretManagerRules, sourceHostingRules } from './scan-rules-code.js';
 import { connectionStringRules, privateKeyRules, tokenRules } from './scan-rules-keys.js';
+import { messagingRules } from './scan-rules-messaging.js';
 import type { CredentialFinding, CredentialRule, RuleInfo } from './scan-rules-model.js';
+import { platformRules } from './scan-rules-platforms.js';
 import { observabilityRules, productivityRules } from './scan-rules-saas.js';
 
 export { findEnvFileProblem } from './scan-hygiene.js';

@@ -20,6 +20,15 @@ describe('scan-rules interface', () => {
     expect(text.slice(findings[0]!.start, findings[0]!.end)).toBe(token);
   });
 
+  it('reports a prefixed token only when no token character touches it', () => {
+    const token = githubToken(['gh', 'p_'].join(''));
+    expect(findCredentials(token, 'a')).toHaveLength(1);
+    expect(findCredentials(`=${token}\n`, 'a')).toHaveLength(1);
+    expect(findCredentials(`x${token}`, 'a')).toEqual([]);
+    expect(findCredentials(`_${token}`, 'a')).toEqual([]);
+    expect(findCredentials(`${token}9`, 'a')).toEqual([]);
+  });
+
   it('lists every rule with a unique id', () => {
     const ids = listRules().map((rule) => rule.id);
     expect(new Set(ids).size).toBe(ids.length);
