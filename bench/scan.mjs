@@ -226,6 +226,10 @@ try {
   const patchBytes = Buffer.byteLength(
     git(tree, ['log', '--all', '-p', '-U0', '--no-color', '--format=%H'], env),
   );
+  const gitLog = timed(config.runs, 'git', ['log', '--all', '-p', '-U0', '--no-color', '--format=%H'], {
+    cwd: tree,
+    env,
+  });
   const history = timed(config.runs, process.execPath, [latchBin, 'scan', '--history'], {
     cwd: tree,
     env,
@@ -252,6 +256,13 @@ try {
       `${(patchBytes / 1e6).toFixed(0)} MB of patches`,
       `${(history.ms / 1000).toFixed(2)} s`,
       `${(patchBytes / 1e6 / (history.ms / 1000)).toFixed(0)} MB/s`,
+      '',
+    ],
+    [
+      'git log --all -p -U0 alone (its floor)',
+      `${(patchBytes / 1e6).toFixed(0)} MB of patches`,
+      `${(gitLog.ms / 1000).toFixed(2)} s`,
+      `${(patchBytes / 1e6 / (gitLog.ms / 1000)).toFixed(0)} MB/s`,
       '',
     ],
   ];
