@@ -12,7 +12,7 @@
  * BENCH_SCAN_PEERS=0 (skip secretlint and git-secrets), BENCH_KEEP=1 (keep the directory).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -108,16 +108,25 @@ function sourceFile(random, size) {
   return `${lines.join('\n')}\n`;
 }
 
+/** GNU time, when installed, reports the CPU seconds (user + system) of a run and its children. */
+const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+let cpuFile = null;
+
 function run(file, args, options = {}) {
   const start = process.hrtime.bigint();
-  const result = spawnSync(file, args, {
-    cwd: options.cwd,
-    env: options.env,
-    input: options.input,
-    stdio: ['pipe', 'pipe', 'pipe'],
-    maxBuffer: 512 * 1024 * 1024,
-    timeout: options.timeout ?? 20 * 60_000,
-  });
+  const wrapped = gnuTime && cpuFile;
+  const result = spawnSync(
+    wrapped ? gnuTime : file,
+    wrapped ? ['-o', cpuFile, '-f', '%U %S', file, ...args] : args,
+    {
+      cwd: options.cwd,
+      env: options.env,
+      input: options.input,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      maxBuffer: 512 * 1024 * 1024,
+      timeout: options.timeout ?? 20 * 60_000,
+    },
+  );
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.error) throw new Error(`${file} ${args.join(' ')}: ${result.error.message}`);
   const allowed = options.allowedCodes ?? [0];
@@ -126,17 +135,44 @@ function run(file, args, options = {}) {
       `${file} ${args.join(' ')} exited ${result.status}: ${result.stderr.toString().slice(0, 500)}`,
     );
   }
-  return { ms, status: result.status, stdout: result.stdout.toString(), stderr: result.stderr.toString() };
+  let cpu = null;
+  if (wrapped) {
+    const [user, system] = readFileSync(cpuFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+    cpu = user + system;
+  }
+  return {
+    ms,
+    cpu,
+    status: result.status,
+    stdout: result.stdout.toString(),
+    stderr: result.stderr.toString(),
+  };
 }
 
 function timed(times, file, args, options) {
   const samples = [];
+  const cpus = [];
   let last;
   for (let index = 0; index < times; index++) {
     last = run(file, args, options);
     samples.push(last.ms);
+    if (last.cpu !== null) cpus.push(last.cpu);
   }
-  return { ms: median(samples), last };
+  return { ms: median(samples), cpu: cpus.length ? median(cpus) : null, last };
+}
+
+/** One table row: wall time and throughput, CPU seconds (all threads and children) and MB per CPU-second. */
+function row(label, input, result, megabytes, remark) {
+  const perSecond = (seconds) => (megabytes === null || !seconds ? '' : (megabytes / seconds).toFixed(0));
+  return [
+    label,
+    input,
+    `${(result.ms / 1000).toFixed(result.ms < 1000 ? 3 : 2)} s`,
+    perSecond(result.ms / 1000),
+    result.cpu === null ? 'n/a' : result.cpu.toFixed(2),
+    result.cpu === null ? '' : perSecond(result.cpu),
+    remark,
+  ];
 }
 
 function git(cwd, args, env) {
@@ -149,6 +185,7 @@ try {
   mkdirSync(home, { mode: 0o700 });
   const tree = join(work, 'tree');
   mkdirSync(tree);
+  cpuFile = join(work, 'cpu-time');
   const env = {
     PATH: process.env.PATH,
     HOME: work,
@@ -237,34 +274,28 @@ try {
   });
 
   const rows = [
-    [
-      'latch scan (working tree)',
-      `${treeMB.toFixed(0)} MB`,
-      `${(files.ms / 1000).toFixed(2)} s`,
-      `${(treeMB / (files.ms / 1000)).toFixed(0)} MB/s`,
-      '',
-    ],
-    [
+    row('latch scan (working tree)', `${treeMB.toFixed(0)} MB`, files, treeMB, ''),
+    row(
       'latch scan --staged (1,000 files)',
       `${changed} files`,
-      `${(staged.ms / 1000).toFixed(3)} s`,
-      '',
+      staged,
+      null,
       staged.ms < 500 ? 'under 0.5 s' : 'OVER 0.5 s',
-    ],
-    [
+    ),
+    row(
       'latch scan --history',
       `${(patchBytes / 1e6).toFixed(0)} MB of patches`,
-      `${(history.ms / 1000).toFixed(2)} s`,
-      `${(patchBytes / 1e6 / (history.ms / 1000)).toFixed(0)} MB/s`,
+      history,
+      patchBytes / 1e6,
       '',
-    ],
-    [
+    ),
+    row(
       'git log --all -p -U0 alone (its floor)',
       `${(patchBytes / 1e6).toFixed(0)} MB of patches`,
-      `${(gitLog.ms / 1000).toFixed(2)} s`,
-      `${(patchBytes / 1e6 / (gitLog.ms / 1000)).toFixed(0)} MB/s`,
+      gitLog,
+      patchBytes / 1e6,
       '',
-    ],
+    ),
   ];
 
   if (config.peers) {
@@ -299,13 +330,15 @@ try {
           allowedCodes: [0, 1],
         },
       );
-      rows.push([
-        'secretlint 12.0.0 (recommended preset)',
-        `${treeMB.toFixed(0)} MB`,
-        `${(secretlint.ms / 1000).toFixed(2)} s`,
-        `${(treeMB / (secretlint.ms / 1000)).toFixed(1)} MB/s`,
-        `${formatRatio(secretlint.ms / files.ms)} latch's time`,
-      ]);
+      rows.push(
+        row(
+          'secretlint 12.0.0 (recommended preset)',
+          `${treeMB.toFixed(0)} MB`,
+          secretlint,
+          treeMB,
+          `${formatRatio(secretlint.ms / files.ms)} latch's time`,
+        ),
+      );
     } else note(`secretlint left out: npm install failed: ${install.stderr.trim().split('\n').pop()}`);
 
     if (
@@ -316,20 +349,24 @@ try {
       git(tree, ['secrets', '--register-aws'], env);
       note('timing git-secrets --scan on the same tree (one run)...');
       const gitSecrets = run('git', ['secrets', '--scan'], { cwd: tree, env, allowedCodes: [0, 1] });
-      rows.push([
-        'git-secrets --scan (AWS patterns)',
-        `${treeMB.toFixed(0)} MB`,
-        `${(gitSecrets.ms / 1000).toFixed(2)} s`,
-        `${(treeMB / (gitSecrets.ms / 1000)).toFixed(1)} MB/s`,
-        `${formatRatio(gitSecrets.ms / files.ms)} latch's time`,
-      ]);
+      rows.push(
+        row(
+          'git-secrets --scan (AWS patterns)',
+          `${treeMB.toFixed(0)} MB`,
+          gitSecrets,
+          treeMB,
+          `${formatRatio(gitSecrets.ms / files.ms)} latch's time`,
+        ),
+      );
     } else note('git-secrets left out: not installed (apt-get install git-secrets)');
   }
 
   process.stdout.write(
     `\nlatch scan: ${report.findings.length} findings in the tree (${managed} managed values); medians of ${config.runs} runs\n`,
   );
-  process.stdout.write(`${renderTable(['scan', 'input', 'time', 'throughput', 'note'], rows)}\n`);
+  process.stdout.write(
+    `${renderTable(['scan', 'input', 'wall', 'MB/s', 'CPU s', 'MB/CPU-s', 'note'], rows)}\n`,
+  );
 } finally {
   if (config.keep) note(`kept ${work}`);
   else rmSync(work, { recursive: true, force: true });
