@@ -60,7 +60,7 @@ export const aiRules: readonly CredentialRule[] = [
       minEntropy: 4,
     },
   ),
-  tokenRule('huggingface-token', 'Hugging Face', 'Hugging Face access token', 'hf_', `[a-zA-Z]{34}`, {
+  tokenRule('huggingface-token', 'Hugging Face', 'Hugging Face access token', 'hf_', `[${base62}]{34}`, {
     minEntropy: 3.8,
   }),
   tokenRule(
@@ -68,7 +68,7 @@ export const aiRules: readonly CredentialRule[] = [
     'Hugging Face',
     'Hugging Face organization API token',
     'api_org_',
-    `[a-zA-Z]{34}`,
+    `[${base62}]{34}`,
     {
       minEntropy: 3.8,
     },

@@ -304,7 +304,7 @@ const fixtures: Record<string, Fixture> = {
   'anthropic-api-key': token('sk-ant-api03-', (r) => `${r.urlSafe(93)}AA`),
   'anthropic-admin-key': token('sk-ant-admin01-', (r) => `${r.urlSafe(93)}AA`),
   'anthropic-key': token('sk-ant-oat01-', urlSafe(95)),
-  'huggingface-token': token('hf_', (r) => r.letters(34)),
+  'huggingface-token': token('hf_', base62(34)),
   'huggingface-org-token': token('api_org_', (r) => r.letters(34)),
   'replicate-api-token': token('r8_', base62(37)),
   'groq-api-key': token('gsk_', base62(52)),
