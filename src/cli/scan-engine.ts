@@ -116,7 +116,7 @@ async function scanFiles(
   }
   const workerScript = list.length >= filesPerWorkerThreshold ? findWorkerScript() : null;
   const parts = workerScript
-    ? await scanInWorkers(workerScript, list, home, plan.maxSize)
+    ? await scanInWorkers(workerScript, list, home, plan.maxSize, matcher)
     : [scanFileList(list, matcher, plan.maxSize)];
   for (const part of parts) {
     outcome.scannedFiles += part.scannedFiles;
@@ -136,29 +136,37 @@ async function scanFiles(
 function byPathAndLine(a: Finding, b: Finding): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.column - b.column;
 }
-/** Splits `list` over worker threads (one per core, at most 4), each loading the index itself. */
-function scanInWorkers(
+/**
+ * Splits `list` over this thread and worker threads (one thread per core, at most 4). Each
+ * worker loads the index itself; this thread scans its own share while they run, which saves
+ * one worker's start-up (loading and compiling the rules).
+ */
+async function scanInWorkers(
   script: URL,
   list: FileToScan[],
   home: string,
   maxSize: number,
+  matcher: ManagedValueMatcher | null,
 ): Promise<FilesResult[]> {
   const count = Math.min(availableParallelism(), 4);
   const shares: FileToScan[][] = Array.from({ length: count }, () => []);
   for (const [index, file] of list.entries()) shares[index % count]!.push(file);
-  return Promise.all(
-    shares.map(
-      (files) =>
-        new Promise<FilesResult>((resolvePart, reject) => {
-          const worker = new Worker(script, { workerData: { mode: 'files', home, files, maxSize } });
-          worker.once('message', resolvePart);
-          worker.once('error', reject);
-          worker.once('exit', (code) => {
-            if (code !== 0) reject(new LatchError('E_IO', `a scan worker stopped (exit ${code}); run again`));
-          });
-        }),
-    ),
+  const workers = shares.slice(1).map(
+    (files) =>
+      new Promise<FilesResult>((resolvePart, reject) => {
+        const worker = new Worker(script, { workerData: { mode: 'files', home, files, maxSize } });
+        worker.once('message', resolvePart);
+        worker.once('error', reject);
+        worker.once('exit', (code) => {
+          if (code !== 0) reject(new LatchError('E_IO', `a scan worker stopped (exit ${code}); run again`));
+        });
+      }),
   );
+  // Observed now, so a worker failing while this thread scans is not an unhandled rejection.
+  const others = Promise.all(workers);
+  others.catch(() => {});
+  const own = scanFileList(shares[0]!, matcher, maxSize);
+  return [own, ...(await others)];
 }
 
 function walk(directory: string): string[] {
