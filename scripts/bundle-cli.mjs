@@ -20,7 +20,8 @@ rmSync(`${outdir}/chunks`, { recursive: true, force: true });
 
 await build({
   absWorkingDir: repository,
-  entryPoints: { bin: 'src/cli/bin.ts' },
+  // scan-worker: the worker threads of a large `latch scan` (src/cli/scan-engine.ts).
+  entryPoints: { bin: 'src/cli/bin.ts', 'scan-worker': 'src/cli/scan-worker.ts' },
   outdir,
   chunkNames: 'chunks/[name]-[hash]',
   bundle: true,

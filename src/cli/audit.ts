@@ -13,6 +13,7 @@ import { detectAgent, detectAgentInProcesses } from '../core/agent.js';
 import { type RememberedHead, type VerifyResult, verifyLog } from '../core/audit-chain.js';
 import type { AuditEventKind, AuditFields, AuditValue } from '../core/audit-record.js';
 import { LatchError } from '../core/errors.js';
+import type { ScanOutcome } from '../core/scan-report.js';
 import { appendAuditRecord, readAuditLog, readAuditState } from '../platform/audit-log.js';
 import { resolveLatchHome } from '../platform/home.js';
 import { readAncestors } from '../platform/processes.js';
@@ -185,4 +186,30 @@ export function checkAuditLog(io: Io, vault: UnlockedVault): AuditCheck {
   if (!state) return problem('audit.key was deleted');
   if (!state.head) return problem('audit.head was deleted or overwritten');
   return { log, result };
+}
+
+/** At most this many entries in each list of a scan-block record: a record stays small. */
+const scanBlockListLimit = 100;
+
+/**
+ * Records that a scan or a hook found secrets (a `scan-block` event): the rules and managed
+ * secrets' names, the files and the commits; never an excerpt. Usually written with the vault
+ * locked, so MACed with the state key.
+ */
+export async function recordScanBlock(io: Io, outcome: ScanOutcome, origin: string): Promise<void> {
+  const unique = (values: (string | undefined)[]) =>
+    [...new Set(values.filter((value): value is string => value !== undefined))].slice(0, scanBlockListLimit);
+  const { findings } = outcome;
+  await recordEvent(io, {
+    kind: 'scan-block',
+    secrets: unique(findings.flatMap((finding) => finding.secretNames ?? [])),
+    detail: {
+      origin,
+      mode: outcome.mode,
+      findings: findings.length,
+      rules: unique(findings.map((finding) => finding.ruleId)),
+      files: unique(findings.map((finding) => finding.path)),
+      commits: unique(findings.map((finding) => finding.commit?.sha)),
+    },
+  });
 }

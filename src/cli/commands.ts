@@ -301,6 +301,56 @@ export const commands: CommandEntry[] = [
     load: () => import('./commands/leaked.js'),
   },
   {
+    name: 'scan',
+    summary:
+      'Find managed values (vault locked or not), known credential formats, generic secrets and .env files; exit 5 when found.',
+    usage:
+      '[PATH...] [--staged | --history [--range A..B]] [--format text|json|sarif] [--baseline F] [--write-baseline F]',
+    options: [
+      {
+        name: 'staged',
+        kind: 'flag',
+        description: "the staged changes' added lines (what is about to be committed)",
+      },
+      { name: 'history', kind: 'flag', description: "every commit's added lines (all refs unless --range)" },
+      {
+        name: 'range',
+        kind: 'value',
+        placeholder: 'A..B',
+        description: 'with --history: only these commits',
+      },
+      {
+        name: 'format',
+        kind: 'value',
+        placeholder: 'F',
+        description: 'text (default), json or sarif (SARIF 2.1.0)',
+      },
+      {
+        name: 'baseline',
+        kind: 'value',
+        placeholder: 'FILE',
+        description: 'ignore findings whose fingerprints are in FILE',
+      },
+      {
+        name: 'write-baseline',
+        kind: 'value',
+        placeholder: 'FILE',
+        description: "write the findings' fingerprints to FILE and exit 0",
+      },
+      { name: 'max-size', kind: 'value', placeholder: 'SIZE', description: 'skip larger files (default 5M)' },
+      { name: 'reindex', kind: 'flag', description: 'rebuild the scan index from the vault (unlocks it)' },
+    ],
+    load: () => import('./commands/scan.js'),
+  },
+  {
+    name: 'hooks',
+    summary: 'Install, remove or show the git pre-commit and pre-push hooks that run latch scan.',
+    usage: 'install | uninstall | status',
+    options: [],
+    subcommands: ['install', 'uninstall', 'status'],
+    load: () => import('./commands/hooks.js'),
+  },
+  {
     name: 'completion',
     summary: 'Print a shell completion script.',
     usage: 'bash|zsh|fish',

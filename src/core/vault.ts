@@ -318,6 +318,13 @@ export class VaultContents {
     this.entries.set(name, { project });
   }
 
+  /** The project's document as `encode` writes it (the stored bytes when untouched), or undefined. */
+  projectDocument(name: string): Uint8Array | undefined {
+    const entry = this.entries.get(name);
+    if (!entry) return undefined;
+    return entry.project ? encodeProject(entry.project) : entry.raw!;
+  }
+
   removeProject(name: string): boolean {
     return this.entries.delete(name);
   }

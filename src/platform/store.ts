@@ -23,6 +23,7 @@ import {
 import { deriveKey, type KdfParams } from '../core/kdf.js';
 import { VaultContents } from '../core/vault.js';
 import { ensurePrivateDirectory, removeOrphanedTempFiles, withLock, writeFileAtomic } from './files.js';
+import { refreshScanIndex } from './scan-index-file.js';
 
 export interface VaultPaths {
   home: string;
@@ -123,6 +124,8 @@ export class UnlockedVault {
       writeFileAtomic(this.paths.vault, encodeVault(next, this.dataKey), { previous: this.paths.previous });
       this.sealed = next;
       this.contents = contents;
+      // The scan index follows every write, so hooks recognise new values with the vault locked.
+      refreshScanIndex(this.paths.home, contents);
       afterWrite?.(result);
       return result;
     });
@@ -172,6 +175,12 @@ export class UnlockedVault {
         previousToo: true,
       },
     );
+    // A new passphrase also gets a new scan index key: the old key file opens nothing after it.
+    // The passphrase is already changed; a failure here only skips that rotation.
+    try {
+      const contents = VaultContents.decode(openBody(readSealed(this.paths), this.dataKey));
+      refreshScanIndex(this.paths.home, contents, { newKey: true });
+    } catch {}
   }
 
   /** Wraps the data key into a new slot of `type` under `keyEncryptionKey` (sessions). */
@@ -256,6 +265,7 @@ export async function createVault(
   await withLock(paths.lock, () => {
     if (existsSync(paths.vault)) throw new LatchError('E_EXISTS', `a vault already exists in ${home}`);
     writeFileAtomic(paths.vault, encodeVault(sealed, dataKey));
+    refreshScanIndex(home, contents);
   });
   return new UnlockedVault(paths, decodeVault(readFileSync(paths.vault)), dataKey, contents);
 }

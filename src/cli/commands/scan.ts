@@ -1,0 +1,106 @@
+/**
+ * `latch scan [PATH...] [--staged | --history [--range A..B]]`: finds managed values (through
+ * the scan index, vault locked or not), known credential formats, generic secrets and
+ * committed .env files. Exit 5 when anything is found, 0 when clean.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { LatchError, usageError } from '../../core/errors.js';
+import { parseBaseline, renderBaseline } from '../../core/scan-baseline.js';
+import { renderJson, renderSarif, renderText, type ScanOutcome } from '../../core/scan-report.js';
+import { listRules } from '../../core/scan-rules.js';
+import { writeFileAtomic } from '../../platform/files.js';
+import { writeScanIndex } from '../../platform/scan-index-file.js';
+import { flagOption, type ParsedArgs, stringOption } from '../args.js';
+import { recordScanBlock } from '../audit.js';
+import { latchHome, openVault } from '../context.js';
+import { type Io, note, say } from '../io.js';
+import { version } from '../main.js';
+import { defaultMaxSize, runScan, type ScanPlan } from '../scan-engine.js';
+
+const formats = ['text', 'json', 'sarif'] as const;
+type Format = (typeof formats)[number];
+
+/** Parses `--max-size`: bytes, or a number with k, M or G (binary units). */
+export function parseSize(text: string): number {
+  const match = /^(\d+)\s*([kmg]i?b?)?$/i.exec(text.trim());
+  if (!match) throw usageError(`--max-size takes a size like 5M or 512k, not "${text}"`);
+  const unit = (match[2] ?? '').toLowerCase()[0];
+  const scale = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
+  return Number(match[1]) * scale;
+}
+
+/** Turns the parsed options into a plan (no I/O but reading the baseline file). */
+export function planScan(args: ParsedArgs, io: Io): ScanPlan & { format: Format; writeBaseline?: string } {
+  const staged = flagOption(args, 'staged');
+  const history = flagOption(args, 'history');
+  const range = stringOption(args, 'range');
+  if (staged && history) throw usageError('--staged and --history cannot be combined; pick one');
+  if (range && !history) throw usageError('--range goes with --history (e.g. --history --range main..HEAD)');
+  if ((staged || history) && args.positionals.length > 0) {
+    throw usageError('paths are for a files scan; --staged and --history scan the whole repository');
+  }
+  if (range !== undefined && (range === '' || range.startsWith('-'))) {
+    throw usageError('--range takes a revision range such as A..B');
+  }
+  const format = (stringOption(args, 'format') ?? 'text') as Format;
+  if (!formats.includes(format)) throw usageError(`--format must be text, json or sarif, not "${format}"`);
+  const baselinePath = stringOption(args, 'baseline');
+  let baseline: Set<string> | null = null;
+  if (baselinePath) {
+    let text: string;
+    try {
+      text = readFileSync(resolve(io.cwd, baselinePath), 'utf8');
+    } catch {
+      throw new LatchError('E_NOT_FOUND', `cannot read the baseline ${baselinePath}; check the path`);
+    }
+    baseline = parseBaseline(text);
+  }
+  const writeBaseline = stringOption(args, 'write-baseline');
+  const maxSize = stringOption(args, 'max-size');
+  return {
+    mode: staged ? 'staged' : history ? 'history' : 'files',
+    paths: args.positionals,
+    revisions: [range ? [range] : ['--all']],
+    maxSize: maxSize ? parseSize(maxSize) : defaultMaxSize,
+    baseline,
+    format,
+    ...(writeBaseline ? { writeBaseline } : {}),
+  };
+}
+
+/** Prints the outcome in `format`. */
+export function printOutcome(io: Io, outcome: ScanOutcome, format: Format): void {
+  if (format === 'json') io.stdout.write(renderJson(outcome));
+  else if (format === 'sarif') io.stdout.write(renderSarif(outcome, listRules(), version));
+  else io.stdout.write(renderText(outcome));
+}
+
+export async function run(args: ParsedArgs, io: Io): Promise<number> {
+  if (flagOption(args, 'reindex')) {
+    const vault = await openVault(io);
+    writeScanIndex(latchHome(io), vault.contents);
+    say(io, 'scan index rebuilt');
+    return 0;
+  }
+  const plan = planScan(args, io);
+  const outcome = await runScan(plan, io, latchHome(io));
+  if (plan.writeBaseline) {
+    writeFileAtomic(
+      resolve(io.cwd, plan.writeBaseline),
+      new TextEncoder().encode(renderBaseline(outcome.findings, plan.baseline ?? [])),
+      {
+        mode: 0o644,
+      },
+    );
+    note(
+      io,
+      `wrote ${outcome.findings.length} fingerprint(s) to ${plan.writeBaseline}; later scans with --baseline ignore them`,
+    );
+    return 0;
+  }
+  printOutcome(io, outcome, plan.format);
+  if (outcome.findings.length === 0) return 0;
+  await recordScanBlock(io, outcome, 'scan');
+  return 5;
+}

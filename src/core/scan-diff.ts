@@ -1,0 +1,136 @@
+/**
+ * Parses the patches of `git diff -U0` and `git log -p -U0` into the added lines of each file,
+ * line by line as git streams them. Hunk headers give the count of removed and added lines, so
+ * an added line that itself starts with `+++ ` or `diff --git` is never taken for a header.
+ */
+import type { CommitInfo } from './scan-content.js';
+
+/** The added lines of one file in one patch. */
+export interface FilePatch {
+  path: string;
+  /** The added lines joined by `\n`. */
+  text: string;
+  /** The new file's line number of each added line. */
+  lineNumbers: number[];
+  binary: boolean;
+  commit?: CommitInfo;
+}
+
+/** The line git prints before each commit's patch with `--format=` this value. */
+export const commitFormat = '%x01%H%x01%an <%ae>%x01%aI';
+
+const hunkHeader = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
+
+/** Undoes git's C-style quoting of a path (`"a\\tb"`, octal escapes for non-ASCII bytes). */
+export function unquoteGitPath(text: string): string {
+  if (!text.startsWith('"') || !text.endsWith('"')) return text;
+  const bytes: number[] = [];
+  const simple: Record<string, number> = { n: 10, t: 9, r: 13, '"': 34, '\\': 92, a: 7, b: 8, f: 12, v: 11 };
+  const body = text.slice(1, -1);
+  for (let index = 0; index < body.length; index++) {
+    const character = body[index]!;
+    if (character !== '\\') {
+      bytes.push(...Buffer.from(character, 'utf8'));
+      continue;
+    }
+    const next = body[index + 1] ?? '';
+    if (/[0-7]/.test(next)) {
+      bytes.push(Number.parseInt(body.slice(index + 1, index + 4), 8));
+      index += 3;
+    } else {
+      bytes.push(simple[next] ?? next.charCodeAt(0));
+      index += 1;
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/** A streaming parser: feed it lines (without their `\n`), get one callback per file patch. */
+export class PatchParser {
+  private commit: CommitInfo | undefined;
+  private path: string | null = null;
+  private binary = false;
+  private lines: string[] = [];
+  private lineNumbers: number[] = [];
+  private removedLeft = 0;
+  private addedLeft = 0;
+  private nextLine = 0;
+
+  constructor(private readonly onPatch: (patch: FilePatch) => void) {}
+
+  /** Takes one line of git's output. */
+  line(text: string): void {
+    if (this.removedLeft > 0 || this.addedLeft > 0) {
+      if (text.startsWith('+')) {
+        this.lines.push(text.slice(1));
+        this.lineNumbers.push(this.nextLine++);
+        this.addedLeft--;
+        return;
+      }
+      if (text.startsWith('-')) {
+        this.removedLeft--;
+        return;
+      }
+      if (text.startsWith('\\')) return;
+      // Anything else ends the hunk early (should not happen); fall through as a header.
+      this.removedLeft = 0;
+      this.addedLeft = 0;
+    }
+    if (text.startsWith('\\')) return;
+    if (text.startsWith('\x01')) {
+      this.flush();
+      const [, sha = '', author = '', date = ''] = text.split('\x01');
+      this.commit = { sha, author, date };
+      return;
+    }
+    if (text.startsWith('diff --git ')) {
+      this.flush();
+      const at = text.lastIndexOf(' b/');
+      this.path = at >= 0 ? text.slice(at + 3) : null;
+      if (this.path?.startsWith('"')) this.path = null;
+      return;
+    }
+    if (text.startsWith('+++ ')) {
+      const target = text.slice(4);
+      this.path = target === '/dev/null' ? null : unquoteGitPath(target).replace(/^b\//, '');
+      return;
+    }
+    if (text.startsWith('rename to ')) {
+      this.path = unquoteGitPath(text.slice(10));
+      return;
+    }
+    if (text.startsWith('Binary files ') && this.path !== null) {
+      this.binary = !text.endsWith(' and /dev/null differ');
+      return;
+    }
+    const hunk = hunkHeader.exec(text);
+    if (hunk) {
+      this.removedLeft = hunk[1] === undefined ? 1 : Number(hunk[1]);
+      this.addedLeft = hunk[3] === undefined ? 1 : Number(hunk[3]);
+      this.nextLine = Number(hunk[2]);
+    }
+  }
+
+  /** Emits the last file patch; call when the output ends. */
+  end(): void {
+    this.flush();
+  }
+
+  private flush(): void {
+    if (this.path !== null && (this.lines.length > 0 || this.binary)) {
+      this.onPatch({
+        path: this.path,
+        text: this.lines.join('\n'),
+        lineNumbers: this.lineNumbers,
+        binary: this.binary,
+        ...(this.commit ? { commit: this.commit } : {}),
+      });
+    }
+    this.path = null;
+    this.binary = false;
+    this.lines = [];
+    this.lineNumbers = [];
+    this.removedLeft = 0;
+    this.addedLeft = 0;
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * The git edge: runs `git` with the settings latch's parsers rely on (no colour, no external
+ * diff or textconv, unquoted UTF-8 paths, a/ b/ prefixes), whatever the user's config says.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { LatchError } from '../core/errors.js';
+
+const fixedConfig = [
+  '-c',
+  'core.quotePath=false',
+  '-c',
+  'color.ui=never',
+  '-c',
+  'diff.noprefix=false',
+  '-c',
+  'diff.mnemonicPrefix=false',
+  '-c',
+  'log.showSignature=false',
+];
+
+const commandName = (args: string[]) => args.find((arg) => !arg.startsWith('-')) ?? 'git';
+
+/** Extra options for every patch command: plain -U0 patches of the whole repository. */
+export const patchOptions = [
+  '-p',
+  '-U0',
+  '--no-color',
+  '--no-ext-diff',
+  '--no-textconv',
+  '--src-prefix=a/',
+  '--dst-prefix=b/',
+  '--no-relative',
+];
+
+/** Runs git to completion; returns stdout, or null when git fails (`allowFailure`) and throws otherwise. */
+export function git(
+  cwd: string,
+  args: string[],
+  options: { allowFailure?: boolean; input?: string } = {},
+): string | null {
+  const result = spawnSync('git', [...fixedConfig, ...args], {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    input: options.input ?? '',
+  });
+  if (result.error) {
+    throw new LatchError(
+      'E_IO',
+      `cannot run git (${(result.error as NodeJS.ErrnoException).code}); install git and try again`,
+    );
+  }
+  if (result.status !== 0) {
+    if (options.allowFailure) return null;
+    const detail = result.stderr.trim().split('\n')[0] ?? '';
+    throw new LatchError('E_IO', `git ${commandName(args)} failed: ${detail}`);
+  }
+  return result.stdout;
+}
+
+/** The top of the work tree containing `cwd`, or null outside one. */
+export function workTreeRoot(cwd: string): string | null {
+  const out = git(cwd, ['rev-parse', '--show-toplevel'], { allowFailure: true });
+  return out ? out.trim() : null;
+}
+
+/** Like `workTreeRoot`, but throws a usage error naming `what` outside a repository. */
+export function requireWorkTree(cwd: string, what: string): string {
+  const root = workTreeRoot(cwd);
+  if (!root)
+    throw new LatchError(
+      'E_USAGE',
+      `not inside a git work tree; ${what} needs one (run it in your repository)`,
+    );
+  return root;
+}
+
+/** Tracked files plus untracked files that are not ignored, relative to `root`, under `pathspecs`. */
+export function listWorkTreeFiles(root: string, pathspecs: string[]): string[] {
+  const out = git(root, [
+    'ls-files',
+    '-z',
+    '--cached',
+    '--others',
+    '--exclude-standard',
+    '--',
+    ...pathspecs,
+  ])!;
+  return [...new Set(out.split('\0').filter(Boolean))];
+}
+
+/**
+ * Runs git and hands each line of its stdout (without `\n`) to `onLine` as it streams;
+ * `onStart` gets git's stdout, to pause and resume it.
+ * Resolves when git exits 0; rejects with E_IO and git's first error line otherwise.
+ */
+export function streamGitLines(
+  cwd: string,
+  args: string[],
+  onLine: (line: string) => void,
+  onBytes?: (count: number) => void,
+  onStart?: (stdout: Readable) => void,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', [...fixedConfig, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    onStart?.(child.stdout);
+    const decoder = new StringDecoder('utf8');
+    let pending = '';
+    let errors = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      onBytes?.(chunk.length);
+      const text = pending + decoder.write(chunk);
+      let start = 0;
+      for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
+        onLine(text.slice(start, end));
+        start = end + 1;
+      }
+      pending = text.slice(start);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (errors.length < 4096) errors += chunk.toString();
+    });
+    child.on('error', (error: NodeJS.ErrnoException) =>
+      reject(new LatchError('E_IO', `cannot run git (${error.code}); install git and try again`)),
+    );
+    child.on('close', (code) => {
+      const rest = pending + decoder.end();
+      if (rest) onLine(rest);
+      if (code === 0) resolve();
+      else
+        reject(
+          new LatchError('E_IO', `git ${commandName(args)} failed: ${errors.trim().split('\n')[0] ?? ''}`),
+        );
+    });
+  });
+}
+
+/** True when the repository at `cwd` has the commit `sha`. */
+export function hasCommitObject(cwd: string, sha: string): boolean {
+  return git(cwd, ['cat-file', '-e', `${sha}^{commit}`], { allowFailure: true }) !== null;
+}

@@ -1,0 +1,234 @@
+/** `latch hooks` end to end: real repositories, real `git commit` and `git push` running the installed hooks. */
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  git,
+  gitlabToken,
+  gitRun,
+  initRepository,
+  locked,
+  randomValue,
+  setSecret,
+  writeRepoFile,
+} from './git-harness.js';
+import { binary, initProject, latch, makeSandbox, type Sandbox } from './harness.js';
+
+let sandbox: Sandbox;
+let value: string;
+
+beforeEach(() => {
+  sandbox = makeSandbox();
+  initRepository(sandbox);
+  initProject(sandbox);
+  value = randomValue(28);
+  setSecret(sandbox, 'DB_PASSWORD', value);
+  git(sandbox, ['add', 'latch.yaml']);
+  git(sandbox, ['commit', '-qm', 'manifest']);
+});
+afterEach(() => sandbox.cleanup());
+
+function install(cwd = sandbox.cwd) {
+  const result = latch(sandbox, ['hooks', 'install'], { cwd });
+  expect(result.code, result.stderr).toBe(0);
+  return result;
+}
+
+/** Stages `content` as `path` and tries to commit it with the vault locked. */
+function commit(path: string, content: string, cwd = sandbox.cwd) {
+  writeRepoFile(sandbox, path, content, cwd);
+  git(sandbox, ['add', path], { cwd });
+  return gitRun(sandbox, ['commit', '-qm', `add ${path}`], { cwd, env: locked });
+}
+
+describe('pre-commit hook', () => {
+  it.each([
+    [
+      'a managed value',
+      'src/db.ts',
+      () => `export const password = '${value}';\n`,
+      'managed secret myapp/dev/DB_PASSWORD',
+    ],
+    [
+      'its base64',
+      'k8s/secret.yaml',
+      () => `password: ${Buffer.from(value).toString('base64')}\n`,
+      'managed secret',
+    ],
+    ['its hex', 'dump.txt', () => `${Buffer.from(value).toString('hex')}\n`, 'managed secret'],
+    [
+      'its percent-encoding',
+      'url.txt',
+      () => `postgres://app:${encodeURIComponent(`${value}/@`)}@db\n`,
+      'managed secret',
+    ],
+    ['a known format', 'ci.yml', () => `token: ${gitlabToken()}\n`, 'gitlab-personal-access-token'],
+    [
+      'a generic secret',
+      'src/pay.ts',
+      () => `const paymentToken = "${randomValue(32)}";\n`,
+      'generic-secret-assignment',
+    ],
+    ['a .env file', 'config/.env', () => 'DATABASE_URL=postgres://localhost/dev\n', 'env-file-committed'],
+  ])('refuses %s with the vault locked, and says what to do', (_kind, path, content, expected) => {
+    install();
+    const result = commit(path, content());
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain(expected);
+    expect(result.stderr).toContain(`${path}:1:`);
+    expect(result.stderr).toContain(`git restore --staged ${path}`);
+    expect(result.stderr).toContain('latch:allow');
+    expect(result.stderr).not.toContain(value);
+    expect(git(sandbox, ['rev-list', '--count', 'HEAD'])).toBe('1');
+  });
+
+  it('lets a clean commit, an allowed line and a value-free example through', () => {
+    install();
+    expect(commit('README.md', '# hello\n').code).toBe(0);
+    expect(commit('test/fixture.ts', `const v = '${value}'; // latch:allow fixture\n`).code).toBe(0);
+    expect(commit('.env.example', 'DATABASE_URL=\n').code).toBe(0);
+  });
+
+  it('reads .latch-baseline.json, as the blocked commit suggests', () => {
+    install();
+    const blocked = commit('fixture.txt', `${value}\n`);
+    expect(blocked.code).not.toBe(0);
+    expect(blocked.stderr).toContain('latch scan --staged --write-baseline .latch-baseline.json');
+    expect(
+      latch(sandbox, ['scan', '--staged', '--write-baseline', '.latch-baseline.json'], { env: locked }).code,
+    ).toBe(0);
+    expect(gitRun(sandbox, ['commit', '-qm', 'accepted'], { env: locked }).code).toBe(0);
+    // A new leak elsewhere is still refused.
+    expect(commit('other.txt', `${value}\n`).code).not.toBe(0);
+  });
+
+  it('chains an existing hook, keeps its exit code, and uninstall restores it', () => {
+    const hook = join(sandbox.cwd, '.git', 'hooks', 'pre-commit');
+    const marker = join(sandbox.root, 'chained-ran');
+    writeFileSync(hook, `#!/bin/sh\necho ran >> '${marker}'\nexit "\${CHAINED_EXIT:-0}"\n`);
+    chmodSync(hook, 0o755);
+    const original = readFileSync(hook, 'utf8');
+    install();
+    expect(latch(sandbox, ['hooks', 'status']).stdout).toContain(
+      'pre-commit: installed, runs your previous hook first',
+    );
+    expect(commit('ok.txt', 'fine\n').code).toBe(0);
+    expect(readFileSync(marker, 'utf8')).toBe('ran\n');
+    writeRepoFile(sandbox, 'ok2.txt', 'fine\n');
+    git(sandbox, ['add', 'ok2.txt']);
+    const refused = gitRun(sandbox, ['commit', '-qm', 'x'], { env: { ...locked, CHAINED_EXIT: '3' } });
+    expect(refused.code).not.toBe(0);
+    expect(commit('leak.txt', value).code).not.toBe(0);
+    expect(latch(sandbox, ['hooks', 'uninstall']).code).toBe(0);
+    expect(readFileSync(hook, 'utf8')).toBe(original);
+    expect(existsSync(`${hook}.latch-chained`)).toBe(false);
+    expect(existsSync(join(sandbox.cwd, '.git', 'hooks', 'pre-push'))).toBe(false);
+  });
+
+  it('respects core.hooksPath', () => {
+    git(sandbox, ['config', 'core.hooksPath', '.githooks']);
+    install();
+    expect(existsSync(join(sandbox.cwd, '.githooks', 'pre-commit'))).toBe(true);
+    expect(existsSync(join(sandbox.cwd, '.git', 'hooks', 'pre-commit'))).toBe(false);
+    expect(commit('leak.txt', value).code).not.toBe(0);
+  });
+
+  it('works in linked worktrees, installed from either one', () => {
+    const other = join(sandbox.root, 'linked');
+    git(sandbox, ['worktree', 'add', '-q', '-b', 'feature', other]);
+    install(other);
+    const result = commit('leak.txt', `${value}\n`, other);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('managed secret myapp/dev/DB_PASSWORD');
+    expect(commit('leak.txt', `${value}\n`).code).not.toBe(0);
+  });
+
+  it('falls back to latch on PATH, and says how to fix it when there is none', () => {
+    install();
+    const hook = join(sandbox.cwd, '.git', 'hooks', 'pre-commit');
+    writeFileSync(
+      hook,
+      readFileSync(hook, 'utf8').replace(/^latch_bin=.*$/m, "latch_bin='/nonexistent/bin.js'"),
+    );
+    const result = commit('a.txt', 'fine\n');
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('cannot find latch');
+    expect(latch(sandbox, ['hooks', 'status']).stdout).toContain('missing');
+    const bin = join(sandbox.root, 'path-bin');
+    writeRepoFile(sandbox, 'latch', `#!/bin/sh\nexec '${process.execPath}' '${binary}' "$@"\n`, bin);
+    chmodSync(join(bin, 'latch'), 0o755);
+    writeRepoFile(sandbox, 'leak.txt', value);
+    git(sandbox, ['add', 'leak.txt']);
+    const viaPath = gitRun(sandbox, ['commit', '-qm', 'leak'], {
+      env: { ...locked, PATH: `${bin}:${sandbox.env.PATH}` },
+    });
+    expect(viaPath.code).not.toBe(0);
+    expect(viaPath.stderr).toContain('managed secret myapp/dev/DB_PASSWORD');
+  });
+});
+
+describe('pre-push hook', () => {
+  let remote: string;
+  beforeEach(() => {
+    remote = join(sandbox.root, 'remote.git');
+    git(sandbox, ['init', '-q', '--bare', remote], { cwd: sandbox.root });
+    git(sandbox, ['remote', 'add', 'origin', remote]);
+    install();
+    expect(gitRun(sandbox, ['push', '-q', 'origin', 'main'], { env: locked }).code).toBe(0);
+  });
+
+  const push = (...args: string[]) => gitRun(sandbox, ['push', 'origin', ...args], { env: locked });
+
+  it('refuses a range whose leak a later commit removed', () => {
+    writeRepoFile(sandbox, 'app.cfg', `password=${value}\n`);
+    git(sandbox, ['add', 'app.cfg']);
+    git(sandbox, ['commit', '-qm', 'leak', '--no-verify']);
+    writeRepoFile(sandbox, 'app.cfg', 'password=\n');
+    git(sandbox, ['commit', '-qam', 'oops, remove it', '--no-verify']);
+    const result = push('main');
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('push blocked');
+    expect(result.stderr).toContain('app.cfg:1:10');
+    expect(result.stderr).not.toContain(value);
+    expect(git(sandbox, ['rev-parse', 'origin/main'])).not.toBe(git(sandbox, ['rev-parse', 'HEAD']));
+  });
+
+  it('checks every commit of a new branch, and lets a clean one through', () => {
+    git(sandbox, ['checkout', '-q', '-b', 'clean']);
+    writeRepoFile(sandbox, 'notes.md', 'nothing secret\n');
+    git(sandbox, ['add', 'notes.md']);
+    git(sandbox, ['commit', '-qm', 'notes']);
+    expect(push('clean').code).toBe(0);
+    git(sandbox, ['checkout', '-q', '-b', 'leaky']);
+    writeRepoFile(sandbox, 'ci.yml', `token: ${gitlabToken()}\n`);
+    git(sandbox, ['add', 'ci.yml']);
+    git(sandbox, ['commit', '-qm', 'ci', '--no-verify']);
+    writeRepoFile(sandbox, 'more.md', 'more\n');
+    git(sandbox, ['add', 'more.md']);
+    git(sandbox, ['commit', '-qm', 'more']);
+    const result = push('leaky');
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('ci.yml:1:8  gitlab-personal-access-token');
+    expect(gitRun(sandbox, ['rev-parse', '--verify', '-q', 'refs/remotes/origin/leaky']).code).not.toBe(0);
+    // Deleting a branch pushes no commit.
+    expect(push('--delete', 'clean').code).toBe(0);
+  });
+
+  it('gives a chained pre-push hook the same arguments and standard input', () => {
+    const hook = join(sandbox.cwd, '.git', 'hooks', 'pre-push');
+    const record = join(sandbox.root, 'chained-input');
+    latch(sandbox, ['hooks', 'uninstall']);
+    writeFileSync(hook, `#!/bin/sh\necho "$1 $2" > '${record}'\ncat >> '${record}'\n`);
+    chmodSync(hook, 0o755);
+    install();
+    git(sandbox, ['checkout', '-q', '-b', 'topic']);
+    writeRepoFile(sandbox, 'x.md', 'x\n');
+    git(sandbox, ['add', 'x.md']);
+    git(sandbox, ['commit', '-qm', 'x']);
+    expect(push('topic').code).toBe(0);
+    const sha = git(sandbox, ['rev-parse', 'HEAD']);
+    expect(readFileSync(record, 'utf8')).toBe(
+      `origin ${remote}\nrefs/heads/topic ${sha} refs/heads/topic ${'0'.repeat(40)}\n`,
+    );
+  });
+});
