@@ -38,8 +38,8 @@ const ok = (args: string[], options: Parameters<typeof latch>[2] = {}) => {
 };
 
 const values = {
-  API_KEY: 'sk-live-audit-e2e-7d1f0c9a2b',
-  DATABASE_URL: 'postgres://app:hunter2-audit@db.internal/app',
+  API_KEY: 'sk-live-audit-e2e-7d1f0c9a2b', // latch:allow
+  DATABASE_URL: 'postgres://app:hunter2-audit@db.internal/app', // latch:allow
   IMPORTED: 'imported-value-5e2b1c',
 };
 

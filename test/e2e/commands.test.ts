@@ -338,7 +338,7 @@ describe('edges', () => {
   it('set stores nothing when the manifest edit would fail', () => {
     const result = latch(
       sandbox,
-      ['set', 'LEAKY', '--description', 'ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5'],
+      ['set', 'LEAKY', '--description', 'ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5'], // latch:allow (a made-up token)
       { input: 'some-value-here' },
     );
     expect(result.code).toBe(2);

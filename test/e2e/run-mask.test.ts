@@ -15,7 +15,7 @@ beforeEach(() => {
 });
 afterEach(() => sandbox.cleanup());
 
-const apiKey = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc';
+const apiKey = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc'; // latch:allow (a made-up key)
 const dbPassword = 'correct "horse" b@ttery/staple';
 const node = process.execPath;
 

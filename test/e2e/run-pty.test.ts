@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { binary, initProject, latch, makeSandbox, type Sandbox, writeSandboxFile } from './harness.js';
 
-const apiKey = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc';
+const apiKey = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc'; // latch:allow (a made-up key)
 let sandbox: Sandbox;
 let socket: string;
 
