@@ -22,6 +22,9 @@ export async function startSecretService() {
   const session = spawn('dbus-run-session', ['--', 'sh', '-c', script], {
     env: base,
     stdio: ['ignore', 'pipe', 'ignore'],
+    // Its own process group: dbus-daemon and gnome-keyring-daemon stay in it, so stopping
+    // the group stops them too (dbus-run-session alone leaves them running).
+    detached: true,
   });
   const address = await new Promise((resolve) => {
     let output = '';
@@ -36,7 +39,11 @@ export async function startSecretService() {
     });
   });
   const stop = () => {
-    session.kill('SIGTERM');
+    try {
+      process.kill(-session.pid, 'SIGTERM');
+    } catch {}
+    session.stdout.destroy();
+    session.unref();
     rmSync(root, { recursive: true, force: true });
   };
   if (!address) {

@@ -33,6 +33,9 @@ export async function startSecretService(): Promise<SecretService> {
   const session: ChildProcess = spawn('dbus-run-session', ['--', 'sh', '-c', script], {
     env: base,
     stdio: ['ignore', 'pipe', 'ignore'],
+    // Its own process group: dbus-daemon and gnome-keyring-daemon stay in it, so stopping
+    // the group stops them too (dbus-run-session alone leaves them running).
+    detached: true,
   });
   const address = await new Promise<string>((resolve, reject) => {
     let output = '';
@@ -57,7 +60,11 @@ export async function startSecretService(): Promise<SecretService> {
       return { code: result.status ?? 1, stdout: result.stdout };
     },
     stop: () => {
-      session.kill('SIGTERM');
+      try {
+        process.kill(-session.pid!, 'SIGTERM');
+      } catch {}
+      session.stdout!.destroy();
+      session.unref();
       rmSync(root, { recursive: true, force: true });
     },
   };
