@@ -71,11 +71,11 @@ const processRules: [test: (names: string[], argv: string) => boolean, agent: st
  * `python .../aider`).
  */
 export function detectAgentInProcesses(ancestors: readonly ProcessInfo[]): string | null {
-  for (const process of ancestors) {
-    const names = [process.name, ...process.argv.slice(0, 2).map(baseName)].map((name) =>
+  for (const ancestor of ancestors) {
+    const names = [ancestor.name, ...ancestor.argv.slice(0, 2).map(baseName)].map((name) =>
       name.replace(/\.(js|mjs|cjs|exe|py)$/i, ''),
     );
-    const argv = process.argv.join(' ');
+    const argv = ancestor.argv.join(' ');
     for (const [test, agent] of processRules) if (test(names, argv)) return agent;
   }
   return null;
