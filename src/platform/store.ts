@@ -23,7 +23,6 @@ import {
 import { deriveKey, type KdfParams } from '../core/kdf.js';
 import { VaultContents } from '../core/vault.js';
 import { ensurePrivateDirectory, removeOrphanedTempFiles, withLock, writeFileAtomic } from './files.js';
-import { refreshScanIndex } from './scan-index-file.js';
 
 export interface VaultPaths {
   home: string;
@@ -85,6 +84,12 @@ async function unwrapWithPassphrase(sealed: SealedVault, passphrase: Uint8Array)
   return dataKey;
 }
 
+/**
+ * The scan index writer, loaded when a vault is written: commands that only read (`run`,
+ * `get`, `ls`) do not pay for parsing it.
+ */
+const scanIndexFile = () => import('./scan-index-file.js');
+
 /** An unlocked vault: its contents as read, and the data key for writing it back. */
 export class UnlockedVault {
   /**
@@ -107,6 +112,7 @@ export class UnlockedVault {
    * returns.
    */
   async update<T>(change: (contents: VaultContents) => T, afterWrite?: (result: T) => void): Promise<T> {
+    const { refreshScanIndex } = await scanIndexFile();
     return withLock(this.paths.lock, () => {
       removeOrphanedTempFiles(this.paths.home);
       const latest = readSealed(this.paths);
@@ -178,6 +184,7 @@ export class UnlockedVault {
     // A new passphrase also gets a new scan index key: the old key file opens nothing after it.
     // The passphrase is already changed; a failure here only skips that rotation.
     try {
+      const { refreshScanIndex } = await scanIndexFile();
       const contents = VaultContents.decode(openBody(readSealed(this.paths), this.dataKey));
       refreshScanIndex(this.paths.home, contents, { newKey: true });
     } catch {}
@@ -262,6 +269,7 @@ export async function createVault(
     slots: [slot],
     body: sealBody(vaultId, dataKey, contents.encode(), random(12)),
   };
+  const { refreshScanIndex } = await scanIndexFile();
   await withLock(paths.lock, () => {
     if (existsSync(paths.vault)) throw new LatchError('E_EXISTS', `a vault already exists in ${home}`);
     writeFileAtomic(paths.vault, encodeVault(sealed, dataKey));
