@@ -26,6 +26,8 @@ export interface Redactor {
   readonly tooShort: string[];
   /** Number of distinct byte patterns searched for (forms of all values). */
   readonly patternCount: number;
+  /** True when every value is too short, so there is nothing to mask (known without compiling). */
+  readonly masksNothing: boolean;
   /** Length of the longest pattern; a stream holds back fewer bytes than this (see RedactorStream.push). */
   readonly longestPattern: number;
   /** A new stream state (one per output stream: stdout and stderr each get their own). */
@@ -107,10 +109,20 @@ class MaskingStream implements RedactorStream {
   private readonly merged = new MatchList();
   private readonly sgr = new SgrStripping();
 
-  constructor(
-    private readonly matcher: PatternMatcher,
-    private readonly markers: readonly Uint8Array[],
-  ) {}
+  private compiled: CompiledPatterns | null = null;
+
+  /** `compile` runs on the first chunk: a program that prints nothing never pays for it. */
+  constructor(private readonly compile: () => CompiledPatterns) {}
+
+  private get matcher(): PatternMatcher {
+    this.compiled ??= this.compile();
+    return this.compiled.matcher;
+  }
+
+  private get markers(): readonly Uint8Array[] {
+    this.compiled ??= this.compile();
+    return this.compiled.markers;
+  }
 
   get pendingLength(): number {
     return this.held.length - this.handled;
@@ -199,18 +211,13 @@ function withoutSgr(form: Uint8Array): Uint8Array | null {
   return stripping.strip(form, true) ? stripping.stripped.slice(0, stripping.strippedLength) : null;
 }
 
-/**
- * Compiles the forms of every value (see `maskForms`) into one matcher; each match is replaced
- * by `<latch:NAME>`. Where forms overlap, the whole overlap is masked under the name of the
- * longest match at its first position. A value shorter than `minLength` is not masked and its
- * name is listed in `tooShort`. Throws RangeError when `minLength` is not an integer >= 4.
- */
-export function createRedactor(secrets: readonly MaskSecret[], options: RedactorOptions = {}): Redactor {
-  const minLength = options.minLength ?? 6;
-  if (!Number.isInteger(minLength) || minLength < 4) {
-    throw new RangeError('minLength must be an integer of at least 4');
-  }
-  const tooShort: string[] = [];
+/** The matcher over every form of every value, and the marker for each pattern. */
+interface CompiledPatterns {
+  matcher: PatternMatcher;
+  markers: Uint8Array[];
+}
+
+function compilePatterns(secrets: readonly MaskSecret[], minLength: number): CompiledPatterns {
   const patterns: Uint8Array[] = [];
   const markers: Uint8Array[] = [];
   const seen = new Set<string>();
@@ -222,24 +229,45 @@ export function createRedactor(secrets: readonly MaskSecret[], options: Redactor
     markers.push(marker);
   };
   for (const secret of secrets) {
-    const forms = maskForms(secret.value, minLength);
-    if (forms.length === 0) {
-      tooShort.push(secret.name);
-      continue;
-    }
     const marker = encoder.encode(`<latch:${secret.name}>`);
-    for (const form of forms) {
+    for (const form of maskForms(secret.value, minLength)) {
       add(form, marker);
       // A value that itself holds colour codes reaches the stripped pass without them.
       const plain = withoutSgr(form);
       if (plain !== null) add(plain, marker);
     }
   }
-  const matcher = new PatternMatcher(patterns);
+  return { matcher: new PatternMatcher(patterns), markers };
+}
+
+/**
+ * Compiles the forms of every value (see `maskForms`) into one matcher; each match is replaced
+ * by `<latch:NAME>`. Where forms overlap, the whole overlap is masked under the name of the
+ * longest match at its first position. A value shorter than `minLength` is not masked and its
+ * name is listed in `tooShort`. The matcher is built on the first chunk of output, so a
+ * program that prints nothing starts without paying for it. Throws RangeError when `minLength` is not an integer >= 4.
+ */
+export function createRedactor(secrets: readonly MaskSecret[], options: RedactorOptions = {}): Redactor {
+  const minLength = options.minLength ?? 6;
+  if (!Number.isInteger(minLength) || minLength < 4) {
+    throw new RangeError('minLength must be an integer of at least 4');
+  }
+  // maskForms gives a value no form exactly when it is shorter than minLength.
+  const tooShort = secrets.filter((secret) => secret.value.length < minLength).map((secret) => secret.name);
+  let compiled: CompiledPatterns | null = null;
+  const compile = () => {
+    compiled ??= compilePatterns(secrets, minLength);
+    return compiled;
+  };
   return {
     tooShort,
-    patternCount: matcher.count,
-    longestPattern: matcher.longest,
-    stream: () => new MaskingStream(matcher, markers),
+    masksNothing: tooShort.length === secrets.length,
+    get patternCount() {
+      return compile().matcher.count;
+    },
+    get longestPattern() {
+      return compile().matcher.longest;
+    },
+    stream: () => new MaskingStream(compile),
   };
 }
