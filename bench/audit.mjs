@@ -148,7 +148,7 @@ try {
   const cliStart = process.hrtime.bigint();
   const cli = spawnSync(
     process.execPath,
-    [fileURLToPath(new URL('../dist/cli/bin.js', import.meta.url)), 'audit', 'verify'],
+    [fileURLToPath(new URL('../dist/cli/latch.cjs', import.meta.url)), 'audit', 'verify'],
     {
       env: {
         PATH: process.env.PATH,

@@ -30,7 +30,7 @@ import { median, renderTable } from './report.mjs';
 
 const repository = fileURLToPath(new URL('..', import.meta.url));
 const distDirectory = join(repository, 'dist');
-const bin = join(distDirectory, 'cli', 'bin.js');
+const bin = join(distDirectory, 'cli', 'latch.cjs');
 const mebibytes = Number(process.env.RUN_MASK_MIB ?? 256);
 const runs = Number(process.env.RUN_MASK_RUNS ?? 3);
 const sizes = [10, 100, 1000];

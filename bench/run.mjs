@@ -41,7 +41,7 @@ const config = {
 const cheapKdf = 'm=8192,t=1,p=1';
 const node = process.execPath;
 const distDirectory = join(repository, 'dist');
-const latch = [node, join(distDirectory, 'cli', 'bin.js')];
+const latch = [node, join(distDirectory, 'cli', 'latch.cjs')];
 const dotenvxBin = join(repository, 'node_modules', '.bin', 'dotenvx');
 
 function progress(text) {

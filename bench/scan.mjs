@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { formatRatio, median, renderTable } from './report.mjs';
 
 const repository = fileURLToPath(new URL('..', import.meta.url));
-const latchBin = join(repository, 'dist', 'cli', 'bin.js');
+const latchBin = join(repository, 'dist', 'cli', 'latch.cjs');
 const config = {
   megabytes: Number(process.env.BENCH_SCAN_MB ?? 100),
   runs: Math.max(1, Number(process.env.BENCH_SCAN_RUNS ?? 3)),

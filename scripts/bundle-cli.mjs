@@ -7,8 +7,17 @@
  * command, yaml (the manifest parser, needed only when the manifest cache misses) and
  * hash-wasm (Argon2id, needed only when a passphrase is derived) in chunks loaded by
  * `import()` when used, so `latch run` reads a handful of files.
+ *
+ * The `latch` command itself is dist/cli/latch.cjs (src/cli/latch.cjs): it runs a second
+ * build of the same code, one CommonJS file (dist/cli/latch-main.cjs), with a V8 code cache
+ * that scripts/code-cache.cjs makes by running the common commands once. Node's ES module
+ * loader alone cost `latch run` several milliseconds per start; a CommonJS file compiled
+ * from a code cache costs almost nothing beyond reading it. The ESM build stays for
+ * bin.js, which git hooks installed by earlier versions name.
  */
-import { rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -38,3 +47,36 @@ await build({
   },
   logLevel: 'warning',
 });
+
+// The `latch` command: one CommonJS bundle, its loader, and the loader's code cache.
+const shared = {
+  absWorkingDir: repository,
+  bundle: true,
+  platform: 'node',
+  target: 'node20.19',
+  external: ['@napi-rs/keyring'],
+  logLevel: 'warning',
+};
+await build({
+  ...shared,
+  entryPoints: ['src/cli/entry.ts'],
+  outfile: `${outdir}/latch-main.cjs`,
+  format: 'cjs',
+  // import.meta.url: the bundle's own URL (the keychain module and the scan worker are found
+  // relative to it).
+  define: { 'import.meta.url': '__latchBundleUrl' },
+  // The first line is this build's id: the code cache names the bundle it was made from.
+  banner: {
+    js: `// latch-build ${randomBytes(16).toString('hex')}\nconst __latchBundleUrl = require('node:url').pathToFileURL(__filename).href;`,
+  },
+});
+// The loader reads the bundle as latin1 (a fast one-byte string): it must be plain ASCII.
+// esbuild escapes non-ASCII in strings and names; this catches a character in a kept comment.
+const nonAscii = /[^\x00-\x7f]/.exec(readFileSync(`${outdir}/latch-main.cjs`, 'latin1'));
+if (nonAscii) throw new Error(`dist/cli/latch-main.cjs has a non-ASCII character at ${nonAscii.index}`);
+copyFileSync(`${repository}src/cli/latch.cjs`, `${outdir}/latch.cjs`);
+chmodSync(`${outdir}/latch.cjs`, 0o755);
+const warmed = spawnSync(process.execPath, [`${repository}scripts/code-cache.cjs`, outdir], {
+  stdio: 'inherit',
+});
+if (warmed.status !== 0) throw new Error('scripts/code-cache.cjs failed; the build has no code cache');

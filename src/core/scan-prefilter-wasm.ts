@@ -155,8 +155,8 @@ export const prefilterModuleBytes = new Uint8Array([
   0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
   ...section(1, [
     2,
-    0x60, 5, i32, i32, i32, i32, i32, 1, i32, // type 0: (i32 × 5) → i32
-    0x60, 8, i32, i32, i32, i32, i32, i32, i32, i32, 1, i32, // type 1: (i32 × 8) → i32
+    0x60, 5, i32, i32, i32, i32, i32, 1, i32, // type 0: (i32 x 5) -> i32
+    0x60, 8, i32, i32, i32, i32, i32, i32, i32, i32, 1, i32, // type 1: (i32 x 8) -> i32
   ]),
   ...section(3, [2, 0, 1]), // function 0 of type 0, function 1 of type 1
   ...section(5, [1, 0x00, 1]), // one memory, at least one page

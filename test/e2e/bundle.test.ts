@@ -1,13 +1,18 @@
 /**
- * The shape of the built executable (scripts/bundle-cli.mjs): what `latch run` loads before
- * it knows whether it needs the manifest parser or Argon2id must not contain them. A change
- * that imports yaml or hash-wasm statically on that path costs every command tens of
- * milliseconds without failing any other test.
+ * The shape of the built executable (scripts/bundle-cli.mjs). The ES module build: what
+ * `latch run` loads before it knows whether it needs the manifest parser or Argon2id must
+ * not contain them (the CommonJS bundle is built from the same import graph, and there those
+ * modules run only when imported). A change that imports yaml or hash-wasm statically on
+ * that path costs every command tens of milliseconds without failing any other test. The
+ * `latch` command (dist/cli/latch.cjs): starts from its code cache, and never from a cache
+ * that is damaged or belongs to another build.
  */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { binary } from './harness.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { moduleBinary as binary, binary as command } from './harness.js';
 
 /** Every file `entry` loads before running: itself and its static imports, transitively. */
 function staticGraph(entry: string): Map<string, string> {
@@ -59,5 +64,58 @@ describe('the bundled executable', () => {
           source === 'src/core/manifest.ts',
       ),
     ).toEqual([]);
+  });
+});
+
+describe('the latch command and its code cache', () => {
+  const copies = mkdtempSync(join(tmpdir(), 'latch-bundle-'));
+  afterAll(() => rmSync(copies, { recursive: true, force: true }));
+
+  /** Runs `latch --version` from `directory`; returns what the loader said about the cache. */
+  function start(entry: string, env: Record<string, string> = {}) {
+    const result = spawnSync(process.execPath, [entry, '--version'], {
+      env: { PATH: process.env.PATH, LATCH_DEBUG_LOAD: '1', ...env },
+      encoding: 'utf8',
+    });
+    return { code: result.status, stdout: result.stdout, cache: /code cache (.*)/.exec(result.stderr)?.[1] };
+  }
+
+  /** A copy of dist/cli. */
+  function copyOfBuild(name: string): string {
+    const directory = join(copies, name);
+    cpSync(dirname(command), directory, { recursive: true });
+    return directory;
+  }
+
+  it('starts from the code cache the build made', () => {
+    expect(start(command)).toEqual({ code: 0, stdout: '0.1.0\n', cache: 'used' });
+    expect(start(command, { LATCH_CODE_CACHE: 'off' }).cache).toBe('off');
+  });
+
+  it('compiles as usual when the cache is damaged: V8 does not check it, latch does', () => {
+    const directory = copyOfBuild('damaged');
+    const file = join(directory, 'latch-main.cjs.cache');
+    const bytes = readFileSync(file);
+    // One flipped byte in V8's data, past the header line.
+    bytes[bytes.length >> 1]! ^= 0x40;
+    writeFileSync(file, bytes);
+    expect(start(join(directory, 'latch.cjs'))).toEqual({ code: 0, stdout: '0.1.0\n', cache: 'damaged' });
+  });
+
+  it('ignores a cache made from another build of the bundle', () => {
+    const directory = copyOfBuild('stale');
+    const file = join(directory, 'latch-main.cjs');
+    const rebuilt = readFileSync(file, 'latin1').replace(
+      /^\/\/ latch-build [0-9a-f]{32}/,
+      `// latch-build ${'0'.repeat(32)}`,
+    );
+    writeFileSync(file, rebuilt, 'latin1');
+    expect(start(join(directory, 'latch.cjs'))).toEqual({ code: 0, stdout: '0.1.0\n', cache: 'stale' });
+  });
+
+  it('runs without a cache file', () => {
+    const directory = copyOfBuild('absent');
+    rmSync(join(directory, 'latch-main.cjs.cache'));
+    expect(start(join(directory, 'latch.cjs'))).toEqual({ code: 0, stdout: '0.1.0\n', cache: 'absent' });
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Runs the built binary (dist/cli/bin.js) as a user would, in a temporary LATCH_HOME and
+ * Runs the built `latch` command (dist/cli/latch.cjs) as a user would, in a temporary LATCH_HOME and
  * working directory, with a clean environment: the caller's own variables (an agent's
  * markers among them) never leak into a test.
  */
@@ -9,8 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const binary = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url));
-if (!existsSync(binary)) throw new Error('dist/cli/bin.js is missing: run `npm run build` first');
+export const binary = fileURLToPath(new URL('../../dist/cli/latch.cjs', import.meta.url));
+if (!existsSync(binary)) throw new Error('dist/cli/latch.cjs is missing: run `npm run build` first');
+/** The ES module entry (code-split chunks), kept for hooks that name it; see scripts/bundle-cli.mjs. */
+export const moduleBinary = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url));
 
 /** Cheap Argon2id for tests; the default (64 MiB, t=3, p=4) is tested in test/core. */
 export const testKdf = 'm=8192,t=1,p=1';

@@ -197,7 +197,7 @@ describe('latch run masks output', () => {
 });
 
 function sandboxBin(): string {
-  return new URL('../../dist/cli/bin.js', import.meta.url).pathname;
+  return new URL('../../dist/cli/latch.cjs', import.meta.url).pathname;
 }
 
 async function waitUntil(condition: () => boolean, describe: () => string, timeoutMs = 10_000) {
