@@ -18,6 +18,7 @@ import { type UnlockedVault, unlockVault } from '../platform/store.js';
 import { type ParsedArgs, stringOption } from './args.js';
 import { auditedAttempts, keepAuditHeadInVault } from './audit.js';
 import { type Io, note } from './io.js';
+import { agentClient } from './session-agent.js';
 
 export interface ProjectContext {
   project: string;
@@ -148,7 +149,7 @@ export async function openVault(io: Io): Promise<UnlockedVault> {
   const now = () => io.now().getTime();
   const vault = await unlockVault(home, {
     passphrase: () => readPassphrase(io),
-    session: sessionUnlocker(io.env, home, now, (text) => note(io, text)),
+    session: sessionUnlocker(io.env, home, now, (text) => note(io, text), agentClient(io, home)),
     attempts: auditedAttempts(io, lockoutAttempts(home, now, io.sleep)),
   });
   return keepAuditHeadInVault(io, vault);

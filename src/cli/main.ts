@@ -3,6 +3,7 @@
  * line and an exit code. It returns the code; only bin.ts exits.
  */
 import { LatchError } from '../core/errors.js';
+import { resolveLatchHome } from '../platform/home.js';
 import { parseArgs, renderHelp } from './args.js';
 import { commands, findCommand } from './commands.js';
 import type { Io } from './io.js';
@@ -39,6 +40,11 @@ export async function runMain(argv: string[], io: Io): Promise<number> {
     if (name === '--version' || name === '-V') {
       io.stdout.write(`${version}\n`);
       return 0;
+    }
+    // The session agent (src/cli/session-agent.ts): hidden, started by latch itself.
+    if (name === '__session-agent') {
+      const { runAgent } = await import('./session-agent.js');
+      return await runAgent(io, resolveLatchHome(io.env));
     }
     const command = findCommand(name);
     if (!command)

@@ -80,8 +80,14 @@ export function decodeKeychainItem(text: string): DeviceCredential | null {
   return deviceKey.length === 32 ? { deviceId: new Uint8Array(Buffer.from(id, 'hex')), deviceKey } : null;
 }
 
+/** A device slot of the vault header with its decoded parameters. */
+export interface DeviceSlot {
+  slot: KeySlot;
+  params: DeviceSlotParams;
+}
+
 /** The device slots of a vault with their parsed parameters. */
-export function deviceSlots(slots: KeySlot[]): { slot: KeySlot; params: DeviceSlotParams }[] {
+export function deviceSlots(slots: KeySlot[]): DeviceSlot[] {
   return slots
     .filter((slot) => slot.type === deviceSlotType)
     .map((slot) => ({ slot, params: decodeDeviceParams(slot.params) }));

@@ -10,6 +10,8 @@ import { resolve } from 'node:path';
 import { LatchError } from '../core/errors.js';
 import { decodeVault, type SealedVault, unwrapDataKey } from '../core/format.js';
 import {
+  type DeviceCredential,
+  type DeviceSlot,
   decodeKeychainItem,
   deviceKeyEncryptionKey,
   deviceSlots,
@@ -28,40 +30,79 @@ function sameBytes(left: Uint8Array, right: Uint8Array): boolean {
   return left.length === right.length && left.every((byte, index) => byte === right[index]);
 }
 
+/** The live session slot a keychain item opens, with the item's credential; null if none. */
+export function liveSessionFor(
+  sealed: SealedVault,
+  item: string | null,
+  now: number,
+): { credential: DeviceCredential; session: DeviceSlot } | null {
+  const credential = item === null ? null : decodeKeychainItem(item);
+  if (!credential) return null;
+  const session = deviceSlots(sealed.slots).find(
+    (candidate) =>
+      candidate.params.expiresAt > now && sameBytes(candidate.params.deviceId, credential.deviceId),
+  );
+  return session ? { credential, session } : null;
+}
+
+/** The data key through `item`, or null when it opens no live session slot. */
+function openWithItem(sealed: SealedVault, item: string | null, now: number): Uint8Array | null {
+  const live = liveSessionFor(sealed, item, now);
+  return live
+    ? unwrapDataKey(sealed.vaultId, live.session.slot, deviceKeyEncryptionKey(live.credential))
+    : null;
+}
+
+/** The session agent as `sessionUnlocker` uses it (src/platform/session-agent.ts). */
+export interface AgentClient {
+  /** The item the agent holds for `account`, or null (no agent, or not this account). */
+  ask(account: string): Promise<string | null>;
+  /** Starts an agent in the background (after the keychain had to be asked). */
+  start(): void;
+}
+
 /**
  * The session half of `unlockVault`: returns the data key when a live session's key is in
- * the keychain, else null (and the caller asks for the passphrase). The keychain is not
- * touched at all unless the vault has a session slot. Problems are reported through `note`
- * once, never thrown: a broken keychain must not stand between a person and their vault.
+ * the session agent or the keychain, else null (and the caller asks for the passphrase).
+ * Neither is touched unless the vault has a live session slot. The agent is asked first (a
+ * socket request); the keychain only when it has no answer, and then an agent is started
+ * for the next command. Problems are reported through `note` once, never thrown: a broken
+ * keychain must not stand between a person and their vault.
  */
 export function sessionUnlocker(
   env: Readonly<Record<string, string | undefined>>,
   home: string,
   now: () => number,
   note: (text: string) => void,
+  agent: AgentClient | null = null,
 ): (sealed: SealedVault) => Promise<Uint8Array | null> {
   return async (sealed) => {
     const sessions = deviceSlots(sealed.slots);
     if (sessions.length === 0) return null;
+    const keychainOff = env.LATCH_KEYCHAIN?.toLowerCase() === 'off';
+    const account = keychainAccount(sealed.vaultId, resolve(home));
+    const live = sessions.some((session) => session.params.expiresAt > now());
+    if (live && agent && !keychainOff) {
+      try {
+        const key = openWithItem(sealed, await agent.ask(account), now());
+        if (key) return key;
+      } catch {
+        // An agent holding a wrong or stale item: the keychain decides.
+      }
+    }
     const availability = openKeychain(env);
     if (!availability.ok) {
-      if (env.LATCH_KEYCHAIN?.toLowerCase() !== 'off')
-        note(`latch: no OS keychain (${availability.reason}); asking for the passphrase`);
+      if (!keychainOff) note(`latch: no OS keychain (${availability.reason}); asking for the passphrase`);
       return null;
     }
-    const account = keychainAccount(sealed.vaultId, resolve(home));
     try {
-      const live = sessions.filter((session) => session.params.expiresAt > now());
-      if (live.length === 0) {
+      if (!live) {
         availability.keychain.remove(account);
         return null;
       }
-      const item = availability.keychain.get(account);
-      const credential = item === null ? null : decodeKeychainItem(item);
-      const session =
-        credential && live.find((candidate) => sameBytes(candidate.params.deviceId, credential.deviceId));
-      if (!credential || !session) return null;
-      return unwrapDataKey(sealed.vaultId, session.slot, deviceKeyEncryptionKey(credential));
+      const key = openWithItem(sealed, availability.keychain.get(account), now());
+      if (key && agent) agent.start();
+      return key;
     } catch (error) {
       note(
         `latch: the keychain did not answer (${(error as Error).message.split('\n')[0]}); asking for the passphrase`,
@@ -173,9 +214,7 @@ export function readSessionStatus(
   if (!availability.ok) return { unlockedUntil: null, detail: 'the keychain is not available', keychain };
   try {
     const item = availability.keychain.get(keychainAccount(sealed.vaultId, resolve(home)));
-    const credential = item === null ? null : decodeKeychainItem(item);
-    const session =
-      credential && live.find((candidate) => sameBytes(candidate.params.deviceId, credential.deviceId));
+    const session = liveSessionFor(sealed, item, now)?.session;
     if (!session) return { unlockedUntil: null, detail: 'the session key is not in the keychain', keychain };
     return { unlockedUntil: session.params.expiresAt, detail: 'unlocked', keychain };
   } catch (error) {

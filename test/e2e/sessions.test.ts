@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { initProject, latch, makeSandbox, passphrase, type Sandbox } from './harness.js';
@@ -25,6 +25,23 @@ afterEach(() => {
 });
 
 const printKey = ['run', '--no-mask', '--', 'sh', '-c', 'printf %s "$API_KEY"'];
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((done) => setTimeout(done, 50));
+  }
+}
 
 function vaultAccount(home = sandbox.home): string {
   const vault = readFileSync(join(home, 'vault'));
@@ -71,6 +88,8 @@ describe('unlock sessions in a real Secret Service', () => {
     expect(latch(sandbox, ['status'], { env: noPassphrase }).stdout).toMatch(
       /locked \(the session has expired\)/,
     );
+    // The session agent ended with the session.
+    expect(existsSync(join(sandbox.home, 'agent.sock'))).toBe(false);
   });
 
   it('LATCH_KEYCHAIN=off never touches the keychain', () => {
@@ -88,12 +107,48 @@ describe('unlock sessions in a real Secret Service', () => {
     const unlock = latch(sandbox, ['unlock'], { env: { LATCH_KEYCHAIN: 'auto' } });
     expect(unlock.code).toBe(1);
     expect(unlock.stderr).toMatch(/no D-Bus session bus/);
-    const fallback = latch(sandbox, printKey, { env: { LATCH_KEYCHAIN: 'auto' } });
+    // LATCH_SESSION_AGENT=off: the session agent, which needs no D-Bus, is not asked either.
+    const fallback = latch(sandbox, printKey, { env: { LATCH_KEYCHAIN: 'auto', LATCH_SESSION_AGENT: 'off' } });
     expect(fallback.code, fallback.stderr).toBe(0);
     expect(fallback.stdout).toBe('session-secret-value');
     expect(fallback.stderr.trim().split('\n')).toEqual([
       expect.stringMatching(/no OS keychain \(no D-Bus session bus/),
     ]);
+  });
+
+  it('unlock starts a session agent that serves run without the keychain; lock stops it', async () => {
+    const unlock = latch(sandbox, ['unlock'], { env: { ...service.env, LATCH_KEYCHAIN: 'auto' } });
+    expect(unlock.stdout).toMatch(/session agent running/);
+    const status = JSON.parse(latch(sandbox, ['status', '--json'], { env: noPassphrase }).stdout);
+    expect(status.agent).toEqual({ running: true, pid: expect.any(Number) });
+    const socket = lstatSync(join(sandbox.home, 'agent.sock'));
+    expect(socket.isSocket()).toBe(true);
+    expect(socket.mode & 0o077).toBe(0);
+    // The keychain cannot be reached at all: only the agent can have opened the vault.
+    const noKeychain = { ...noPassphrase, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' };
+    const served = latch(sandbox, printKey, { env: noKeychain });
+    expect(served.code, served.stderr).toBe(0);
+    expect(served.stdout).toBe('session-secret-value');
+    expect(served.stderr).toBe('');
+    expect(latch(sandbox, printKey, { env: { ...noKeychain, LATCH_SESSION_AGENT: 'off' } }).code).toBe(3);
+    expect(latch(sandbox, ['lock'], { env: noPassphrase }).code).toBe(0);
+    expect(existsSync(join(sandbox.home, 'agent.sock'))).toBe(false);
+    await waitFor(() => !processAlive(status.agent.pid));
+    expect(latch(sandbox, printKey, { env: noKeychain }).code).toBe(3);
+  });
+
+  it('a killed agent: the next command reads the keychain and starts a new one', async () => {
+    latch(sandbox, ['unlock'], { env: { ...service.env, LATCH_KEYCHAIN: 'auto' } });
+    const first = JSON.parse(latch(sandbox, ['status', '--json'], { env: noPassphrase }).stdout).agent.pid;
+    process.kill(first, 'SIGKILL');
+    await waitFor(() => !processAlive(first));
+    const run = latch(sandbox, printKey, { env: noPassphrase });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toBe('session-secret-value');
+    await waitFor(() => {
+      const agent = JSON.parse(latch(sandbox, ['status', '--json'], { env: noPassphrase }).stdout).agent;
+      return agent.running && agent.pid !== first;
+    });
   });
 
   it('passwd keeps the session, and the old passphrase stops working', () => {

@@ -6,6 +6,7 @@ import { renderManifest } from '../../core/manifest-text.js';
 import { assertEnvironmentName, assertProjectName, projectNameFrom } from '../../core/names.js';
 import { openKeychain } from '../../platform/keychain.js';
 import { findManifestFile, manifestFileName, writeManifestFile } from '../../platform/manifest-file.js';
+import { stopAgent } from '../../platform/session-agent.js';
 import { removeForeignItems } from '../../platform/sessions.js';
 import { createVault, vaultExists } from '../../platform/store.js';
 import { type ParsedArgs, stringOption } from '../args.js';
@@ -70,6 +71,8 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     // A vault deleted by hand leaves its session key in the keychain; a new vault clears them.
     const availability = openKeychain(io.env);
     if (availability.ok) removeForeignItems(availability.keychain, vault.current.vaultId, vault.paths.home);
+    // So does its session agent, if it has not yet seen the vault go.
+    await stopAgent(home);
   }
 
   await vault.update((contents) => {

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { LatchError } from '../../core/errors.js';
 import { decodeVault } from '../../core/format.js';
 import { openKeychain } from '../../platform/keychain.js';
+import { stopAgent } from '../../platform/session-agent.js';
 import { endSession, sessionUnlocker } from '../../platform/sessions.js';
 import { type UnlockedVault, unlockVault, vaultExists, vaultPaths } from '../../platform/store.js';
 import type { ParsedArgs } from '../args.js';
@@ -14,6 +15,8 @@ import { type Io, say } from '../io.js';
 const noPassphrase = Symbol('no passphrase');
 
 export async function run(_args: ParsedArgs, io: Io): Promise<number> {
+  // The agent goes first and whatever LATCH_KEYCHAIN says: after `lock` nothing answers.
+  await stopAgent(latchHome(io));
   const availability = openKeychain(io.env);
   if (!availability.ok) {
     say(io, `locked (no keychain in use: ${availability.reason})`);

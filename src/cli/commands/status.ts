@@ -3,6 +3,7 @@
 import { LatchError } from '../../core/errors.js';
 import { checkAttempt, describeWait } from '../../core/lockout.js';
 import { readLockoutState } from '../../platform/lockout-file.js';
+import { pingAgent } from '../../platform/session-agent.js';
 import { readSessionStatus } from '../../platform/sessions.js';
 import { vaultExists } from '../../platform/store.js';
 import { flagOption, type ParsedArgs } from '../args.js';
@@ -15,6 +16,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     throw new LatchError('E_NO_VAULT', `no vault in ${home}; create one with \`latch init\``);
   const now = io.now().getTime();
   const session = readSessionStatus(home, io.env, now);
+  const agent = await pingAgent(home);
   const lockout = readLockoutState(home);
   const verdict = checkAttempt(lockout, now);
   const retryInMs = verdict.allowed ? 0 : verdict.waitMs;
@@ -25,6 +27,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
       unlockedUntil: session.unlockedUntil === null ? null : new Date(session.unlockedUntil).toISOString(),
       detail: session.detail,
       keychain: session.keychain,
+      agent: agent === null ? { running: false } : { running: true, pid: agent.pid },
       failedAttempts: lockout.failures,
       retryInMs,
     });
@@ -40,6 +43,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     io,
     `keychain  ${session.keychain.available ? session.keychain.backend : `not available: ${session.keychain.reason}`}`,
   );
+  say(io, `agent     ${agent === null ? 'not running' : `running (pid ${agent.pid})`}`);
   if (lockout.failures > 0) {
     say(
       io,

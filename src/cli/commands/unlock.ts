@@ -3,12 +3,14 @@ import { parseDuration } from '../../core/duration.js';
 import { LatchError } from '../../core/errors.js';
 import { openKeychain } from '../../platform/keychain.js';
 import { lockoutAttempts } from '../../platform/lockout-file.js';
+import { stopAgent } from '../../platform/session-agent.js';
 import { startSession } from '../../platform/sessions.js';
 import { unlockVault } from '../../platform/store.js';
 import { type ParsedArgs, stringOption } from '../args.js';
 import { auditedAttempts, keepAuditHeadInVault, recordEvent } from '../audit.js';
 import { latchHome, readPassphrase } from '../context.js';
 import { type Io, say } from '../io.js';
+import { startAgentAndWait } from '../session-agent.js';
 
 /** The longest session latch starts: long enough for a working week, short of forever. */
 const maxSessionMs = 30 * 86_400_000;
@@ -35,6 +37,10 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   );
   const expiresAt = now() + duration;
   await startSession(vault, availability.keychain, expiresAt);
+  // The agent keeps the new session's item so that commands skip the keychain; one of an
+  // earlier session holds an item that no longer opens anything.
+  await stopAgent(home);
+  const agent = await startAgentAndWait(io, home);
   await recordEvent(
     io,
     { kind: 'unlock', outcome: 'success', detail: { until: new Date(expiresAt).toISOString() } },
@@ -42,7 +48,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   );
   say(
     io,
-    `unlocked until ${new Date(expiresAt).toISOString()} (${availability.keychain.backend}); \`latch lock\` ends it`,
+    `unlocked until ${new Date(expiresAt).toISOString()} (${availability.keychain.backend}${agent ? ', session agent running' : ''}); \`latch lock\` ends it`,
   );
   return 0;
 }

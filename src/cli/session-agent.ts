@@ -1,0 +1,84 @@
+/**
+ * Starting and running the session agent (src/platform/session-agent.ts). The agent is this
+ * same executable, run as `latch __session-agent` in the background with the caller's
+ * environment (minus any passphrase): it reads the session's item from the keychain itself,
+ * so no key passes between processes when it starts.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { decodeVault, unwrapDataKey } from '../core/format.js';
+import { isUnlockVariable } from '../core/run-plan.js';
+import { deviceKeyEncryptionKey, keychainAccount } from '../core/session.js';
+import { openKeychain } from '../platform/keychain.js';
+import { agentSocketPath, askAgent, pingAgent, serveAgent } from '../platform/session-agent.js';
+import { type AgentClient, liveSessionFor } from '../platform/sessions.js';
+import { vaultPaths } from '../platform/store.js';
+import type { Io } from './io.js';
+
+/** The hidden command that runs the agent; not in the command table or the help. */
+export const agentCommand = '__session-agent';
+
+/** LATCH_SESSION_AGENT=off: commands never ask or start an agent (the keychain is asked each time). */
+function agentDisabled(env: Io['env']): boolean {
+  return env.LATCH_SESSION_AGENT?.toLowerCase() === 'off' || env.LATCH_KEYCHAIN?.toLowerCase() === 'off';
+}
+
+/** Starts an agent for `home` in the background and returns at once. */
+export function startAgent(io: Io, home: string): void {
+  if (agentDisabled(io.env) || agentSocketPath(home) === null || !process.argv[1]) return;
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(io.env)) {
+    if (value !== undefined && !isUnlockVariable(name)) env[name] = value;
+  }
+  env.LATCH_HOME = resolve(home);
+  try {
+    const child = spawn(process.execPath, [process.argv[1], agentCommand], {
+      cwd: '/',
+      env,
+      detached: true,
+      stdio: 'ignore',
+    });
+    child.on('error', () => {});
+    child.unref();
+  } catch {}
+}
+
+/** Starts an agent and waits (up to `timeoutMs`) until it answers; true when one runs. */
+export async function startAgentAndWait(io: Io, home: string, timeoutMs = 3_000): Promise<boolean> {
+  startAgent(io, home);
+  if (agentDisabled(io.env) || agentSocketPath(home) === null) return false;
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await pingAgent(home, 200)) !== null) return true;
+    await new Promise((done) => setTimeout(done, 20));
+  }
+  return false;
+}
+
+/** What `sessionUnlocker` needs: ask the agent, or start one after a keychain read. */
+export function agentClient(io: Io, home: string): AgentClient | null {
+  if (agentDisabled(io.env)) return null;
+  return { ask: (account) => askAgent(home, account), start: () => startAgent(io, home) };
+}
+
+/**
+ * `latch __session-agent`: serve the live session of LATCH_HOME until it ends. Exits 0
+ * without serving when there is nothing to serve (no session, no keychain, no socket).
+ */
+export async function runAgent(io: Io, home: string): Promise<number> {
+  const availability = openKeychain(io.env);
+  if (!availability.ok) return 0;
+  const sealed = decodeVault(readFileSync(vaultPaths(home).vault));
+  const account = keychainAccount(sealed.vaultId, resolve(home));
+  const item = availability.keychain.get(account);
+  const now = () => io.now().getTime();
+  const live = liveSessionFor(sealed, item, now());
+  if (item === null || live === null) return 0;
+  // Serve only an item that really opens the session.
+  const dataKey = unwrapDataKey(sealed.vaultId, live.session.slot, deviceKeyEncryptionKey(live.credential));
+  if (dataKey === null) return 0;
+  dataKey.fill(0);
+  await serveAgent({ home, account, item, expiresAt: live.session.params.expiresAt, now });
+  return 0;
+}
