@@ -15,7 +15,7 @@ import { LatchError } from '../core/errors.js';
 import type { Redactor } from '../core/redactor.js';
 import type { RunPlan } from '../core/run-plan.js';
 import { type MaskedPipe, type MaskTarget, pipeMasked } from './masked-output.js';
-import { closeWriteEnds, createOsPipes } from './os-pipe.js';
+import { closeOsPipes, closeWriteEnds, createOsPipes, type OsPipe } from './os-pipe.js';
 import { type PtySpawn, ptyChildPid } from './pty.js';
 
 /** Signals latch passes on to the child (issue 2; SIGWINCH for terminal programs). */
@@ -47,16 +47,20 @@ export interface Masking {
   stderr: MaskTarget;
   /** Run through `script` on a pty instead of the plan's command on pipes. */
   pty: PtySpawn | null;
+  /** Pipes made ahead (`startOsPipes`); else they are made just before the spawn. */
+  osPipes?: Promise<OsPipe[] | null>;
 }
 
 /** After the child exits, how long its output may stay quiet before latch stops waiting. */
 const quietAfterExitMs = 200;
 
 /** Spawns the plan and resolves with the exit code latch should exit with. */
-export function executePlan(plan: RunPlan, masking: Masking | null = null): Promise<number> {
+export async function executePlan(plan: RunPlan, masking: Masking | null = null): Promise<number> {
+  const made = await masking?.osPipes;
+  if (masking?.pty) closeOsPipes(made ?? null);
+  const osPipes = masking && !masking.pty ? (made !== undefined ? made : createOsPipes(2)) : null;
   return new Promise((resolve, reject) => {
     const target = masking?.pty ?? { command: plan.command, args: plan.args, env: plan.env };
-    const osPipes = masking && !masking.pty ? createOsPipes(2) : null;
     let child: ChildProcess;
     try {
       child = spawn(target.command, target.args, {

@@ -4,7 +4,7 @@
  * scripts do, fails with ENXIO. A FIFO is a pipe, so latch makes one per stream with
  * `mkfifo` in a private temporary directory, opens both ends, and removes the names at once.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, constants, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,20 +16,10 @@ export interface OsPipe {
   writeFd: number;
 }
 
-/**
- * `count` new pipes, or null where they cannot be made (Windows, no `mkfifo`): the caller
- * then uses Node's own pipes. Never throws.
- */
-export function createOsPipes(count: number): OsPipe[] | null {
-  if (process.platform === 'win32') return null;
-  let directory: string | null = null;
+/** Opens both ends of each FIFO (the names are removed by the caller); closes all on failure. */
+function openFifos(paths: readonly string[]): OsPipe[] | null {
   const opened: number[] = [];
   try {
-    // mkdtemp makes the directory 0700: nobody else can reach the FIFOs while they have names.
-    directory = mkdtempSync(join(tmpdir(), 'latch-pipe-'));
-    const paths = Array.from({ length: count }, (_, index) => join(directory!, `p${index}`));
-    const made = spawnSync('mkfifo', ['-m', '600', ...paths], { stdio: 'ignore' });
-    if (made.status !== 0) return null;
     const pipes: OsPipe[] = [];
     for (const path of paths) {
       // The read end first, non-blocking (it does not wait for a writer); then the write end,
@@ -49,9 +39,68 @@ export function createOsPipes(count: number): OsPipe[] | null {
       } catch {}
     }
     return null;
+  }
+}
+
+/** A private directory for `count` FIFOs and their paths. mkdtemp makes it 0700. */
+function fifoPaths(count: number): { directory: string; paths: string[] } {
+  const directory = mkdtempSync(join(tmpdir(), 'latch-pipe-'));
+  return { directory, paths: Array.from({ length: count }, (_, index) => join(directory, `p${index}`)) };
+}
+
+/**
+ * `count` new pipes, or null where they cannot be made (Windows, no `mkfifo`): the caller
+ * then uses Node's own pipes. Never throws.
+ */
+export function createOsPipes(count: number): OsPipe[] | null {
+  if (process.platform === 'win32') return null;
+  let directory: string | null = null;
+  try {
+    const fifos = fifoPaths(count);
+    directory = fifos.directory;
+    const made = spawnSync('mkfifo', ['-m', '600', ...fifos.paths], { stdio: 'ignore' });
+    return made.status === 0 ? openFifos(fifos.paths) : null;
+  } catch {
+    return null;
   } finally {
     if (directory) rmSync(directory, { recursive: true, force: true });
   }
+}
+
+/**
+ * As `createOsPipes`, without blocking: `mkfifo` runs while the caller goes on (`run` starts
+ * it first and unlocks the vault meanwhile, instead of waiting for it just before the spawn).
+ * Resolves null where pipes cannot be made; never rejects. Whoever starts it must take the
+ * pipes (or `closeOsPipes` them), even on an error path: the names are removed only then.
+ */
+export function startOsPipes(count: number): Promise<OsPipe[] | null> {
+  if (process.platform === 'win32') return Promise.resolve(null);
+  let fifos: { directory: string; paths: string[] };
+  try {
+    fifos = fifoPaths(count);
+  } catch {
+    return Promise.resolve(null);
+  }
+  return new Promise((resolve) => {
+    let finished = false;
+    const finish = (made: boolean) => {
+      if (finished) return;
+      finished = true;
+      const pipes = made ? openFifos(fifos.paths) : null;
+      rmSync(fifos.directory, { recursive: true, force: true });
+      resolve(pipes);
+    };
+    const maker = spawn('mkfifo', ['-m', '600', ...fifos.paths], { stdio: 'ignore' });
+    maker.once('error', () => finish(false));
+    maker.once('exit', (code) => finish(code === 0));
+  });
+}
+
+/** Closes both ends of pipes that were made but never given to a child. */
+export function closeOsPipes(pipes: readonly OsPipe[] | null): void {
+  if (!pipes) return;
+  closeWriteEnds(pipes);
+  for (const pipe of pipes) pipe.reader.destroy();
 }
 
 /** Closes latch's copies of the write ends once the child has its own. */

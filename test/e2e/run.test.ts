@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { initProject, latch, makeSandbox, type Sandbox, startLatch } from './harness.js';
@@ -151,5 +151,23 @@ describe('latch run', () => {
     const code = await exited;
     expect(code).toBe(5);
     expect(existsSync(marker)).toBe(true);
+  });
+
+  it('makes the masked output pipes while it unlocks, and leaves none behind on any path', () => {
+    latch(sandbox, ['set', 'API_KEY'], { input: 'piped-secret-value' });
+    const tmp = sandbox.env.TMPDIR!;
+    const leftovers = () => readdirSync(tmp).filter((name) => name.startsWith('latch-pipe-'));
+    // The child writes through /dev/stderr, which needs a real pipe (a FIFO), not a socket.
+    const piped = latch(sandbox, ['run', '--', 'sh', '-c', 'echo "$API_KEY" > /dev/stderr; echo out']);
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(piped.stderr).toBe('<latch:API_KEY>\n');
+    expect(piped.stdout).toBe('out\n');
+    // Stopped before the spawn: a missing required secret, an unknown program, no manifest.
+    declare('  - name: NEVER_SET\n    required: true\n');
+    expect(latch(sandbox, ['run', '--', 'true']).code).toBe(7);
+    declare('  - name: API_KEY\n');
+    expect(latch(sandbox, ['run', '--', 'no-such-program-here']).code).toBe(127);
+    expect(latch(sandbox, ['run', '--', 'true'], { cwd: sandbox.root }).code).not.toBe(0);
+    expect(leftovers()).toEqual([]);
   });
 });

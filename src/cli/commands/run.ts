@@ -15,6 +15,7 @@ import {
 } from '../../core/run-plan.js';
 import { ensureEnvironment, putSecret } from '../../core/secrets.js';
 import { executePlan, type Masking } from '../../platform/child.js';
+import { closeOsPipes, type OsPipe, startOsPipes } from '../../platform/os-pipe.js';
 import { findScript, ptySpawn } from '../../platform/pty.js';
 import type { UnlockedVault } from '../../platform/store.js';
 import { flagOption, listOption, type ParsedArgs } from '../args.js';
@@ -54,8 +55,31 @@ const missingNames = (secrets: SecretToInject[]) =>
   secrets.filter((secret) => secret.required && secret.value === undefined).map((secret) => secret.name);
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
-  const [command, ...commandArgs] = args.rest;
-  if (!command) throw new LatchError('E_USAGE', 'usage: latch run [--env E] -- COMMAND [ARG...]');
+  if (args.rest.length === 0)
+    throw new LatchError('E_USAGE', 'usage: latch run [--env E] -- COMMAND [ARG...]');
+  // The masked output's pipes are made (a `mkfifo` process) while the vault is unlocked,
+  // not after; on a terminal the program gets a pty instead and needs none.
+  const wantsPipes =
+    !flagOption(args, 'dry-run') &&
+    !flagOption(args, 'no-mask') &&
+    !(io.stdout.isTTY && io.terminal !== null) &&
+    process.platform !== 'win32';
+  const pipes: PendingPipes = { made: wantsPipes ? startOsPipes(2) : null, taken: false };
+  try {
+    return await runCommand(args, io, pipes);
+  } finally {
+    if (pipes.made && !pipes.taken) closeOsPipes(await pipes.made);
+  }
+}
+
+/** Pipes started ahead of the spawn, and whether a child took them (else `run` closes them). */
+interface PendingPipes {
+  made: Promise<OsPipe[] | null> | null;
+  taken: boolean;
+}
+
+async function runCommand(args: ParsedArgs, io: Io, pipes: PendingPipes): Promise<number> {
+  const [command, ...commandArgs] = args.rest as [string, ...string[]];
   const dryRun = flagOption(args, 'dry-run');
   const context = await resolveProject(args, io);
   const where = `${context.project}/${context.environment}`;
@@ -132,7 +156,12 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     },
     vault,
   );
-  return executePlan(result.plan, maskingFor(io, result.plan));
+  const masking = maskingFor(io, result.plan);
+  if (masking && pipes.made) {
+    masking.osPipes = pipes.made;
+    pipes.taken = true;
+  }
+  return executePlan(result.plan, masking);
 }
 
 /**
