@@ -84,7 +84,12 @@ export async function makeLatchProject({
     declared,
     otherProjects,
   });
-  return { project, env: { ...baseEnv, LATCH_HOME: home, LATCH_PASSPHRASE: passphrase } };
+  // Keychain off: a passphrase row must not be served by a session (and its agent) that a
+  // session row started for the same LATCH_HOME. The session rows turn it back on.
+  return {
+    project,
+    env: { ...baseEnv, LATCH_HOME: home, LATCH_PASSPHRASE: passphrase, LATCH_KEYCHAIN: 'off' },
+  };
 }
 
 /** A directory with a plain .env of `secrets`. */

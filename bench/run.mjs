@@ -200,10 +200,13 @@ async function setUp(work) {
       const { LATCH_PASSPHRASE: _passphrase, ...rest } = fixture.env;
       const unlock = {
         ...latchIn(fixture, ['unlock', '--for', '2h']),
-        env: { ...fixture.env, ...keyring.env },
+        env: { ...fixture.env, ...keyring.env, LATCH_KEYCHAIN: 'auto' },
       };
       runForOutput(unlock);
-      return { ...fixture, env: { ...rest, ...keyring.env } };
+      const session = { ...fixture, env: { ...rest, ...keyring.env, LATCH_KEYCHAIN: 'auto' } };
+      // Before the Secret Service stops: end the session, which stops its agent too.
+      cleanups.unshift(() => runForOutput(latchIn(session, ['lock'])));
+      return session;
     };
     const sessionSmall = sessionFixture(latchDefault);
     const sessionLarge = sessionFixture(latchCheapLarge);

@@ -10,8 +10,16 @@ import { resolve } from 'node:path';
 import { decodeVault, unwrapDataKey } from '../core/format.js';
 import { isUnlockVariable } from '../core/run-plan.js';
 import { deviceKeyEncryptionKey, keychainAccount } from '../core/session.js';
+import { resolveLatchHome } from '../platform/home.js';
 import { openKeychain } from '../platform/keychain.js';
-import { agentSocketPath, askAgent, pingAgent, serveAgent } from '../platform/session-agent.js';
+import {
+  type AgentItem,
+  agentSocketPath,
+  askAgent,
+  fetchAgentItem,
+  pingAgent,
+  serveAgent,
+} from '../platform/session-agent.js';
 import { type AgentClient, liveSessionFor } from '../platform/sessions.js';
 import { vaultPaths } from '../platform/store.js';
 import type { Io } from './io.js';
@@ -56,10 +64,36 @@ export async function startAgentAndWait(io: Io, home: string, timeoutMs = 3_000)
   return false;
 }
 
+/** Requests sent early (`askAgentEarly`), by home, until `agentClient` takes the answer. */
+const earlyRequests = new Map<string, Promise<AgentItem | null>>();
+
+/**
+ * Sends the request for the session's item now, before the command has loaded its code and
+ * read the vault: the agent answers meanwhile, instead of while the command waits. Called
+ * by `runMain` for commands that unlock the vault; harmless when there is no agent.
+ */
+export function askAgentEarly(io: Io): void {
+  if (agentDisabled(io.env)) return;
+  const home = resolve(resolveLatchHome(io.env));
+  if (!earlyRequests.has(home)) earlyRequests.set(home, fetchAgentItem(home));
+}
+
 /** What `sessionUnlocker` needs: ask the agent, or start one after a keychain read. */
 export function agentClient(io: Io, home: string): AgentClient | null {
   if (agentDisabled(io.env)) return null;
-  return { ask: (account) => askAgent(home, account), start: () => startAgent(io, home) };
+  const key = resolve(home);
+  return {
+    ask: async (account) => {
+      const early = earlyRequests.get(key);
+      if (!early) return askAgent(home, account);
+      earlyRequests.delete(key);
+      const answer = await early;
+      if (answer?.account === account) return answer.item;
+      // No agent, or one that answered for another account: ask it by name once more.
+      return answer === null ? null : askAgent(home, account);
+    },
+    start: () => startAgent(io, home),
+  };
 }
 
 /**

@@ -13,11 +13,26 @@ import { createConnection, createServer, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { withLock } from './files.js';
 
-/** What a caller asks; one request per connection, one JSON line each way. */
-type AgentRequest = { op: 'get'; account: string } | { op: 'ping' } | { op: 'stop' };
+/**
+ * What a caller asks; one request per connection, one JSON line each way. `get` without an
+ * account returns the agent's account with the item: a command asks before it has read the
+ * vault (so before it knows the account) and compares the account itself.
+ */
+type AgentRequest = { op: 'get'; account?: string } | { op: 'ping' } | { op: 'stop' };
+
+/** The item an agent holds and the keychain account it belongs to. */
+export interface AgentItem {
+  account: string;
+  item: string;
+}
+
+/** The protocol's version; an agent of another version is replaced (after an upgrade). */
+export const agentProtocol = 1;
 
 export interface AgentInfo {
   pid: number;
+  /** Its protocol version. */
+  version: number;
   /** The session's end (ms since the epoch); the agent exits then. */
   expiresAt: number;
 }
@@ -76,13 +91,23 @@ export async function askAgent(home: string, account: string, timeoutMs = 500): 
   return typeof answer?.item === 'string' ? answer.item : null;
 }
 
+/** The item the agent of `home` holds, whatever its account, or null when no agent answers. */
+export async function fetchAgentItem(home: string, timeoutMs = 500): Promise<AgentItem | null> {
+  const path = agentSocketPath(home);
+  if (path === null) return null;
+  const answer = (await request(path, { op: 'get' }, timeoutMs)) as Partial<AgentItem> | null;
+  return typeof answer?.item === 'string' && typeof answer.account === 'string'
+    ? { account: answer.account, item: answer.item }
+    : null;
+}
+
 /** The running agent of `home`, or null. */
 export async function pingAgent(home: string, timeoutMs = 500): Promise<AgentInfo | null> {
   const path = agentSocketPath(home);
   if (path === null) return null;
   const answer = (await request(path, { op: 'ping' }, timeoutMs)) as Partial<AgentInfo> | null;
   return typeof answer?.pid === 'number' && typeof answer.expiresAt === 'number'
-    ? { pid: answer.pid, expiresAt: answer.expiresAt }
+    ? { pid: answer.pid, version: answer.version ?? 0, expiresAt: answer.expiresAt }
     : null;
 }
 
@@ -134,12 +159,21 @@ export function answerRequest(service: AgentService, line: string): { reply: obj
   const live = service.now() < service.expiresAt;
   switch (message.op) {
     case 'get':
+      if (message.account === undefined) {
+        return {
+          reply: live ? { account: service.account, item: service.item } : { item: null },
+          stop: !live,
+        };
+      }
       return {
         reply: { item: live && message.account === service.account ? service.item : null },
         stop: !live,
       };
     case 'ping':
-      return { reply: { pid: process.pid, expiresAt: service.expiresAt }, stop: false };
+      return {
+        reply: { pid: process.pid, version: agentProtocol, expiresAt: service.expiresAt },
+        stop: false,
+      };
     case 'stop':
       return { reply: { stopping: true }, stop: true };
     default:
@@ -149,8 +183,8 @@ export function answerRequest(service: AgentService, line: string): { reply: obj
 
 /**
  * Serves `service` on the home's socket until the session ends or it is told to stop.
- * Resolves 'served' after a stop, 'running' when another agent already answers for this
- * home, 'unavailable' when there can be no socket. The socket is created 0600 in LATCH_HOME
+ * Resolves 'served' after a stop, 'running' when another agent of this protocol version
+ * already answers for this home (one of another version is stopped and replaced), 'unavailable' when there can be no socket. The socket is created 0600 in LATCH_HOME
  * (itself 0700), so only the user reaches it, as with the keychain.
  */
 export async function serveAgent(service: AgentService): Promise<'served' | 'running' | 'unavailable'> {
@@ -158,7 +192,10 @@ export async function serveAgent(service: AgentService): Promise<'served' | 'run
   if (path === null) return 'unavailable';
   const server = createServer({ allowHalfOpen: false });
   const started = await withLock(join(resolve(service.home), 'agent.lock'), async () => {
-    if ((await pingAgent(service.home)) !== null) return false;
+    const running = await pingAgent(service.home);
+    if (running?.version === agentProtocol) return false;
+    // An agent of an earlier latch speaks another protocol: this one takes over.
+    if (running) await stopAgent(service.home);
     // A socket left by an agent that was killed; never remove anything that is not a socket.
     if (isSocket(path)) unlinkSync(path);
     const previousMask = process.umask(0o077);

@@ -108,7 +108,9 @@ describe('unlock sessions in a real Secret Service', () => {
     expect(unlock.code).toBe(1);
     expect(unlock.stderr).toMatch(/no D-Bus session bus/);
     // LATCH_SESSION_AGENT=off: the session agent, which needs no D-Bus, is not asked either.
-    const fallback = latch(sandbox, printKey, { env: { LATCH_KEYCHAIN: 'auto', LATCH_SESSION_AGENT: 'off' } });
+    const fallback = latch(sandbox, printKey, {
+      env: { LATCH_KEYCHAIN: 'auto', LATCH_SESSION_AGENT: 'off' },
+    });
     expect(fallback.code, fallback.stderr).toBe(0);
     expect(fallback.stdout).toBe('session-secret-value');
     expect(fallback.stderr.trim().split('\n')).toEqual([

@@ -55,7 +55,6 @@ describe('answerRequest', () => {
       stop: false,
     });
     expect(answerRequest(agent, '{"op":"get","account":"vault-01@/home"}').reply).toEqual({ item: null });
-    expect(answerRequest(agent, '{"op":"get"}').reply).toEqual({ item: null });
     now = 2_000;
     expect(answerRequest(agent, '{"op":"get","account":"vault-00@/home"}')).toEqual({
       reply: { item: null },
@@ -67,7 +66,13 @@ describe('answerRequest', () => {
     const agent = service();
     expect(answerRequest(agent, '{"op":"ping"}').reply).toEqual({
       pid: process.pid,
+      version: 1,
       expiresAt: agent.expiresAt,
+    });
+    // Asked before the caller knows the account: the account comes with the item.
+    expect(answerRequest(agent, '{"op":"get"}').reply).toEqual({
+      account: 'vault-00@/home',
+      item: 'latch-device-v1:item',
     });
     expect(answerRequest(agent, '{"op":"stop"}')).toEqual({ reply: { stopping: true }, stop: true });
     expect(answerRequest(agent, 'not json').reply).toEqual({ error: 'malformed request' });
@@ -126,6 +131,26 @@ describe('serveAgent over a real socket', () => {
     writeFileSync(join(home, 'agent.sock'), 'a file someone put here');
     await expect(serveAgent(service())).rejects.toThrow();
     expect(lstatSync(join(home, 'agent.sock')).isFile()).toBe(true);
+  });
+
+  it('replaces an agent of an earlier protocol version (after an upgrade)', async () => {
+    const net = await import('node:net');
+    const path = join(home, 'agent.sock');
+    // An agent as an earlier latch would run it: its ping has no version.
+    const old = net.createServer((socket) => {
+      socket.once('data', (line) => {
+        const op = JSON.parse(line.toString()).op;
+        socket.end(`${JSON.stringify(op === 'ping' ? { pid: 1, expiresAt: Date.now() + 60_000 } : {})}\n`);
+        if (op === 'stop') old.close();
+      });
+    });
+    await new Promise<void>((done) => old.listen(path, done));
+    expect((await pingAgent(home))?.version).toBe(0);
+    const served = serveAgent(service());
+    await until(async () => (await pingAgent(home))?.version === 1);
+    expect(await askAgent(home, 'vault-00@/home')).toBe('latch-device-v1:item');
+    await stopAgent(home);
+    expect(await served).toBe('served');
   });
 
   it('stops by itself when the session expires, and when its socket or the vault goes away', async () => {
