@@ -9,8 +9,6 @@ export type CommandRunner = (args: ParsedArgs, io: Io) => Promise<number>;
 
 export interface CommandEntry extends CommandSpec {
   load: () => Promise<{ run: CommandRunner }>;
-  /** Unlocks the vault on every run: the session agent is asked before the command loads. */
-  unlocks?: boolean;
 }
 
 const env: OptionSpec = {
@@ -92,7 +90,6 @@ export const commands: CommandEntry[] = [
       },
       { name: 'rotate-every', kind: 'value', placeholder: 'D', description: 'rotation period, like 90d' },
     ],
-    unlocks: true,
     load: () => import('./commands/set.js'),
   },
   {
@@ -105,7 +102,6 @@ export const commands: CommandEntry[] = [
       { name: 'reveal', kind: 'flag', description: 'print the value (asks for confirmation in some cases)' },
       json,
     ],
-    unlocks: true,
     load: () => import('./commands/get.js'),
   },
   {
@@ -118,7 +114,6 @@ export const commands: CommandEntry[] = [
       { name: 'all', short: 'a', kind: 'flag', description: 'every project and environment in the vault' },
       json,
     ],
-    unlocks: true,
     load: () => import('./commands/ls.js'),
   },
   {
@@ -126,7 +121,6 @@ export const commands: CommandEntry[] = [
     summary: 'Delete a secret and its earlier versions from one environment.',
     usage: 'NAME [--env E]',
     options: [env, project],
-    unlocks: true,
     load: () => import('./commands/rm.js'),
   },
   {
@@ -176,7 +170,6 @@ export const commands: CommandEntry[] = [
       json,
     ],
     passThrough: true,
-    unlocks: true,
     load: () => import('./commands/run.js'),
   },
   {
@@ -202,7 +195,6 @@ export const commands: CommandEntry[] = [
       env,
       project,
     ],
-    unlocks: true,
     load: () => import('./commands/inject.js'),
   },
   {

@@ -7,7 +7,6 @@ import { resolveLatchHome } from '../platform/home.js';
 import { parseArgs, renderHelp } from './args.js';
 import { commands, findCommand } from './commands.js';
 import type { Io } from './io.js';
-import { askAgentEarly } from './session-agent.js';
 
 export const version = '0.1.0';
 
@@ -55,7 +54,6 @@ export async function runMain(argv: string[], io: Io): Promise<number> {
       io.stdout.write(renderHelp(command));
       return 0;
     }
-    if (command.unlocks) askAgentEarly(io);
     const { run } = await command.load();
     return await run(args, io);
   } catch (error) {

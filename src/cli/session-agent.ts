@@ -12,12 +12,13 @@ import { isUnlockVariable } from '../core/run-plan.js';
 import { deviceKeyEncryptionKey, keychainAccount } from '../core/session.js';
 import { resolveLatchHome } from '../platform/home.js';
 import { openKeychain } from '../platform/keychain.js';
+import { claimReadyPipes, type OsPipe, startOsPipes } from '../platform/os-pipe.js';
 import {
-  type AgentItem,
+  agentPipesDirectory,
   agentSocketPath,
   askAgent,
-  fetchAgentItem,
   pingAgent,
+  readAgentPipe,
   serveAgent,
 } from '../platform/session-agent.js';
 import { type AgentClient, liveSessionFor } from '../platform/sessions.js';
@@ -64,33 +65,23 @@ export async function startAgentAndWait(io: Io, home: string, timeoutMs = 3_000)
   return false;
 }
 
-/** Requests sent early (`askAgentEarly`), by home, until `agentClient` takes the answer. */
-const earlyRequests = new Map<string, Promise<AgentItem | null>>();
-
 /**
- * Sends the request for the session's item now, before the command has loaded its code and
- * read the vault: the agent answers meanwhile, instead of while the command waits. Called
- * by `runMain` for commands that unlock the vault; harmless when there is no agent.
+ * The pipes for `run`'s masked output: a pair the session agent made ready when there is
+ * one (no `mkfifo` to wait for), else new ones (`startOsPipes`).
  */
-export function askAgentEarly(io: Io): void {
-  if (agentDisabled(io.env)) return;
-  const home = resolve(resolveLatchHome(io.env));
-  if (!earlyRequests.has(home)) earlyRequests.set(home, fetchAgentItem(home));
+export function pipesForRun(io: Io): Promise<OsPipe[] | null> {
+  const ready = agentDisabled(io.env) ? null : claimReadyPipes(agentPipesDirectory(resolveLatchHome(io.env)));
+  return ready ? Promise.resolve(ready) : startOsPipes(2);
 }
 
 /** What `sessionUnlocker` needs: ask the agent, or start one after a keychain read. */
 export function agentClient(io: Io, home: string): AgentClient | null {
   if (agentDisabled(io.env)) return null;
-  const key = resolve(home);
   return {
     ask: async (account) => {
-      const early = earlyRequests.get(key);
-      if (!early) return askAgent(home, account);
-      earlyRequests.delete(key);
-      const answer = await early;
-      if (answer?.account === account) return answer.item;
-      // No agent, or one that answered for another account: ask it by name once more.
-      return answer === null ? null : askAgent(home, account);
+      // The pipe first (synchronous, microseconds); the socket when it has no record for us.
+      const fromPipe = readAgentPipe(home);
+      return fromPipe?.account === account ? fromPipe.item : askAgent(home, account);
     },
     start: () => startAgent(io, home),
   };

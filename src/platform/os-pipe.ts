@@ -5,7 +5,16 @@
  * `mkfifo` in a private temporary directory, opens both ends, and removes the names at once.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, constants, mkdtempSync, openSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +36,8 @@ function openFifos(paths: readonly string[]): OsPipe[] | null {
       // pipe: flags belong to the open file, and few programs expect EAGAIN on stdout.
       const readFd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
       opened.push(readFd);
+      // Only a FIFO: never hand the child a file or device that happens to have the name.
+      if (!fstatSync(readFd).isFIFO()) throw new Error(`${path} is not a FIFO`);
       const writeFd = openSync(path, constants.O_WRONLY);
       opened.push(writeFd);
       pipes.push({ reader: new Socket({ fd: readFd, readable: true, writable: false }), writeFd });
@@ -94,6 +105,36 @@ export function startOsPipes(count: number): Promise<OsPipe[] | null> {
     maker.once('error', () => finish(false));
     maker.once('exit', (code) => finish(code === 0));
   });
+}
+
+/**
+ * Pipes from a stock of ready-made FIFO pairs (the session agent keeps one in
+ * `directory`, src/platform/session-agent.ts), without starting `mkfifo`: a pair is claimed
+ * by renaming its directory (only one process can), then opened and its names removed.
+ * Null when no pair is ready; the caller makes its own. Never throws.
+ */
+export function claimReadyPipes(directory: string): OsPipe[] | null {
+  if (process.platform === 'win32') return null;
+  let names: string[];
+  try {
+    names = readdirSync(directory).filter((name) => name.startsWith('ready-'));
+  } catch {
+    return null;
+  }
+  for (const name of names) {
+    const claimed = join(directory, `claimed-${process.pid}-${name.slice('ready-'.length)}`);
+    try {
+      renameSync(join(directory, name), claimed);
+    } catch {
+      continue; // another process took it first
+    }
+    try {
+      return openFifos([join(claimed, 'out'), join(claimed, 'err')]);
+    } finally {
+      rmSync(claimed, { recursive: true, force: true });
+    }
+  }
+  return null;
 }
 
 /** Closes both ends of pipes that were made but never given to a child. */

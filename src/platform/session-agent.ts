@@ -8,19 +8,31 @@
  * starts it, `latch lock` stops it, and it stops by itself when the session expires, when its
  * socket or the vault goes away, or on SIGTERM. See docs/threat-model.md, "Session agent".
  */
-import { lstatSync, statSync, unlinkSync } from 'node:fs';
-import { createConnection, createServer, type Socket } from 'node:net';
-import { join, resolve } from 'node:path';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  watch,
+} from 'node:fs';
+import { createConnection, createServer, Socket } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
 import { withLock } from './files.js';
 
-/**
- * What a caller asks; one request per connection, one JSON line each way. `get` without an
- * account returns the agent's account with the item: a command asks before it has read the
- * vault (so before it knows the account) and compares the account itself.
- */
-type AgentRequest = { op: 'get'; account?: string } | { op: 'ping' } | { op: 'stop' };
+/** What a caller asks over the socket; one request per connection, one JSON line each way. */
+type AgentRequest = { op: 'get'; account: string } | { op: 'ping' } | { op: 'stop' };
 
-/** The item an agent holds and the keychain account it belongs to. */
+/** The item an agent holds and the keychain account it belongs to (a record of its pipe). */
 export interface AgentItem {
   account: string;
   item: string;
@@ -50,6 +62,67 @@ export function agentSocketPath(home: string, platform = process.platform): stri
   if (platform === 'win32') return null;
   const path = join(resolve(home), 'agent.sock');
   return Buffer.byteLength(path) <= maxSocketPath ? path : null;
+}
+
+/** The agent's pipe (a FIFO next to its socket), or null where there is no agent. */
+export function agentPipePath(home: string, platform = process.platform): string | null {
+  const socket = agentSocketPath(home, platform);
+  return socket === null ? null : join(dirname(socket), 'agent.pipe');
+}
+
+/**
+ * The size of one record in the pipe. A write of at most PIPE_BUF bytes (512 on macOS, 4096
+ * on Linux) reaches a pipe whole, and every reader reads exactly this many bytes, so each read
+ * takes one whole record even with several readers at once.
+ */
+const recordBytes = 512;
+
+/** A record: the item as JSON, padded with spaces; null when it does not fit. */
+export function encodeRecord(item: AgentItem): Buffer | null {
+  const json = Buffer.from(JSON.stringify({ account: item.account, item: item.item }));
+  if (json.length > recordBytes) return null;
+  const record = Buffer.alloc(recordBytes, 0x20);
+  json.copy(record);
+  return record;
+}
+
+function decodeRecord(record: Buffer): AgentItem | null {
+  try {
+    const parsed = JSON.parse(record.toString('utf8')) as Partial<AgentItem>;
+    return typeof parsed.account === 'string' && typeof parsed.item === 'string'
+      ? { account: parsed.account, item: parsed.item }
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The item from the agent's pipe, synchronously: open, read one record, close (a few
+ * microseconds, where a socket request costs a command several milliseconds of event-loop
+ * turns and cold stream code). Null when there is no pipe, it is not a FIFO of this user, or
+ * it holds no whole record (no agent writes to it any more); then ask over the socket.
+ */
+export function readAgentPipe(home: string): AgentItem | null {
+  const path = agentPipePath(home);
+  if (path === null) return null;
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    return null;
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFIFO() || stat.uid !== process.getuid?.()) return null;
+    const record = Buffer.alloc(recordBytes);
+    // EAGAIN (empty, a writer exists) throws; 0 bytes means no writer is left.
+    return readSync(fd, record, 0, recordBytes, null) === recordBytes ? decodeRecord(record) : null;
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Sends one request; resolves with the parsed answer, or null when no agent answers in time. */
@@ -89,16 +162,6 @@ export async function askAgent(home: string, account: string, timeoutMs = 500): 
   if (path === null) return null;
   const answer = (await request(path, { op: 'get', account }, timeoutMs)) as { item?: unknown } | null;
   return typeof answer?.item === 'string' ? answer.item : null;
-}
-
-/** The item the agent of `home` holds, whatever its account, or null when no agent answers. */
-export async function fetchAgentItem(home: string, timeoutMs = 500): Promise<AgentItem | null> {
-  const path = agentSocketPath(home);
-  if (path === null) return null;
-  const answer = (await request(path, { op: 'get' }, timeoutMs)) as Partial<AgentItem> | null;
-  return typeof answer?.item === 'string' && typeof answer.account === 'string'
-    ? { account: answer.account, item: answer.item }
-    : null;
 }
 
 /** The running agent of `home`, or null. */
@@ -159,12 +222,6 @@ export function answerRequest(service: AgentService, line: string): { reply: obj
   const live = service.now() < service.expiresAt;
   switch (message.op) {
     case 'get':
-      if (message.account === undefined) {
-        return {
-          reply: live ? { account: service.account, item: service.item } : { item: null },
-          stop: !live,
-        };
-      }
       return {
         reply: { item: live && message.account === service.account ? service.item : null },
         stop: !live,
@@ -211,7 +268,9 @@ export async function serveAgent(service: AgentService): Promise<'served' | 'run
   });
   if (!started) return 'running';
   const own = inode(path);
+  const pipe = await openPipe(service);
   const vault = join(resolve(service.home), 'vault');
+  const pool = keepPipesReady(service.home, () => inode(path) === own && inode(vault) !== null);
   return new Promise((stopped) => {
     const timers: NodeJS.Timeout[] = [];
     const signals = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
@@ -222,6 +281,8 @@ export async function serveAgent(service: AgentService): Promise<'served' | 'run
       for (const timer of timers) clearTimeout(timer);
       for (const signal of signals) process.off(signal, stop);
       server.close();
+      pipe?.close();
+      pool.close();
       if (own !== null && inode(path) === own) {
         try {
           unlinkSync(path);
@@ -258,4 +319,163 @@ export async function serveAgent(service: AgentService): Promise<'served' | 'run
       });
     });
   });
+}
+
+function isFifo(path: string): boolean {
+  try {
+    return lstatSync(path).isFIFO();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Makes the agent's pipe and keeps it full of records of the item: one record is always
+ * waiting to be written, and it goes in as soon as readers free room. The agent holds the
+ * FIFO open for reading and writing, so opening it never blocks anyone and the records
+ * vanish with the agent. Returns null (commands then use the socket) when it cannot be made.
+ */
+async function openPipe(service: AgentService): Promise<{ close(): void } | null> {
+  const path = agentPipePath(service.home);
+  const record = encodeRecord(service);
+  if (path === null || record === null) return null;
+  // A pipe left by an agent that was killed; never remove anything that is not a FIFO.
+  if (isFifo(path)) unlinkSync(path);
+  const made = await new Promise<boolean>((done) => {
+    const maker = spawn('mkfifo', ['-m', '600', path], { stdio: 'ignore' });
+    maker.once('error', () => done(false));
+    maker.once('exit', (code) => done(code === 0));
+  });
+  if (!made) return null;
+  let writer: Socket;
+  try {
+    writer = new Socket({
+      fd: openSync(path, constants.O_RDWR | constants.O_NONBLOCK),
+      readable: false,
+      writable: true,
+    });
+  } catch {
+    return null;
+  }
+  const own = inode(path);
+  let closed = false;
+  // One record at a time: a single write of one record is atomic; a batch might not be.
+  const fill = () => {
+    if (!closed) writer.write(record, (error) => (error ? undefined : fill()));
+  };
+  writer.on('error', () => {});
+  fill();
+  return {
+    close: () => {
+      closed = true;
+      writer.destroy();
+      if (own !== null && inode(path) === own) {
+        try {
+          unlinkSync(path);
+        } catch {}
+      }
+    },
+  };
+}
+
+/** Where the agent keeps FIFO pairs ready for `run`'s masked output (see `claimReadyPipes`). */
+export function agentPipesDirectory(home: string): string {
+  return join(resolve(home), 'agent-pipes');
+}
+
+/** How many pairs the agent keeps ready: more than a person starts at once. */
+const readyPairs = 4;
+/** A claim interrupted by a kill leaves a `claimed-*` directory; gone after this long. */
+const leftoverMs = 10_000;
+/**
+ * How long after a claim the agent refills: a burst of runs is over by then, and a home being
+ * deleted (`rm -r`) is gone, rather than racing with new pairs appearing in it.
+ */
+const refillDelayMs = 100;
+
+/** Makes one FIFO pair (`out`, `err`) under a temporary name, then moves it to `ready-*`. */
+async function makePair(directory: string): Promise<boolean> {
+  const id = randomBytes(8).toString('hex');
+  const making = join(directory, `making-${id}`);
+  try {
+    mkdirSync(making, { mode: 0o700 });
+  } catch {
+    return false;
+  }
+  const made = await new Promise<boolean>((done) => {
+    const maker = spawn('mkfifo', ['-m', '600', join(making, 'out'), join(making, 'err')], {
+      stdio: 'ignore',
+    });
+    maker.once('error', () => done(false));
+    maker.once('exit', (code) => done(code === 0));
+  });
+  try {
+    if (made) renameSync(making, join(directory, `ready-${id}`));
+    else rmSync(making, { recursive: true, force: true });
+  } catch {
+    return false;
+  }
+  return made;
+}
+
+/**
+ * Keeps `readyPairs` FIFO pairs in the home's agent-pipes directory (0700 in the 0700
+ * LATCH_HOME): a `run` takes one instead of starting `mkfifo` itself, the one process it
+ * would otherwise wait for before its child can start. Each claim is seen through a watch on
+ * the directory and replaced. Fresh pairs only: a FIFO still open in an earlier run's child
+ * must never be read by the next run, so a pair is used once and its names removed.
+ */
+function keepPipesReady(home: string, homeIsThere: () => boolean): { close(): void } {
+  const directory = agentPipesDirectory(home);
+  let closed = false;
+  let filling = false;
+  let again = false;
+  let scheduled: NodeJS.Timeout | null = null;
+  const refill = async () => {
+    if (closed || !homeIsThere()) return;
+    if (filling) {
+      again = true;
+      return;
+    }
+    filling = true;
+    try {
+      do {
+        again = false;
+        const names = readdirSync(directory);
+        for (const name of names.filter((entry) => entry.startsWith('claimed-'))) {
+          const at = join(directory, name);
+          if (Date.now() - (statSync(at, { throwIfNoEntry: false })?.mtimeMs ?? 0) > leftoverMs)
+            rmSync(at, { recursive: true, force: true });
+        }
+        let missing = readyPairs - names.filter((entry) => entry.startsWith('ready-')).length;
+        while (missing-- > 0 && !closed && homeIsThere()) if (!(await makePair(directory))) return;
+      } while (again && !closed);
+    } catch {
+      // The directory went away (the home was deleted): the watch on the socket stops the agent.
+    } finally {
+      filling = false;
+    }
+  };
+  try {
+    rmSync(directory, { recursive: true, force: true });
+    mkdirSync(directory, { mode: 0o700 });
+  } catch {
+    return { close: () => {} };
+  }
+  const watcher = watch(directory, () => {
+    scheduled ??= setTimeout(() => {
+      scheduled = null;
+      void refill();
+    }, refillDelayMs);
+  });
+  watcher.on('error', () => {});
+  void refill();
+  return {
+    close: () => {
+      closed = true;
+      if (scheduled) clearTimeout(scheduled);
+      watcher.close();
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { initProject, latch, makeSandbox, passphrase, type Sandbox } from './harness.js';
@@ -132,9 +132,23 @@ describe('unlock sessions in a real Secret Service', () => {
     expect(served.code, served.stderr).toBe(0);
     expect(served.stdout).toBe('session-secret-value');
     expect(served.stderr).toBe('');
+    // Without its pipe, the agent still answers over its socket.
+    const pipe = lstatSync(join(sandbox.home, 'agent.pipe'));
+    expect(pipe.isFIFO() && (pipe.mode & 0o077) === 0).toBe(true);
+    rmSync(join(sandbox.home, 'agent.pipe'));
+    expect(latch(sandbox, printKey, { env: noKeychain }).stdout).toBe('session-secret-value');
+    // Masked output through FIFOs the agent made ready.
+    expect(readdirSync(join(sandbox.home, 'agent-pipes')).some((name) => name.startsWith('ready-'))).toBe(
+      true,
+    );
+    const masked = latch(sandbox, ['run', '--', 'sh', '-c', 'echo "$API_KEY" > /dev/stderr'], {
+      env: noKeychain,
+    });
+    expect(masked.stderr).toBe('<latch:API_KEY>\n');
     expect(latch(sandbox, printKey, { env: { ...noKeychain, LATCH_SESSION_AGENT: 'off' } }).code).toBe(3);
     expect(latch(sandbox, ['lock'], { env: noPassphrase }).code).toBe(0);
     expect(existsSync(join(sandbox.home, 'agent.sock'))).toBe(false);
+    expect(existsSync(join(sandbox.home, 'agent-pipes'))).toBe(false);
     await waitFor(() => !processAlive(status.agent.pid));
     expect(latch(sandbox, printKey, { env: noKeychain }).code).toBe(3);
   });

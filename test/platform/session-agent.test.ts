@@ -1,14 +1,26 @@
-import { spawn } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { claimReadyPipes, closeOsPipes } from '../../src/platform/os-pipe.js';
 import {
   type AgentService,
+  agentPipesDirectory,
   agentSocketPath,
   answerRequest,
   askAgent,
   pingAgent,
+  readAgentPipe,
   serveAgent,
   stopAgent,
 } from '../../src/platform/session-agent.js';
@@ -69,11 +81,7 @@ describe('answerRequest', () => {
       version: 1,
       expiresAt: agent.expiresAt,
     });
-    // Asked before the caller knows the account: the account comes with the item.
-    expect(answerRequest(agent, '{"op":"get"}').reply).toEqual({
-      account: 'vault-00@/home',
-      item: 'latch-device-v1:item',
-    });
+    expect(answerRequest(agent, '{"op":"get"}').reply).toEqual({ item: null });
     expect(answerRequest(agent, '{"op":"stop"}')).toEqual({ reply: { stopping: true }, stop: true });
     expect(answerRequest(agent, 'not json').reply).toEqual({ error: 'malformed request' });
     expect(answerRequest(agent, '{"op":"dump"}').reply).toEqual({ error: 'unknown request' });
@@ -168,5 +176,105 @@ describe('serveAgent over a real socket', () => {
     await until(async () => (await pingAgent(home)) !== null);
     rmSync(join(home, 'agent.sock'));
     expect(await unlinked).toBe('served');
+  });
+});
+
+describe("the agent's pipe and ready FIFO pairs", () => {
+  const account = 'vault-00@/home';
+
+  it('hands out whole records synchronously, far beyond what the pipe holds at once, until the agent stops', async () => {
+    const served = serveAgent(service());
+    await until(() => readAgentPipe(home) !== null);
+    const fifo = lstatSync(join(home, 'agent.pipe'));
+    expect(fifo.isFIFO()).toBe(true);
+    expect(fifo.mode & 0o077).toBe(0);
+    // A 64 KiB pipe holds 128 records; the agent refills as they are taken.
+    let read = 0;
+    for (let attempt = 0; attempt < 2_000 && read < 400; attempt++) {
+      const record = readAgentPipe(home);
+      if (record) {
+        expect(record).toEqual({ account, item: 'latch-device-v1:item' });
+        read++;
+      } else await new Promise((done) => setTimeout(done, 5));
+    }
+    expect(read).toBe(400);
+    await stopAgent(home);
+    await served;
+    expect(existsSync(join(home, 'agent.pipe'))).toBe(false);
+    expect(readAgentPipe(home)).toBeNull();
+  });
+
+  it('gives each of several processes reading at once whole records', async () => {
+    const served = serveAgent(service());
+    await until(() => readAgentPipe(home) !== null);
+    const reader = `
+      const { openSync, readSync, closeSync, constants } = require('node:fs');
+      let whole = 0, torn = 0;
+      for (let i = 0; i < 60; i++) {
+        const fd = openSync(${JSON.stringify(join(home, 'agent.pipe'))}, constants.O_RDONLY | constants.O_NONBLOCK);
+        const buffer = Buffer.alloc(512);
+        try { if (readSync(fd, buffer, 0, 512, null) === 512) { try { JSON.parse(buffer.toString()); whole++; } catch { torn++; } } } catch {}
+        closeSync(fd);
+      }
+      process.stdout.write(JSON.stringify({ whole, torn }));`;
+    const results = await Promise.all(
+      Array.from(
+        { length: 4 },
+        () =>
+          new Promise<{ whole: number; torn: number }>((done) => {
+            const child = spawn(process.execPath, ['-e', reader]);
+            let out = '';
+            child.stdout.on('data', (chunk) => {
+              out += chunk;
+            });
+            child.on('exit', () => done(JSON.parse(out)));
+          }),
+      ),
+    );
+    expect(results.map((result) => result.torn)).toEqual([0, 0, 0, 0]);
+    expect(results.reduce((sum, result) => sum + result.whole, 0)).toBeGreaterThan(100);
+    await stopAgent(home);
+    await served;
+  });
+
+  it('reads nothing from a FIFO no agent writes to, or from a file that is not a FIFO', () => {
+    expect(readAgentPipe(home)).toBeNull();
+    writeFileSync(join(home, 'agent.pipe'), JSON.stringify({ account, item: 'planted' }).padEnd(512));
+    expect(readAgentPipe(home)).toBeNull();
+    rmSync(join(home, 'agent.pipe'));
+    expect(spawnSync('mkfifo', ['-m', '600', join(home, 'agent.pipe')]).status).toBe(0);
+    expect(readAgentPipe(home)).toBeNull();
+  });
+
+  it('keeps FIFO pairs ready for run, replaces each one taken, and removes them when it stops', async () => {
+    const served = serveAgent(service());
+    const directory = agentPipesDirectory(home);
+    const ready = () =>
+      existsSync(directory) ? readdirSync(directory).filter((name) => name.startsWith('ready-')) : [];
+    await until(() => ready().length === 4);
+    expect(lstatSync(directory).mode & 0o077).toBe(0);
+    const pipes = claimReadyPipes(directory);
+    expect(pipes).toHaveLength(2);
+    // A working pipe: what is written to the child's end comes out of latch's end.
+    const received = new Promise<string>((done) =>
+      pipes![0]!.reader.once('data', (chunk) => done(chunk.toString())),
+    );
+    writeSync(pipes![0]!.writeFd, 'through the pipe');
+    expect(await received).toBe('through the pipe');
+    closeOsPipes(pipes);
+    await until(() => ready().length === 4);
+    expect(readdirSync(directory).filter((name) => name.startsWith('claimed-'))).toEqual([]);
+    await stopAgent(home);
+    await served;
+    expect(existsSync(directory)).toBe(false);
+    expect(claimReadyPipes(directory)).toBeNull();
+  });
+
+  it('never hands a child a file that is not a FIFO', () => {
+    const directory = agentPipesDirectory(home);
+    mkdirSync(join(directory, 'ready-planted'), { recursive: true });
+    writeFileSync(join(directory, 'ready-planted', 'out'), '');
+    writeFileSync(join(directory, 'ready-planted', 'err'), '');
+    expect(claimReadyPipes(directory)).toBeNull();
   });
 });

@@ -15,7 +15,7 @@ import {
 } from '../../core/run-plan.js';
 import { ensureEnvironment, putSecret } from '../../core/secrets.js';
 import { executePlan, type Masking } from '../../platform/child.js';
-import { closeOsPipes, type OsPipe, startOsPipes } from '../../platform/os-pipe.js';
+import { closeOsPipes, type OsPipe } from '../../platform/os-pipe.js';
 import { findScript, ptySpawn } from '../../platform/pty.js';
 import type { UnlockedVault } from '../../platform/store.js';
 import { flagOption, listOption, type ParsedArgs } from '../args.js';
@@ -31,6 +31,7 @@ import {
 import { type Io, note, say, sayJson } from '../io.js';
 import { readRunVariables, resolveRunVariables } from '../run-environment.js';
 import { secretsToInject } from '../secrets-for-run.js';
+import { pipesForRun } from '../session-agent.js';
 
 /** On a terminal, offers to type the missing required secrets and stores what is typed. */
 async function promptForMissing(io: Io, context: ProjectContext, vault: UnlockedVault, missing: string[]) {
@@ -57,14 +58,14 @@ const missingNames = (secrets: SecretToInject[]) =>
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
   if (args.rest.length === 0)
     throw new LatchError('E_USAGE', 'usage: latch run [--env E] -- COMMAND [ARG...]');
-  // The masked output's pipes are made (a `mkfifo` process) while the vault is unlocked,
-  // not after; on a terminal the program gets a pty instead and needs none.
+  // The masked output's pipes: ready-made by the session agent, or made (a `mkfifo` process)
+  // while the vault is unlocked, not after; on a terminal the program gets a pty instead.
   const wantsPipes =
     !flagOption(args, 'dry-run') &&
     !flagOption(args, 'no-mask') &&
     !(io.stdout.isTTY && io.terminal !== null) &&
     process.platform !== 'win32';
-  const pipes: PendingPipes = { made: wantsPipes ? startOsPipes(2) : null, taken: false };
+  const pipes: PendingPipes = { made: wantsPipes ? pipesForRun(io) : null, taken: false };
   try {
     return await runCommand(args, io, pipes);
   } finally {
