@@ -177,6 +177,15 @@ async function setUp(work) {
   );
   const startUp = [
     row('latch-version', 'latch --version', latchIn(latchDefault, ['--version'])),
+    // What the code cache and the single CommonJS bundle save (docs/commands.md).
+    row('latch-version-nocache', 'latch --version, LATCH_CODE_CACHE=off', {
+      ...latchIn(latchDefault, ['--version']),
+      env: { ...latchDefault.env, LATCH_CODE_CACHE: 'off' },
+    }),
+    row('latch-version-esm', 'node dist/cli/bin.js --version  (the ES module build)', {
+      ...latchIn(latchDefault, ['--version']),
+      args: [join(distDirectory, 'cli', 'bin.js'), '--version'],
+    }),
     row('true', 'true  (spawn floor of this harness)', { file: 'true', args: [], cwd: work, env: baseEnv }),
   ];
   // Section 4 reuses section 1's rows and adds the large vault.
@@ -227,6 +236,17 @@ async function setUp(work) {
         'latch-run-session-10k',
         'latch run -- true, unlocked session, the 20 in a vault of 10,020',
         latchIn(sessionLarge, ['run', '--', 'true']),
+      ),
+      // What the session agent saves: the same run reading the keychain itself.
+      row('latch-run-session-keychain', 'latch run -- true, unlocked session, LATCH_SESSION_AGENT=off', {
+        ...latchIn(sessionSmall, ['run', '--', 'true']),
+        env: { ...sessionSmall.env, LATCH_SESSION_AGENT: 'off' },
+      }),
+      // What masking adds to the start (pipes, the masker's set-up).
+      row(
+        'latch-run-session-nomask',
+        'latch run --no-mask -- true, unlocked session',
+        latchIn(sessionSmall, ['run', '--no-mask', '--', 'true']),
       ),
     );
   }
@@ -425,7 +445,8 @@ function renderTargets({ startChild, targets, sessionRows, sessionReason, kdfMs 
       ['command', 'median ms', 'p90 ms', 'peak RSS MiB', 'x node', 'x dotenvx', 'x 20 secrets'],
       [...rows, ...sessionRows].map((current) => [
         ...cells(current, ['node', 'dotenvx-plain']),
-        current.id === 'node' || current.id === 'dotenvx-plain'
+        !current.id.endsWith('-10k') &&
+        !rows.concat(sessionRows).some((other) => other.id === `${current.id}-10k`)
           ? ''
           : formatRatio(
               ms(current.id) / ms(current.id.endsWith('-10k') ? current.id.slice(0, -4) : current.id),
@@ -441,7 +462,8 @@ function renderTargets({ startChild, targets, sessionRows, sessionReason, kdfMs 
   out.push(
     `   latch run -- true without it (cheap KDF row - that share): ${formatMs(own)} ms = ${formatRatio(own / ms('node'))} node, ${formatRatio(own / ms('dotenvx-plain'))} dotenvx`,
   );
-  out.push('   (the session rows minus this: loading @napi-rs/keyring and the D-Bus round trips)');
+  out.push('   (a session needs no Argon2id; its run reads the device key from the session agent, or with');
+  out.push('   LATCH_SESSION_AGENT=off from the keychain: loading @napi-rs/keyring and D-Bus round trips)');
   return out;
 }
 
