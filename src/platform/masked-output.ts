@@ -2,8 +2,8 @@
  * One of a child's output streams, through a redactor stream, into latch's own stdout or
  * stderr. Bounded memory: when the target is full the source is paused (the child then
  * blocks on its own write, as it would on a slow terminal). A partial match held back by the
- * redactor is flushed after a few quiet milliseconds, so a prompt or a progress bar shows at
- * once; a held tail of 4 bytes or more waits for a longer quiet spell before it is shown. A target that goes away (EPIPE: `latch run -- cmd | head -1`)
+ * redactor is flushed once the source has been quiet for a few milliseconds, so a prompt or a
+ * progress bar shows at once. A target that goes away (EPIPE: `latch run -- cmd | head -1`)
  * stops the copy quietly; the caller sends the child SIGPIPE, which the kernel would have sent
  * it without latch (the child's end is a socket, whose close gives ECONNRESET rather than
  * SIGPIPE), and the child's end is closed.
@@ -46,9 +46,6 @@ export interface MaskedPipe {
 
 /** How long the source must be quiet before a held-back partial match is shown. */
 export const idleFlushMs = 8;
-/** How long for a held tail of `longTail` bytes or more. */
-export const longTailFlushMs = 1000;
-const longTail = 4;
 /** A pipe's capacity on Linux: one read never returns more. */
 const readSize = 64 * 1024;
 /** Direct reads per turn of the event loop (1 MiB): long enough to be cheap, short enough to share. */
@@ -81,7 +78,6 @@ export function pipeMasked(
   let pushes = 0;
   let timer: NodeJS.Timeout | null = null;
   let armedAt = 0;
-  let quietTicks = 0;
   let broken = false;
   let waitingForDrain = false;
   let ended = false;
@@ -130,10 +126,7 @@ export function pipeMasked(
     timer = null;
     if (ended || masking.pendingLength === 0) return;
     // Data came in since the timer was set: not quiet yet, look again later.
-    quietTicks = pushes === armedAt ? quietTicks + 1 : 0;
-    const needed = masking.pendingLength < longTail ? 1 : longTailFlushMs / idleFlushMs;
-    if (quietTicks < needed) return arm();
-    quietTicks = 0;
+    if (pushes !== armedAt) return arm();
     write(masking.flush());
   };
   const arm = () => {
@@ -162,10 +155,7 @@ export function pipeMasked(
   const take = (chunk: Uint8Array) => {
     pushes++;
     write(masking.push(chunk));
-    if (timer === null && masking.pendingLength > 0 && !ended) {
-      quietTicks = 0;
-      arm();
-    }
+    if (timer === null && masking.pendingLength > 0 && !ended) arm();
   };
   /** Reads the source's descriptor until it is empty, for a few reads at most. */
   const readDirect = (fd: number, buffer: Buffer) => {

@@ -90,14 +90,25 @@ describe('latch run masks output', () => {
     expect(result.stdout).toBe(`${apiKey}\n`);
   });
 
-  it('masks a value split across two writes with a pause between them', () => {
+  it('masks a value split across two writes', () => {
+    const script = `
+      const v = process.env.API_KEY;
+      process.stdout.write('before ' + v.slice(0, 13));
+      process.stdout.write(v.slice(13) + ' after\\n');
+    `;
+    const result = latch(sandbox, ['run', '--', node, '-e', script]);
+    expect(result.stdout).toBe('before <latch:API_KEY> after\n');
+  });
+
+  it('shows the held beginning of a value once the child is quiet, and still masks the rest', () => {
+    // The 8 ms idle flush (issue 4): a value written in pieces far apart shows its first piece.
     const script = `
       const v = process.env.API_KEY;
       process.stdout.write('before ' + v.slice(0, 13));
       setTimeout(() => process.stdout.write(v.slice(13) + ' after\\n'), 150);
     `;
     const result = latch(sandbox, ['run', '--', node, '-e', script]);
-    expect(result.stdout).toBe('before <latch:API_KEY> after\n');
+    expect(result.stdout).toBe(`before ${apiKey.slice(0, 13)}<latch:API_KEY> after\n`);
   });
 
   it('shows a prompt without a newline at once, even one ending like a value, and the child then reads its answer', async () => {
