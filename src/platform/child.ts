@@ -84,7 +84,8 @@ export function executePlan(plan: RunPlan, masking: Masking | null = null): Prom
       for (const [index, output] of [masking.stdout, masking.stderr].entries()) {
         const source = sources[index];
         const sourceFd = osPipes?.[index]?.readFd ?? null;
-        if (source) pipes.push(pipeMasked(source, output, masking.redactor.stream(), brokenPipe, sourceFd));
+        const stream = masking.redactor.stream({ reuseOutput: true });
+        if (source) pipes.push(pipeMasked(source, output, stream, brokenPipe, sourceFd));
       }
     }
     const cleanup = handleSignals(child, masking?.pty ? 'pty' : 'direct');

@@ -67,6 +67,8 @@ const errorCode = (error: unknown) => (error as NodeJS.ErrnoException).code;
 /**
  * Copies `source` through `masking` into `target` until the source ends. `sourceFd`, when
  * given, is the source's own non-blocking descriptor, read directly as well (see above).
+ * `masking` may reuse its output buffer (`reuseOutput`): what it returns is written or copied
+ * at once.
  */
 export function pipeMasked(
   source: Readable,
@@ -91,9 +93,13 @@ export function pipeMasked(
   /** Writes what it can to the target's descriptor; returns how many bytes, or -1 when it broke. */
   const writeDirect = (fd: number, bytes: Uint8Array): number => {
     let written = 0;
+    const stackLimit = Error.stackTraceLimit;
+    // EAGAIN is thrown, often: an error without a stack costs a fraction of one with.
+    Error.stackTraceLimit = 0;
     try {
       while (written < bytes.length) written += writeSync(fd, bytes, written);
     } catch (error) {
+      Error.stackTraceLimit = stackLimit;
       const code = errorCode(error);
       if (code === 'EPIPE') {
         breakTarget();
@@ -102,6 +108,7 @@ export function pipeMasked(
       // Anything else is the stream's to report, as it would without the direct path.
       if (code !== 'EAGAIN') targetFd = null;
     }
+    Error.stackTraceLimit = stackLimit;
     return written;
   };
   const write = (bytes: Uint8Array) => {
@@ -112,8 +119,9 @@ export function pipeMasked(
       if (written < 0 || written === bytes.length) return;
       rest = bytes.subarray(written);
     }
-    // The stream may keep the bytes until later, and `rest` may be a view of the read buffer.
-    if (target.write(readBuffer ? Uint8Array.prototype.slice.call(rest) : rest) !== false) return;
+    // The stream may keep the bytes until later, and `rest` may be a view of the read buffer
+    // or of the masking stream's own (reuseOutput).
+    if (target.write(Uint8Array.prototype.slice.call(rest)) !== false) return;
     if (!target.once || waitingForDrain) return;
     waitingForDrain = true;
     source.pause();
@@ -161,11 +169,15 @@ export function pipeMasked(
   const readDirect = (fd: number, buffer: Buffer) => {
     for (let reads = 0; reads < readsPerTurn && !waitingForDrain && !ended; reads++) {
       let got: number;
+      const stackLimit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 0;
       try {
         got = readSync(fd, buffer, 0, buffer.length, null);
       } catch {
         // EAGAIN: empty for now, the next 'data' event resumes. Anything else: the stream's.
         return;
+      } finally {
+        Error.stackTraceLimit = stackLimit;
       }
       if (got === 0) {
         source.destroy();

@@ -355,6 +355,37 @@ describe('redactor properties', () => {
     );
   });
 
+  it('gives the same output with reuseOutput when each result is copied before the next push', () => {
+    fc.assert(
+      fc.property(
+        secretValues,
+        fc.array(piece, { maxLength: 12 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        (list, pieces, cuts, flushes) => {
+          const input = buildInput(list, pieces, true);
+          const compiled = createRedactor(secretsOf(list));
+          const plain = compiled.stream();
+          const reused = compiled.stream({ reuseOutput: true });
+          const chunks = chunked(input, cuts);
+          const expected: Uint8Array[] = [];
+          const got: Uint8Array[] = [];
+          for (const [index, chunk] of chunks.entries()) {
+            expected.push(plain.push(chunk));
+            got.push(reused.push(chunk).slice());
+            if (!flushes.includes(index)) continue;
+            expected.push(plain.flush());
+            got.push(reused.flush().slice());
+          }
+          expected.push(plain.flush());
+          got.push(reused.flush().slice());
+          expect(latin1(concat(...got))).toBe(latin1(concat(...expected)));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('passes output that holds no form through byte for byte', () => {
     fc.assert(
       fc.property(
