@@ -24,6 +24,8 @@ export interface RedactorOptions {
 export interface Redactor {
   /** Names of secrets not masked because they are shorter than minLength (run prints this once). */
   readonly tooShort: string[];
+  /** False when every value is too short: nothing would be masked. Known without compiling. */
+  readonly masksAnything: boolean;
   /** Number of distinct byte patterns searched for (forms of all values). */
   readonly patternCount: number;
   /** Length of the longest pattern; a stream holds back fewer bytes than this (see RedactorStream.push). */
@@ -222,18 +224,11 @@ function withoutSgr(form: Uint8Array): Uint8Array | null {
   return stripping.strip(form, true) ? stripping.stripped.slice(0, stripping.strippedLength) : null;
 }
 
-/**
- * Compiles the forms of every value (see `maskForms`) into one matcher; each match is replaced
- * by `<latch:NAME>`. Where forms overlap, the whole overlap is masked under the name of the
- * longest match at its first position. A value shorter than `minLength` is not masked and its
- * name is listed in `tooShort`. Throws RangeError when `minLength` is not an integer >= 4.
- */
-export function createRedactor(secrets: readonly MaskSecret[], options: RedactorOptions = {}): Redactor {
-  const minLength = options.minLength ?? 6;
-  if (!Number.isInteger(minLength) || minLength < 4) {
-    throw new RangeError('minLength must be an integer of at least 4');
-  }
-  const tooShort: string[] = [];
+/** The forms of every value long enough (see `maskForms`), compiled, and the marker of each. */
+function compilePatterns(
+  secrets: readonly MaskSecret[],
+  minLength: number,
+): { matcher: PatternMatcher; markers: Uint8Array[] } {
   const patterns: Uint8Array[] = [];
   const markers: Uint8Array[] = [];
   const seen = new Set<string>();
@@ -246,10 +241,7 @@ export function createRedactor(secrets: readonly MaskSecret[], options: Redactor
   };
   for (const secret of secrets) {
     const forms = maskForms(secret.value, minLength);
-    if (forms.length === 0) {
-      tooShort.push(secret.name);
-      continue;
-    }
+    if (forms.length === 0) continue;
     const marker = encoder.encode(`<latch:${secret.name}>`);
     for (const form of forms) {
       add(form, marker);
@@ -258,11 +250,43 @@ export function createRedactor(secrets: readonly MaskSecret[], options: Redactor
       if (plain !== null) add(plain, marker);
     }
   }
-  const matcher = new PatternMatcher(patterns);
+  return { matcher: new PatternMatcher(patterns), markers };
+}
+
+/**
+ * Compiles the forms of every value (see `maskForms`) into one matcher; each match is replaced
+ * by `<latch:NAME>`. Where forms overlap, the whole overlap is masked under the name of the
+ * longest match at its first position. A value shorter than `minLength` is not masked and its
+ * name is listed in `tooShort`. The forms are made and compiled on first use of `stream`,
+ * `patternCount` or `longestPattern` (several milliseconds for 20 secrets in a fresh process),
+ * so that `run` can start the child first; the values are read then, so they must not change
+ * in between. Throws RangeError when `minLength` is not an integer >= 4.
+ */
+export function createRedactor(secrets: readonly MaskSecret[], options: RedactorOptions = {}): Redactor {
+  const minLength = options.minLength ?? 6;
+  if (!Number.isInteger(minLength) || minLength < 4) {
+    throw new RangeError('minLength must be an integer of at least 4');
+  }
+  // maskForms gives nothing exactly when the value itself is shorter than minLength.
+  const tooShort = secrets.filter((secret) => secret.value.length < minLength).map((secret) => secret.name);
+  const own = [...secrets];
+  let compiled: ReturnType<typeof compilePatterns> | null = null;
+  const compile = () => {
+    compiled ??= compilePatterns(own, minLength);
+    return compiled;
+  };
   return {
     tooShort,
-    patternCount: matcher.count,
-    longestPattern: matcher.longest,
-    stream: (streamOptions = {}) => new MaskingStream(matcher, markers, streamOptions.reuseOutput === true),
+    masksAnything: tooShort.length < own.length,
+    get patternCount() {
+      return compile().matcher.count;
+    },
+    get longestPattern() {
+      return compile().matcher.longest;
+    },
+    stream: (streamOptions = {}) => {
+      const { matcher, markers } = compile();
+      return new MaskingStream(matcher, markers, streamOptions.reuseOutput === true);
+    },
   };
 }

@@ -181,6 +181,28 @@ describe('redactor', () => {
     expect(() => createRedactor(secrets, { minLength: 3 })).toThrow(RangeError);
   });
 
+  it('knows without compiling whether anything is masked, and agrees with the compiled patterns', () => {
+    const sets: MaskSecret[][] = [
+      [],
+      [{ name: 'PIN', value: bytes('12345') }],
+      [
+        { name: 'PIN', value: bytes('12345') },
+        { name: 'OK', value: bytes('123456') },
+      ],
+      [
+        { name: 'A', value: bytes('same-value') },
+        { name: 'B', value: bytes('same-value') },
+      ],
+    ];
+    for (const secrets of sets) {
+      const redactor = createRedactor(secrets);
+      expect(redactor.masksAnything).toBe(redactor.patternCount > 0);
+    }
+    expect(createRedactor([{ name: 'PIN', value: bytes('12345') }], { minLength: 4 }).masksAnything).toBe(
+      true,
+    );
+  });
+
   it.each([4, 6, 9])('never searches for a form shorter than minLength %i', (minLength) => {
     for (const value of ['abcd', 'abcdef', 'abcdefgh', 'abc\ndefghijk\n', '\u00e9\u00e9\u00e9']) {
       const forms = maskForms(bytes(value), minLength);
