@@ -33,17 +33,22 @@ export function base64Core(value: Uint8Array, alignment: 0 | 1 | 2): string {
   return end > first ? base64(padded).slice(first, end) : '';
 }
 
+/** One flag per ASCII byte: 1 where `pattern` matches the character. */
+function asciiTable(pattern: RegExp): Uint8Array {
+  return Uint8Array.from({ length: 128 }, (_, byte) => (pattern.test(String.fromCharCode(byte)) ? 1 : 0));
+}
+
 // encodeURIComponent keeps A-Z a-z 0-9 and - _ . ! ~ * ' ( ); encodeURI also keeps the reserved
 // characters; application/x-www-form-urlencoded (URLSearchParams) keeps only * - . _.
-const componentSafe = /[A-Za-z0-9\-_.!~*'()]/;
-const uriSafe = /[A-Za-z0-9\-_.!~*'();,/?:@&=+$#]/;
-const formSafe = /[A-Za-z0-9*\-._]/;
+// Tables, not a regular expression per byte: `run` makes these forms for every value at start.
+const componentSafe = asciiTable(/[A-Za-z0-9\-_.!~*'()]/);
+const uriSafe = asciiTable(/[A-Za-z0-9\-_.!~*'();,/?:@&=+$#]/);
+const formSafe = asciiTable(/[A-Za-z0-9*\-._]/);
 
-function percentEncode(value: Uint8Array, safe: RegExp, spaceAsPlus: boolean, upper: boolean): string {
+function percentEncode(value: Uint8Array, safe: Uint8Array, spaceAsPlus: boolean, upper: boolean): string {
   let text = '';
   for (const byte of value) {
-    const character = String.fromCharCode(byte);
-    if (byte < 0x80 && safe.test(character)) text += character;
+    if (byte < 0x80 && safe[byte] === 1) text += String.fromCharCode(byte);
     else if (spaceAsPlus && byte === 0x20) text += '+';
     else {
       const escaped = `%${hexDigits[byte >> 4]}${hexDigits[byte & 15]}`;

@@ -24,14 +24,25 @@ export interface RedactorOptions {
 export interface Redactor {
   /** Names of secrets not masked because they are shorter than minLength (run prints this once). */
   readonly tooShort: string[];
+  /** False when every value is too short: nothing would be masked. Known without compiling. */
+  readonly masksAnything: boolean;
   /** Number of distinct byte patterns searched for (forms of all values). */
   readonly patternCount: number;
-  /** True when every value is too short, so there is nothing to mask (known without compiling). */
-  readonly masksNothing: boolean;
   /** Length of the longest pattern; a stream holds back fewer bytes than this (see RedactorStream.push). */
   readonly longestPattern: number;
   /** A new stream state (one per output stream: stdout and stderr each get their own). */
-  stream(): RedactorStream;
+  stream(options?: StreamOptions): RedactorStream;
+}
+
+/** Options of `Redactor.stream`. */
+export interface StreamOptions {
+  /**
+   * Join the held tail and the next chunk in one buffer kept by the stream instead of a new
+   * one per chunk (the copy and the allocation cost about as much as masking a 64 KiB chunk
+   * with few secrets). The price: what `push` and `flush` return is valid only until the next
+   * call, so the caller must write it or copy it first. Default false.
+   */
+  reuseOutput?: boolean;
 }
 
 /** The masking state of one output stream. */
@@ -108,11 +119,18 @@ class MaskingStream implements RedactorStream {
   private readonly foundStripped = new MatchList();
   private readonly merged = new MatchList();
   private readonly sgr = new SgrStripping();
+  // With reuseOutput: where the held tail and the next chunk are joined, grown as needed.
+  private joined: Uint8Array | null;
 
   private compiled: CompiledPatterns | null = null;
 
   /** `compile` runs on the first chunk: a program that prints nothing never pays for it. */
-  constructor(private readonly compile: () => CompiledPatterns) {}
+  constructor(
+    private readonly compile: () => CompiledPatterns,
+    reuseOutput: boolean,
+  ) {
+    this.joined = reuseOutput ? empty : null;
+  }
 
   private get matcher(): PatternMatcher {
     this.compiled ??= this.compile();
@@ -132,7 +150,14 @@ class MaskingStream implements RedactorStream {
     if (chunk.length === 0) return empty;
     // A plain view: subarray and indexOf on a Node Buffer go through slower JavaScript wrappers.
     if (this.held.length === 0) return this.process(plainView(chunk), false);
-    const buffer = new Uint8Array(this.held.length + chunk.length);
+    const size = this.held.length + chunk.length;
+    let buffer: Uint8Array;
+    if (this.joined === null) buffer = new Uint8Array(size);
+    else {
+      if (this.joined.length < size) this.joined = new Uint8Array(size);
+      buffer = this.joined.subarray(0, size);
+    }
+    // `held` is always a copy of its own (see process), never a view of `joined`.
     buffer.set(this.held);
     buffer.set(chunk, this.held.length);
     return this.process(buffer, false);
@@ -211,7 +236,7 @@ function withoutSgr(form: Uint8Array): Uint8Array | null {
   return stripping.strip(form, true) ? stripping.stripped.slice(0, stripping.strippedLength) : null;
 }
 
-/** The matcher over every form of every value, and the marker for each pattern. */
+/** The forms of every value long enough (see `maskForms`), compiled, and the marker of each. */
 interface CompiledPatterns {
   matcher: PatternMatcher;
   markers: Uint8Array[];
@@ -229,8 +254,10 @@ function compilePatterns(secrets: readonly MaskSecret[], minLength: number): Com
     markers.push(marker);
   };
   for (const secret of secrets) {
+    const forms = maskForms(secret.value, minLength);
+    if (forms.length === 0) continue;
     const marker = encoder.encode(`<latch:${secret.name}>`);
-    for (const form of maskForms(secret.value, minLength)) {
+    for (const form of forms) {
       add(form, marker);
       // A value that itself holds colour codes reaches the stripped pass without them.
       const plain = withoutSgr(form);
@@ -244,30 +271,33 @@ function compilePatterns(secrets: readonly MaskSecret[], minLength: number): Com
  * Compiles the forms of every value (see `maskForms`) into one matcher; each match is replaced
  * by `<latch:NAME>`. Where forms overlap, the whole overlap is masked under the name of the
  * longest match at its first position. A value shorter than `minLength` is not masked and its
- * name is listed in `tooShort`. The matcher is built on the first chunk of output, so a
- * program that prints nothing starts without paying for it. Throws RangeError when `minLength` is not an integer >= 4.
+ * name is listed in `tooShort`. The forms are made and compiled when first needed: the first
+ * chunk a stream masks, or `patternCount` or `longestPattern` (several milliseconds for 20
+ * secrets in a fresh process), so that a program that prints nothing never pays for it. The
+ * list is copied now, but the values are read then: they must not change in between. Throws RangeError when `minLength` is not an integer >= 4.
  */
 export function createRedactor(secrets: readonly MaskSecret[], options: RedactorOptions = {}): Redactor {
   const minLength = options.minLength ?? 6;
   if (!Number.isInteger(minLength) || minLength < 4) {
     throw new RangeError('minLength must be an integer of at least 4');
   }
-  // maskForms gives a value no form exactly when it is shorter than minLength.
+  // maskForms gives nothing exactly when the value itself is shorter than minLength.
   const tooShort = secrets.filter((secret) => secret.value.length < minLength).map((secret) => secret.name);
+  const own = [...secrets];
   let compiled: CompiledPatterns | null = null;
   const compile = () => {
-    compiled ??= compilePatterns(secrets, minLength);
+    compiled ??= compilePatterns(own, minLength);
     return compiled;
   };
   return {
     tooShort,
-    masksNothing: tooShort.length === secrets.length,
+    masksAnything: tooShort.length < own.length,
     get patternCount() {
       return compile().matcher.count;
     },
     get longestPattern() {
       return compile().matcher.longest;
     },
-    stream: () => new MaskingStream(compile),
+    stream: (streamOptions = {}) => new MaskingStream(compile, streamOptions.reuseOutput === true),
   };
 }

@@ -85,11 +85,11 @@ export async function executePlan(plan: RunPlan, masking: Masking | null = null)
         if (!osPipes && child.exitCode === null && child.signalCode === null) child.kill('SIGPIPE');
       };
       const sources = osPipes ? osPipes.map((pipe) => pipe.reader) : [child.stdout, child.stderr];
-      for (const [source, output] of [
-        [sources[0], masking.stdout],
-        [sources[1], masking.stderr],
-      ] as const) {
-        if (source) pipes.push(pipeMasked(source, output, masking.redactor.stream(), brokenPipe));
+      for (const [index, output] of [masking.stdout, masking.stderr].entries()) {
+        const source = sources[index];
+        const sourceFd = osPipes?.[index]?.readFd ?? null;
+        const stream = masking.redactor.stream({ reuseOutput: true });
+        if (source) pipes.push(pipeMasked(source, output, stream, brokenPipe, sourceFd));
       }
     }
     const cleanup = handleSignals(child, masking?.pty ? 'pty' : 'direct');

@@ -19,9 +19,13 @@ import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** One pipe: latch reads `reader`; the child gets `writeFd` (blocking, as a pipe from a shell). */
+/**
+ * One pipe: latch reads `reader`, whose descriptor `readFd` (non-blocking) it may also read
+ * directly; the child gets `writeFd` (blocking, as a pipe from a shell).
+ */
 export interface OsPipe {
   reader: Socket;
+  readFd: number;
   writeFd: number;
 }
 
@@ -40,7 +44,7 @@ function openFifos(paths: readonly string[]): OsPipe[] | null {
       if (!fstatSync(readFd).isFIFO()) throw new Error(`${path} is not a FIFO`);
       const writeFd = openSync(path, constants.O_WRONLY);
       opened.push(writeFd);
-      pipes.push({ reader: new Socket({ fd: readFd, readable: true, writable: false }), writeFd });
+      pipes.push({ reader: new Socket({ fd: readFd, readable: true, writable: false }), readFd, writeFd });
     }
     return pipes;
   } catch {

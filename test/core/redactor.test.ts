@@ -181,6 +181,28 @@ describe('redactor', () => {
     expect(() => createRedactor(secrets, { minLength: 3 })).toThrow(RangeError);
   });
 
+  it('knows without compiling whether anything is masked, and agrees with the compiled patterns', () => {
+    const sets: MaskSecret[][] = [
+      [],
+      [{ name: 'PIN', value: bytes('12345') }],
+      [
+        { name: 'PIN', value: bytes('12345') },
+        { name: 'OK', value: bytes('123456') },
+      ],
+      [
+        { name: 'A', value: bytes('same-value') },
+        { name: 'B', value: bytes('same-value') },
+      ],
+    ];
+    for (const secrets of sets) {
+      const redactor = createRedactor(secrets);
+      expect(redactor.masksAnything).toBe(redactor.patternCount > 0);
+    }
+    expect(createRedactor([{ name: 'PIN', value: bytes('12345') }], { minLength: 4 }).masksAnything).toBe(
+      true,
+    );
+  });
+
   it.each([4, 6, 9])('never searches for a form shorter than minLength %i', (minLength) => {
     for (const value of ['abcd', 'abcdef', 'abcdefgh', 'abc\ndefghijk\n', '\u00e9\u00e9\u00e9']) {
       const forms = maskForms(bytes(value), minLength);
@@ -349,6 +371,37 @@ describe('redactor properties', () => {
           const output = redact(createRedactor(secretsOf(list)), chunked(input, cuts));
           const visible = new Uint8Array(Buffer.from(latin1(output).replace(sgr, ''), 'latin1'));
           for (const form of allForms(list)) expect(contains(visible, form)).toBe(false);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives the same output with reuseOutput when each result is copied before the next push', () => {
+    fc.assert(
+      fc.property(
+        secretValues,
+        fc.array(piece, { maxLength: 12 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        (list, pieces, cuts, flushes) => {
+          const input = buildInput(list, pieces, true);
+          const compiled = createRedactor(secretsOf(list));
+          const plain = compiled.stream();
+          const reused = compiled.stream({ reuseOutput: true });
+          const chunks = chunked(input, cuts);
+          const expected: Uint8Array[] = [];
+          const got: Uint8Array[] = [];
+          for (const [index, chunk] of chunks.entries()) {
+            expected.push(plain.push(chunk));
+            got.push(reused.push(chunk).slice());
+            if (!flushes.includes(index)) continue;
+            expected.push(plain.flush());
+            got.push(reused.flush().slice());
+          }
+          expected.push(plain.flush());
+          got.push(reused.flush().slice());
+          expect(latin1(concat(...got))).toBe(latin1(concat(...expected)));
         },
       ),
       { numRuns: 300 },

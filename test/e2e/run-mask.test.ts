@@ -3,6 +3,7 @@
  * here), streaming, with exit codes and signals as without masking.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { initProject, latch, makeSandbox, type Sandbox, startLatch } from './harness.js';
 
@@ -90,14 +91,25 @@ describe('latch run masks output', () => {
     expect(result.stdout).toBe(`${apiKey}\n`);
   });
 
-  it('masks a value split across two writes with a pause between them', () => {
+  it('masks a value split across two writes', () => {
+    const script = `
+      const v = process.env.API_KEY;
+      process.stdout.write('before ' + v.slice(0, 13));
+      process.stdout.write(v.slice(13) + ' after\\n');
+    `;
+    const result = latch(sandbox, ['run', '--', node, '-e', script]);
+    expect(result.stdout).toBe('before <latch:API_KEY> after\n');
+  });
+
+  it('shows the held beginning of a value once the child is quiet, and still masks the rest', () => {
+    // The 8 ms idle flush (issue 4): a value written in pieces far apart shows its first piece.
     const script = `
       const v = process.env.API_KEY;
       process.stdout.write('before ' + v.slice(0, 13));
       setTimeout(() => process.stdout.write(v.slice(13) + ' after\\n'), 150);
     `;
     const result = latch(sandbox, ['run', '--', node, '-e', script]);
-    expect(result.stdout).toBe('before <latch:API_KEY> after\n');
+    expect(result.stdout).toBe(`before ${apiKey.slice(0, 13)}<latch:API_KEY> after\n`);
   });
 
   it('shows a prompt without a newline at once, even one ending like a value, and the child then reads its answer', async () => {
@@ -193,6 +205,52 @@ describe('latch run masks output', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).not.toContain(apiKey.slice(0, 12));
     expect(result.stdout.match(/<latch:API_KEY>/g)).toHaveLength(80);
+  });
+});
+
+describe('latch run with masking, when its stdout is a real pipe or a file (direct writes)', () => {
+  // 4 MiB on one line with the value every 50 KiB or so; the harness's own pipes are sockets.
+  const script = `
+    const v = process.env.API_KEY;
+    let i = 0;
+    const next = () => {
+      if (i++ >= 80) return;
+      const filler = 'x'.repeat(50000 + i);
+      if (process.stdout.write(filler + v)) setImmediate(next); else process.stdout.once('drain', next);
+    };
+    next();
+  `;
+  const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
+  const run = `node ${quote(sandboxBin())} run -- node -e ${quote(script)}`;
+  const expected = Array.from({ length: 80 }, (_, i) => `${'x'.repeat(50001 + i)}<latch:API_KEY>`).join('');
+
+  it('a slow reader gets every byte, masked', () => {
+    const result = spawnSync('bash', ['-c', `set -o pipefail; ${run} | (sleep 0.5; cat)`], {
+      cwd: sandbox.cwd,
+      env: sandbox.env,
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+      timeout: 30_000,
+    });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout.length).toBe(expected.length);
+    expect(result.stdout === expected).toBe(true);
+  });
+
+  it('a file gets every byte, masked', () => {
+    const out = `${sandbox.root}/out.txt`;
+    const result = spawnSync('bash', ['-c', `${run} > ${quote(out)}`], {
+      cwd: sandbox.cwd,
+      env: sandbox.env,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const written = readFileSync(out, 'utf8');
+    expect(written.length).toBe(expected.length);
+    expect(written === expected).toBe(true);
   });
 });
 

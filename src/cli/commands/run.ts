@@ -175,7 +175,7 @@ function maskingFor(io: Io, plan: RunPlan): Masking | null {
   if (redactor.tooShort.length > 0) {
     note(io, `latch: not masked (shorter than 6 characters): ${redactor.tooShort.join(', ')}`);
   }
-  if (redactor.masksNothing) return null;
+  if (!redactor.masksAnything) return null;
   const masking: Masking = { redactor, stdout: io.stdout, stderr: io.stderr, pty: null };
   if (!io.stdout.isTTY || io.terminal === null || process.platform === 'win32') return masking;
   const script = findScript(plan.env);
