@@ -5,8 +5,9 @@
  * so no key passes between processes when it starts.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { decodeVault, unwrapDataKey } from '../core/format.js';
 import { isUnlockVariable } from '../core/run-plan.js';
 import { deviceKeyEncryptionKey, keychainAccount } from '../core/session.js';
@@ -33,16 +34,30 @@ function agentDisabled(env: Io['env']): boolean {
   return env.LATCH_SESSION_AGENT?.toLowerCase() === 'off' || env.LATCH_KEYCHAIN?.toLowerCase() === 'off';
 }
 
+/**
+ * The `latch` command to run the agent with: dist/cli/latch.cjs, found next to this code
+ * (the CommonJS bundle, the ES module build's chunks, the library build). Never
+ * process.argv[1]: a program using latch as a library would start itself.
+ */
+function latchCommand(): string | null {
+  for (const candidate of ['./latch.cjs', '../latch.cjs']) {
+    const path = fileURLToPath(new URL(candidate, import.meta.url));
+    if (existsSync(path) && existsSync(join(dirname(path), 'latch-main.cjs'))) return path;
+  }
+  return null;
+}
+
 /** Starts an agent for `home` in the background and returns at once. */
 export function startAgent(io: Io, home: string): void {
-  if (agentDisabled(io.env) || agentSocketPath(home) === null || !process.argv[1]) return;
+  const command = latchCommand();
+  if (agentDisabled(io.env) || agentSocketPath(home) === null || command === null) return;
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(io.env)) {
     if (value !== undefined && !isUnlockVariable(name)) env[name] = value;
   }
   env.LATCH_HOME = resolve(home);
   try {
-    const child = spawn(process.execPath, [process.argv[1], agentCommand], {
+    const child = spawn(process.execPath, [command, agentCommand], {
       cwd: '/',
       env,
       detached: true,

@@ -1,12 +1,14 @@
 /**
  * The session agent: a small per-home process that keeps the session's keychain item in
- * memory and hands it out over a Unix socket in LATCH_HOME, so that `run`, `get` and the
- * hooks skip the OS keychain (loading its native module and a D-Bus round trip cost 10-20 ms
- * on every command; a socket request costs well under 1 ms). It holds exactly what the
- * keychain holds, the device credential, never the data key or a value; callers still check
- * the session's expiry in the vault header and unwrap the data key themselves. `latch unlock`
- * starts it, `latch lock` stops it, and it stops by itself when the session expires, when its
- * socket or the vault goes away, or on SIGTERM. See docs/threat-model.md, "Session agent".
+ * memory and hands it out in LATCH_HOME, so that commands skip the OS keychain (loading its
+ * native module and a D-Bus round trip cost 10-20 ms on every command). Commands read the item
+ * from a FIFO the agent keeps filled (`readAgentPipe`, microseconds), else ask over a Unix
+ * socket (a few milliseconds in a fresh process). The agent also keeps FIFO pairs ready for
+ * `run`'s masked output. It holds exactly what the keychain holds, the device credential,
+ * never the data key or a value; callers still check the session's expiry in the vault
+ * header and unwrap the data key themselves. `latch unlock` starts it, `latch lock` stops it,
+ * and it stops by itself when the session expires, when its socket or the vault goes away,
+ * or on SIGTERM. See docs/commands.md, "The session agent", and docs/threat-model.md.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

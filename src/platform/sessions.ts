@@ -64,9 +64,9 @@ export interface AgentClient {
 /**
  * The session half of `unlockVault`: returns the data key when a live session's key is in
  * the session agent or the keychain, else null (and the caller asks for the passphrase).
- * Neither is touched unless the vault has a live session slot. The agent is asked first (a
- * socket request); the keychain only when it has no answer, and then an agent is started
- * for the next command. Problems are reported through `note` once, never thrown: a broken
+ * Neither is touched unless the vault has a session slot, the agent only for a live one. The
+ * agent is asked first (its pipe, else its socket); the keychain only when it has no answer,
+ * and then an agent is started for the next command. Problems are reported through `note` once, never thrown: a broken
  * keychain must not stand between a person and their vault.
  */
 export function sessionUnlocker(
