@@ -96,18 +96,20 @@ export function startOsPipes(count: number): Promise<OsPipe[] | null> {
   } catch {
     return Promise.resolve(null);
   }
+  return makeFifos(fifos.paths).then((made) => {
+    const pipes = made ? openFifos(fifos.paths) : null;
+    rmSync(fifos.directory, { recursive: true, force: true });
+    return pipes;
+  });
+}
+
+/** Makes FIFOs (0600) at `paths` with a `mkfifo` process; resolves whether it worked. */
+export function makeFifos(paths: readonly string[]): Promise<boolean> {
   return new Promise((resolve) => {
-    let finished = false;
-    const finish = (made: boolean) => {
-      if (finished) return;
-      finished = true;
-      const pipes = made ? openFifos(fifos.paths) : null;
-      rmSync(fifos.directory, { recursive: true, force: true });
-      resolve(pipes);
-    };
-    const maker = spawn('mkfifo', ['-m', '600', ...fifos.paths], { stdio: 'ignore' });
-    maker.once('error', () => finish(false));
-    maker.once('exit', (code) => finish(code === 0));
+    const maker = spawn('mkfifo', ['-m', '600', ...paths], { stdio: 'ignore' });
+    // 'error' (no mkfifo) and 'exit' may both come; a promise settles once.
+    maker.once('error', () => resolve(false));
+    maker.once('exit', (code) => resolve(code === 0));
   });
 }
 

@@ -10,7 +10,6 @@
  * and it stops by itself when the session expires, when its socket or the vault goes away,
  * or on SIGTERM. See docs/commands.md, "The session agent", and docs/threat-model.md.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   closeSync,
@@ -30,6 +29,7 @@ import {
 import { createConnection, createServer, Socket } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { withLock } from './files.js';
+import { makeFifos } from './os-pipe.js';
 
 /** What a caller asks over the socket; one request per connection, one JSON line each way. */
 type AgentRequest = { op: 'get'; account: string } | { op: 'ping' } | { op: 'stop' };
@@ -343,12 +343,7 @@ async function openPipe(service: AgentService): Promise<{ close(): void } | null
   if (path === null || record === null) return null;
   // A pipe left by an agent that was killed; never remove anything that is not a FIFO.
   if (isFifo(path)) unlinkSync(path);
-  const made = await new Promise<boolean>((done) => {
-    const maker = spawn('mkfifo', ['-m', '600', path], { stdio: 'ignore' });
-    maker.once('error', () => done(false));
-    maker.once('exit', (code) => done(code === 0));
-  });
-  if (!made) return null;
+  if (!(await makeFifos([path]))) return null;
   let writer: Socket;
   try {
     writer = new Socket({
@@ -404,13 +399,7 @@ async function makePair(directory: string): Promise<boolean> {
   } catch {
     return false;
   }
-  const made = await new Promise<boolean>((done) => {
-    const maker = spawn('mkfifo', ['-m', '600', join(making, 'out'), join(making, 'err')], {
-      stdio: 'ignore',
-    });
-    maker.once('error', () => done(false));
-    maker.once('exit', (code) => done(code === 0));
-  });
+  const made = await makeFifos([join(making, 'out'), join(making, 'err')]);
   try {
     if (made) renameSync(making, join(directory, `ready-${id}`));
     else rmSync(making, { recursive: true, force: true });
