@@ -13,7 +13,9 @@ import {
   openSync,
   readdirSync,
   renameSync,
+  rmdirSync,
   rmSync,
+  unlinkSync,
 } from 'node:fs';
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -24,9 +26,40 @@ import { join } from 'node:path';
  * directly; the child gets `writeFd` (blocking, as a pipe from a shell).
  */
 export interface OsPipe {
-  reader: Socket;
-  readFd: number;
-  writeFd: number;
+  readonly reader: Socket;
+  readonly readFd: number;
+  readonly writeFd: number;
+  /** Closes latch's read end (destroying `reader` if it was made). */
+  closeRead(): void;
+}
+
+/**
+ * The `reader` stream is made on first use, after the child is spawned: a fresh process
+ * takes a millisecond or so for each, which then overlaps the child's own start.
+ */
+class FifoPipe implements OsPipe {
+  private stream: Socket | null = null;
+
+  constructor(
+    readonly readFd: number,
+    readonly writeFd: number,
+  ) {}
+
+  get reader(): Socket {
+    this.stream ??= new Socket({ fd: this.readFd, readable: true, writable: false });
+    return this.stream;
+  }
+
+  closeRead(): void {
+    if (this.stream) this.stream.destroy();
+    else closeQuietly(this.readFd);
+  }
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {}
 }
 
 /** Opens both ends of each FIFO (the names are removed by the caller); closes all on failure. */
@@ -44,7 +77,7 @@ function openFifos(paths: readonly string[]): OsPipe[] | null {
       if (!fstatSync(readFd).isFIFO()) throw new Error(`${path} is not a FIFO`);
       const writeFd = openSync(path, constants.O_WRONLY);
       opened.push(writeFd);
-      pipes.push({ reader: new Socket({ fd: readFd, readable: true, writable: false }), readFd, writeFd });
+      pipes.push(new FifoPipe(readFd, writeFd));
     }
     return pipes;
   } catch {
@@ -54,6 +87,19 @@ function openFifos(paths: readonly string[]): OsPipe[] | null {
       } catch {}
     }
     return null;
+  }
+}
+
+/**
+ * Removes a directory of FIFOs: each name, then the directory (a few system calls, where
+ * rmSync's recursive walk costs a fresh process a millisecond or two). Never throws.
+ */
+function removeFifoDirectory(directory: string): void {
+  try {
+    for (const name of readdirSync(directory)) unlinkSync(join(directory, name));
+    rmdirSync(directory);
+  } catch {
+    rmSync(directory, { recursive: true, force: true });
   }
 }
 
@@ -78,7 +124,7 @@ export function createOsPipes(count: number): OsPipe[] | null {
   } catch {
     return null;
   } finally {
-    if (directory) rmSync(directory, { recursive: true, force: true });
+    if (directory) removeFifoDirectory(directory);
   }
 }
 
@@ -98,7 +144,7 @@ export function startOsPipes(count: number): Promise<OsPipe[] | null> {
   }
   return makeFifos(fifos.paths).then((made) => {
     const pipes = made ? openFifos(fifos.paths) : null;
-    rmSync(fifos.directory, { recursive: true, force: true });
+    removeFifoDirectory(fifos.directory);
     return pipes;
   });
 }
@@ -137,7 +183,7 @@ export function claimReadyPipes(directory: string): OsPipe[] | null {
     try {
       return openFifos([join(claimed, 'out'), join(claimed, 'err')]);
     } finally {
-      rmSync(claimed, { recursive: true, force: true });
+      removeFifoDirectory(claimed);
     }
   }
   return null;
@@ -147,7 +193,7 @@ export function claimReadyPipes(directory: string): OsPipe[] | null {
 export function closeOsPipes(pipes: readonly OsPipe[] | null): void {
   if (!pipes) return;
   closeWriteEnds(pipes);
-  for (const pipe of pipes) pipe.reader.destroy();
+  for (const pipe of pipes) pipe.closeRead();
 }
 
 /** Closes latch's copies of the write ends once the child has its own. */
