@@ -242,6 +242,15 @@ async function setUp(work) {
         ...latchIn(sessionSmall, ['run', '--', 'true']),
         env: { ...sessionSmall.env, LATCH_SESSION_AGENT: 'off' },
       }),
+      // What the single CommonJS bundle and its code cache save on run.
+      row(
+        'latch-run-session-esm',
+        'node dist/cli/bin.js run -- true, unlocked session  (the ES module build)',
+        {
+          ...latchIn(sessionSmall, ['run', '--', 'true']),
+          args: [join(distDirectory, 'cli', 'bin.js'), 'run', '--', 'true'],
+        },
+      ),
       // What masking adds to the start (pipes, the masker's set-up).
       row(
         'latch-run-session-nomask',
