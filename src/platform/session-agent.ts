@@ -242,8 +242,8 @@ export function answerRequest(service: AgentService, line: string): { reply: obj
 
 /**
  * Serves `service` on the home's socket until the session ends or it is told to stop.
- * Resolves 'served' after a stop, 'running' when another agent of this protocol version
- * already answers for this home (one of another version is stopped and replaced), 'unavailable' when there can be no socket. The socket is created 0600 in LATCH_HOME
+ * Resolves 'served' after a stop, 'running' when another agent already serves the same item
+ * for this home (one of another protocol version or with another item is replaced), 'unavailable' when there can be no socket. The socket is created 0600 in LATCH_HOME
  * (itself 0700), so only the user reaches it, as with the keychain.
  */
 export async function serveAgent(service: AgentService): Promise<'served' | 'running' | 'unavailable'> {
@@ -252,8 +252,13 @@ export async function serveAgent(service: AgentService): Promise<'served' | 'run
   const server = createServer({ allowHalfOpen: false });
   const started = await withLock(join(resolve(service.home), 'agent.lock'), async () => {
     const running = await pingAgent(service.home);
-    if (running?.version === agentProtocol) return false;
-    // An agent of an earlier latch speaks another protocol: this one takes over.
+    // One that serves this very item stays. One that speaks an earlier protocol (after an
+    // upgrade) or holds an item of an earlier session (two `unlock`s at once) is replaced.
+    if (
+      running?.version === agentProtocol &&
+      (await askAgent(service.home, service.account)) === service.item
+    )
+      return false;
     if (running) await stopAgent(service.home);
     // A socket left by an agent that was killed; never remove anything that is not a socket.
     if (isSocket(path)) unlinkSync(path);

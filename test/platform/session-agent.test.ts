@@ -112,13 +112,17 @@ describe('serveAgent over a real socket', () => {
     expect(await stopAgent(home)).toBe(false);
   });
 
-  it('a second agent for the same home leaves the first one serving', async () => {
+  it('a second agent for the same item leaves the first one serving; one with a newer item replaces it', async () => {
     const first = serveAgent(service());
     await until(async () => (await pingAgent(home)) !== null);
-    expect(await serveAgent(service({ item: 'another item' }))).toBe('running');
+    expect(await serveAgent(service())).toBe('running');
     expect(await askAgent(home, 'vault-00@/home')).toBe('latch-device-v1:item');
-    await stopAgent(home);
+    // A new session's item (two `unlock`s raced): the agent of the old one must not stay.
+    const second = serveAgent(service({ item: 'latch-device-v1:newer' }));
     expect(await first).toBe('served');
+    await until(async () => (await askAgent(home, 'vault-00@/home')) === 'latch-device-v1:newer');
+    await stopAgent(home);
+    expect(await second).toBe('served');
   });
 
   it('takes over the socket left by a killed agent, and never removes a file that is not a socket', async () => {
