@@ -1,5 +1,7 @@
-import { existsSync, lstatSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { initProject, latch, makeSandbox, passphrase, type Sandbox } from './harness.js';
 import { type SecretService, startSecretService } from './keychain.js';
@@ -165,6 +167,34 @@ describe('unlock sessions in a real Secret Service', () => {
       const agent = JSON.parse(latch(sandbox, ['status', '--json'], { env: noPassphrase }).stdout).agent;
       return agent.running && agent.pid !== first;
     });
+  });
+
+  it('a program using the library starts a new agent from latch, never from itself', async () => {
+    latch(sandbox, ['unlock'], { env: { ...service.env, LATCH_KEYCHAIN: 'auto' } });
+    const first = JSON.parse(latch(sandbox, ['status', '--json'], { env: noPassphrase }).stdout).agent.pid;
+    process.kill(first, 'SIGKILL');
+    await waitFor(() => !processAlive(first));
+    const library = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
+    const program = join(sandbox.root, 'app.mjs');
+    writeFileSync(
+      program,
+      `const { loadSecrets } = await import(${JSON.stringify(library)});\n` +
+        'process.stdout.write((await loadSecrets({ cwd: process.cwd(), env: process.env })).API_KEY);\n',
+    );
+    const env = { ...sandbox.env, ...noPassphrase } as Record<string, string>;
+    for (const name of Object.keys(env)) if (env[name] === undefined) delete env[name];
+    const loaded = spawnSync(process.execPath, [program], { cwd: sandbox.cwd, env, encoding: 'utf8' });
+    expect(loaded.status, loaded.stderr).toBe(0);
+    expect(loaded.stdout).toBe('session-secret-value');
+    let agent = 0;
+    await waitFor(() => {
+      agent = JSON.parse(latch(sandbox, ['status', '--json'], { env: noPassphrase }).stdout).agent.pid ?? 0;
+      return agent !== 0 && agent !== first;
+    });
+    const command = readFileSync(`/proc/${agent}/cmdline`, 'utf8').split('\0');
+    expect(command.some((word) => word.endsWith('dist/cli/latch.cjs'))).toBe(true);
+    expect(command).toContain('__session-agent');
+    expect(command).not.toContain(program);
   });
 
   it('passwd keeps the session, and the old passphrase stops working', () => {
