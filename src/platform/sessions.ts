@@ -143,9 +143,12 @@ export async function startSession(
   removeForeignItems(keychain, vault.current.vaultId, vault.paths.home);
 }
 
-/** Ends the session: the slot leaves the header (when the vault is open) and the item the keychain. */
+/**
+ * Ends the session: the slot leaves the header (when the vault is open) and the item the
+ * keychain (when there is one).
+ */
 export async function endSession(
-  keychain: Keychain,
+  keychain: Keychain | null,
   vaultId: Uint8Array,
   home: string,
   vault: UnlockedVault | null,
@@ -153,6 +156,8 @@ export async function endSession(
   if (vault && deviceSlots(vault.current.slots).length > 0) {
     await vault.replaceSlots((slots) => slots.filter((existing) => existing.type !== deviceSlotType));
   }
+  // Without a keychain the item stays, but with its slot gone from the header it opens nothing.
+  if (keychain === null) return false;
   const removed = keychain.remove(keychainAccount(vaultId, resolve(home)));
   removeForeignItems(keychain, vaultId, home);
   return removed;

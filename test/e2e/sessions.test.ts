@@ -155,6 +155,23 @@ describe('unlock sessions in a real Secret Service', () => {
     expect(latch(sandbox, printKey, { env: noKeychain }).code).toBe(3);
   });
 
+  it('lock without a D-Bus session still ends the session: its slot leaves the vault', () => {
+    latch(sandbox, ['unlock'], { env: { ...service.env, LATCH_KEYCHAIN: 'auto' } });
+    // An SSH login: no D-Bus, so the keychain item cannot be deleted; the agent opens the vault.
+    const noBus = { ...noPassphrase, DBUS_SESSION_BUS_ADDRESS: undefined };
+    const lock = latch(sandbox, ['lock'], { env: noBus });
+    expect(lock.code, lock.stderr).toBe(0);
+    expect(lock.stdout).toMatch(/slot is gone from the vault, so its keychain item opens nothing/);
+    expect(service.secretTool(['lookup', 'service', 'latch', 'username', vaultAccount()]).code).toBe(0);
+    // Back where the keychain is reachable: the item is there, but the session is over.
+    const run = latch(sandbox, printKey, { env: noPassphrase });
+    expect(run.code).toBe(3);
+    expect(run.stdout).toBe('');
+    expect(JSON.parse(latch(sandbox, ['status', '--json'], { env: noPassphrase }).stdout).unlocked).toBe(
+      false,
+    );
+  });
+
   it('a killed agent: the next command reads the keychain and starts a new one', async () => {
     latch(sandbox, ['unlock'], { env: { ...service.env, LATCH_KEYCHAIN: 'auto' } });
     const first = JSON.parse(latch(sandbox, ['status', '--json'], { env: noPassphrase }).stdout).agent.pid;

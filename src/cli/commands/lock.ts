@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { LatchError } from '../../core/errors.js';
 import { decodeVault } from '../../core/format.js';
+import { deviceSlots } from '../../core/session.js';
 import { openKeychain } from '../../platform/keychain.js';
 import { stopAgent } from '../../platform/session-agent.js';
 import { endSession, sessionUnlocker } from '../../platform/sessions.js';
@@ -11,22 +12,21 @@ import type { ParsedArgs } from '../args.js';
 import { recordEvent } from '../audit.js';
 import { latchHome } from '../context.js';
 import { type Io, say } from '../io.js';
+import { agentClient } from '../session-agent.js';
 
 const noPassphrase = Symbol('no passphrase');
 
 export async function run(_args: ParsedArgs, io: Io): Promise<number> {
-  // The agent goes first and whatever LATCH_KEYCHAIN says: after `lock` nothing answers.
-  await stopAgent(latchHome(io));
-  const availability = openKeychain(io.env);
-  if (!availability.ok) {
-    say(io, `locked (no keychain in use: ${availability.reason})`);
-    return 0;
-  }
   const home = latchHome(io);
-  if (!vaultExists(home)) throw new LatchError('E_NO_VAULT', `no vault in ${home}; nothing to lock`);
+  if (!vaultExists(home)) {
+    await stopAgent(home);
+    throw new LatchError('E_NO_VAULT', `no vault in ${home}; nothing to lock`);
+  }
   const vaultId = decodeVault(readFileSync(vaultPaths(home).vault)).vaultId;
-  // Open through the session if it is still live, to take its slot out of the header too;
-  // never ask for the passphrase just to lock.
+  // Open through the session while it is live (the agent first, which needs no D-Bus), to take
+  // its slot out of the header: then the keychain item opens nothing, even where it cannot be
+  // deleted. Never ask for the passphrase just to lock, and never start an agent.
+  const agent = agentClient(io, home);
   let vault: UnlockedVault | null = null;
   try {
     vault = await unlockVault(home, {
@@ -36,13 +36,24 @@ export async function run(_args: ParsedArgs, io: Io): Promise<number> {
         home,
         () => io.now().getTime(),
         () => {},
+        agent && { ask: agent.ask, start: () => {} },
       ),
     });
   } catch (error) {
     if (error !== noPassphrase) throw error;
   }
-  await endSession(availability.keychain, vaultId, home, vault);
+  // The agent goes whatever LATCH_KEYCHAIN says: after `lock` nothing answers.
+  await stopAgent(home);
+  const availability = openKeychain(io.env);
+  const ended = vault !== null && deviceSlots(vault.current.slots).length > 0;
+  await endSession(availability.ok ? availability.keychain : null, vaultId, home, vault);
   await recordEvent(io, { kind: 'lock' }, vault);
-  say(io, 'locked: the next command asks for the passphrase');
+  if (availability.ok) say(io, 'locked: the next command asks for the passphrase');
+  else if (ended) {
+    say(
+      io,
+      `locked: the session's slot is gone from the vault, so its keychain item opens nothing (not deleted: ${availability.reason})`,
+    );
+  } else say(io, `locked (no keychain in use: ${availability.reason})`);
   return 0;
 }
