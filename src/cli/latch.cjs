@@ -8,13 +8,15 @@
  * on top of Node's own start-up (issue 3). The cache is used only when it was made from this
  * very bundle (its build id and length are in the cache's first line), its SHA-256
  * (also in that line) matches, and V8 accepts it (same Node and V8 flags); otherwise the
- * bundle is compiled as usual, just slower. The checksum matters: V8 does not verify a code
- * cache, and a damaged one crashes Node or, worse, runs damaged bytecode.
+ * bundle is compiled as usual, just slower, and the command leaves a cache of its own in the
+ * user's cache directory for the next start (see `userCacheFile`). The checksum matters: V8
+ * does not verify a code cache, and a damaged one crashes Node or, worse, runs damaged
+ * bytecode.
  *
  * LATCH_CODE_CACHE=off ignores the cache; LATCH_DEBUG_LOAD=1 says on stderr whether it was used.
  */
 const { createHash } = require('node:crypto');
-const { readFileSync } = require('node:fs');
+const { lstatSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { Script } = require('node:vm');
 
@@ -22,11 +24,44 @@ const bundle = join(__dirname, 'latch-main.cjs');
 const cacheFile = `${bundle}.cache`;
 
 /**
- * Which bundle a cache belongs to (the start of the cache's first line): the build id that
- * the build writes as the bundle's first line, and the bundle's length.
+ * Which bundle and Node a cache belongs to (the start of the cache's first line): the build
+ * id that the build writes as the bundle's first line, the bundle's length, Node's version.
  */
 function cacheKey(source) {
-  return `latch-code-cache v1 ${source.slice(0, source.indexOf('\n'))} ${source.length}`;
+  return `latch-code-cache v1 ${source.slice(0, source.indexOf('\n'))} ${source.length} ${process.version}`;
+}
+
+/**
+ * This user's own cache, for when the build's cannot serve (latch built with another Node
+ * version): $XDG_CACHE_HOME/latch (default ~/.cache/latch), made 0700, used only while it
+ * belongs to this user and nobody else can write it (a cache is code). Null where there is
+ * no such directory.
+ */
+function userCacheFile() {
+  if (process.platform === 'win32' || typeof process.getuid !== 'function') return null;
+  const base = process.env.XDG_CACHE_HOME || join(require('node:os').homedir(), '.cache');
+  const directory = join(base, 'latch');
+  try {
+    mkdirSync(directory, { recursive: true, mode: 0o700 });
+    const stat = lstatSync(directory);
+    if (!stat.isDirectory() || stat.uid !== process.getuid() || (stat.mode & 0o022) !== 0) return null;
+  } catch {
+    return null;
+  }
+  return join(directory, `code-cache-${process.version}`);
+}
+
+/** Writes a cache file whole or not at all (a temporary name, then a rename). */
+function writeCache(file, key, script) {
+  const temporary = `${file}.tmp-${process.pid}`;
+  try {
+    writeFileSync(temporary, encodeCache(key, script.createCachedData()), { mode: 0o600 });
+    renameSync(temporary, file);
+  } catch {
+    try {
+      unlinkSync(temporary);
+    } catch {}
+  }
 }
 
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
@@ -37,10 +72,10 @@ function encodeCache(key, data) {
 }
 
 /** The cached data for this bundle, or why there is none: absent, stale (another bundle's), damaged. */
-function readCache(key) {
+function readCache(key, file) {
   let bytes;
   try {
-    bytes = readFileSync(cacheFile);
+    bytes = readFileSync(file);
   } catch {
     return { data: undefined, state: 'absent' };
   }
@@ -55,27 +90,39 @@ function readCache(key) {
 
 /**
  * Compiles and runs the bundle; returns its exports (`main`, `runMain`), the compiled script
- * (the build makes the cache from it) and whether the cache was used.
+ * (the build makes the cache from it), which cache was used and, when none was, the user's
+ * cache file to write at exit (`userCache`: 'user' allows it, 'build' reads the build's only).
  */
-function load(useCache) {
+function load(useCache, userCache = 'build') {
   // The build keeps the bundle ASCII (scripts/bundle-cli.mjs checks), so latin1 reads it as
   // it is, and much faster than UTF-8 decoding: a one-byte string, no validation.
   const source = readFileSync(bundle, 'latin1');
   const key = cacheKey(source);
-  const { data: cachedData, state } = useCache ? readCache(key) : { data: undefined, state: 'off' };
+  let { data: cachedData, state } = useCache ? readCache(key, cacheFile) : { data: undefined, state: 'off' };
+  let from = 'build';
+  const userFile = useCache && userCache === 'user' && state !== 'read' ? userCacheFile() : null;
+  if (userFile) {
+    const user = readCache(key, userFile);
+    if (user.state === 'read') [cachedData, state, from] = [user.data, user.state, 'user'];
+    else state = `${state}; user cache ${user.state}`;
+  }
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: bundle,
     cachedData,
   });
   const loaded = { exports: {} };
   script.runInThisContext()(loaded.exports, require, loaded, bundle, __dirname);
-  const cache = cachedData === undefined ? state : script.cachedDataRejected ? 'rejected by V8' : 'used';
-  return { exports: loaded.exports, script, key, cache };
+  const used = cachedData !== undefined && !script.cachedDataRejected;
+  const cache = used ? `used (${from})` : cachedData === undefined ? state : 'rejected by V8';
+  return { exports: loaded.exports, script, key, cache, writeTo: used ? null : userFile };
 }
 
 if (require.main === module) {
-  const loaded = load(process.env.LATCH_CODE_CACHE !== 'off');
+  const loaded = load(process.env.LATCH_CODE_CACHE !== 'off', 'user');
   if (process.env.LATCH_DEBUG_LOAD === '1') process.stderr.write(`latch: code cache ${loaded.cache}\n`);
+  // No usable cache (latch was built with another Node): make this user's own, with what
+  // this command compiled, for the next start.
+  if (loaded.writeTo) process.once('exit', () => writeCache(loaded.writeTo, loaded.key, loaded.script));
   loaded.exports.main();
 } else {
   module.exports = { load, cacheFile, encodeCache };

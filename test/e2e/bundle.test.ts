@@ -8,7 +8,17 @@
  * that is damaged or belongs to another build.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -71,10 +81,17 @@ describe('the latch command and its code cache', () => {
   const copies = mkdtempSync(join(tmpdir(), 'latch-bundle-'));
   afterAll(() => rmSync(copies, { recursive: true, force: true }));
 
-  /** Runs `latch --version` from `directory`; returns what the loader said about the cache. */
-  function start(entry: string, env: Record<string, string> = {}) {
+  /**
+   * Runs `latch --version` from `entry` with its own user cache directory (`cacheHome`);
+   * returns what the loader said about the cache.
+   */
+  function start(
+    entry: string,
+    env: Record<string, string> = {},
+    cacheHome = mkdtempSync(join(copies, 'cache-')),
+  ) {
     const result = spawnSync(process.execPath, [entry, '--version'], {
-      env: { PATH: process.env.PATH, LATCH_DEBUG_LOAD: '1', ...env },
+      env: { PATH: process.env.PATH, LATCH_DEBUG_LOAD: '1', XDG_CACHE_HOME: cacheHome, ...env },
       encoding: 'utf8',
     });
     return { code: result.status, stdout: result.stdout, cache: /code cache (.*)/.exec(result.stderr)?.[1] };
@@ -87,8 +104,19 @@ describe('the latch command and its code cache', () => {
     return directory;
   }
 
+  /** A copy whose build cache was made for another Node version (a package built elsewhere). */
+  function builtWithAnotherNode(name: string): string {
+    const directory = copyOfBuild(name);
+    const file = join(directory, 'latch-main.cjs.cache');
+    const bytes = readFileSync(file);
+    const newline = bytes.indexOf(10);
+    const header = bytes.toString('latin1', 0, newline).replace(` ${process.version} `, ' v0.0.1 ');
+    writeFileSync(file, Buffer.concat([Buffer.from(header, 'latin1'), bytes.subarray(newline)]));
+    return directory;
+  }
+
   it('starts from the code cache the build made', () => {
-    expect(start(command)).toEqual({ code: 0, stdout: '0.1.0\n', cache: 'used' });
+    expect(start(command)).toEqual({ code: 0, stdout: '0.1.0\n', cache: 'used (build)' });
     expect(start(command, { LATCH_CODE_CACHE: 'off' }).cache).toBe('off');
   });
 
@@ -99,7 +127,11 @@ describe('the latch command and its code cache', () => {
     // One flipped byte in V8's data, past the header line.
     bytes[bytes.length >> 1]! ^= 0x40;
     writeFileSync(file, bytes);
-    expect(start(join(directory, 'latch.cjs'))).toEqual({ code: 0, stdout: '0.1.0\n', cache: 'damaged' });
+    expect(start(join(directory, 'latch.cjs'))).toEqual({
+      code: 0,
+      stdout: '0.1.0\n',
+      cache: 'damaged; user cache absent',
+    });
   });
 
   it('ignores a cache made from another build of the bundle', () => {
@@ -110,12 +142,46 @@ describe('the latch command and its code cache', () => {
       `// latch-build ${'0'.repeat(32)}`,
     );
     writeFileSync(file, rebuilt, 'latin1');
-    expect(start(join(directory, 'latch.cjs'))).toEqual({ code: 0, stdout: '0.1.0\n', cache: 'stale' });
+    expect(start(join(directory, 'latch.cjs'))).toEqual({
+      code: 0,
+      stdout: '0.1.0\n',
+      cache: 'stale; user cache absent',
+    });
   });
 
   it('runs without a cache file', () => {
     const directory = copyOfBuild('absent');
     rmSync(join(directory, 'latch-main.cjs.cache'));
-    expect(start(join(directory, 'latch.cjs'))).toEqual({ code: 0, stdout: '0.1.0\n', cache: 'absent' });
+    expect(start(join(directory, 'latch.cjs'))).toEqual({
+      code: 0,
+      stdout: '0.1.0\n',
+      cache: 'absent; user cache absent',
+    });
+  });
+
+  it("built with another Node: the first start makes the user's own cache, the next ones use it", () => {
+    const entry = join(builtWithAnotherNode('other-node'), 'latch.cjs');
+    const cacheHome = join(copies, 'user-cache');
+    expect(start(entry, {}, cacheHome).cache).toBe('stale; user cache absent');
+    const file = join(cacheHome, 'latch', `code-cache-${process.version}`);
+    expect(statSync(join(cacheHome, 'latch')).mode & 0o777).toBe(0o700);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(start(entry, {}, cacheHome)).toEqual({ code: 0, stdout: '0.1.0\n', cache: 'used (user)' });
+    // Damaged: not used, and made again.
+    const bytes = readFileSync(file);
+    bytes[bytes.length >> 1]! ^= 0x40;
+    writeFileSync(file, bytes);
+    expect(start(entry, {}, cacheHome).cache).toBe('stale; user cache damaged');
+    expect(start(entry, {}, cacheHome).cache).toBe('used (user)');
+  });
+
+  it('never uses or writes a user cache in a directory that others can write', () => {
+    const entry = join(builtWithAnotherNode('shared-cache'), 'latch.cjs');
+    const cacheHome = join(copies, 'shared');
+    mkdirSync(join(cacheHome, 'latch'), { recursive: true });
+    chmodSync(join(cacheHome, 'latch'), 0o777);
+    expect(start(entry, {}, cacheHome).cache).toBe('stale');
+    expect(start(entry, {}, cacheHome).cache).toBe('stale');
+    expect(readdirSync(join(cacheHome, 'latch'))).toEqual([]);
   });
 });
