@@ -26,6 +26,10 @@ import { type AgentClient, liveSessionFor } from '../platform/sessions.js';
 import { vaultPaths } from '../platform/store.js';
 import type { Io } from './io.js';
 
+/** The variables an agent is started with. */
+const agentVariable =
+  /^(?:LATCH_\w+|DBUS_SESSION_BUS_ADDRESS|XDG_\w+|HOME|PATH|USER|LOGNAME|LANG|LC_\w+|TMPDIR)$/;
+
 /** The hidden command that runs the agent; not in the command table or the help. */
 export const agentCommand = '__session-agent';
 
@@ -51,9 +55,11 @@ function latchCommand(): string | null {
 export function startAgent(io: Io, home: string): void {
   const command = latchCommand();
   if (agentDisabled(io.env) || agentSocketPath(home) === null || command === null) return;
+  // Only what the agent needs (the keychain's bus, latch's settings, mkfifo on PATH): it
+  // lives for hours, and the caller's environment may hold anything.
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(io.env)) {
-    if (value !== undefined && !isUnlockVariable(name)) env[name] = value;
+    if (value !== undefined && !isUnlockVariable(name) && agentVariable.test(name)) env[name] = value;
   }
   env.LATCH_HOME = resolve(home);
   try {

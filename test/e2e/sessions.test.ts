@@ -121,10 +121,16 @@ describe('unlock sessions in a real Secret Service', () => {
   });
 
   it('unlock starts a session agent that serves run without the keychain; lock stops it', async () => {
-    const unlock = latch(sandbox, ['unlock'], { env: { ...service.env, LATCH_KEYCHAIN: 'auto' } });
+    const unlock = latch(sandbox, ['unlock'], {
+      env: { ...service.env, LATCH_KEYCHAIN: 'auto', CALLER_TOKEN: 'not-for-the-agent' },
+    });
     expect(unlock.stdout).toMatch(/session agent running/);
     const status = JSON.parse(latch(sandbox, ['status', '--json'], { env: noPassphrase }).stdout);
     expect(status.agent).toEqual({ running: true, pid: expect.any(Number) });
+    // It lives for hours: it keeps neither the passphrase nor the caller's other variables.
+    const environment = readFileSync(`/proc/${status.agent.pid}/environ`, 'utf8').split('\0');
+    expect(environment.filter((entry) => /^(LATCH_PASSPHRASE|CALLER_TOKEN)/.test(entry))).toEqual([]);
+    expect(environment).toContain(`LATCH_HOME=${sandbox.home}`);
     const socket = lstatSync(join(sandbox.home, 'agent.sock'));
     expect(socket.isSocket()).toBe(true);
     expect(socket.mode & 0o077).toBe(0);
