@@ -59,7 +59,7 @@ const shared = {
 };
 await build({
   ...shared,
-  entryPoints: ['src/cli/entry.ts'],
+  entryPoints: ['src/cli/cli.ts'],
   outfile: `${outdir}/latch-main.cjs`,
   format: 'cjs',
   // import.meta.url: the bundle's own URL (the keychain module and the scan worker are found

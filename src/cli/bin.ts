@@ -5,6 +5,6 @@
  * cache, src/cli/latch.cjs); this entry stays for git hooks installed by earlier versions,
  * which name bin.js, and for the bundle-shape test (test/e2e/bundle.test.ts).
  */
-import { main } from './entry.js';
+import { main } from './cli.js';
 
 main();
