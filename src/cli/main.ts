@@ -1,6 +1,6 @@
 /**
  * The CLI's one runner: parses argv, loads and runs the command, and maps errors to one
- * line and an exit code. It returns the code; only bin.ts exits.
+ * line and an exit code. It returns the code; only cli.ts exits.
  */
 import { LatchError } from '../core/errors.js';
 import { resolveLatchHome } from '../platform/home.js';

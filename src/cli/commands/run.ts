@@ -60,11 +60,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     throw new LatchError('E_USAGE', 'usage: latch run [--env E] -- COMMAND [ARG...]');
   // The masked output's pipes: ready-made by the session agent, or made (a `mkfifo` process)
   // while the vault is unlocked, not after; on a terminal the program gets a pty instead.
-  const wantsPipes =
-    !flagOption(args, 'dry-run') &&
-    !flagOption(args, 'no-mask') &&
-    !(io.stdout.isTTY && io.terminal !== null) &&
-    process.platform !== 'win32';
+  const wantsPipes = !flagOption(args, 'dry-run') && !flagOption(args, 'no-mask') && !onTerminal(io);
   const pipes: PendingPipes = { made: wantsPipes ? pipesForRun(io) : null, taken: false };
   try {
     return await runCommand(args, io, pipes);
@@ -165,6 +161,10 @@ async function runCommand(args: ParsedArgs, io: Io, pipes: PendingPipes): Promis
   return executePlan(result.plan, masking);
 }
 
+/** Whether the child runs on a pty (when `script` exists): a person at a terminal, not Windows. */
+const onTerminal = (io: Io) =>
+  io.stdout.isTTY === true && io.terminal !== null && process.platform !== 'win32';
+
 /**
  * How to mask this run: null when nothing is masked (inherited stdio, as without masking);
  * on a pty when latch's stdin and stdout are both terminals and `script` exists.
@@ -177,7 +177,7 @@ function maskingFor(io: Io, plan: RunPlan): Masking | null {
   }
   if (!redactor.masksAnything) return null;
   const masking: Masking = { redactor, stdout: io.stdout, stderr: io.stderr, pty: null };
-  if (!io.stdout.isTTY || io.terminal === null || process.platform === 'win32') return masking;
+  if (!onTerminal(io)) return masking;
   const script = findScript(plan.env);
   if (script === null) {
     note(io, 'latch: no `script` command found, so the program runs on pipes, not a terminal');
