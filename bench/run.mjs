@@ -257,6 +257,19 @@ async function setUp(work) {
         'latch run --no-mask -- true, unlocked session',
         latchIn(sessionSmall, ['run', '--no-mask', '--', 'true']),
       ),
+      // The floor of any Node `run`: load node:crypto and node:child_process, read and hash
+      // the vault file, spawn `true`, exit with its code. No latch code at all.
+      row('node-floor', 'node: crypto + read the vault + spawn true  (floor of any Node run)', {
+        file: node,
+        args: [
+          '-e',
+          "const c=require('node:crypto'),{spawn}=require('node:child_process'),f=require('node:fs');" +
+            `c.createHash('sha256').update(f.readFileSync(${JSON.stringify(join(sessionSmall.env.LATCH_HOME, 'vault'))})).digest();` +
+            "spawn('true',[],{stdio:'inherit'}).on('exit',(code)=>process.exit(code));",
+        ],
+        cwd: work,
+        env: baseEnv,
+      }),
     );
   }
   // How long the cheap KDF itself takes inside a latch process: import the bundle's chunk of
