@@ -23,17 +23,31 @@ const { Script } = require('node:vm');
 const bundle = join(__dirname, 'latch-main.cjs');
 const cacheFile = `${bundle}.cache`;
 
+const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
+
 /**
- * Which bundle and Node a cache belongs to (the start of the cache's first line): the build
- * id that the build writes as the bundle's first line, the bundle's length, Node's version.
+ * Node's options for this process, as far as they change V8's flags (a common
+ * NODE_OPTIONS=--max-old-space-size=... makes V8 reject a cache made without it): a short
+ * hash, or '' without any.
+ */
+function flagsTag() {
+  const flags = [process.env.NODE_OPTIONS ?? '', ...process.execArgv].join(' ').trim();
+  return flags === '' ? '' : sha256(flags).slice(0, 16);
+}
+
+/**
+ * Which bundle, Node and options a cache belongs to (the start of the cache's first line):
+ * the build id that the build writes as the bundle's first line, the bundle's length,
+ * Node's version, and the options' tag.
  */
 function cacheKey(source) {
-  return `latch-code-cache v1 ${source.slice(0, source.indexOf('\n'))} ${source.length} ${process.version}`;
+  const tag = flagsTag();
+  return `latch-code-cache v1 ${source.slice(0, source.indexOf('\n'))} ${source.length} ${process.version}${tag ? ` ${tag}` : ''}`;
 }
 
 /**
  * This user's own cache, for when the build's cannot serve (latch built with another Node
- * version): $XDG_CACHE_HOME/latch (default ~/.cache/latch), made 0700, used only while it
+ * version, or run with other Node options): $XDG_CACHE_HOME/latch (default ~/.cache/latch), made 0700, used only while it
  * belongs to this user and nobody else can write it (a cache is code). Null where there is
  * no such directory.
  */
@@ -48,7 +62,8 @@ function userCacheFile() {
   } catch {
     return null;
   }
-  return join(directory, `code-cache-${process.version}`);
+  const tag = flagsTag();
+  return join(directory, `code-cache-${process.version}${tag ? `-${tag}` : ''}`);
 }
 
 /** Writes a cache file whole or not at all (a temporary name, then a rename). */
@@ -63,8 +78,6 @@ function writeCache(file, key, script) {
     } catch {}
   }
 }
-
-const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
 /** A cache file's bytes: `KEY SHA256\n` then V8's data. */
 function encodeCache(key, data) {

@@ -175,6 +175,15 @@ describe('the latch command and its code cache', () => {
     expect(start(entry, {}, cacheHome).cache).toBe('used (user)');
   });
 
+  it("run with Node options that V8 would reject the cache for, uses the user's own cache for them", () => {
+    const cacheHome = join(copies, 'options-cache');
+    const options = { NODE_OPTIONS: '--max-old-space-size=4096' };
+    expect(start(command, options, cacheHome).cache).toBe('stale; user cache absent');
+    expect(start(command, options, cacheHome)).toEqual({ code: 0, stdout: '0.1.0\n', cache: 'used (user)' });
+    // Without them, the build's cache serves as before.
+    expect(start(command, {}, cacheHome).cache).toBe('used (build)');
+  });
+
   it('never uses or writes a user cache in a directory that others can write', () => {
     const entry = join(builtWithAnotherNode('shared-cache'), 'latch.cjs');
     const cacheHome = join(copies, 'shared');
