@@ -20,6 +20,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { xorshift } from './random.mjs';
 
 const here = fileURLToPath(import.meta.url);
 const mebibytes = Number(process.env.MASK_MIB ?? 256);
@@ -29,14 +30,7 @@ const poolSize = 16 * 1024 * 1024;
 const redactorPath = process.env.LATCH_REDACTOR ?? new URL('../dist/core/redactor.js', import.meta.url).href;
 
 // A small deterministic generator, so every case sees the same text.
-let seed = 0x2545f491;
-function random() {
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return (seed >>> 0) / 0x1_0000_0000;
-}
-const pick = (list) => list[Math.floor(random() * list.length)];
+const { random, pick } = xorshift(0x2545f491);
 const alnum = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const token = (length, alphabet = alnum) =>
   Array.from({ length }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');

@@ -26,6 +26,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildVault } from './build-vault.mjs';
+import { xorshift } from './random.mjs';
 import { median, renderTable } from './report.mjs';
 
 const repository = fileURLToPath(new URL('..', import.meta.url));
@@ -42,14 +43,7 @@ const root = mkdtempSync(join(tmpdir(), 'latch-bench-run-mask-'));
 const quote = (text) => `'${text.replaceAll("'", `'\\''`)}'`;
 
 // A deterministic generator, so every run sees the same text.
-let seed = 0x9e3779b9;
-function random() {
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return (seed >>> 0) / 0x1_0000_0000;
-}
-const pick = (list) => list[Math.floor(random() * list.length)];
+const { random, pick } = xorshift(0x9e3779b9);
 const hex = (n) => Array.from({ length: n }, () => '0123456789abcdef'[Math.floor(random() * 16)]).join('');
 
 function logLine(index) {
