@@ -9,9 +9,10 @@
  * BENCH_MEM_RUNS (peak-memory rounds, default 3), BENCH_RSS=proc (force the /proc poller),
  * BENCH_KEEP=1 (keep the working directory).
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { manySecrets } from './build-vault.mjs';
 import {
@@ -272,12 +273,10 @@ async function setUp(work) {
       }),
     );
   }
-  // How long the cheap KDF itself takes inside a latch process: import the bundle's chunk of
-  // hash-wasm's Argon2id (as deriveKey does), compile its WebAssembly, derive once. A session
+  // How long the cheap KDF itself takes inside a latch process: load hash-wasm's Argon2id
+  // from node_modules (as deriveKey does), compile its WebAssembly, derive once. A session
   // replaces exactly this.
-  const chunks = join(distDirectory, 'cli', 'chunks');
-  const argon2Chunk = readdirSync(chunks).find((name) => name.startsWith('argon2') && name.endsWith('.js'));
-  if (!argon2Chunk) throw new Error(`no Argon2id chunk (argon2*.js) in ${chunks}; update bench/run.mjs`);
+  const argon2File = createRequire(join(distDirectory, 'core', 'kdf.js')).resolve('hash-wasm/dist/argon2.umd.min.js');
   const kdfProbe = {
     file: node,
     args: [
@@ -286,7 +285,7 @@ async function setUp(work) {
       // A first import warms the loader's file machinery, which latch has warmed by then too.
       `await import(${JSON.stringify(pathToFileURL(join(distDirectory, 'core', 'errors.js')).href)});` +
         'const start = performance.now();' +
-        `const { argon2id } = (await import(${JSON.stringify(pathToFileURL(join(chunks, argon2Chunk)).href)})).default;` +
+        `const { argon2id } = (await import('node:module')).createRequire(import.meta.url)(${JSON.stringify(argon2File)});` +
         "await argon2id({ password: 'p', salt: new Uint8Array(16), memorySize: 8192, iterations: 1, parallelism: 1, hashLength: 32, outputType: 'binary' });" +
         'process.stdout.write(String(performance.now() - start));',
     ],
@@ -479,7 +478,7 @@ function renderTargets({ startChild, targets, sessionRows, sessionReason, kdfMs 
   if (sessionRows.length === 0) out.push(`   session rows not measured: ${sessionReason}`);
   const own = ms('latch-run-cheap') - kdfMs;
   out.push(
-    `   Argon2id share of the cheap-KDF rows (import its chunk, compile, derive m=8 MiB,t=1,p=1; median in-process): ${formatMs(kdfMs)} ms`,
+    `   Argon2id share of the cheap-KDF rows (load hash-wasm's Argon2id, compile, derive m=8 MiB,t=1,p=1; median in-process): ${formatMs(kdfMs)} ms`,
   );
   out.push(
     `   latch run -- true without it (cheap KDF row - that share): ${formatMs(own)} ms = ${formatRatio(own / ms('node'))} node, ${formatRatio(own / ms('dotenvx-plain'))} dotenvx`,

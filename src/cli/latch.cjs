@@ -119,10 +119,8 @@ function load(useCache, userCache = 'build') {
     if (user.state === 'read') [cachedData, state, from] = [user.data, user.state, 'user'];
     else state = `${state}; user cache ${user.state}`;
   }
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
-    filename: bundle,
-    cachedData,
-  });
+  // The bundle is a function expression (scripts/bundle-cli.mjs wraps it): compiled as it is.
+  const script = new Script(source, { filename: bundle, cachedData });
   const loaded = { exports: {} };
   script.runInThisContext()(loaded.exports, require, loaded, bundle, __dirname);
   const used = cachedData !== undefined && !script.cachedDataRejected;

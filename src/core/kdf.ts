@@ -3,6 +3,7 @@
  * The parameters travel in the vault header, so a vault made with other parameters (older
  * defaults, or cheap ones for tests) still opens.
  */
+import { createRequire } from 'node:module';
 import { LatchError } from './errors.js';
 
 export interface KdfParams {
@@ -52,16 +53,20 @@ export function parseKdfParams(text: string): KdfParams {
 }
 
 /**
- * Derives a 32-byte key-encryption key from a passphrase. hash-wasm is imported here, and
+ * Derives a 32-byte key-encryption key from a passphrase. hash-wasm is loaded here, and
  * only its Argon2id build (30 KB, not the 280 KB of every algorithm): a command unlocked by
- * a session never derives a key, so it never pays for loading it.
+ * a session never derives a key, so it never pays for loading it. It is required from
+ * node_modules, not imported: the CLI's bundle leaves it out (scripts/bundle-cli.mjs) and
+ * runs as a vm.Script, which has no `import()`.
  */
+type Argon2Module = (typeof import('hash-wasm/dist/argon2.umd.min.js'))['default'];
+
 export async function deriveKey(
   passphrase: Uint8Array,
   salt: Uint8Array,
   params: KdfParams,
 ): Promise<Uint8Array> {
-  const { argon2id } = (await import('hash-wasm/dist/argon2.umd.min.js')).default;
+  const { argon2id } = createRequire(import.meta.url)('hash-wasm/dist/argon2.umd.min.js') as Argon2Module;
   return argon2id({
     password: passphrase,
     salt,
