@@ -10,9 +10,9 @@
  * BENCH_KEEP=1 (keep the working directory).
  */
 import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { manySecrets } from './build-vault.mjs';
 import {
@@ -276,7 +276,9 @@ async function setUp(work) {
   // How long the cheap KDF itself takes inside a latch process: load hash-wasm's Argon2id
   // from node_modules (as deriveKey does), compile its WebAssembly, derive once. A session
   // replaces exactly this.
-  const argon2File = createRequire(join(distDirectory, 'core', 'kdf.js')).resolve('hash-wasm/dist/argon2.umd.min.js');
+  const argon2File = createRequire(join(distDirectory, 'core', 'kdf.js')).resolve(
+    'hash-wasm/dist/argon2.umd.min.js',
+  );
   const kdfProbe = {
     file: node,
     args: [

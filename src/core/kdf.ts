@@ -59,7 +59,7 @@ export function parseKdfParams(text: string): KdfParams {
  * node_modules, not imported: the CLI's bundle leaves it out (scripts/bundle-cli.mjs) and
  * runs as a vm.Script, which has no `import()`.
  */
-type Argon2Module = (typeof import('hash-wasm/dist/argon2.umd.min.js'))['default'];
+type Argon2Module = typeof import('hash-wasm/dist/argon2.umd.min.js')['default'];
 
 export async function deriveKey(
   passphrase: Uint8Array,
