@@ -9,7 +9,6 @@ export const minimumLineLength = 8;
 
 const hexDigits = '0123456789abcdef';
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-const ascii = new TextEncoder();
 
 function base64(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64');
@@ -151,18 +150,25 @@ export function maskForms(value: Uint8Array, minLength = 6): Uint8Array[] {
     if (line.length >= Math.max(minimumLineLength, minLength)) units.push(line);
   }
   const forms: Uint8Array[] = [];
+  // Each form's bytes as latin1 text. An ASCII text form is its own key: no second copy.
   const seen = new Set<string>();
-  const add = (form: Uint8Array) => {
-    const key = Buffer.from(form.buffer, form.byteOffset, form.length).toString('latin1');
+  const add = (form: Uint8Array, key: string) => {
     if (form.length < minLength || seen.has(key)) return;
     seen.add(key);
     forms.push(form);
   };
-  add(value);
-  if (value.includes(0x0a)) add(withCrlf(value));
+  const addBytes = (form: Uint8Array) =>
+    add(form, Buffer.from(form.buffer, form.byteOffset, form.length).toString('latin1'));
+  addBytes(value);
+  if (value.includes(0x0a)) addBytes(withCrlf(value));
   for (const unit of units) {
-    add(unit);
-    for (const form of encodingsOf(unit)) add(ascii.encode(form));
+    addBytes(unit);
+    for (const form of encodingsOf(unit)) {
+      // Buffer.from takes small strings from Node's pool: far cheaper than TextEncoder's
+      // one allocation per call, for the thousands of forms of a large run.
+      const bytes = Buffer.from(form, 'utf8');
+      add(bytes, bytes.length === form.length ? form : bytes.toString('latin1'));
+    }
   }
   return forms;
 }

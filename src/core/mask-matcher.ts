@@ -88,28 +88,40 @@ export class PatternMatcher {
     if (count > 0 && this.shortest < 4) throw new RangeError('mask patterns must be at least 4 bytes long');
     this.offsets = new Int32Array(count);
     let total = 0;
-    for (const [id, pattern] of patterns.entries()) {
+    for (let id = 0; id < count; id++) {
       this.offsets[id] = total;
-      total += pattern.length;
+      total += patterns[id]!.length;
     }
     this.bytes = new Uint8Array(total);
-    for (const [id, pattern] of patterns.entries()) this.bytes.set(pattern, this.offsets[id]);
+    for (let id = 0; id < count; id++) this.bytes.set(patterns[id]!, this.offsets[id]);
     this.prefixWords = Int32Array.from(patterns, (pattern) => readWord(pattern, 0));
 
-    // Prefix hash table in compressed-row form; within a bucket, longest pattern first.
+    // Prefix hash table in compressed-row form; within a bucket, longest pattern first. A
+    // counting sort by bucket (a run compiles thousands of patterns before its first output).
     const bucketBits = bitsFor(count * 2, 8, 24);
     this.bucketShift = 32 - bucketBits;
-    const bucketOf = (id: number) => Math.imul(this.prefixWords[id]!, prefixMultiplier) >>> this.bucketShift;
-    const order = [...patterns.keys()].sort(
-      (a, b) => bucketOf(a) - bucketOf(b) || this.lengths[b]! - this.lengths[a]!,
-    );
-    this.bucketItems = Int32Array.from(order);
+    const buckets = new Int32Array(count);
     this.bucketStarts = new Int32Array((1 << bucketBits) + 1);
-    for (const id of order) this.bucketStarts[bucketOf(id) + 1]!++;
+    for (let id = 0; id < count; id++) {
+      buckets[id] = Math.imul(this.prefixWords[id]!, prefixMultiplier) >>> this.bucketShift;
+      this.bucketStarts[buckets[id]! + 1]!++;
+    }
     let running = 0;
     for (let bucket = 0; bucket <= 1 << bucketBits; bucket++) {
       running += this.bucketStarts[bucket]!;
       this.bucketStarts[bucket] = running;
+    }
+    this.bucketItems = new Int32Array(count);
+    const filled = this.bucketStarts.slice(0, -1);
+    for (let id = 0; id < count; id++) {
+      // Insertion into the bucket's short, length-ordered run.
+      const first = this.bucketStarts[buckets[id]!]!;
+      let at = filled[buckets[id]!]!++;
+      while (at > first && this.lengths[this.bucketItems[at - 1]!]! < this.lengths[id]!) {
+        this.bucketItems[at] = this.bucketItems[at - 1]!;
+        at--;
+      }
+      this.bucketItems[at] = id;
     }
 
     // Wu–Manber shift table over the first `window` bytes of every pattern.
@@ -117,17 +129,24 @@ export class PatternMatcher {
     const gramsPerPattern = Math.max(this.window - gramLength + 1, 1);
     const gramBits = bitsFor(count * gramsPerPattern * 4, 12, 20);
     this.gramShift = 32 - gramBits;
-    this.shifts = new Uint8Array(1 << gramBits).fill(gramsPerPattern);
-    for (const pattern of patterns) {
-      for (let end = gramLength - 1; end < this.window; end++) {
-        const gram = (pattern[end - 2]! << 16) | (pattern[end - 1]! << 8) | pattern[end]!;
-        const slot = Math.imul(gram, gramMultiplier) >>> this.gramShift;
-        this.shifts[slot] = Math.min(this.shifts[slot]!, this.window - 1 - end);
+    // Locals and the one byte array, not `this` and the callers' arrays (Buffers and plain
+    // Uint8Arrays): the loop runs once, mostly before V8 optimizes it.
+    const shifts = new Uint8Array(1 << gramBits).fill(gramsPerPattern);
+    const { bytes, window, gramShift } = this;
+    for (let id = 0; id < count; id++) {
+      const offset = this.offsets[id]!;
+      for (let end = gramLength - 1; end < window; end++) {
+        const at = offset + end;
+        const gram = (bytes[at - 2]! << 16) | (bytes[at - 1]! << 8) | bytes[at]!;
+        const slot = Math.imul(gram, gramMultiplier) >>> gramShift;
+        const shift = window - 1 - end;
+        if (shift < shifts[slot]!) shifts[slot] = shift;
       }
-      this.prefixes1[pattern[0]!] = 1;
-      this.prefixes2[(pattern[0]! << 8) | pattern[1]!] = 1;
-      this.prefixes3.add((pattern[0]! << 16) | (pattern[1]! << 8) | pattern[2]!);
+      this.prefixes1[bytes[offset]!] = 1;
+      this.prefixes2[(bytes[offset]! << 8) | bytes[offset + 1]!] = 1;
+      this.prefixes3.add((bytes[offset]! << 16) | (bytes[offset + 1]! << 8) | bytes[offset + 2]!);
     }
+    this.shifts = shifts;
   }
 
   /** Number of patterns. */

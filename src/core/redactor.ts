@@ -232,6 +232,8 @@ class MaskingStream implements RedactorStream {
 
 /** `form` without its SGR sequences, or null when it has none. */
 function withoutSgr(form: Uint8Array): Uint8Array | null {
+  // Almost no form holds an ESC: skip making a stripper (four tables) for each.
+  if (!form.includes(0x1b)) return null;
   const stripping = new SgrStripping();
   return stripping.strip(form, true) ? stripping.stripped.slice(0, stripping.strippedLength) : null;
 }
