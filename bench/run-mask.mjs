@@ -166,8 +166,17 @@ try {
   keyring = await startSecretService();
   if (keyring.service) {
     for (const project of projects) {
-      const env = { ...baseEnv, ...keyring.service.env, LATCH_HOME: project.home, LATCH_PASSPHRASE: passphrase };
-      run({ cwd: project.projectDirectory, env, line: `${quote(process.execPath)} ${quote(bin)} unlock --for 2h` });
+      const env = {
+        ...baseEnv,
+        ...keyring.service.env,
+        LATCH_HOME: project.home,
+        LATCH_PASSPHRASE: passphrase,
+      };
+      run({
+        cwd: project.projectDirectory,
+        env,
+        line: `${quote(process.execPath)} ${quote(bin)} unlock --for 2h`,
+      });
       sessionProjects.push({ project, env });
     }
     sessionEnv = keyring.service.env;
