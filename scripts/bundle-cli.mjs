@@ -86,6 +86,11 @@ await build({
 // esbuild escapes non-ASCII in strings and names; this catches a character in a kept comment.
 const nonAscii = /[^\x00-\x7f]/.exec(readFileSync(`${outdir}/latch-main.cjs`, 'latin1'));
 if (nonAscii) throw new Error(`dist/cli/latch-main.cjs has a non-ASCII character at ${nonAscii.index}`);
+// The loader runs the bundle as a vm.Script, which has no `import()`: esbuild turns a dynamic
+// import of a bundled module into a function call, but keeps one of anything external (a
+// builtin included), which would fail only when reached. Load those with require.
+const dynamicImport = /\bimport\(/.exec(readFileSync(`${outdir}/latch-main.cjs`, 'latin1'));
+if (dynamicImport) throw new Error(`dist/cli/latch-main.cjs has an import() at ${dynamicImport.index}`);
 copyFileSync(`${repository}src/cli/latch.cjs`, `${outdir}/latch.cjs`);
 chmodSync(`${outdir}/latch.cjs`, 0o755);
 const warmed = spawnSync(process.execPath, [`${repository}scripts/code-cache.cjs`, outdir], {

@@ -3,7 +3,6 @@
  * The parameters travel in the vault header, so a vault made with other parameters (older
  * defaults, or cheap ones for tests) still opens.
  */
-import { createRequire } from 'node:module';
 import { LatchError } from './errors.js';
 
 export interface KdfParams {
@@ -66,6 +65,9 @@ export async function deriveKey(
   salt: Uint8Array,
   params: KdfParams,
 ): Promise<Uint8Array> {
+  // node:module too is loaded only here (Node >= 20.16 has getBuiltinModule): a command
+  // that derives nothing never loads it.
+  const { createRequire } = process.getBuiltinModule('node:module');
   const { argon2id } = createRequire(import.meta.url)('hash-wasm/dist/argon2.umd.min.js') as Argon2Module;
   return argon2id({
     password: passphrase,
