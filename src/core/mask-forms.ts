@@ -49,7 +49,16 @@ const componentSafe = asciiTable(`${alphanumeric}-_.!~*'()`);
 const uriSafe = asciiTable(`${alphanumeric}-_.!~*'();,/?:@&=+$#`);
 const formSafe = asciiTable(`${alphanumeric}*-._`);
 
+/** `bytes` as a latin1 string (one character per byte), made natively. */
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+}
+
 function percentEncode(value: Uint8Array, safe: Uint8Array, spaceAsPlus: boolean, upper: boolean): string {
+  // Most values need no escape at all: then the encoding is the value itself.
+  let plain = 0;
+  while (plain < value.length && value[plain]! < 0x80 && safe[value[plain]!] === 1) plain++;
+  if (plain === value.length) return latin1(value);
   let text = '';
   for (const byte of value) {
     if (byte < 0x80 && safe[byte] === 1) text += String.fromCharCode(byte);
@@ -63,9 +72,7 @@ function percentEncode(value: Uint8Array, safe: Uint8Array, spaceAsPlus: boolean
 }
 
 function hex(value: Uint8Array): string {
-  let text = '';
-  for (const byte of value) text += `${hexDigits[byte >> 4]}${hexDigits[byte & 15]}`;
-  return text;
+  return Buffer.from(value.buffer, value.byteOffset, value.length).toString('hex');
 }
 
 /** JSON escapings of `text`: JSON.stringify's, and the ASCII-only and `\/` dialects of other encoders. */
@@ -162,8 +169,7 @@ export function maskForms(value: Uint8Array, minLength = 6): Uint8Array[] {
     seen.add(key);
     forms.push(form);
   };
-  const addBytes = (form: Uint8Array) =>
-    add(form, Buffer.from(form.buffer, form.byteOffset, form.length).toString('latin1'));
+  const addBytes = (form: Uint8Array) => add(form, latin1(form));
   addBytes(value);
   if (value.includes(0x0a)) addBytes(withCrlf(value));
   for (const unit of units) {
