@@ -111,17 +111,16 @@ export class PatternMatcher {
       running += this.bucketStarts[bucket]!;
       this.bucketStarts[bucket] = running;
     }
+    // Placed longest first (the earlier pattern first among equals), so each bucket's run is
+    // in that order too: ids sorted by one numeric key, natively, with no comparator.
     this.bucketItems = new Int32Array(count);
     const filled = this.bucketStarts.slice(0, -1);
-    for (let id = 0; id < count; id++) {
-      // Insertion into the bucket's short, length-ordered run.
-      const first = this.bucketStarts[buckets[id]!]!;
-      let at = filled[buckets[id]!]!++;
-      while (at > first && this.lengths[this.bucketItems[at - 1]!]! < this.lengths[id]!) {
-        this.bucketItems[at] = this.bucketItems[at - 1]!;
-        at--;
-      }
-      this.bucketItems[at] = id;
+    const order = new Float64Array(count);
+    for (let id = 0; id < count; id++) order[id] = (this.longest - this.lengths[id]!) * count + id;
+    order.sort();
+    for (let index = 0; index < count; index++) {
+      const id = order[index]! % count;
+      this.bucketItems[filled[buckets[id]!]!++] = id;
     }
 
     // Wu–Manber shift table over the first `window` bytes of every pattern.

@@ -222,6 +222,20 @@ describe('redactor', () => {
     expect(latin1(redact(overlap, [bytes('123456abcdef123456abcdef')]))).toBe('<latch:A><latch:A>');
   });
 
+  it('picks the longest of many values sharing a prefix, whatever order they come in', () => {
+    // One prefix-table bucket holds them all; shortest first is the order that a naive
+    // insertion into the bucket handles worst.
+    const tokens = Array.from({ length: 300 }, (_, index) => ({
+      name: `T${index}`,
+      value: bytes(`ghp_${'x'.repeat(6 + index)}`),
+    }));
+    for (const order of [tokens, [...tokens].reverse()]) {
+      const shared = createRedactor(order);
+      expect(latin1(redact(shared, [bytes(`[ghp_${'x'.repeat(305)}]`)]))).toBe('[<latch:T299>]');
+      expect(latin1(redact(shared, [bytes(`[ghp_${'x'.repeat(106)}]`)]))).toBe('[<latch:T100>]');
+    }
+  });
+
   it('passes output without secrets through byte for byte, invalid UTF-8 and all', () => {
     const input = Uint8Array.from({ length: 4096 }, (_, index) => (index * 131 + 7) % 256);
     input.set([0xc3, 0x28, 0xff, 0xfe, 0xed, 0xa0, 0x80], 100);
