@@ -48,7 +48,7 @@ async function main() {
     [['set', 'WARM_UP_TOKEN'], 'warm-up-value-0123456789'],
     // Fills the manifest cache, as any earlier command in a project has: the steps below
     // then skip the YAML parser (about 180 KB of cache that `run` rarely needs).
-    [['run', '--', 'true'], ''],
+    [['run', '--', process.execPath, '-e', '0'], ''],
   ];
   for (const [argv, input] of setUp) {
     const done = spawnSync(process.execPath, [join(outdir, 'latch.cjs'), ...argv], {
@@ -58,9 +58,10 @@ async function main() {
     });
     if (done.status !== 0) throw new Error(`latch ${argv.join(' ')} exited ${done.status}: ${done.stderr}`);
   }
+  // The children are Node itself, not sh or true: the build runs on any system Node does.
   const steps = [
-    ['run', '--', 'sh', '-c', 'echo warm-up-value-0123456789'],
-    ['run', '--no-mask', '--', 'true'],
+    ['run', '--', process.execPath, '-e', "console.log('warm-up-value-0123456789')"],
+    ['run', '--no-mask', '--', process.execPath, '-e', '0'],
     ['get', 'WARM_UP_TOKEN'],
     ['ls'],
   ];
