@@ -7,12 +7,13 @@
  *
  * Environment: BENCH_RUNS (timed rounds, default 15), BENCH_WARMUP (default 2),
  * BENCH_MEM_RUNS (peak-memory rounds, default 3), BENCH_RSS=proc (force the /proc poller),
- * BENCH_KEEP=1 (keep the working directory).
+ * BENCH_KEEP=1 (keep the working directory), BENCH_COMPARE=/path/to/other/dist/cli/latch.cjs
+ * (another build of latch, e.g. an earlier commit's: a session row for it beside this one's).
  */
 import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { manySecrets } from './build-vault.mjs';
 import {
@@ -38,6 +39,7 @@ const config = {
   warmup: positiveInteger(process.env.BENCH_WARMUP, 2),
   memoryRuns: positiveInteger(process.env.BENCH_MEM_RUNS, 3),
   keep: process.env.BENCH_KEEP === '1',
+  compare: process.env.BENCH_COMPARE ? resolve(process.env.BENCH_COMPARE) : null,
 };
 const cheapKdf = 'm=8192,t=1,p=1';
 const node = process.execPath;
@@ -252,6 +254,15 @@ async function setUp(work) {
           args: [join(distDirectory, 'cli', 'bin.js'), 'run', '--', 'true'],
         },
       ),
+      // Another build, for a change's effect measured side by side (BENCH_COMPARE).
+      ...(config.compare
+        ? [
+            row('latch-run-session-compare', `node ${config.compare} run -- true, unlocked session`, {
+              ...latchIn(sessionSmall, ['run', '--', 'true']),
+              args: [config.compare, 'run', '--', 'true'],
+            }),
+          ]
+        : []),
       // What masking adds to the start (pipes, the masker's set-up).
       row(
         'latch-run-session-nomask',
