@@ -50,7 +50,7 @@ const uriSafe = asciiTable(`${alphanumeric}-_.!~*'();,/?:@&=+$#`);
 const formSafe = asciiTable(`${alphanumeric}*-._`);
 
 /** `bytes` as a latin1 string (one character per byte), made natively. */
-function latin1(bytes: Uint8Array): string {
+export function latin1(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
 }
 

@@ -5,7 +5,7 @@
  * (`ESC [ ... m`), which a terminal program prints, keeping the colour changes.
  */
 import { SgrStripping } from './mask-colour-codes.js';
-import { maskForms } from './mask-forms.js';
+import { latin1, maskForms } from './mask-forms.js';
 import { MatchList, PatternMatcher } from './mask-matcher.js';
 
 /** One injected secret: its name (for the marker) and its value. */
@@ -65,10 +65,6 @@ export interface RedactorStream {
 
 const empty = new Uint8Array(0);
 const encoder = new TextEncoder();
-
-function latin1Key(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
-}
 
 /** Matches of `raw` and of `stripped` (mapped back to original offsets), merged in start order. */
 function mergeMatches(raw: MatchList, stripped: MatchList, sgr: SgrStripping, into: MatchList): MatchList {
@@ -249,7 +245,7 @@ function compilePatterns(secrets: readonly MaskSecret[], minLength: number): Com
   const markers: Uint8Array[] = [];
   const seen = new Set<string>();
   const add = (form: Uint8Array, marker: Uint8Array) => {
-    const key = latin1Key(form);
+    const key = latin1(form);
     if (form.length < minLength || seen.has(key)) return;
     seen.add(key);
     patterns.push(form);
