@@ -3,13 +3,13 @@
  * and an unlocked vault. Passphrases come from LATCH_PASSPHRASE_FILE, LATCH_PASSPHRASE or a
  * hidden prompt, in that order; with none of them, exit 3 says how to unlock.
  */
-import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LatchError } from '../core/errors.js';
 import { defaultKdfParams, type KdfParams, parseKdfParams } from '../core/kdf.js';
 import { declaredEnvironment, type Manifest } from '../core/manifest-model.js';
 import { assertEnvironmentName, assertProjectName } from '../core/names.js';
 import { nameMap, type ProjectRecord } from '../core/vault.js';
+import { readFileWithin } from '../platform/files.js';
 import { resolveLatchHome } from '../platform/home.js';
 import { lockoutAttempts } from '../platform/lockout-file.js';
 import { findManifestFile, loadManifest } from '../platform/manifest-file.js';
@@ -84,6 +84,8 @@ function stripNewline(text: string): string {
 
 /** The shortest passphrase latch accepts for a new vault or `passwd`. */
 const minimumPassphraseLength = 8;
+/** The largest passphrase file read: far more than any passphrase, far less than /dev/zero. */
+const maxPassphraseFileBytes = 64 * 1024;
 
 /**
  * Reads a passphrase. `confirm` marks a new one (creating a vault, `passwd`): typed twice on a
@@ -99,8 +101,9 @@ export async function readPassphrase(
   if (file) {
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readFileWithin(file, maxPassphraseFileBytes, `${prefix}_FILE`).toString('utf8');
     } catch (error) {
+      if (error instanceof LatchError) throw error;
       throw new LatchError(
         'E_LOCKED',
         `cannot read ${prefix}_FILE (${(error as NodeJS.ErrnoException).code ?? 'error'}); check the path`,

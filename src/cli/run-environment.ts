@@ -4,12 +4,12 @@
  * `latch://` reference is replaced by the secret it names (as `op run` does), so a committed
  * `.env` of references or a compose file's `environment:` block works unchanged.
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseDotenv } from '../core/dotenv.js';
+import { maxDotenvBytes, parseDotenv } from '../core/dotenv.js';
 import { LatchError } from '../core/errors.js';
 import { parseReference } from '../core/references.js';
 import { isUnlockVariable, valueAsEnvironmentString } from '../core/run-plan.js';
+import { readFileWithin } from '../platform/files.js';
 import type { UnlockedVault } from '../platform/store.js';
 import type { ProjectContext } from './context.js';
 import type { Io } from './io.js';
@@ -50,8 +50,9 @@ export function readRunVariables(io: Io, envFiles: readonly string[]): RunVariab
 
 function readEnvFile(io: Io, file: string): string {
   try {
-    return readFileSync(resolve(io.cwd, file), 'utf8');
+    return readFileWithin(resolve(io.cwd, file), maxDotenvBytes, file).toString('utf8');
   } catch (error) {
+    if (error instanceof LatchError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     throw new LatchError('E_NOT_FOUND', `cannot read env file ${file} (${code}); check the path`);
   }

@@ -18,6 +18,9 @@
  * - Any other line defines nothing; for the same name the last assignment wins; `__proto__` is lost.
  */
 
+/** The largest `.env` file latch reads (`import`, `run --env-file`): room for a few values of the largest size. */
+export const maxDotenvBytes = 16 * 1024 * 1024;
+
 /** One variable: its name, its final value, and the 1-based line where the winning assignment's name is. */
 export interface DotenvEntry {
   name: string;

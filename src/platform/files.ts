@@ -221,6 +221,30 @@ function safeMtime(path: string): number {
 }
 
 /**
+ * Reads all of `path` (a name, or an open descriptor such as 0 for stdin), refusing more than
+ * `limit` bytes. It stops reading there, so a device or a pipe given as a file (`/dev/zero`,
+ * `/dev/stdin` fed by `yes`) cannot fill memory. Throws E_TOO_LARGE, naming `shown`, past the
+ * limit; errno errors (ENOENT, EISDIR, EACCES) as readFileSync does.
+ */
+export function readFileWithin(path: string | number, limit: number, shown = String(path)): Buffer {
+  const fd = typeof path === 'number' ? path : openSync(path, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(64 * 1024, limit + 1 - size));
+      const count = readSync(fd, chunk, 0, chunk.length, null);
+      if (count === 0) return Buffer.concat(chunks, size);
+      size += count;
+      if (size > limit) throw new LatchError('E_TOO_LARGE', `${shown} is larger than ${limit} bytes`);
+      chunks.push(chunk.subarray(0, count));
+    }
+  } finally {
+    if (typeof path !== 'number') closeSync(fd);
+  }
+}
+
+/**
  * Creates `path` with `data` (0600) only if nothing is there: a temp file (O_EXCL) is written
  * and fsynced, then hard-linked into place, which fails if the name exists (even as a
  * dangling symlink). So the file appears whole or not at all, and nothing is overwritten.

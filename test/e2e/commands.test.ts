@@ -365,6 +365,24 @@ describe('edges', () => {
     expect(latch(sandbox, ['env', 'ls'], { env: { LATCH_ENV: 'nowhere' } }).code).toBe(0);
   });
 
+  it('a device or pipe named as an input file is refused at the size limit, not read forever', () => {
+    const before = readFileSync(join(sandbox.home, 'vault'));
+    const template = writeSandboxFile(sandbox, 'zero.tpl', '{{ latch://X }}');
+    for (const [args, env] of [
+      [['set', 'ZERO', '--from-file', '/dev/zero'], {}],
+      [['import', '/dev/zero'], {}],
+      [['inject', '-i', '/dev/zero'], {}],
+      [['scan', '--baseline', '/dev/zero', template], {}],
+      [['ls'], { LATCH_PASSPHRASE_FILE: '/dev/zero' }],
+    ] as const) {
+      // Without a bound, /dev/zero fills memory until the timeout kills latch.
+      const result = latch(sandbox, [...args], { env, timeout: 10_000 });
+      expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(2);
+      expect(result.stderr).toMatch(/^latch: \S+ is larger than \d+ bytes\n$/);
+    }
+    expect(readFileSync(join(sandbox.home, 'vault'))).toEqual(before);
+  });
+
   it('--length without --generate is a usage error', () => {
     expect(latch(sandbox, ['set', 'X', '--length', '20'], { input: 'value-value' }).code).toBe(2);
   });

@@ -58,7 +58,12 @@ export interface RunResult {
 export function latch(
   sandbox: Sandbox,
   args: string[],
-  options: { input?: string | Uint8Array; env?: Record<string, string | undefined>; cwd?: string } = {},
+  options: {
+    input?: string | Uint8Array;
+    env?: Record<string, string | undefined>;
+    cwd?: string;
+    timeout?: number;
+  } = {},
 ): RunResult {
   const env = { ...sandbox.env, ...options.env };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
@@ -67,7 +72,7 @@ export function latch(
     env: env as Record<string, string>,
     input: options.input ?? '',
     encoding: 'utf8',
-    timeout: 30_000,
+    timeout: options.timeout ?? 30_000,
     maxBuffer: 64 * 1024 * 1024,
   });
   if (result.error) throw result.error;

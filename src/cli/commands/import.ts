@@ -1,9 +1,9 @@
 /** `latch import FILE`: store the variables of a .env file (dotenv dialect, no $ expansion). */
-import { readFileSync } from 'node:fs';
-import { parseDotenv } from '../../core/dotenv.js';
+import { maxDotenvBytes, parseDotenv } from '../../core/dotenv.js';
 import { LatchError } from '../../core/errors.js';
 import { isSecretName } from '../../core/names.js';
 import { ensureEnvironment, putSecret } from '../../core/secrets.js';
+import { readFileWithin } from '../../platform/files.js';
 import { flagOption, type ParsedArgs } from '../args.js';
 import { recordEvent } from '../audit.js';
 import { openProjectVault, projectRecordFor, resolveProject } from '../context.js';
@@ -17,8 +17,9 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const context = await resolveProject(args, io);
   let text: string;
   try {
-    text = readFileSync(file === '-' ? 0 : file, 'utf8');
+    text = readFileWithin(file === '-' ? 0 : file, maxDotenvBytes, file).toString('utf8');
   } catch (error) {
+    if (error instanceof LatchError) throw error;
     throw new LatchError(
       'E_NOT_FOUND',
       `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,

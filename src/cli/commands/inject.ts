@@ -3,7 +3,7 @@
  * template with the values they name; to stdout, or to a new file (0600). Every reference is
  * checked before anything is written: one unresolvable reference (exit 7) writes nothing.
  */
-import { lstatSync, readFileSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LatchError } from '../../core/errors.js';
 import {
@@ -14,7 +14,7 @@ import {
   type TemplateReference,
 } from '../../core/references.js';
 import { valueAsEnvironmentString } from '../../core/run-plan.js';
-import { writeFileAtomic, writeNewFile } from '../../platform/files.js';
+import { readFileWithin, writeFileAtomic, writeNewFile } from '../../platform/files.js';
 import { flagOption, type ParsedArgs, stringOption } from '../args.js';
 import { recordEvent } from '../audit.js';
 import { openProjectVault, openVault, type ProjectContext, resolveProject } from '../context.js';
@@ -22,6 +22,8 @@ import type { Io } from '../io.js';
 import { resolveReferences } from '../references-in-vault.js';
 
 const usage = 'usage: latch inject -i TEMPLATE [-o FILE] [--force]';
+/** The largest template read: any configuration file, but not /dev/zero. */
+const maxTemplateBytes = 16 * 1024 * 1024;
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const input = stringOption(args, 'in-file');
@@ -105,8 +107,9 @@ async function contextFor(args: ParsedArgs, io: Io, found: TemplateReference[]) 
 
 function readTemplate(path: string, shown: string): string {
   try {
-    return readFileSync(path, 'utf8');
+    return readFileWithin(path, maxTemplateBytes, shown).toString('utf8');
   } catch (error) {
+    if (error instanceof LatchError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     throw new LatchError('E_NOT_FOUND', `cannot read template ${shown} (${code}); check the path`);
   }

@@ -3,13 +3,12 @@
  * the scan index, vault locked or not), known credential formats, generic secrets and
  * committed .env files. Exit 5 when anything is found, 0 when clean.
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LatchError, usageError } from '../../core/errors.js';
 import { parseBaseline, renderBaseline } from '../../core/scan-baseline.js';
 import { renderJson, renderSarif, renderText, type ScanOutcome } from '../../core/scan-report.js';
 import { listRules } from '../../core/scan-rules.js';
-import { writeFileAtomic } from '../../platform/files.js';
+import { readFileWithin, writeFileAtomic } from '../../platform/files.js';
 import { writeScanIndex } from '../../platform/scan-index-file.js';
 import { flagOption, type ParsedArgs, stringOption } from '../args.js';
 import { recordScanBlock } from '../audit.js';
@@ -19,6 +18,8 @@ import { version } from '../main.js';
 import { defaultMaxSize, runScan, type ScanPlan } from '../scan-engine.js';
 
 const formats = ['text', 'json', 'sarif'] as const;
+/** The largest baseline read: millions of fingerprints, but not /dev/zero. */
+const maxBaselineBytes = 64 * 1024 * 1024;
 type Format = (typeof formats)[number];
 
 /** Parses `--max-size`: bytes, or a number with k, M or G (binary units). */
@@ -50,8 +51,9 @@ export function planScan(args: ParsedArgs, io: Io): ScanPlan & { format: Format;
   if (baselinePath) {
     let text: string;
     try {
-      text = readFileSync(resolve(io.cwd, baselinePath), 'utf8');
-    } catch {
+      text = readFileWithin(resolve(io.cwd, baselinePath), maxBaselineBytes, baselinePath).toString('utf8');
+    } catch (error) {
+      if (error instanceof LatchError) throw error;
       throw new LatchError('E_NOT_FOUND', `cannot read the baseline ${baselinePath}; check the path`);
     }
     baseline = parseBaseline(text);

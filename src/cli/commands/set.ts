@@ -1,6 +1,5 @@
 /** `latch set NAME`: store a value from a hidden prompt, stdin, a file, or --generate. */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseDuration, parseExpiry } from '../../core/duration.js';
 import { LatchError } from '../../core/errors.js';
@@ -10,6 +9,7 @@ import { addSecretToManifest } from '../../core/manifest-text.js';
 import { assertSecretName } from '../../core/names.js';
 import { ensureEnvironment, maxValueBytes, putSecret } from '../../core/secrets.js';
 import type { SecretMetadata } from '../../core/vault.js';
+import { readFileWithin } from '../../platform/files.js';
 import { findManifestFile, writeManifestFile } from '../../platform/manifest-file.js';
 import { readStream } from '../../platform/terminal.js';
 import { flagOption, type ParsedArgs, stringOption } from '../args.js';
@@ -64,10 +64,7 @@ async function readValue(args: ParsedArgs, io: Io, name: string): Promise<Uint8A
   }
   if (file !== undefined) {
     try {
-      const bytes = readFileSync(file);
-      if (bytes.length > maxValueBytes)
-        throw new LatchError('E_TOO_LARGE', `${file} is larger than ${maxValueBytes} bytes`);
-      return new Uint8Array(bytes);
+      return new Uint8Array(readFileWithin(file, maxValueBytes));
     } catch (error) {
       if (error instanceof LatchError) throw error;
       throw new LatchError(
