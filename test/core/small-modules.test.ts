@@ -13,9 +13,22 @@ import {
 } from '../../src/core/names.js';
 import { buildRunPlan, describePlan, unusableValues } from '../../src/core/run-plan.js';
 import { putSecret } from '../../src/core/secrets.js';
+import { decodeUtf8 } from '../../src/core/utf8.js';
 import type { EnvironmentRecord } from '../../src/core/vault.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
+
+describe('decodeUtf8', () => {
+  it.each([
+    [[0x61, 0x0a, 0xc3, 0xa9], { text: 'a\né' }],
+    [[0xef, 0xbb, 0xbf, 0x41], { text: '\ufeffA' }],
+    [[0x61, 0x0a, 0x62, 0x0a, 0xe9, 0x0a], { invalidLine: 3 }],
+    [[0x61, 0xc3], { invalidLine: 1 }],
+    [[0xff, 0xfe, 0x41, 0x00], { invalidLine: 1 }],
+  ])('decodeUtf8(%j) is %j', (input, expected) => {
+    expect(decodeUtf8(new Uint8Array(input))).toEqual(expected);
+  });
+});
 
 describe('names', () => {
   it.each([

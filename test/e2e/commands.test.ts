@@ -206,6 +206,26 @@ describe('import, example, check', () => {
     expect(latch(sandbox, ['get', 'C_KEY', '--reveal']).stdout).toBe('$HOME literal');
   });
 
+  it('refuses a .env file that is not UTF-8, naming the line, and stores nothing', () => {
+    // Latin-1 "café": read leniently, the é would be stored as U+FFFD, not as written.
+    const file = writeSandboxFile(
+      sandbox,
+      'latin1.env',
+      Buffer.concat([Buffer.from('FIRST=first-value\nSECOND=caf'), Buffer.from([0xe9]), Buffer.from('\n')]),
+    );
+    const manifest = readFileSync(join(sandbox.cwd, 'latch.yaml'));
+    const vault = readFileSync(join(sandbox.home, 'vault'));
+    const result = latch(sandbox, ['import', file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^latch: \S+latin1\.env:2: not UTF-8[^\n]*\n$/);
+    expect(result.stderr).not.toMatch(/first-value|caf/);
+    expect(readFileSync(join(sandbox.home, 'vault'))).toEqual(vault);
+    expect(readFileSync(join(sandbox.cwd, 'latch.yaml'))).toEqual(manifest);
+    const bom = writeSandboxFile(sandbox, 'bom.env', '\ufeffWITH_BOM=bom-value-1\n');
+    expect(latch(sandbox, ['import', bom]).code).toBe(0);
+    expect(latch(sandbox, ['get', 'WITH_BOM', '--reveal']).stdout).toBe('bom-value-1');
+  });
+
   it('example writes names and descriptions, never values', () => {
     latch(sandbox, ['set', 'DB_PASSWORD', '--description', 'postgres'], { input: 'pg-secret-value' });
     expect(latch(sandbox, ['example']).code).toBe(0);

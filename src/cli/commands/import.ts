@@ -3,6 +3,7 @@ import { maxDotenvBytes, parseDotenv } from '../../core/dotenv.js';
 import { LatchError } from '../../core/errors.js';
 import { isSecretName } from '../../core/names.js';
 import { ensureEnvironment, putSecret } from '../../core/secrets.js';
+import { decodeUtf8 } from '../../core/utf8.js';
 import { readFileWithin } from '../../platform/files.js';
 import { flagOption, type ParsedArgs } from '../args.js';
 import { recordEvent } from '../audit.js';
@@ -15,9 +16,9 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   if (!file || args.positionals.length > 1)
     throw new LatchError('E_USAGE', 'usage: latch import FILE [--env E]');
   const context = await resolveProject(args, io);
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = readFileWithin(file === '-' ? 0 : file, maxDotenvBytes, file).toString('utf8');
+    bytes = readFileWithin(file === '-' ? 0 : file, maxDotenvBytes, file);
   } catch (error) {
     if (error instanceof LatchError) throw error;
     throw new LatchError(
@@ -25,7 +26,14 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
       `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
     );
   }
-  const parsed = parseDotenv(text);
+  const decoded = decodeUtf8(bytes);
+  if ('invalidLine' in decoded) {
+    throw new LatchError(
+      'E_USAGE',
+      `${file}:${decoded.invalidLine}: not UTF-8, so values would not be stored as written; convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8) and import it again`,
+    );
+  }
+  const parsed = parseDotenv(decoded.text);
   const skipped: { line: number; name?: string; reason: string }[] = parsed.skipped.map((skip) => ({
     ...skip,
   }));
