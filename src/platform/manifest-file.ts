@@ -6,7 +6,9 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { LatchError } from '../core/errors.js';
 import type { Manifest, ManifestSecret } from '../core/manifest-model.js';
+import { decodeUtf8 } from '../core/utf8.js';
 import { removeOrphanedTempFiles, writeFileAtomic } from './files.js';
 
 export const manifestFileName = 'latch.yaml';
@@ -16,16 +18,36 @@ export interface ManifestFile {
   text: string;
 }
 
-/** The nearest latch.yaml at or above `cwd`, or null. */
+/**
+ * The nearest latch.yaml at or above `cwd`, or null. Throws E_MANIFEST for one that is a
+ * directory or not UTF-8 (latch rewrites the file, and must not turn a byte into U+FFFD),
+ * E_IO for one it cannot read.
+ */
 export function findManifestFile(cwd: string): ManifestFile | null {
   let directory = cwd;
   for (;;) {
     const path = join(directory, manifestFileName);
+    let bytes: Buffer | null = null;
     try {
-      return { path, text: readFileSync(path, 'utf8') };
+      bytes = readFileSync(path);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
+      if (code === 'EISDIR')
+        throw new LatchError('E_MANIFEST', `${path} is a directory; latch.yaml must be a file`);
+      if (code !== 'ENOENT' && code !== 'ENOTDIR')
+        throw new LatchError(
+          'E_IO',
+          `cannot read ${path} (${code ?? 'error'}); fix its permissions or remove it`,
+        );
+    }
+    if (bytes) {
+      const decoded = decodeUtf8(bytes);
+      if ('invalidLine' in decoded)
+        throw new LatchError(
+          'E_MANIFEST',
+          `${path}:${decoded.invalidLine}: not UTF-8; save latch.yaml as UTF-8`,
+        );
+      return { path, text: decoded.text };
     }
     const parent = dirname(directory);
     if (parent === directory) return null;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { binary, initProject, latch, makeSandbox, type Sandbox, writeSandboxFile } from './harness.js';
@@ -264,6 +264,35 @@ describe('import, example, check', () => {
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/latch\.yaml:6/);
+  });
+
+  it('a latch.yaml that is not UTF-8 is refused, not rewritten with U+FFFD', () => {
+    const path = join(sandbox.cwd, 'latch.yaml');
+    const latin1 = Buffer.concat([
+      Buffer.from(
+        `${readFileSync(path, 'utf8').replace(/secrets:.*$/ms, '')}secrets:\n  - name: A\n    description: caf`,
+      ),
+      Buffer.from([0xe9, 0x0a]),
+    ]);
+    writeFileSync(path, latin1);
+    const vault = readFileSync(join(sandbox.home, 'vault'));
+    for (const args of [['ls'], ['set', 'B', '--generate']]) {
+      const result = latch(sandbox, args);
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toMatch(/^latch: \S+latch\.yaml:\d+: not UTF-8[^\n]*\n$/);
+    }
+    expect(readFileSync(path)).toEqual(latin1);
+    expect(readFileSync(join(sandbox.home, 'vault'))).toEqual(vault);
+  });
+
+  it('a directory named latch.yaml is one clear line, exit 2', () => {
+    rmSync(join(sandbox.cwd, 'latch.yaml'));
+    mkdirSync(join(sandbox.cwd, 'latch.yaml'));
+    for (const args of [['ls'], ['init'], ['example']]) {
+      const result = latch(sandbox, args);
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toMatch(/^latch: \S+latch\.yaml is a directory; latch\.yaml must be a file\n$/);
+    }
   });
 });
 
