@@ -225,7 +225,10 @@ export function decodeVault(bytes: Uint8Array): SealedVault {
     if (bytes.length >= 4 && magic.subarray(0, 4).every((byte, index) => bytes[index] === byte)) {
       throw tampered('bad magic');
     }
-    throw new LatchError('E_UNSUPPORTED_FORMAT', 'this file is not a latch vault');
+    throw new LatchError(
+      'E_UNSUPPORTED_FORMAT',
+      'the vault file is not a latch vault (empty, or another kind of file); restore it from vault.prev or a backup',
+    );
   }
   let offset = fixedLength;
   const need = (count: number): Uint8Array => {

@@ -63,10 +63,20 @@ function readSealed(paths: VaultPaths): SealedVault {
   try {
     bytes = readFileSync(paths.vault);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
       throw new LatchError('E_NO_VAULT', `no vault in ${paths.home}; create one with \`latch init\``);
     }
-    throw error;
+    if (code === 'EISDIR') {
+      throw new LatchError(
+        'E_UNSUPPORTED_FORMAT',
+        `${paths.vault} is a directory, not a vault; move it aside and restore the vault from vault.prev or a backup`,
+      );
+    }
+    throw new LatchError(
+      'E_IO',
+      `cannot read the vault ${paths.vault} (${code ?? 'error'}); check its permissions`,
+    );
   }
   return decodeVault(bytes);
 }

@@ -410,6 +410,25 @@ describe('tamper detection through the binary (invariant 2)', () => {
     });
     expect(failures, `${original.length} bytes`).toEqual([]);
   }, 180_000);
+
+  it('an empty vault file or a directory in its place exits 6 with one line saying how to recover', () => {
+    initProject(sandbox, ['--envs', 'dev']);
+    expect(latch(sandbox, ['set', 'K'], { input: 'directory-canary-1' }).code).toBe(0);
+    const vault = join(sandbox.home, 'vault');
+    const previous = readFileSync(join(sandbox.home, 'vault.prev'));
+    for (const damage of [() => writeFileSync(vault, ''), () => mkdirSync(vault)]) {
+      rmSync(vault, { recursive: true, force: true });
+      damage();
+      for (const args of [['ls'], ['set', 'OTHER']]) {
+        const result = latch(sandbox, args, { input: 'other-value-1' });
+        expect(result.code, result.stderr).toBe(6);
+        expect(result.stderr).toMatch(
+          /^latch: [^\n]*not a (latch )?vault[^\n]*restore[^\n]*vault\.prev[^\n]*\n$/,
+        );
+      }
+      expect(readFileSync(join(sandbox.home, 'vault.prev'))).toEqual(previous);
+    }
+  });
 });
 
 describe('no plaintext on disk (invariant 1)', () => {
