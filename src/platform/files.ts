@@ -36,14 +36,41 @@ function fsyncDirectory(directory: string): void {
 }
 
 /**
+ * The one line for a file latch could not create or replace: it names the file asked for,
+ * not the temp file the system call failed on, and what to check.
+ */
+function cannotWrite(path: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (error instanceof LatchError || code === undefined) return error;
+  const hint =
+    code === 'EISDIR'
+      ? 'it is a directory'
+      : code === 'ENOENT' || code === 'ENOTDIR'
+        ? `${dirname(path)} is not a directory that exists`
+        : code === 'ENOSPC' || code === 'EDQUOT'
+          ? 'the disk is full'
+          : `check the permissions of ${dirname(path)}`;
+  return new LatchError('E_IO', `cannot write ${path} (${code}): ${hint}`, { cause: error });
+}
+
+/**
  * Replaces `path` with `data` atomically. With `previous`, the old file is first kept under
  * that name (a hard link renamed into place, so the old bytes are never copied half-way).
+ * Throws E_IO, naming `path`, when it cannot.
  */
 export function writeFileAtomic(
   path: string,
   data: Uint8Array,
   options: { previous?: string; mode?: number } = {},
 ): void {
+  try {
+    replaceFile(path, data, options);
+  } catch (error) {
+    throw cannotWrite(path, error);
+  }
+}
+
+function replaceFile(path: string, data: Uint8Array, options: { previous?: string; mode?: number }): void {
   const directory = dirname(path);
   const temp = join(
     directory,
@@ -149,7 +176,7 @@ export async function withLock<T>(path: string, task: () => Promise<T> | T, time
       closeSync(fd);
       break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw cannotWrite(path, error);
     }
     breakStaleLock(path);
     if (Date.now() > deadline) {
@@ -248,7 +275,7 @@ export function readFileWithin(path: string | number, limit: number, shown = Str
  * Creates `path` with `data` (0600) only if nothing is there: a temp file (O_EXCL) is written
  * and fsynced, then hard-linked into place, which fails if the name exists (even as a
  * dangling symlink). So the file appears whole or not at all, and nothing is overwritten.
- * Throws E_EXISTS when `path` exists.
+ * Throws E_EXISTS when `path` exists, E_IO (naming `path`) when it cannot be written.
  */
 export function writeNewFile(path: string, data: Uint8Array): void {
   const directory = dirname(path);
@@ -256,7 +283,12 @@ export function writeNewFile(path: string, data: Uint8Array): void {
     directory,
     `${basename(path)}${tempMarker}${process.pid}-${randomBytes(6).toString('hex')}`,
   );
-  const fd = openSync(temp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
+  let fd: number;
+  try {
+    fd = openSync(temp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
+  } catch (error) {
+    throw cannotWrite(path, error);
+  }
   try {
     let offset = 0;
     while (offset < data.length) offset += writeSync(fd, data, offset, data.length - offset);
@@ -267,7 +299,7 @@ export function writeNewFile(path: string, data: Uint8Array): void {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
       throw new LatchError('E_EXISTS', `${path} exists; use --force to replace it`);
     }
-    throw error;
+    throw cannotWrite(path, error);
   } finally {
     try {
       unlinkSync(temp);

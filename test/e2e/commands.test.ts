@@ -1,5 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { binary, initProject, latch, makeSandbox, type Sandbox, writeSandboxFile } from './harness.js';
@@ -430,6 +439,28 @@ describe('edges', () => {
       expect(result.stderr).toMatch(/^latch: \S+ is larger than \d+ bytes\n$/);
     }
     expect(readFileSync(join(sandbox.home, 'vault'))).toEqual(before);
+  });
+
+  it('an output path in a missing directory, or that is a directory, is one line naming it', () => {
+    expect(latch(sandbox, ['set', 'OUT'], { input: 'output-value-1' }).code).toBe(0);
+    const template = writeSandboxFile(sandbox, 'out.tpl', '{{ latch://OUT }}\n');
+    const missing = join(sandbox.root, 'no-such-directory', 'file');
+    const directory = join(sandbox.root, 'a-directory');
+    mkdirSync(directory);
+    for (const [args, path, reason] of [
+      [['example', '-o', missing], missing, 'ENOENT'],
+      [['example', '-o', directory], directory, 'EISDIR'],
+      [['scan', '--write-baseline', missing, template], missing, 'ENOENT'],
+      [['inject', '-i', template, '-o', missing], missing, 'ENOENT'],
+      [['inject', '-i', template, '-o', directory, '--force'], directory, 'EISDIR'],
+    ] as const) {
+      const result = latch(sandbox, [...args]);
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stderr).toBe(
+        `latch: cannot write ${path} (${reason}): ${reason === 'EISDIR' ? 'it is a directory' : `${join(sandbox.root, 'no-such-directory')} is not a directory that exists`}\n`,
+      );
+    }
+    expect(readdirSync(directory)).toEqual([]);
   });
 
   it('--length without --generate is a usage error', () => {
