@@ -103,6 +103,17 @@ describe('latch run', () => {
     expect(result.stderr.trim()).toBe('latch: command not found: no-such-command-latch-test');
   });
 
+  it('an empty command name is a usage error (exit 2) in one line, with or without --dry-run', () => {
+    for (const args of [
+      ['run', '--', ''],
+      ['run', '--dry-run', '--', ''],
+    ]) {
+      const result = latch(sandbox, args);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/^latch: the command to run is empty; usage: latch run[^\n]*\n$/);
+    }
+  });
+
   it('a protected environment is refused without a terminal', () => {
     const result = latch(sandbox, ['run', '--env', 'prod', '--', 'true']);
     expect(result.code).toBe(3);

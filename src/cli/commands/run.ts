@@ -58,6 +58,11 @@ const missingNames = (secrets: SecretToInject[]) =>
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
   if (args.rest.length === 0)
     throw new LatchError('E_USAGE', 'usage: latch run [--env E] -- COMMAND [ARG...]');
+  if (args.rest[0] === '')
+    throw new LatchError(
+      'E_USAGE',
+      'the command to run is empty; usage: latch run [--env E] -- COMMAND [ARG...]',
+    );
   // The masked output's pipes: ready-made by the session agent, or made (a `mkfifo` process)
   // while the vault is unlocked, not after; on a terminal the program gets a pty instead.
   const wantsPipes = !flagOption(args, 'dry-run') && !flagOption(args, 'no-mask') && !onTerminal(io);
