@@ -26,6 +26,11 @@ export interface CommandSpec {
   subcommands?: string[];
   /** `run`: everything after `--` (or after the first positional) is the child's argv. */
   passThrough?: boolean;
+  /**
+   * The most positionals the command takes; more is a usage error here, so that `latch ls
+   * prod` does not quietly list the default environment. Unset: the command checks its own.
+   */
+  maxPositionals?: number;
 }
 
 export interface ParsedArgs {
@@ -78,6 +83,11 @@ export function parseArgs(spec: CommandSpec, argv: string[]): ParsedArgs {
     }
   }
   if (spec.passThrough) return { options, positionals: [], rest: positionals };
+  const unexpected = spec.maxPositionals === undefined ? undefined : positionals[spec.maxPositionals];
+  if (unexpected !== undefined)
+    throw usageError(
+      `unexpected argument ${JSON.stringify(unexpected)}; usage: latch ${spec.name} ${spec.usage}`.trimEnd(),
+    );
   return { options, positionals, rest: [] };
 }
 

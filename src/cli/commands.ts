@@ -51,6 +51,7 @@ export const commands: CommandEntry[] = [
         description: 'environments, comma-separated (default: dev,staging,prod)',
       },
     ],
+    maxPositionals: 0,
     load: () => import('./commands/init.js'),
   },
   {
@@ -114,6 +115,7 @@ export const commands: CommandEntry[] = [
       { name: 'all', short: 'a', kind: 'flag', description: 'every project and environment in the vault' },
       json,
     ],
+    maxPositionals: 0,
     load: () => import('./commands/ls.js'),
   },
   {
@@ -143,6 +145,7 @@ export const commands: CommandEntry[] = [
         description: 'where to write (default .env.example; - for stdout)',
       },
     ],
+    maxPositionals: 0,
     load: () => import('./commands/example.js'),
   },
   {
@@ -150,6 +153,7 @@ export const commands: CommandEntry[] = [
     summary: 'Exit 7 when a required secret has no value; warn about expired ones.',
     usage: '[--env E] [--json]',
     options: [env, project, json],
+    maxPositionals: 0,
     load: () => import('./commands/check.js'),
   },
   {
@@ -202,6 +206,7 @@ export const commands: CommandEntry[] = [
     summary: 'Change the vault passphrase (the data is not re-encrypted).',
     usage: '',
     options: [],
+    maxPositionals: 0,
     load: () => import('./commands/passwd.js'),
   },
   {
@@ -216,6 +221,7 @@ export const commands: CommandEntry[] = [
         description: 'how long (default 8h; 30m, 2h, 1d)',
       },
     ],
+    maxPositionals: 0,
     load: () => import('./commands/unlock.js'),
   },
   {
@@ -223,6 +229,7 @@ export const commands: CommandEntry[] = [
     summary: 'End the session now: remove the device key from the keychain.',
     usage: '',
     options: [],
+    maxPositionals: 0,
     load: () => import('./commands/lock.js'),
   },
   {
@@ -230,6 +237,7 @@ export const commands: CommandEntry[] = [
     summary: 'Locked or unlocked, until when, which keychain, and failed attempts.',
     usage: '[--json]',
     options: [json],
+    maxPositionals: 0,
     load: () => import('./commands/status.js'),
   },
   {

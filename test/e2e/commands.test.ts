@@ -186,6 +186,27 @@ describe('set, get, ls, rm', () => {
     expect(latch(sandbox, ['frobnicate']).code).toBe(2);
     expect(latch(sandbox, ['ls'], { env: { LATCH_PASSPHRASE: 'nope' } }).code).toBe(3);
   });
+
+  it.each([
+    'ls prod',
+    'check prod',
+    'init other',
+    'example out.env',
+    'status now',
+    'lock all',
+    'passwd new',
+    'env ls prod',
+    'project ls myapp',
+  ])('a word a command does not take is a usage error, not ignored: latch %s', (words) => {
+    const args = words.split(' ');
+    const manifest = readFileSync(join(sandbox.cwd, 'latch.yaml'));
+    const result = latch(sandbox, args, { env: { LATCH_NEW_PASSPHRASE: 'a new passphrase' } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^latch: [^\n]*usage: latch [^\n]*\n$/);
+    expect(result.stdout).toBe('');
+    expect(readFileSync(join(sandbox.cwd, 'latch.yaml'))).toEqual(manifest);
+    expect(latch(sandbox, ['ls']).code).toBe(0);
+  });
 });
 
 describe('import, example, check', () => {

@@ -12,7 +12,7 @@ import { type Io, say, sayJson } from '../io.js';
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const [action = 'ls', name, ...extra] = args.positionals;
-  if (extra.length > 0 || !['ls', 'add', 'rm'].includes(action)) {
+  if (extra.length > 0 || !['ls', 'add', 'rm'].includes(action) || (action === 'ls' && name !== undefined)) {
     throw new LatchError('E_USAGE', 'usage: latch env ls | add NAME [--protected] | rm NAME [--force]');
   }
   // The environment being listed, added or removed need not exist yet (nor LATCH_ENV's).

@@ -8,7 +8,7 @@ import { type Io, say, sayJson } from '../io.js';
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const [action = 'ls', name, ...extra] = args.positionals;
-  if (extra.length > 0 || !['ls', 'rm'].includes(action))
+  if (extra.length > 0 || !['ls', 'rm'].includes(action) || (action === 'ls' && name !== undefined))
     throw new LatchError('E_USAGE', 'usage: latch project ls | rm NAME [--force]');
   const vault = await openVault(io);
   if (action === 'ls') {
