@@ -26,6 +26,19 @@ function renderUsage(): string {
   ].join('\n');
 }
 
+/**
+ * An error message as one printable line: a name typed with a newline, or a latch.yaml that
+ * holds terminal escapes, is echoed escaped (\n, \u001b), so it can neither split the line
+ * scripts read nor drive the user's terminal.
+ */
+function oneLine(message: string): string {
+  const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+  return message.replace(
+    /[\u0000-\u001f\u007f-\u009f]/g,
+    (char) => named[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 /** Runs one latch invocation; returns the exit code. Never throws. */
 export async function runMain(argv: string[], io: Io): Promise<number> {
   // Only latch's own words count: a `--debug` after `--` belongs to the child of `run`.
@@ -58,14 +71,14 @@ export async function runMain(argv: string[], io: Io): Promise<number> {
     return await run(args, io);
   } catch (error) {
     if (error instanceof LatchError) {
-      io.stderr.write(`latch: ${error.message}\n`);
+      io.stderr.write(`latch: ${oneLine(error.message)}\n`);
       if (debug && error.stack) io.stderr.write(`${error.stack}\n`);
       return error.exitCode;
     }
     const code = (error as NodeJS.ErrnoException).code;
     const message = error instanceof Error ? error.message : String(error);
     io.stderr.write(
-      `latch: unexpected error${code ? ` (${code})` : ''}: ${message}; rerun with --debug for details\n`,
+      `latch: unexpected error${code ? ` (${code})` : ''}: ${oneLine(message)}; rerun with --debug for details\n`,
     );
     if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
     return 1;

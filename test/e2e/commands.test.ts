@@ -187,6 +187,25 @@ describe('set, get, ls, rm', () => {
     expect(latch(sandbox, ['ls'], { env: { LATCH_PASSPHRASE: 'nope' } }).code).toBe(3);
   });
 
+  it('an error echoing a name with a newline or a terminal escape is still one printable line', () => {
+    const manifest = join(sandbox.cwd, 'latch.yaml');
+    const cases = [
+      () => latch(sandbox, ['set', 'A\nlatch: injected line', '--generate']),
+      () => latch(sandbox, ['get', 'X\u001b[2J\u001b]0;title\u0007']),
+      () => {
+        writeFileSync(manifest, 'project: "app\\e]0;title\\a"\nenvironments:\n  dev: {}\nsecrets: []\n');
+        return latch(sandbox, ['ls']);
+      },
+    ];
+    for (const run of cases) {
+      const result = run();
+      expect(result.code).toBe(2);
+      expect(result.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
+      expect(result.stderr.split('\n')).toHaveLength(2);
+      expect(result.stderr).toMatch(/\\n|\\u001b/);
+    }
+  });
+
   it.each([
     'ls prod',
     'check prod',
