@@ -503,6 +503,27 @@ describe('edges', () => {
     expect(readdirSync(directory)).toEqual([]);
   });
 
+  it('a latch.yaml that cannot be rewritten after the value is stored is a warning; the set is audited', () => {
+    // A directory whose path leaves room for latch.yaml but not for latch.yaml's temp file
+    // under PATH_MAX (4096): a write that fails even for root, who ignores permissions.
+    let project = join(sandbox.root, 'deep');
+    while (project.length < 4080 - 200) project = join(project, 'd'.repeat(200));
+    project = join(project, 'p'.repeat(4080 - project.length - 1));
+    mkdirSync(project, { recursive: true });
+    writeFileSync(join(project, 'latch.yaml'), 'project: deep\nenvironments:\n  dev: {}\nsecrets: []\n');
+    const before = readFileSync(join(project, 'latch.yaml'));
+    const result = latch(sandbox, ['set', 'STORED'], { input: 'stored-value-1', cwd: project });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(
+      /^latch: warning: stored, but not declared in latch\.yaml: cannot write \S+ \(ENAMETOOLONG\)/m,
+    );
+    expect(result.stderr).not.toMatch(/stored-value-1/);
+    expect(readFileSync(join(project, 'latch.yaml'))).toEqual(before);
+    const elsewhere = ['--project', 'deep', '--env', 'dev'];
+    expect(latch(sandbox, ['get', 'STORED', '--reveal', ...elsewhere]).stdout).toBe('stored-value-1');
+    expect(latch(sandbox, ['audit', '--secret', 'STORED', '--json']).stdout).toMatch(/"set"/);
+  });
+
   it('--length without --generate is a usage error', () => {
     expect(latch(sandbox, ['set', 'X', '--length', '20'], { input: 'value-value' }).code).toBe(2);
   });

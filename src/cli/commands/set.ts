@@ -90,7 +90,8 @@ async function readValue(args: ParsedArgs, io: Io, name: string): Promise<Uint8A
  * not list them yet) and returns the function that writes it. Preparing first means an edit
  * that would fail does so before anything is stored. The returned function re-reads the file
  * and must run under the vault's writers' lock (`update`'s afterWrite), so concurrent `set`s
- * do not overwrite each other's declarations.
+ * do not overwrite each other's declarations. A manifest it cannot write is a warning:
+ * by then the values are stored.
  */
 export function planDeclarations(
   context: ProjectContext,
@@ -122,7 +123,14 @@ export function planDeclarations(
     if (!latest || latest.path !== path) return;
     const text = declare(latest.text);
     if (text === latest.text) return;
-    writeManifestFile(path, text);
+    try {
+      writeManifestFile(path, text);
+    } catch (error) {
+      // The values are already stored: failing now would hide that and skip the audit record.
+      if (!(error instanceof LatchError && error.code === 'E_IO')) throw error;
+      note(io, `latch: warning: stored, but not declared in latch.yaml: ${error.message}`);
+      return;
+    }
     const added = names.filter(
       (name) => !parseManifest(latest.text, path).secrets.some((secret) => secret.name === name),
     );
