@@ -266,12 +266,25 @@ export async function appendAuditRecord(home: string, request: AppendRequest): P
   });
 }
 
-/** The whole log, or an empty one when there is none. */
+/**
+ * The whole log, or an empty one when there is none. Throws E_TAMPERED when a directory took
+ * its place, E_IO when it cannot be read.
+ */
 export function readAuditLog(home: string): Uint8Array {
+  const path = auditPaths(home).log;
   try {
-    return new Uint8Array(readFileSync(auditPaths(home).log));
+    return new Uint8Array(readFileSync(path));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Uint8Array(0);
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return new Uint8Array(0);
+    if (code === 'EISDIR')
+      throw new LatchError(
+        'E_TAMPERED',
+        `${path} is a directory, not the audit log; move it aside and keep it`,
+      );
+    throw new LatchError(
+      'E_IO',
+      `cannot read the audit log ${path} (${code ?? 'error'}); check its permissions`,
+    );
   }
 }

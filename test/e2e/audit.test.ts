@@ -6,7 +6,16 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -179,6 +188,20 @@ describe('audit verify', () => {
     const result = latch(sandbox, ['audit', 'verify']);
     expect(result.code).toBe(6);
     expect(result.stderr).toMatch(/the vault remembers record 3/);
+  });
+
+  it('a directory in place of audit.log exits 6 with one line naming it; the vault still works', () => {
+    populate();
+    renameSync(logPath(), `${logPath()}.kept`);
+    mkdirSync(logPath());
+    for (const args of [['audit', 'verify'], ['audit']]) {
+      const result = latch(sandbox, args);
+      expect(result.code, result.stderr).toBe(6);
+      expect(result.stderr).toBe(
+        `latch: ${logPath()} is a directory, not the audit log; move it aside and keep it\n`,
+      );
+    }
+    expect(latch(sandbox, ['ls']).code).toBe(0);
   });
 });
 
