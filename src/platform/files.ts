@@ -141,7 +141,16 @@ export function removeOrphanedTempFiles(directory: string, prefix = ''): void {
  * that another user owns: anyone who can write there could swap the vault.
  */
 export function ensurePrivateDirectory(directory: string): void {
-  mkdirSync(directory, { recursive: true, mode: 0o700 });
+  try {
+    mkdirSync(directory, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EEXIST' && code !== 'ENOTDIR') throw cannotWrite(directory, error);
+    throw new LatchError(
+      'E_IO',
+      `${directory} is not a directory; set LATCH_HOME to a directory of your own`,
+    );
+  }
   if (process.platform === 'win32') return;
   const stat = statSync(directory);
   if ((stat.mode & 0o022) !== 0) {

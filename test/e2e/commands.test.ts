@@ -45,6 +45,18 @@ describe('init', () => {
     expect(latch(sandbox, ['ls'], { env: { LATCH_PASSPHRASE: 'other' } }).code).toBe(3);
   });
 
+  it('a LATCH_HOME that is a file is one line naming it (exit 1)', () => {
+    const file = writeSandboxFile(sandbox, 'not-a-directory', 'x');
+    for (const home of [file, join(file, 'below')]) {
+      const result = latch(sandbox, ['init'], { env: { LATCH_HOME: home } });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(
+        `latch: ${home} is not a directory; set LATCH_HOME to a directory of your own\n`,
+      );
+    }
+    expect(readFileSync(file, 'utf8')).toBe('x');
+  });
+
   it('refuses a LATCH_HOME that others can write, naming the fix', () => {
     chmodSync(sandbox.home, 0o777);
     const result = latch(sandbox, ['init']);
