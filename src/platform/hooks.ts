@@ -65,7 +65,15 @@ export function hookStates(directory: string): HookState[] {
 
 /** Installs (or refreshes) both hooks; returns what was done per hook, for the report. */
 export function installHooks(directory: string, node: string, bin: string): string[] {
-  mkdirSync(directory, { recursive: true });
+  try {
+    mkdirSync(directory, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new LatchError(
+      'E_IO',
+      `cannot make the hooks directory ${directory} (${code}); ${code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way: check core.hooksPath' : 'check its permissions'}`,
+    );
+  }
   const done: string[] = [];
   for (const hook of hookNames) {
     const path = join(directory, hook);

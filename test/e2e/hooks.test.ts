@@ -41,6 +41,19 @@ function commit(path: string, content: string, cwd = sandbox.cwd) {
   return gitRun(sandbox, ['commit', '-qm', `add ${path}`], { cwd, env: locked });
 }
 
+describe('hooks install', () => {
+  it('a hooks directory that is a file (core.hooksPath) is one line naming it, and installs nothing', () => {
+    writeFileSync(join(sandbox.cwd, 'hooks-file'), 'not a directory\n');
+    git(sandbox, ['config', 'core.hooksPath', 'hooks-file']);
+    const result = latch(sandbox, ['hooks', 'install']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `latch: cannot make the hooks directory ${join(sandbox.cwd, 'hooks-file')} (EEXIST); a file is in the way: check core.hooksPath\n`,
+    );
+    expect(readFileSync(join(sandbox.cwd, 'hooks-file'), 'utf8')).toBe('not a directory\n');
+  });
+});
+
 describe('pre-commit hook', () => {
   it.each([
     [
