@@ -302,6 +302,20 @@ describe('latch scan --staged and --history', () => {
     const all = scan(['--history']);
     expect(all.stdout).toContain('side.txt:1:1  gitlab-personal-access-token');
   });
+
+  it('a --range naming a revision the repository does not have is a usage error (exit 2), in one line', () => {
+    writeFileSync(join(sandbox.cwd, 'a.txt'), 'nothing here\n');
+    git(sandbox, ['add', '.']);
+    git(sandbox, ['commit', '-qm', 'only', '--no-verify']);
+    for (const range of ['no-such-branch..HEAD', 'HEAD~5..HEAD']) {
+      const result = scan(['--history', '--range', range]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(
+        `latch: --range "${range}" names a revision this repository does not have; use one like main..HEAD\n`,
+      );
+    }
+    expect(scan(['--history', '--range', 'HEAD']).code).toBe(0);
+  });
 });
 
 describe('this repository', () => {

@@ -9,6 +9,7 @@ import { parseBaseline, renderBaseline } from '../../core/scan-baseline.js';
 import { renderJson, renderSarif, renderText, type ScanOutcome } from '../../core/scan-report.js';
 import { listRules } from '../../core/scan-rules.js';
 import { readFileWithin, writeFileAtomic } from '../../platform/files.js';
+import { git, requireWorkTree } from '../../platform/git.js';
 import { writeScanIndex } from '../../platform/scan-index-file.js';
 import { flagOption, type ParsedArgs, stringOption } from '../args.js';
 import { recordScanBlock } from '../audit.js';
@@ -86,6 +87,15 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     return 0;
   }
   const plan = planScan(args, io);
+  const range = stringOption(args, 'range');
+  // A range naming no commits here is the user's typo (exit 2), not git failing (exit 1).
+  if (
+    range !== undefined &&
+    git(requireWorkTree(io.cwd, '--history'), ['rev-parse', range, '--'], { allowFailure: true }) === null
+  )
+    throw usageError(
+      `--range ${JSON.stringify(range)} names a revision this repository does not have; use one like main..HEAD`,
+    );
   const outcome = await runScan(plan, io, latchHome(io));
   if (plan.writeBaseline) {
     writeFileAtomic(
