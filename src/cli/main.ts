@@ -76,7 +76,8 @@ export async function runMain(argv: string[], io: Io): Promise<number> {
       return error.exitCode;
     }
     const code = (error as NodeJS.ErrnoException).code;
-    const message = error instanceof Error ? error.message : String(error);
+    // Node's argument errors end with `Received <the argument>`, which may be a value.
+    const message = (error instanceof Error ? error.message : String(error)).replace(/\. Received .*$/s, '');
     io.stderr.write(
       `latch: unexpected error${code ? ` (${code})` : ''}: ${oneLine(message)}; rerun with --debug for details\n`,
     );

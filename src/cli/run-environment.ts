@@ -33,7 +33,15 @@ export function readRunVariables(io: Io, envFiles: readonly string[]): RunVariab
     callerEnv[name] = value;
   }
   for (const file of envFiles) {
-    for (const entry of parseDotenv(readEnvFile(io, file)).entries) fileEnv[entry.name] = entry.value;
+    for (const entry of parseDotenv(readEnvFile(io, file)).entries) {
+      // The OS cannot carry a NUL in an environment; spawn would refuse it echoing the value.
+      if (entry.value.includes('\0'))
+        throw new LatchError(
+          'E_USAGE',
+          `${file}:${entry.line}: the value of ${entry.name} holds a NUL byte, which an environment variable cannot; remove it`,
+        );
+      fileEnv[entry.name] = entry.value;
+    }
   }
   for (const [scope, variables] of [
     ['caller', callerEnv],

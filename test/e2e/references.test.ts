@@ -115,6 +115,25 @@ describe('latch run with references', () => {
     expect(missing.stderr).toMatch(/nope\.env.*not found|cannot read env file nope\.env \(ENOENT\)/);
   });
 
+  it('an env file value with a NUL byte is refused in one line naming the variable, never the value', () => {
+    const file = writeSandboxFile(
+      sandbox,
+      'nul.env',
+      'FIRST=fine-value\nWITH_NUL=nul\u0000leaky-value-9f3\n',
+    );
+    for (const args of [
+      ['run', '--env-file', file, '--', 'true'],
+      ['run', '--dry-run', '--env-file', file, '--', 'true'],
+    ]) {
+      const result = latch(sandbox, args);
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toBe(
+        `latch: ${file}:2: the value of WITH_NUL holds a NUL byte, which an environment variable cannot; remove it\n`,
+      );
+      expect(result.stdout + result.stderr).not.toMatch(/leaky-value/);
+    }
+  });
+
   it('a reference into a protected environment needs a terminal', () => {
     latch(sandbox, ['set', 'API_KEY', '--env', 'prod'], { input: 'prod-value-123456' });
     const result = latch(sandbox, ['run', '--', 'true'], { env: { K: 'latch://prod/API_KEY' } });
