@@ -2,7 +2,7 @@
  * latch:// references end to end: `run --env-file`, references in the caller's environment,
  * and `inject` to stdout and to files, with the refusals.
  */
-import { lstatSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { initProject, latch, makeSandbox, type Sandbox, writeSandboxFile } from './harness.js';
@@ -145,6 +145,25 @@ describe('latch run with references', () => {
 describe('latch inject', () => {
   const template = 'key: {{ latch://API_KEY }}\nstaging: {{latch://staging/API_KEY}}\nother: {{ name }}\n';
   const rendered = 'key: dev-api-key-123456\nstaging: staging-api-key-7890\nother: {{ name }}\n';
+
+  it('a template that is not UTF-8 is refused naming the line, and no output file is made', () => {
+    const input = writeSandboxFile(
+      sandbox,
+      'latin1.tpl',
+      Buffer.concat([Buffer.from('key: {{ latch://API_KEY }}\nname: caf'), Buffer.from([0xe9, 0x0a])]),
+    );
+    const output = join(sandbox.root, 'latin1.conf');
+    for (const args of [
+      ['inject', '-i', input],
+      ['inject', '-i', input, '-o', output],
+    ]) {
+      const result = latch(sandbox, args);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toBe(`latch: template ${input}:2: not UTF-8; convert it to UTF-8 first\n`);
+    }
+    expect(existsSync(output)).toBe(false);
+  });
 
   it('renders to stdout', () => {
     const input = writeSandboxFile(sandbox, 'app.tpl', template);

@@ -14,6 +14,7 @@ import {
   type TemplateReference,
 } from '../../core/references.js';
 import { valueAsEnvironmentString } from '../../core/run-plan.js';
+import { decodeUtf8 } from '../../core/utf8.js';
 import { readFileWithin, writeFileAtomic, writeNewFile } from '../../platform/files.js';
 import { flagOption, type ParsedArgs, stringOption } from '../args.js';
 import { recordEvent } from '../audit.js';
@@ -106,13 +107,22 @@ async function contextFor(args: ParsedArgs, io: Io, found: TemplateReference[]) 
 }
 
 function readTemplate(path: string, shown: string): string {
+  let bytes: Uint8Array;
   try {
-    return readFileWithin(path, maxTemplateBytes, shown).toString('utf8');
+    bytes = readFileWithin(path, maxTemplateBytes, shown);
   } catch (error) {
     if (error instanceof LatchError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     throw new LatchError('E_NOT_FOUND', `cannot read template ${shown} (${code}); check the path`);
   }
+  // Read leniently, every byte that is not UTF-8 would come out as U+FFFD.
+  const decoded = decodeUtf8(bytes);
+  if ('invalidLine' in decoded)
+    throw new LatchError(
+      'E_USAGE',
+      `template ${shown}:${decoded.invalidLine}: not UTF-8; convert it to UTF-8 first`,
+    );
+  return decoded.text;
 }
 
 /** A symlink at -o could point anywhere (a shared or world-readable file): always refused. */
