@@ -9,6 +9,7 @@ import { maxDotenvBytes, parseDotenv } from '../core/dotenv.js';
 import { LatchError } from '../core/errors.js';
 import { parseReference } from '../core/references.js';
 import { isUnlockVariable, valueAsEnvironmentString } from '../core/run-plan.js';
+import { decodeUtf8 } from '../core/utf8.js';
 import { readFileWithin } from '../platform/files.js';
 import type { UnlockedVault } from '../platform/store.js';
 import type { ProjectContext } from './context.js';
@@ -57,13 +58,22 @@ export function readRunVariables(io: Io, envFiles: readonly string[]): RunVariab
 }
 
 function readEnvFile(io: Io, file: string): string {
+  let bytes: Uint8Array;
   try {
-    return readFileWithin(resolve(io.cwd, file), maxDotenvBytes, file).toString('utf8');
+    bytes = readFileWithin(resolve(io.cwd, file), maxDotenvBytes, file);
   } catch (error) {
     if (error instanceof LatchError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     throw new LatchError('E_NOT_FOUND', `cannot read env file ${file} (${code}); check the path`);
   }
+  // Read leniently, the program would get U+FFFD where the file has another byte.
+  const decoded = decodeUtf8(bytes);
+  if ('invalidLine' in decoded)
+    throw new LatchError(
+      'E_USAGE',
+      `${file}:${decoded.invalidLine}: not UTF-8; convert the env file to UTF-8`,
+    );
+  return decoded.text;
 }
 
 /**

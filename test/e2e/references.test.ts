@@ -134,6 +134,27 @@ describe('latch run with references', () => {
     }
   });
 
+  it('an env file that is not UTF-8 is refused naming the line; the program does not start', () => {
+    const marker = join(sandbox.root, 'started');
+    const file = writeSandboxFile(
+      sandbox,
+      'latin1.env',
+      Buffer.from([0x4e, 0x41, 0x4d, 0x45, 0x3d, 0x63, 0xe9, 0x0a]),
+    );
+    const result = latch(sandbox, [
+      'run',
+      '--env-file',
+      file,
+      '--',
+      node,
+      '-e',
+      `require('fs').writeFileSync(${JSON.stringify(marker)}, '')`,
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`latch: ${file}:1: not UTF-8; convert the env file to UTF-8\n`);
+    expect(existsSync(marker)).toBe(false);
+  });
+
   it('a reference into a protected environment needs a terminal', () => {
     latch(sandbox, ['set', 'API_KEY', '--env', 'prod'], { input: 'prod-value-123456' });
     const result = latch(sandbox, ['run', '--', 'true'], { env: { K: 'latch://prod/API_KEY' } });
