@@ -69,7 +69,7 @@ export async function loadSecrets(options: LoadOptions = {}): Promise<Record<str
     environment: context.environment,
   });
   if (!result.ok) {
-    const names = [...result.missing, ...result.binary];
+    const names = [...result.missing, ...result.binary, ...result.tooLong];
     throw new LatchError(
       'E_MISSING_REQUIRED',
       `required secrets missing or not usable as text: ${names.join(', ')}`,

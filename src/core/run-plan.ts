@@ -27,8 +27,22 @@ export interface SecretToInject {
   value: Uint8Array | undefined;
 }
 
-/** A plan, or why there is none: required secrets with no value, or with binary values. */
-export type PlanResult = { ok: true; plan: RunPlan } | { ok: false; missing: string[]; binary: string[] };
+/**
+ * A plan, or why there is none: required secrets with no value, with binary values, or with
+ * values too long for one environment variable here.
+ */
+export type PlanResult =
+  | { ok: true; plan: RunPlan }
+  | { ok: false; missing: string[]; binary: string[]; tooLong: string[] };
+
+/**
+ * The longest `NAME=value` an environment variable can be on `platform`, in bytes. Linux
+ * refuses to start a program with one of 128 KiB or more (MAX_ARG_STRLEN, E2BIG); macOS and
+ * Windows limit only the whole environment.
+ */
+export function environmentEntryLimit(platform: string): number {
+  return platform === 'linux' ? 128 * 1024 - 1 : Number.POSITIVE_INFINITY;
+}
 
 /** Variables that unlock the vault; they never reach a child (DESIGN.md invariant 6). */
 export function isUnlockVariable(name: string): boolean {
@@ -66,12 +80,19 @@ export function buildRunPlan(input: {
   mask?: boolean;
   project: string;
   environment: string;
+  /** `environmentEntryLimit` of the platform (default: no limit). */
+  entryLimit?: number;
 }): PlanResult {
   const missing = input.secrets
     .filter((secret) => secret.required && secret.value === undefined)
     .map((secret) => secret.name);
-  const binary = unusableValues(input.secrets.filter((secret) => secret.required));
-  if (missing.length > 0 || binary.length > 0) return { ok: false, missing, binary };
+  const { binary, tooLong } = unusableValues(
+    input.secrets.filter((secret) => secret.required),
+    input.entryLimit,
+  );
+  if (missing.length > 0 || binary.length > 0 || tooLong.length > 0)
+    return { ok: false, missing, binary, tooLong };
+  const limit = input.entryLimit ?? Number.POSITIVE_INFINITY;
   const env: Record<string, string> = Object.create(null);
   for (const [name, value] of Object.entries(input.callerEnv)) {
     if (value !== undefined && !isUnlockVariable(name)) env[name] = value;
@@ -79,7 +100,7 @@ export function buildRunPlan(input: {
   const secretNames: string[] = [];
   for (const secret of input.secrets) {
     const text = secret.value === undefined ? null : valueAsEnvironmentString(secret.value);
-    if (text === null) continue;
+    if (text === null || entryBytes(secret.name, secret.value!) > limit) continue;
     env[secret.name] = text;
     secretNames.push(secret.name);
   }
@@ -103,11 +124,27 @@ export function buildRunPlan(input: {
   };
 }
 
-/** Names of secrets whose values cannot be passed in an environment (binary, or NUL bytes). */
-export function unusableValues(secrets: SecretToInject[]): string[] {
-  return secrets
-    .filter((secret) => secret.value !== undefined && valueAsEnvironmentString(secret.value) === null)
-    .map((secret) => secret.name);
+/** The bytes of `NAME=value` in an environment. */
+function entryBytes(name: string, value: Uint8Array): number {
+  return Buffer.byteLength(name) + 1 + value.length;
+}
+
+/**
+ * Names of secrets whose values cannot be passed in an environment: binary (not UTF-8, or
+ * holding NUL), or longer than `entryLimit` with the name (see `environmentEntryLimit`).
+ */
+export function unusableValues(
+  secrets: SecretToInject[],
+  entryLimit = Number.POSITIVE_INFINITY,
+): { binary: string[]; tooLong: string[] } {
+  const binary: string[] = [];
+  const tooLong: string[] = [];
+  for (const secret of secrets) {
+    if (secret.value === undefined) continue;
+    if (valueAsEnvironmentString(secret.value) === null) binary.push(secret.name);
+    else if (entryBytes(secret.name, secret.value) > entryLimit) tooLong.push(secret.name);
+  }
+  return { binary, tooLong };
 }
 
 /** The plan as shown by --dry-run: names only, never values. */

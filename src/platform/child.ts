@@ -74,6 +74,9 @@ export async function executePlan(plan: RunPlan, masking: Masking | null = null)
                 ? ['inherit', osPipes[0]!.writeFd, osPipes[1]!.writeFd]
                 : ['inherit', 'pipe', 'pipe'],
       });
+    } catch (error) {
+      // Node throws some failures (E2BIG) at once and reports others (ENOENT) as 'error'.
+      throw spawnFailure(error as NodeJS.ErrnoException, plan.command);
     } finally {
       if (osPipes) closeWriteEnds(osPipes);
     }
@@ -95,12 +98,7 @@ export async function executePlan(plan: RunPlan, masking: Masking | null = null)
     const cleanup = handleSignals(child, masking?.pty ? 'pty' : 'direct');
     child.once('error', (error: NodeJS.ErrnoException) => {
       cleanup();
-      // The shells' conventions: 127 for a command that is not there, 126 for one that cannot run.
-      if (error.code === 'ENOENT')
-        reject(new LatchError('E_NOT_FOUND', `command not found: ${plan.command}`, { exitCode: 127 }));
-      else if (error.code === 'EACCES')
-        reject(new LatchError('E_IO', `permission denied: ${plan.command}`, { exitCode: 126 }));
-      else reject(error);
+      reject(spawnFailure(error, plan.command));
     });
     child.once('exit', (code, signal) => {
       cleanup();
@@ -109,6 +107,20 @@ export async function executePlan(plan: RunPlan, masking: Masking | null = null)
       Promise.all(pipes.map((pipe) => pipe.finish(quietAfterExitMs))).then(() => resolve(exitCode));
     });
   });
+}
+
+/** A failed start as one line; the shells' exit codes: 127 for a command that is not there, 126 for one that cannot run. */
+function spawnFailure(error: NodeJS.ErrnoException, command: string): Error {
+  if (error.code === 'ENOENT')
+    return new LatchError('E_NOT_FOUND', `command not found: ${command}`, { exitCode: 127 });
+  if (error.code === 'EACCES')
+    return new LatchError('E_IO', `permission denied: ${command}`, { exitCode: 126 });
+  if (error.code === 'E2BIG')
+    return new LatchError(
+      'E_TOO_LARGE',
+      `cannot start ${command}: its environment and arguments are larger than the system allows (E2BIG); give large values to it as a file with \`latch inject\``,
+    );
+  return error;
 }
 
 function handleSignals(child: ChildProcess, mode: 'pty' | 'direct'): () => void {

@@ -11,7 +11,12 @@ import {
   isSecretName,
   projectNameFrom,
 } from '../../src/core/names.js';
-import { buildRunPlan, describePlan, unusableValues } from '../../src/core/run-plan.js';
+import {
+  buildRunPlan,
+  describePlan,
+  environmentEntryLimit,
+  unusableValues,
+} from '../../src/core/run-plan.js';
 import { putSecret } from '../../src/core/secrets.js';
 import { decodeUtf8 } from '../../src/core/utf8.js';
 import type { EnvironmentRecord } from '../../src/core/vault.js';
@@ -163,7 +168,7 @@ describe('run plan', () => {
         { name: 'C', required: true, value: undefined },
       ],
     });
-    expect(result).toEqual({ ok: false, missing: ['A', 'C'], binary: [] });
+    expect(result).toEqual({ ok: false, missing: ['A', 'C'], binary: [], tooLong: [] });
   });
   it('describes the plan with names only', () => {
     const result = buildRunPlan({
@@ -179,11 +184,32 @@ describe('run plan', () => {
       callerEnv: {},
       secrets: [{ name: 'CERT', required: true, value: Uint8Array.of(0xff) }],
     });
-    expect(result).toEqual({ ok: false, missing: [], binary: ['CERT'] });
+    expect(result).toEqual({ ok: false, missing: [], binary: ['CERT'], tooLong: [] });
+  });
+  it('a required value longer than the entry limit means no plan; an optional one is left out', () => {
+    const limit = environmentEntryLimit('linux');
+    const long = new Uint8Array(limit - 'BIG='.length + 1).fill(0x61);
+    const fits = long.subarray(2);
+    expect(
+      buildRunPlan({
+        ...base,
+        callerEnv: {},
+        entryLimit: limit,
+        secrets: [{ name: 'BIG', required: true, value: long }],
+      }),
+    ).toEqual({ ok: false, missing: [], binary: [], tooLong: ['BIG'] });
+    const secrets = [
+      { name: 'BIG', required: false, value: long },
+      { name: 'FITS', required: true, value: fits },
+    ];
+    expect(unusableValues(secrets, limit)).toEqual({ binary: [], tooLong: ['BIG'] });
+    const result = buildRunPlan({ ...base, callerEnv: {}, entryLimit: limit, secrets });
+    expect(result.ok && Object.keys(result.plan.env)).toEqual(['FITS']);
+    expect(environmentEntryLimit('darwin')).toBe(Number.POSITIVE_INFINITY);
   });
   it('does not inject optional binary values and names them', () => {
     const secrets = [{ name: 'BIN', required: false, value: Uint8Array.of(0xff, 0, 1) }];
-    expect(unusableValues(secrets)).toEqual(['BIN']);
+    expect(unusableValues(secrets)).toEqual({ binary: ['BIN'], tooLong: [] });
     const result = buildRunPlan({ ...base, callerEnv: {}, secrets });
     expect(result.ok && result.plan.env.BIN).toBe(undefined);
   });

@@ -97,6 +97,46 @@ describe('latch run', () => {
     expect(latch(sandbox, ['run', '--', 'sh', '-c', script]).code).toBe(expected);
   });
 
+  it.runIf(process.platform === 'linux')(
+    'a value too long for one environment variable: exit 7 when required, left out with a note when optional',
+    () => {
+      const file = join(sandbox.root, 'big');
+      writeFileSync(file, 'a'.repeat(200 * 1024));
+      latch(sandbox, ['set', 'BIG_CERT', '--from-file', file]);
+      const marker = join(sandbox.root, 'child-ran');
+      const touch = [
+        '--',
+        process.execPath,
+        '-e',
+        `require("fs").writeFileSync(${JSON.stringify(marker)}, "x")`,
+      ];
+      const required = latch(sandbox, ['run', ...touch]);
+      expect(required.code).toBe(7);
+      expect(required.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(/too long for an environment variable .*128 KiB.*: BIG_CERT; .*latch inject/),
+      ]);
+      expect(existsSync(marker)).toBe(false);
+      declare('  - name: BIG_CERT\n    required: false\n');
+      const optional = latch(sandbox, ['run', '--', process.execPath, '-e', printEnv]);
+      expect(optional.code, optional.stderr).toBe(0);
+      expect(optional.stderr).toMatch(/not injected \(.*128 KiB.*\): BIG_CERT/);
+      expect(JSON.parse(optional.stdout).BIG_CERT).toBe(undefined);
+    },
+  );
+
+  it.runIf(process.platform === 'linux')(
+    'an environment the system refuses (E2BIG) is one line, exit 2, never a value',
+    () => {
+      const file = join(sandbox.root, 'refs.env');
+      writeFileSync(file, `LARGE=${'b'.repeat(200 * 1024)}\n`);
+      const result = latch(sandbox, ['run', '--env-file', file, '--', 'true']);
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim()).toBe(
+        'latch: cannot start true: its environment and arguments are larger than the system allows (E2BIG); give large values to it as a file with `latch inject`',
+      );
+    },
+  );
+
   it('a command that does not exist exits 127 with one line', () => {
     const result = latch(sandbox, ['run', '--', 'no-such-command-latch-test']);
     expect(result.code).toBe(127);

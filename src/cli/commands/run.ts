@@ -9,6 +9,7 @@ import { completeReference, formatReference } from '../../core/references.js';
 import {
   buildRunPlan,
   describePlan,
+  environmentEntryLimit,
   type RunPlan,
   type SecretToInject,
   unusableValues,
@@ -51,6 +52,9 @@ async function promptForMissing(io: Io, context: ProjectContext, vault: Unlocked
     contents.putProject(context.project, record);
   });
 }
+
+/** Why a value too long for one environment variable is not injected (Linux only has the limit). */
+const tooLongReason = 'Linux takes at most 128 KiB per environment variable';
 
 const missingNames = (secrets: SecretToInject[]) =>
   secrets.filter((secret) => secret.required && secret.value === undefined).map((secret) => secret.name);
@@ -100,9 +104,14 @@ async function runCommand(args: ParsedArgs, io: Io, pipes: PendingPipes): Promis
     await promptForMissing(io, context, vault, missing);
     secrets = secretsToInject(context, vault.contents.getProject(context.project));
   }
-  const skipped = unusableValues(secrets.filter((secret) => !secret.required));
-  if (skipped.length > 0)
-    note(io, `not injected (binary values cannot be environment variables): ${skipped.join(', ')}`);
+  const entryLimit = environmentEntryLimit(process.platform);
+  const skipped = unusableValues(
+    secrets.filter((secret) => !secret.required),
+    entryLimit,
+  );
+  if (skipped.binary.length > 0)
+    note(io, `not injected (binary values cannot be environment variables): ${skipped.binary.join(', ')}`);
+  if (skipped.tooLong.length > 0) note(io, `not injected (${tooLongReason}): ${skipped.tooLong.join(', ')}`);
   const result = buildRunPlan({
     command,
     args: commandArgs,
@@ -113,12 +122,16 @@ async function runCommand(args: ParsedArgs, io: Io, pipes: PendingPipes): Promis
     secrets,
     project: context.project,
     environment: context.environment,
+    entryLimit,
   });
   if (!result.ok) {
     const reasons = [
       result.missing.length > 0 ? `missing required secrets in ${where}: ${result.missing.join(', ')}` : '',
       result.binary.length > 0
         ? `required secrets with binary values, which cannot be environment variables: ${result.binary.join(', ')}`
+        : '',
+      result.tooLong.length > 0
+        ? `required secrets too long for an environment variable (${tooLongReason}): ${result.tooLong.join(', ')}; give them to the program as a file with \`latch inject\` instead`
         : '',
     ].filter(Boolean);
     throw new LatchError(
