@@ -6,8 +6,15 @@
 
 /** Lines of a multi-line value shorter than this are not masked on their own (too common). */
 export const minimumLineLength = 8;
+/**
+ * Lines of one value masked on their own, at most: a PEM key has a few dozen. Each line adds
+ * about 17 forms to the masker and to the scan index, so a 4 MiB value of 76-character lines
+ * gave 900,000 index entries, a 36 MB index, and seconds of work in every later `set`.
+ */
+export const maximumMaskedLines = 1024;
 
-const hexDigits = '0123456789abcdef';
+const lowerHexCodes = Buffer.from('0123456789abcdef', 'latin1');
+const upperHexCodes = Buffer.from('0123456789ABCDEF', 'latin1');
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function base64(bytes: Uint8Array): string {
@@ -59,16 +66,24 @@ function percentEncode(value: Uint8Array, safe: Uint8Array, spaceAsPlus: boolean
   let plain = 0;
   while (plain < value.length && value[plain]! < 0x80 && safe[value[plain]!] === 1) plain++;
   if (plain === value.length) return latin1(value);
-  let text = '';
-  for (const byte of value) {
-    if (byte < 0x80 && safe[byte] === 1) text += String.fromCharCode(byte);
-    else if (spaceAsPlus && byte === 0x20) text += '+';
-    else {
-      const escaped = `%${hexDigits[byte >> 4]}${hexDigits[byte & 15]}`;
-      text += upper ? escaped.toUpperCase() : escaped;
-    }
+  // Written into one buffer, not by adding to a string a byte at a time: a 4 MiB value made
+  // millions of string pieces, and seconds of garbage collection, for each of six forms.
+  const kept = (byte: number) => (byte < 0x80 && safe[byte] === 1) || (spaceAsPlus && byte === 0x20);
+  let length = plain;
+  for (let index = plain; index < value.length; index++) length += kept(value[index]!) ? 1 : 3;
+  const out = Buffer.allocUnsafe(length);
+  out.set(value.subarray(0, plain));
+  const digits = upper ? upperHexCodes : lowerHexCodes;
+  let at = plain;
+  for (let index = plain; index < value.length; index++) {
+    const byte = value[index]!;
+    if (!kept(byte)) {
+      out[at++] = 0x25;
+      out[at++] = digits[byte >> 4]!;
+      out[at++] = digits[byte & 15]!;
+    } else out[at++] = byte === 0x20 ? 0x2b : byte;
   }
-  return text;
+  return latin1(out);
 }
 
 function hex(value: Uint8Array): string {
@@ -89,7 +104,9 @@ function jsonForms(text: string): string[] {
 function encodingsOf(unit: Uint8Array): string[] {
   const forms: string[] = [];
   const standard = base64(unit);
-  const unpadded = standard.replace(/=+$/, '');
+  let unpaddedLength = standard.length;
+  while (unpaddedLength > 0 && standard.charCodeAt(unpaddedLength - 1) === 0x3d) unpaddedLength--;
+  const unpadded = standard.slice(0, unpaddedLength);
   forms.push(standard, unpadded, toUrlSafe(standard), toUrlSafe(unpadded));
   for (const alignment of [0, 1, 2] as const) {
     const core = base64Core(unit, alignment);
@@ -134,12 +151,17 @@ function trailingNewlineLength(value: Uint8Array): number {
 
 /** `value` with every bare \n turned into \r\n, as a terminal's output processing prints it. */
 function withCrlf(value: Uint8Array): Uint8Array {
-  const bytes: number[] = [];
-  value.forEach((byte, index) => {
-    if (byte === 0x0a && value[index - 1] !== 0x0d) bytes.push(0x0d);
-    bytes.push(byte);
-  });
-  return Uint8Array.from(bytes);
+  let bare = 0;
+  for (let index = 0; index < value.length; index++)
+    if (value[index] === 0x0a && value[index - 1] !== 0x0d) bare++;
+  const out = new Uint8Array(value.length + bare);
+  let at = 0;
+  for (let index = 0; index < value.length; index++) {
+    const byte = value[index]!;
+    if (byte === 0x0a && value[index - 1] !== 0x0d) out[at++] = 0x0d;
+    out[at++] = byte;
+  }
+  return out;
 }
 
 /**
@@ -148,8 +170,9 @@ function withCrlf(value: Uint8Array): Uint8Array {
  * the value at the three byte alignments (see `base64Core`); hex lower and upper; percent-
  * encoding (encodeURIComponent, encodeURI and form style, upper- and lower-case escapes); JSON
  * string escaping (when the value is UTF-8). A multi-line value also gives the same forms of
- * each line of at least `minimumLineLength` bytes, and the raw value with CRLF line ends (what a
- * terminal prints); a value ending in a newline also gives the forms of the value without it.
+ * each line of at least `minimumLineLength` bytes (the first `maximumMaskedLines` such lines),
+ * and the raw value with CRLF line ends (what a terminal prints); a value ending in a newline
+ * also gives the forms of the value without it.
  * Returns [] when the value itself is shorter than `minLength`. Never throws.
  */
 export function maskForms(value: Uint8Array, minLength = 6): Uint8Array[] {
@@ -158,8 +181,11 @@ export function maskForms(value: Uint8Array, minLength = 6): Uint8Array[] {
   // A value read from a file often ends with a newline that the program does not print.
   const trimmed = value.subarray(0, value.length - trailingNewlineLength(value));
   if (trimmed.length < value.length && trimmed.length >= minLength) units.push(trimmed);
+  let lines = 0;
   for (const line of linesOf(value)) {
-    if (line.length >= Math.max(minimumLineLength, minLength)) units.push(line);
+    if (line.length < Math.max(minimumLineLength, minLength)) continue;
+    if (++lines > maximumMaskedLines) break;
+    units.push(line);
   }
   const forms: Uint8Array[] = [];
   // Each form's bytes as latin1 text. An ASCII text form is its own key: no second copy.

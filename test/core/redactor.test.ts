@@ -101,6 +101,25 @@ describe('maskForms', () => {
     for (const form of maskForms(bytes('123456'))) expect(form.length).toBeGreaterThanOrEqual(6);
   });
 
+  it('gives the lines of a long multi-line value forms of their own up to 1,024 lines', () => {
+    const lines = Array.from({ length: 3000 }, (_, index) => `line-${String(index + 1).padStart(5, '0')}`);
+    const value = bytes(lines.join('\n'));
+    const forms = new Set(maskForms(value).map(latin1));
+    expect(forms).toContain(lines.join('\n'));
+    expect(forms).toContain(Buffer.from(lines.join('\n')).toString('base64'));
+    expect(forms).toContain('line-01024');
+    expect(forms).toContain(Buffer.from('line-01024').toString('hex'));
+    expect(forms).not.toContain('line-01025');
+    expect(forms).not.toContain('line-03000');
+  });
+
+  it('makes the percent-encoded forms of bytes that all need escaping', () => {
+    const value = Uint8Array.from([0x00, 0xff, 0x20, 0x0a, 0x25, 0x2b, 0x80, 0x7f]);
+    const forms = maskForms(value).map(latin1);
+    expect(forms).toContain('%00%FF%20%0A%25%2B%80%7F');
+    expect(forms).toContain('%00%ff+%0a%25%2b%80%7f');
+  });
+
   it('masks a value read from a file without its final newline', () => {
     expect(maskForms(bytes('abcdef\n')).map(latin1)).toContain('abcdef');
   });
