@@ -4,7 +4,7 @@
  * command whose manifest did not change never loads the yaml parser.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { LatchError } from '../core/errors.js';
 import type { Manifest, ManifestSecret } from '../core/manifest-model.js';
@@ -29,11 +29,11 @@ export function findManifestFile(cwd: string): ManifestFile | null {
     const path = join(directory, manifestFileName);
     let bytes: Buffer | null = null;
     try {
-      bytes = readFileSync(path);
+      bytes = readRegularFile(path);
     } catch (error) {
+      if (error instanceof LatchError) throw error;
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EISDIR')
-        throw new LatchError('E_MANIFEST', `${path} is a directory; latch.yaml must be a file`);
+      if (code === 'EISDIR') throw isDirectory(path);
       if (code !== 'ENOENT' && code !== 'ENOTDIR')
         throw new LatchError(
           'E_IO',
@@ -52,6 +52,26 @@ export function findManifestFile(cwd: string): ManifestFile | null {
     const parent = dirname(directory);
     if (parent === directory) return null;
     directory = parent;
+  }
+}
+
+const isDirectory = (path: string) =>
+  new LatchError('E_MANIFEST', `${path} is a directory; latch.yaml must be a file`);
+
+/**
+ * The bytes of `path`, which must be a regular file: opened without waiting, so a FIFO named
+ * latch.yaml is refused (E_MANIFEST) instead of blocking every command until a writer comes.
+ */
+function readRegularFile(path: string): Buffer {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw isDirectory(path);
+    if (!stat.isFile())
+      throw new LatchError('E_MANIFEST', `${path} is not a regular file; latch.yaml must be a file`);
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -355,6 +355,16 @@ describe('import, example, check', () => {
       expect(result.stderr).toMatch(/^latch: \S+latch\.yaml is a directory; latch\.yaml must be a file\n$/);
     }
   });
+
+  it.runIf(process.platform !== 'win32')('a FIFO named latch.yaml is refused at once, not waited on', () => {
+    rmSync(join(sandbox.cwd, 'latch.yaml'));
+    expect(spawnSync('mkfifo', [join(sandbox.cwd, 'latch.yaml')]).status).toBe(0);
+    const result = latch(sandbox, ['ls'], { timeout: 10_000 });
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(
+      /^latch: \S+latch\.yaml is not a regular file; latch\.yaml must be a file\n$/,
+    );
+  });
 });
 
 describe('passwd, env, project, completion', () => {
