@@ -10,6 +10,7 @@
  *   sees a terminal, and the pty's one output stream is masked into latch's stdout.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { constants } from 'node:os';
 import { LatchError } from '../core/errors.js';
 import type { Redactor } from '../core/redactor.js';
@@ -111,6 +112,15 @@ export async function executePlan(plan: RunPlan, masking: Masking | null = null)
 
 /** A failed start as one line; the shells' exit codes: 127 for a command that is not there, 126 for one that cannot run. */
 function spawnFailure(error: NodeJS.ErrnoException, command: string): Error {
+  // A script whose #! interpreter is missing fails with ENOENT too; say which is missing.
+  if (error.code === 'ENOENT' && /[\\/]/.test(command) && existsSync(command))
+    return new LatchError(
+      'E_NOT_FOUND',
+      `cannot run ${command}: the interpreter on its #! line was not found`,
+      {
+        exitCode: 126,
+      },
+    );
   if (error.code === 'ENOENT')
     return new LatchError('E_NOT_FOUND', `command not found: ${command}`, { exitCode: 127 });
   if (error.code === 'EACCES')

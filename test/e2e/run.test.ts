@@ -137,6 +137,19 @@ describe('latch run', () => {
     },
   );
 
+  it.runIf(process.platform !== 'win32')(
+    'a script whose #! interpreter is missing exits 126, naming the interpreter as missing',
+    () => {
+      const script = join(sandbox.cwd, 'orphan.sh');
+      writeFileSync(script, '#!/no/such/interpreter\necho hi\n', { mode: 0o755 });
+      const result = latch(sandbox, ['run', '--', './orphan.sh']);
+      expect(result.code).toBe(126);
+      expect(result.stderr.trim()).toBe(
+        'latch: cannot run ./orphan.sh: the interpreter on its #! line was not found',
+      );
+    },
+  );
+
   it('a command that does not exist exits 127 with one line', () => {
     const result = latch(sandbox, ['run', '--', 'no-such-command-latch-test']);
     expect(result.code).toBe(127);
