@@ -63,6 +63,17 @@ describe('init', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/chmod 700/);
   });
+
+  it('init --envs where latch.yaml exists is refused, not ignored, and changes nothing', () => {
+    expect(latch(sandbox, ['init']).code).toBe(0);
+    const manifest = readFileSync(join(sandbox.cwd, 'latch.yaml'), 'utf8');
+    const result = latch(sandbox, ['init', '--envs', 'qa,live']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^latch: \S+latch\.yaml already lists the environments; add one with `latch env add NAME`/,
+    );
+    expect(readFileSync(join(sandbox.cwd, 'latch.yaml'), 'utf8')).toBe(manifest);
+  });
 });
 
 describe('set, get, ls, rm', () => {

@@ -42,6 +42,13 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
         `${existing.path} already declares project ${manifest.project}; edit it or run init elsewhere`,
       );
     }
+    // The manifest already says which environments there are; --envs would change nothing.
+    if (stringOption(args, 'envs') !== undefined) {
+      throw new LatchError(
+        'E_USAGE',
+        `${existing.path} already lists the environments; add one with \`latch env add NAME\`, not init --envs`,
+      );
+    }
     manifestPath = existing.path;
   } else {
     const environments = environmentsFrom(stringOption(args, 'envs'));
