@@ -46,6 +46,15 @@ export interface MaskedPipe {
 
 /** How long the source must be quiet before a held-back partial match is shown. */
 export const idleFlushMs = 8;
+/**
+ * The same after a chunk of `busyChunkBytes` or more: the child was most likely cut off in
+ * the middle of a write (by the pipe's capacity, or the pty's 4 KiB buffer on a terminal),
+ * not done, and on a loaded machine it may wait longer than `idleFlushMs` for a CPU. Showing
+ * the held tail then would print the start of a value that the next read completes. A
+ * prompt or a progress bar is shorter; and a tail is held only when it may begin a value.
+ */
+export const busyFlushMs = 250;
+const busyChunkBytes = 4096;
 /** A pipe's capacity on Linux: one read never returns more. */
 const readSize = 64 * 1024;
 /** Direct reads per turn of the event loop (1 MiB): long enough to be cheap, short enough to share. */
@@ -80,6 +89,8 @@ export function pipeMasked(
   let pushes = 0;
   let timer: NodeJS.Timeout | null = null;
   let armedAt = 0;
+  /** Whether the last chunk was long enough to have cut a write short (see `busyFlushMs`). */
+  let lastChunkFull = false;
   let broken = false;
   let waitingForDrain = false;
   let ended = false;
@@ -139,7 +150,7 @@ export function pipeMasked(
   };
   const arm = () => {
     armedAt = pushes;
-    timer = setTimeout(onIdle, idleFlushMs);
+    timer = setTimeout(onIdle, lastChunkFull ? busyFlushMs : idleFlushMs);
     timer.unref();
   };
   const end = () => {
@@ -162,6 +173,7 @@ export function pipeMasked(
   };
   const take = (chunk: Uint8Array) => {
     pushes++;
+    lastChunkFull = chunk.length >= busyChunkBytes;
     write(masking.push(chunk));
     if (timer === null && masking.pendingLength > 0 && !ended) arm();
   };

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createRedactor } from '../../src/core/redactor.js';
-import { idleFlushMs, type MaskTarget, pipeMasked } from '../../src/platform/masked-output.js';
+import { busyFlushMs, idleFlushMs, type MaskTarget, pipeMasked } from '../../src/platform/masked-output.js';
 import { closeWriteEnds, createOsPipes } from '../../src/platform/os-pipe.js';
 
 const secret = 'hunter2-correct-horse';
@@ -50,6 +50,24 @@ describe('pipeMasked', () => {
     expect(last.whileRunning).toBe(true);
     expect(last.at - seen[0]!.at).toBeLessThan(700);
     expect(idleFlushMs).toBeLessThan(50);
+  });
+
+  it('does not show the start of a value after a long chunk and a pause: the writer was cut off, not done', async () => {
+    // A long write that ends inside the value, then a pause far longer than idleFlushMs (a
+    // child waiting for a CPU on a loaded machine), then the rest of the value.
+    const child = node(
+      `process.stdout.write('a'.repeat(8000) + process.env.PW.slice(0, 10));
+       setTimeout(() => process.stdout.write(process.env.PW.slice(10) + ' done'), 120)`,
+    );
+    const seen: string[] = [];
+    const pipe = pipeMasked(
+      child.stdout!,
+      { write: (bytes) => seen.push(Buffer.from(bytes).toString()) },
+      redactor.stream(),
+    );
+    await pipe.done;
+    expect(seen.join('')).toBe(`${'a'.repeat(8000)}<latch:PW> done`);
+    expect(busyFlushMs).toBeGreaterThan(120);
   });
 
   it('shows a held tail of any length within a few milliseconds of quiet, not only short ones', async () => {
