@@ -48,13 +48,14 @@ export interface MaskedPipe {
 export const idleFlushMs = 8;
 /**
  * The same after a chunk of `busyChunkBytes` or more: the child was most likely cut off in
- * the middle of a write (by the pipe's capacity, or the pty's 4 KiB buffer on a terminal),
- * not done, and on a loaded machine it may wait longer than `idleFlushMs` for a CPU. Showing
- * the held tail then would print the start of a value that the next read completes. A
- * prompt or a progress bar is shorter; and a tail is held only when it may begin a value.
+ * the middle of a write (by the pipe's capacity, or on a terminal by the pty, whose reads
+ * come 4,095 bytes at a time), not done, and on a loaded machine it may wait longer than
+ * `idleFlushMs` for a CPU. Showing the held tail then would print the start of a value that
+ * the next read completes. A prompt or a progress bar is shorter; and a tail is held only
+ * when it may begin a value.
  */
 export const busyFlushMs = 250;
-const busyChunkBytes = 4096;
+const busyChunkBytes = 2048;
 /** A pipe's capacity on Linux: one read never returns more. */
 const readSize = 64 * 1024;
 /** Direct reads per turn of the event loop (1 MiB): long enough to be cheap, short enough to share. */
