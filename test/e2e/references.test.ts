@@ -17,6 +17,17 @@ beforeEach(() => {
 afterEach(() => sandbox.cleanup());
 
 const node = process.execPath;
+/** `latch run --env-file FILE` of a child that creates `marker`: whether the child ran. */
+const runTouching = (file: string, marker: string) =>
+  latch(sandbox, [
+    'run',
+    '--env-file',
+    file,
+    '--',
+    node,
+    '-e',
+    `require('fs').writeFileSync(${JSON.stringify(marker)}, '')`,
+  ]);
 const printVariables = (names: string[]) =>
   `for (const n of ${JSON.stringify(names)}) console.log(n + '=' + process.env[n])`;
 
@@ -71,15 +82,7 @@ describe('latch run with references', () => {
   it('an unresolvable reference stops the start with exit 7 naming it, and the child never runs', () => {
     const file = writeSandboxFile(sandbox, 'bad.env', 'GOOD=latch://API_KEY\nBAD=latch://prod/NOPE\n');
     const marker = join(sandbox.root, 'ran');
-    const result = latch(sandbox, [
-      'run',
-      '--env-file',
-      file,
-      '--',
-      node,
-      '-e',
-      `require('fs').writeFileSync(${JSON.stringify(marker)}, 'x')`,
-    ]);
+    const result = runTouching(file, marker);
     expect(result.code).toBe(7);
     expect(result.stderr).toBe(
       'latch: unresolvable references: latch://myapp/prod/NOPE (BAD in an env file); set them with `latch set NAME --project P --env E`\n',
@@ -141,15 +144,7 @@ describe('latch run with references', () => {
       'latin1.env',
       Buffer.from([0x4e, 0x41, 0x4d, 0x45, 0x3d, 0x63, 0xe9, 0x0a]),
     );
-    const result = latch(sandbox, [
-      'run',
-      '--env-file',
-      file,
-      '--',
-      node,
-      '-e',
-      `require('fs').writeFileSync(${JSON.stringify(marker)}, '')`,
-    ]);
+    const result = runTouching(file, marker);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(`latch: ${file}:1: not UTF-8; convert the env file to UTF-8\n`);
     expect(existsSync(marker)).toBe(false);
