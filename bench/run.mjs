@@ -282,6 +282,17 @@ async function setUp(work) {
         cwd: work,
         env: baseEnv,
       }),
+      // Less still: Node spawning `true` and waiting for it, nothing else. What any Node
+      // program that starts a child pays over `node -e 0`, before it decrypts anything.
+      row('node-spawn-floor', 'node: spawn true only  (no crypto, no file)', {
+        file: node,
+        args: [
+          '-e',
+          "require('node:child_process').spawn('true',[],{stdio:'inherit'}).on('exit',(code)=>process.exit(code));",
+        ],
+        cwd: work,
+        env: baseEnv,
+      }),
     );
   }
   // How long the cheap KDF itself takes inside a latch process: load hash-wasm's Argon2id
