@@ -143,14 +143,7 @@ export async function withLock<T>(path: string, task: () => Promise<T> | T, time
   const deadline = Date.now() + timeoutMs;
   let wait = 2;
   for (;;) {
-    try {
-      const fd = openSync(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
-      writeSync(fd, token);
-      closeSync(fd);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
+    if (createLockFile(path, token)) break;
     breakStaleLock(path);
     if (Date.now() > deadline) {
       throw new LatchError(
@@ -171,6 +164,28 @@ export async function withLock<T>(path: string, task: () => Promise<T> | T, time
       } catch {}
     }
   }
+}
+
+/** Creates the lock file holding `token`; false when it exists (another holder). */
+function createLockFile(path: string, token: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    writeSync(fd, token);
+  } catch (error) {
+    // A full disk fails the token's write. Left behind, the empty file would hold up every
+    // later writer (an empty lock is taken for a holder that is still starting).
+    unlinkSync(path);
+    throw error;
+  } finally {
+    closeSync(fd);
+  }
+  return true;
 }
 
 function readText(path: string): string | null {

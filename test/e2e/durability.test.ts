@@ -3,7 +3,7 @@
  * serialized writers (DESIGN.md invariant 4), tamper detection of every byte of the vault
  * (invariant 2), and no plaintext on disk after a full workflow (invariant 1).
  */
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import {
   copyFileSync,
@@ -18,6 +18,7 @@ import {
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  binary,
   initProject,
   latch,
   makeSandbox,
@@ -376,6 +377,35 @@ describe('concurrent writers (invariant 4)', () => {
     // An undeclared secret is silently left out of `latch run`.
     expect(undeclared, `latch.yaml:\n${readFileSync(join(sandbox.cwd, 'latch.yaml'), 'utf8')}`).toEqual([]);
   }, 60_000);
+});
+
+describe.skipIf(process.platform === 'win32')('failed writes (a full disk)', () => {
+  /**
+   * Runs latch with a file size limit of `kilobytes` (RLIMIT_FSIZE, SIGXFSZ ignored): a write
+   * past it fails with EFBIG, as a write to a full disk fails with ENOSPC, without root.
+   */
+  function latchWithFileLimit(kilobytes: number, args: string[], input = '') {
+    const result = spawnSync(
+      '/bin/sh',
+      ['-c', `trap '' XFSZ; ulimit -f ${kilobytes}; exec "$0" "$@"`, process.execPath, binary, ...args],
+      { cwd: sandbox.cwd, env: sandbox.env, input, encoding: 'utf8', timeout: 30_000 },
+    );
+    return { code: result.status, stderr: result.stderr };
+  }
+
+  it('a write that fails leaves the vault as it was and no lock file behind', () => {
+    initProject(sandbox);
+    expect(latch(sandbox, ['set', 'KEPT'], { input: 'kept-value-1' }).code).toBe(0);
+    const before = readFileSync(join(sandbox.home, 'vault'));
+    const failed = latchWithFileLimit(0, ['set', 'LOST'], 'lost-value-1');
+    expect(failed.code, failed.stderr).toBe(1);
+    expect(readFileSync(join(sandbox.home, 'vault')).equals(before)).toBe(true);
+    // An empty vault.lock would make the next writers wait for a holder that never comes.
+    expect(
+      readdirSync(sandbox.home).filter((name) => name.includes('.lock') || name.includes('.tmp-')),
+    ).toEqual([]);
+    expect(latch(sandbox, ['get', 'KEPT', '--reveal']).stdout).toBe('kept-value-1');
+  });
 });
 
 describe('tamper detection through the binary (invariant 2)', () => {
