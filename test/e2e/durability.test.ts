@@ -12,6 +12,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -334,6 +335,30 @@ describe('crash safety (invariant 4)', () => {
         `final set ${finalMs.toFixed(0)} ms; ${context}`,
     );
   }, 180_000);
+});
+
+describe('the vault and latch.yaml in step', () => {
+  it('a `set` killed as soon as the vault holds the new secret has declared it in latch.yaml already', async () => {
+    initProject(sandbox);
+    const vault = join(sandbox.home, 'vault');
+    const original = statSync(vault).ino;
+    const launched = launch(sandbox, ['set', 'LARGE_KEY']);
+    // A large value keeps the writer busy after the vault is replaced (the scan index).
+    launched.child.stdin.end(randomBytes(400_000).toString('base64'));
+    let killed = false;
+    const poll = setInterval(() => {
+      if (!killed && statSync(vault).ino !== original) {
+        killed = true;
+        launched.child.kill('SIGKILL');
+      }
+    }, 1);
+    const outcome = await launched.done.finally(() => clearInterval(poll));
+    expect(outcome.signal, 'the writer finished before it could be killed').toBe('SIGKILL');
+    const row = listRows(sandbox, sandbox.cwd).find((candidate) => candidate.name === 'LARGE_KEY');
+    expect(row?.stored, 'killed before the vault was written').toBe(true);
+    // Stored but undeclared, `latch run` would leave it out without a word.
+    expect(row?.declared, readFileSync(join(sandbox.cwd, 'latch.yaml'), 'utf8')).toBe(true);
+  }, 60_000);
 });
 
 describe('concurrent writers (invariant 4)', () => {

@@ -92,7 +92,7 @@ async function readValue(args: ParsedArgs, io: Io, name: string): Promise<Uint8A
  * Prepares the declaration of `names` in latch.yaml (for a project with a manifest that does
  * not list them yet) and returns the function that writes it. Preparing first means an edit
  * that would fail does so before anything is stored. The returned function re-reads the file
- * and must run under the vault's writers' lock (`update`'s afterWrite), so concurrent `set`s
+ * and must run under the vault's writers' lock (`update`'s beforeWrite), so concurrent `set`s
  * do not overwrite each other's declarations.
  */
 export function planDeclarations(
