@@ -13,6 +13,7 @@ import {
   mkdirSync,
   openSync,
   readdirSync,
+  readFileSync,
   readSync,
   renameSync,
   statSync,
@@ -89,6 +90,24 @@ function isAlive(pid: number): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * True when process `pid` started more than 2 s after `time` (ms since the epoch), so it is
+ * not the process that wrote a file then but a later one given the same pid: pids wrap
+ * around quickly where pid_max is 32768, as in many containers. Linux only (/proc).
+ */
+function startedAfter(pid: number, time: number): boolean {
+  if (process.platform !== 'linux') return false;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Field 22, after the parenthesised name: clock ticks since boot, in USER_HZ (100).
+    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    const boot = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
+    return boot * 1000 + ticks * 10 > time + 2000;
+  } catch {
+    return false;
   }
 }
 
@@ -206,8 +225,10 @@ function breakStaleLock(path: string): void {
   const content = readText(path);
   if (content === null) return;
   const pid = Number(content.split(' ')[0]);
-  // An empty file is a holder that was killed between creating and writing it.
-  if (content !== '' && (!Number.isInteger(pid) || pid <= 0 || isAlive(pid))) return;
+  // An empty file is a holder that was killed between creating and writing it. A live pid is
+  // the holder unless that process started after the lock was written (the pid was reused).
+  const live = (holder: number) => isAlive(holder) && !startedAfter(holder, safeMtime(path));
+  if (content !== '' && (!Number.isInteger(pid) || pid <= 0 || live(pid))) return;
   if (content === '' && Date.now() - safeMtime(path) < 2000) return;
   // Move it aside and check it is still the stale lock we judged, so that a lock taken by
   // a live process in the meantime is not the one removed.

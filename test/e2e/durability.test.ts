@@ -3,7 +3,7 @@
  * serialized writers (DESIGN.md invariant 4), tamper detection of every byte of the vault
  * (invariant 2), and no plaintext on disk after a full workflow (invariant 1).
  */
-import { type ChildProcessWithoutNullStreams, spawnSync } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import {
   copyFileSync,
@@ -14,6 +14,7 @@ import {
   rmSync,
   statSync,
   unlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -335,6 +336,27 @@ describe('crash safety (invariant 4)', () => {
         `final set ${finalMs.toFixed(0)} ms; ${context}`,
     );
   }, 180_000);
+});
+
+describe.skipIf(process.platform !== 'linux')('stale locks', () => {
+  it('a vault.lock whose pid now belongs to a later process does not hold up the next write', async () => {
+    initProject(sandbox);
+    // The killed holder's pid, reused by a process that started after the lock was written.
+    const reused = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)']);
+    try {
+      const lock = join(sandbox.home, 'vault.lock');
+      writeFileSync(lock, `${reused.pid} 0123456789abcdef`, { mode: 0o600 });
+      const written = new Date(Date.now() - 60_000);
+      utimesSync(lock, written, written);
+      const started = performance.now();
+      const result = latch(sandbox, ['set', 'AFTER_REUSE'], { input: 'after-reuse-1' });
+      expect(result.code, result.stderr).toBe(0);
+      expect(performance.now() - started).toBeLessThan(5000);
+      expect(existsSync(lock)).toBe(false);
+    } finally {
+      reused.kill();
+    }
+  }, 60_000);
 });
 
 describe('the vault and latch.yaml in step', () => {
