@@ -26,6 +26,12 @@ function renderUsage(): string {
   ].join('\n');
 }
 
+/**
+ * A full disk, a quota or a file size limit: expected on any machine, and what to do about
+ * it is plain. Files are replaced atomically, so the one that failed is as it was.
+ */
+const fullDiskCodes = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
+
 /** Runs one latch invocation; returns the exit code. Never throws. */
 export async function runMain(argv: string[], io: Io): Promise<number> {
   // Only latch's own words count: a `--debug` after `--` belongs to the child of `run`.
@@ -65,7 +71,9 @@ export async function runMain(argv: string[], io: Io): Promise<number> {
     const code = (error as NodeJS.ErrnoException).code;
     const message = error instanceof Error ? error.message : String(error);
     io.stderr.write(
-      `latch: unexpected error${code ? ` (${code})` : ''}: ${message}; rerun with --debug for details\n`,
+      code && fullDiskCodes.has(code)
+        ? `latch: no room to write a file (${message}); free some disk space and run the command again\n`
+        : `latch: unexpected error${code ? ` (${code})` : ''}: ${message}; rerun with --debug for details\n`,
     );
     if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
     return 1;

@@ -440,12 +440,22 @@ describe.skipIf(process.platform === 'win32')('failed writes (a full disk)', () 
     return { code: result.status, stderr: result.stderr };
   }
 
-  it('a write that fails leaves the vault as it was and no lock file behind', () => {
+  it.each([
+    { fails: 'the lock file', limit: 0, value: 'lost-value-1' },
+    { fails: 'the new vault', limit: 4, value: randomBytes(12_000).toString('base64') },
+  ])('a write that fails at $fails leaves the vault as it was, no lock file, and says what to do', ({
+    limit,
+    value,
+  }) => {
     initProject(sandbox);
     expect(latch(sandbox, ['set', 'KEPT'], { input: 'kept-value-1' }).code).toBe(0);
     const before = readFileSync(join(sandbox.home, 'vault'));
-    const failed = latchWithFileLimit(0, ['set', 'LOST'], 'lost-value-1');
+    const failed = latchWithFileLimit(limit, ['set', 'LOST'], value);
     expect(failed.code, failed.stderr).toBe(1);
+    // The last line (a `declared LOST` note may come first: the manifest is written before the vault).
+    expect(failed.stderr.split('\n').at(-2)).toMatch(
+      /^latch: no room to write a file \(.*\); free some disk space and run the command again$/,
+    );
     expect(readFileSync(join(sandbox.home, 'vault')).equals(before)).toBe(true);
     // An empty vault.lock would make the next writers wait for a holder that never comes.
     expect(
