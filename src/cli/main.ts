@@ -3,6 +3,7 @@
  * line and an exit code. It returns the code; only cli.ts exits.
  */
 import { LatchError } from '../core/errors.js';
+import { fullDiskCodes, noRoomMessage } from '../platform/files.js';
 import { resolveLatchHome } from '../platform/home.js';
 import { parseArgs, renderHelp } from './args.js';
 import { commands, findCommand } from './commands.js';
@@ -79,7 +80,9 @@ export async function runMain(argv: string[], io: Io): Promise<number> {
     // Node's argument errors end with `Received <the argument>`, which may be a value.
     const message = (error instanceof Error ? error.message : String(error)).replace(/\. Received .*$/s, '');
     io.stderr.write(
-      `latch: unexpected error${code ? ` (${code})` : ''}: ${oneLine(message)}; rerun with --debug for details\n`,
+      code && fullDiskCodes.has(code)
+        ? `latch: ${noRoomMessage(oneLine(message))}\n`
+        : `latch: unexpected error${code ? ` (${code})` : ''}: ${oneLine(message)}; rerun with --debug for details\n`,
     );
     if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
     return 1;

@@ -13,6 +13,7 @@ import {
   mkdirSync,
   openSync,
   readdirSync,
+  readFileSync,
   readSync,
   renameSync,
   statSync,
@@ -42,15 +43,26 @@ function fsyncDirectory(directory: string): void {
 function cannotWrite(path: string, error: unknown): unknown {
   const code = (error as NodeJS.ErrnoException).code;
   if (error instanceof LatchError || code === undefined) return error;
+  if (fullDiskCodes.has(code))
+    return new LatchError('E_IO', noRoomMessage(`${path}: ${code}`), { cause: error });
   const hint =
     code === 'EISDIR'
       ? 'it is a directory'
       : code === 'ENOENT' || code === 'ENOTDIR'
         ? `${dirname(path)} is not a directory that exists`
-        : code === 'ENOSPC' || code === 'EDQUOT'
-          ? 'the disk is full'
-          : `check the permissions of ${dirname(path)}`;
+        : `check the permissions of ${dirname(path)}`;
   return new LatchError('E_IO', `cannot write ${path} (${code}): ${hint}`, { cause: error });
+}
+
+/**
+ * A full disk, a quota or a file size limit: expected on any machine, and what to do about
+ * it is plain. Files are replaced atomically, so the one that failed is as it was.
+ */
+export const fullDiskCodes: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
+
+/** The one line for a write that found no room; `detail` says which file or call. */
+export function noRoomMessage(detail: string): string {
+  return `no room to write a file (${detail}); free some disk space and run the command again`;
 }
 
 /**
@@ -120,11 +132,36 @@ function isAlive(pid: number): boolean {
 }
 
 /**
+ * True when process `pid` started more than 2 s after `time` (ms since the epoch), so it is
+ * not the process that wrote a file then but a later one given the same pid: pids wrap
+ * around quickly where pid_max is 32768, as in many containers. Linux only (/proc).
+ */
+function startedAfter(pid: number, time: number): boolean {
+  if (process.platform !== 'linux') return false;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Field 22, after the parenthesised name: clock ticks since boot, in USER_HZ (100).
+    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    const boot = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
+    return boot * 1000 + ticks * 10 > time + 2000;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Removes temp files left in `directory` by writers that were killed (their pid is gone).
  * With `prefix`, only temp files of that file name (a repository holds files not ours).
  */
 export function removeOrphanedTempFiles(directory: string, prefix = ''): void {
-  for (const name of readdirSync(directory)) {
+  let names: string[];
+  try {
+    names = readdirSync(directory);
+  } catch {
+    // Missing or unreadable: nothing to clean, and the write that follows says what is wrong.
+    return;
+  }
+  for (const name of names) {
     const at = name.indexOf(tempMarker);
     if (at < 0 || !name.startsWith(`${prefix}${prefix ? tempMarker : ''}`)) continue;
     const pid = Number(name.slice(at + tempMarker.length).split('-')[0]);
@@ -180,12 +217,9 @@ export async function withLock<T>(path: string, task: () => Promise<T> | T, time
   let wait = 2;
   for (;;) {
     try {
-      const fd = openSync(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
-      writeSync(fd, token);
-      closeSync(fd);
-      break;
+      if (createLockFile(path, token)) break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw cannotWrite(path, error);
+      throw cannotWrite(path, error);
     }
     breakStaleLock(path);
     if (Date.now() > deadline) {
@@ -209,6 +243,28 @@ export async function withLock<T>(path: string, task: () => Promise<T> | T, time
   }
 }
 
+/** Creates the lock file holding `token`; false when it exists (another holder). */
+function createLockFile(path: string, token: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    writeSync(fd, token);
+  } catch (error) {
+    // A full disk fails the token's write. Left behind, the empty file would hold up every
+    // later writer (an empty lock is taken for a holder that is still starting).
+    unlinkSync(path);
+    throw error;
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
 function readText(path: string): string | null {
   try {
     const fd = openSync(path, 'r');
@@ -227,8 +283,10 @@ function breakStaleLock(path: string): void {
   const content = readText(path);
   if (content === null) return;
   const pid = Number(content.split(' ')[0]);
-  // An empty file is a holder that was killed between creating and writing it.
-  if (content !== '' && (!Number.isInteger(pid) || pid <= 0 || isAlive(pid))) return;
+  // An empty file is a holder that was killed between creating and writing it. A live pid is
+  // the holder unless that process started after the lock was written (the pid was reused).
+  const live = (holder: number) => isAlive(holder) && !startedAfter(holder, safeMtime(path));
+  if (content !== '' && (!Number.isInteger(pid) || pid <= 0 || live(pid))) return;
   if (content === '' && Date.now() - safeMtime(path) < 2000) return;
   // Move it aside and check it is still the stale lock we judged, so that a lock taken by
   // a live process in the meantime is not the one removed.

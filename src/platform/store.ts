@@ -117,11 +117,13 @@ export class UnlockedVault {
 
   /**
    * Applies `change` to the newest contents under the writers' lock and saves the result
-   * crash-safely, keeping the previous generation. `afterWrite` runs still under the lock,
-   * for files that must change in step with the vault (latch.yaml). Returns what `change`
-   * returns.
+   * crash-safely, keeping the previous generation. `beforeWrite` runs under the lock too,
+   * after `change` and before the vault is replaced, for files that must change in step with
+   * the vault (latch.yaml): a crash between the two then leaves a declared secret without its
+   * value, which `check` and `run` report, never a stored one that `run` leaves out unsaid.
+   * Returns what `change` returns.
    */
-  async update<T>(change: (contents: VaultContents) => T, afterWrite?: (result: T) => void): Promise<T> {
+  async update<T>(change: (contents: VaultContents) => T, beforeWrite?: (result: T) => void): Promise<T> {
     const { refreshScanIndex } = await scanIndexFile();
     return withLock(this.paths.lock, () => {
       removeOrphanedTempFiles(this.paths.home);
@@ -134,6 +136,7 @@ export class UnlockedVault {
       }
       const contents = VaultContents.decode(openBody(latest, this.dataKey));
       const result = change(contents);
+      beforeWrite?.(result);
       this.beforeSeal?.(contents);
       const body = sealBody(latest.vaultId, this.dataKey, contents.encode(), random(12));
       const next: SealedVault = { vaultId: latest.vaultId, slots: latest.slots, body };
@@ -142,7 +145,6 @@ export class UnlockedVault {
       this.contents = contents;
       // The scan index follows every write, so hooks recognise new values with the vault locked.
       refreshScanIndex(this.paths.home, contents);
-      afterWrite?.(result);
       return result;
     });
   }

@@ -3,7 +3,7 @@
  * serialized writers (DESIGN.md invariant 4), tamper detection of every byte of the vault
  * (invariant 2), and no plaintext on disk after a full workflow (invariant 1).
  */
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import {
   copyFileSync,
@@ -12,12 +12,15 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   unlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  binary,
   initProject,
   latch,
   makeSandbox,
@@ -335,6 +338,51 @@ describe('crash safety (invariant 4)', () => {
   }, 180_000);
 });
 
+describe.skipIf(process.platform !== 'linux')('stale locks', () => {
+  it('a vault.lock whose pid now belongs to a later process does not hold up the next write', async () => {
+    initProject(sandbox);
+    // The killed holder's pid, reused by a process that started after the lock was written.
+    const reused = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)']);
+    try {
+      const lock = join(sandbox.home, 'vault.lock');
+      writeFileSync(lock, `${reused.pid} 0123456789abcdef`, { mode: 0o600 });
+      const written = new Date(Date.now() - 60_000);
+      utimesSync(lock, written, written);
+      const started = performance.now();
+      const result = latch(sandbox, ['set', 'AFTER_REUSE'], { input: 'after-reuse-1' });
+      expect(result.code, result.stderr).toBe(0);
+      expect(performance.now() - started).toBeLessThan(5000);
+      expect(existsSync(lock)).toBe(false);
+    } finally {
+      reused.kill();
+    }
+  }, 60_000);
+});
+
+describe('the vault and latch.yaml in step', () => {
+  it('a `set` killed as soon as the vault holds the new secret has declared it in latch.yaml already', async () => {
+    initProject(sandbox);
+    const vault = join(sandbox.home, 'vault');
+    const original = statSync(vault).ino;
+    const launched = launch(sandbox, ['set', 'LARGE_KEY']);
+    // A large value keeps the writer busy after the vault is replaced (the scan index).
+    launched.child.stdin.end(randomBytes(400_000).toString('base64'));
+    let killed = false;
+    const poll = setInterval(() => {
+      if (!killed && statSync(vault).ino !== original) {
+        killed = true;
+        launched.child.kill('SIGKILL');
+      }
+    }, 1);
+    const outcome = await launched.done.finally(() => clearInterval(poll));
+    expect(outcome.signal, 'the writer finished before it could be killed').toBe('SIGKILL');
+    const row = listRows(sandbox, sandbox.cwd).find((candidate) => candidate.name === 'LARGE_KEY');
+    expect(row?.stored, 'killed before the vault was written').toBe(true);
+    // Stored but undeclared, `latch run` would leave it out without a word.
+    expect(row?.declared, readFileSync(join(sandbox.cwd, 'latch.yaml'), 'utf8')).toBe(true);
+  }, 60_000);
+});
+
 describe('concurrent writers (invariant 4)', () => {
   /** Starts 8 `set`s, waits until they are all up, then releases their stdin together. */
   async function simultaneousSets(prefix: string): Promise<Map<string, string>> {
@@ -376,6 +424,45 @@ describe('concurrent writers (invariant 4)', () => {
     // An undeclared secret is silently left out of `latch run`.
     expect(undeclared, `latch.yaml:\n${readFileSync(join(sandbox.cwd, 'latch.yaml'), 'utf8')}`).toEqual([]);
   }, 60_000);
+});
+
+describe.skipIf(process.platform === 'win32')('failed writes (a full disk)', () => {
+  /**
+   * Runs latch with a file size limit of `kilobytes` (RLIMIT_FSIZE, SIGXFSZ ignored): a write
+   * past it fails with EFBIG, as a write to a full disk fails with ENOSPC, without root.
+   */
+  function latchWithFileLimit(kilobytes: number, args: string[], input = '') {
+    const result = spawnSync(
+      '/bin/sh',
+      ['-c', `trap '' XFSZ; ulimit -f ${kilobytes}; exec "$0" "$@"`, process.execPath, binary, ...args],
+      { cwd: sandbox.cwd, env: sandbox.env, input, encoding: 'utf8', timeout: 30_000 },
+    );
+    return { code: result.status, stderr: result.stderr };
+  }
+
+  it.each([
+    { fails: 'the lock file', limit: 0, value: 'lost-value-1' },
+    { fails: 'the new vault', limit: 4, value: randomBytes(12_000).toString('base64') },
+  ])('a write that fails at $fails leaves the vault as it was, no lock file, and says what to do', ({
+    limit,
+    value,
+  }) => {
+    initProject(sandbox);
+    expect(latch(sandbox, ['set', 'KEPT'], { input: 'kept-value-1' }).code).toBe(0);
+    const before = readFileSync(join(sandbox.home, 'vault'));
+    const failed = latchWithFileLimit(limit, ['set', 'LOST'], value);
+    expect(failed.code, failed.stderr).toBe(1);
+    // The last line (a `declared LOST` note may come first: the manifest is written before the vault).
+    expect(failed.stderr.split('\n').at(-2)).toMatch(
+      /^latch: no room to write a file \(.*\); free some disk space and run the command again$/,
+    );
+    expect(readFileSync(join(sandbox.home, 'vault')).equals(before)).toBe(true);
+    // An empty vault.lock would make the next writers wait for a holder that never comes.
+    expect(
+      readdirSync(sandbox.home).filter((name) => name.includes('.lock') || name.includes('.tmp-')),
+    ).toEqual([]);
+    expect(latch(sandbox, ['get', 'KEPT', '--reveal']).stdout).toBe('kept-value-1');
+  });
 });
 
 describe('tamper detection through the binary (invariant 2)', () => {

@@ -2,6 +2,7 @@
  * latch:// references end to end: `run --env-file`, references in the caller's environment,
  * and `inject` to stdout and to files, with the refusals.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -202,6 +203,19 @@ describe('latch inject', () => {
     expect(latch(sandbox, ['inject', '-i', input, '-o', output, '--force']).code).toBe(0);
     expect(readFileSync(output, 'utf8')).toBe(rendered);
     expect(lstatSync(output).mode & 0o777).toBe(0o600);
+  });
+
+  it.each([[[]], [['--force']]])('removes what a killed inject left beside the output (%j)', (extra) => {
+    const input = writeSandboxFile(sandbox, 'app.tpl', template);
+    const output = join(sandbox.root, 'app.conf');
+    // A temp file of a writer killed before its rename: the values in clear, its pid gone.
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    const orphan = join(sandbox.root, `app.conf.tmp-${gone}-0a0b0c0d0e0f`);
+    writeFileSync(orphan, rendered.slice(0, 30), { mode: 0o600 });
+    const result = latch(sandbox, ['inject', '-i', input, '-o', output, ...extra]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(readFileSync(output, 'utf8')).toBe(rendered);
+    expect(existsSync(orphan)).toBe(false);
   });
 
   it('refuses a symlink at -o, even with --force, and leaves its target alone', () => {

@@ -4,7 +4,7 @@
  * checked before anything is written: one unresolvable reference (exit 7) writes nothing.
  */
 import { lstatSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { LatchError } from '../../core/errors.js';
 import {
   completeReference,
@@ -15,7 +15,12 @@ import {
 } from '../../core/references.js';
 import { valueAsEnvironmentString } from '../../core/run-plan.js';
 import { decodeUtf8 } from '../../core/utf8.js';
-import { readFileWithin, writeFileAtomic, writeNewFile } from '../../platform/files.js';
+import {
+  readFileWithin,
+  removeOrphanedTempFiles,
+  writeFileAtomic,
+  writeNewFile,
+} from '../../platform/files.js';
 import { flagOption, type ParsedArgs, stringOption } from '../args.js';
 import { recordEvent } from '../audit.js';
 import { openProjectVault, openVault, type ProjectContext, resolveProject } from '../context.js';
@@ -77,11 +82,13 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const bytes = new TextEncoder().encode(rendered);
   if (outputPath === null) {
     io.stdout.write(bytes);
-  } else if (flagOption(args, 'force')) {
-    writeFileAtomic(outputPath, bytes, { mode: 0o600 });
-  } else {
-    writeNewFile(outputPath, bytes);
+    return 0;
   }
+  // An inject killed while writing leaves FILE.tmp-PID-* beside FILE, with the values in it
+  // (in a repository, untracked and one `git add .` away from a commit): remove those first.
+  removeOrphanedTempFiles(dirname(outputPath), basename(outputPath));
+  if (flagOption(args, 'force')) writeFileAtomic(outputPath, bytes, { mode: 0o600 });
+  else writeNewFile(outputPath, bytes);
   return 0;
 }
 

@@ -89,9 +89,11 @@ async function readValue(args: ParsedArgs, io: Io, name: string): Promise<Uint8A
  * Prepares the declaration of `names` in latch.yaml (for a project with a manifest that does
  * not list them yet) and returns the function that writes it. Preparing first means an edit
  * that would fail does so before anything is stored. The returned function re-reads the file
- * and must run under the vault's writers' lock (`update`'s afterWrite), so concurrent `set`s
- * do not overwrite each other's declarations. A manifest it cannot write is a warning:
- * by then the values are stored.
+ * and must run under the vault's writers' lock (`update`'s beforeWrite: declared before
+ * stored, so a crash between the two leaves a declared secret without a value, which `check`
+ * and `run` report, never a stored one that `run` leaves out without a word), so concurrent
+ * `set`s do not overwrite each other's declarations. A manifest it cannot write is a
+ * warning: the value is stored all the same.
  */
 export function planDeclarations(
   context: ProjectContext,
@@ -126,7 +128,7 @@ export function planDeclarations(
     try {
       writeManifestFile(path, text);
     } catch (error) {
-      // The values are already stored: failing now would hide that and skip the audit record.
+      // A read-only latch.yaml is no reason to refuse the value (nor to skip its audit record).
       if (!(error instanceof LatchError && error.code === 'E_IO')) throw error;
       note(io, `latch: warning: stored, but not declared in latch.yaml: ${error.message}`);
       return;
