@@ -84,6 +84,13 @@ function finishEdit(text: string, edits: Edit[]): string {
   return result;
 }
 
+/** A secret to declare: its name, and optionally a description and the environments it is for. */
+export interface SecretDeclaration {
+  name: string;
+  description?: string;
+  environments?: string[];
+}
+
 /**
  * Returns new text with a `- name: NAME` entry (plus description when given) appended to
  * `secrets:` (created if absent), keeping every comment, the key order and formatting of the
@@ -91,52 +98,71 @@ function finishEdit(text: string, edits: Edit[]): string {
  * text unchanged if NAME is already declared. Throws E_MANIFEST when `text`
  * is not a valid manifest, E_USAGE for a bad name or a description that looks like a value.
  */
-export function addSecretToManifest(
-  text: string,
-  secret: { name: string; description?: string; environments?: string[] },
-): string {
+export function addSecretToManifest(text: string, secret: SecretDeclaration): string {
+  return addSecretsToManifest(text, [secret]);
+}
+
+/**
+ * `addSecretToManifest` for many secrets in one edit (`import`): the manifest is parsed and
+ * checked once, not once a name, which made importing 400 names take half a minute. Names
+ * already declared, and repeats, are skipped; entries keep the given order.
+ */
+export function addSecretsToManifest(text: string, secrets: readonly SecretDeclaration[]): string {
   const parsed = readManifest(text, manifestFileName);
-  assertSecretName(secret.name);
-  if (parsed.manifest.secrets.some((declared) => declared.name === secret.name)) return text;
-  const { description } = secret;
-  if (description !== undefined && looksLikeCredential(description)) {
-    throw new LatchError('E_USAGE', `the description looks like a secret value: ${noValues(secret.name)}`);
+  const declared = new Set(parsed.manifest.secrets.map((secret) => secret.name));
+  const added: SecretDeclaration[] = [];
+  for (const secret of secrets) {
+    assertSecretName(secret.name);
+    if (declared.has(secret.name)) continue;
+    declared.add(secret.name);
+    if (secret.description !== undefined && looksLikeCredential(secret.description)) {
+      throw new LatchError('E_USAGE', `the description looks like a secret value: ${noValues(secret.name)}`);
+    }
+    added.push(secret);
   }
+  if (added.length === 0) return text;
   const eol = lineEnding(text);
   const pair = parsed.secretsPair;
   const list = pair?.value;
   const insert = (at: number, inserted: string): string =>
     finishEdit(text, [{ start: at, end: at, text: inserted }]);
-
-  // Flow style (`secrets: [...]`, or a manifest written as JSON): add a `{ name: ... }` item.
-  const fields = [`name: ${yamlScalar(secret.name)}`];
-  if (description !== undefined) fields.push(`description: ${JSON.stringify(description)}`);
-  const environments =
+  const environmentsOf = (secret: SecretDeclaration) =>
     secret.environments === undefined
       ? undefined
       : `[${secret.environments.map((name) => yamlScalar(name)).join(', ')}]`;
-  if (environments !== undefined) fields.push(`environments: ${environments}`);
-  const flowEntry = `{ ${fields.join(', ')} }`;
-  if (isSeq(list) && list.flow && list.items.length > 0)
-    return insert(endOf(list.items.at(-1)), `, ${flowEntry}`);
-  if (isSeq(list) && list.flow && parsed.top.flow) return insert(startOf(list) + 1, flowEntry);
-  if (parsed.top.flow && !pair)
-    return insert(endOfPair(parsed.top.items.at(-1)!), `, secrets: [${flowEntry}]`);
 
-  const entry = (dashColumn: number, keyColumn: number): string => {
+  // Flow style (`secrets: [...]`, or a manifest written as JSON): add `{ name: ... }` items.
+  const flowEntry = (secret: SecretDeclaration) => {
+    const fields = [`name: ${yamlScalar(secret.name)}`];
+    if (secret.description !== undefined) fields.push(`description: ${JSON.stringify(secret.description)}`);
+    const environments = environmentsOf(secret);
+    if (environments !== undefined) fields.push(`environments: ${environments}`);
+    return `{ ${fields.join(', ')} }`;
+  };
+  const flowEntries = added.map(flowEntry).join(', ');
+  if (isSeq(list) && list.flow && list.items.length > 0)
+    return insert(endOf(list.items.at(-1)), `, ${flowEntries}`);
+  if (isSeq(list) && list.flow && parsed.top.flow) return insert(startOf(list) + 1, flowEntries);
+  if (parsed.top.flow && !pair)
+    return insert(endOfPair(parsed.top.items.at(-1)!), `, secrets: [${flowEntries}]`);
+
+  const entry = (secret: SecretDeclaration, dashColumn: number, keyColumn: number): string => {
     const gap = ' '.repeat(Math.max(1, keyColumn - dashColumn - 1));
     const lines = [`${' '.repeat(dashColumn)}-${gap}name: ${yamlScalar(secret.name)}`];
-    if (description !== undefined)
-      lines.push(`${' '.repeat(keyColumn)}description: ${yamlScalar(description)}`);
+    if (secret.description !== undefined)
+      lines.push(`${' '.repeat(keyColumn)}description: ${yamlScalar(secret.description)}`);
+    const environments = environmentsOf(secret);
     if (environments !== undefined) lines.push(`${' '.repeat(keyColumn)}environments: ${environments}`);
     return lines.map((line) => line + eol).join('');
   };
+  const entries = (dashColumn: number, keyColumn: number, separator = '') =>
+    added.map((secret) => separator + entry(secret, dashColumn, keyColumn)).join('');
   if (isSeq(list) && !list.flow) {
     const last = list.items.at(-1);
     const previous = list.items.at(-2);
     const dashColumn = startOf(list) - lineStart(text, startOf(list));
     const keyColumn = startOf(last) - lineStart(text, startOf(last));
-    // Keep the file's rhythm: a blank line before the new entry when entries are spaced out.
+    // Keep the file's rhythm: a blank line before each new entry when entries are spaced out.
     const between = previous
       ? text.slice(afterLine(text, endOf(previous)), lineStart(text, startOf(last)))
       : '';
@@ -144,15 +170,16 @@ export function addSecretToManifest(
       .split('\n')
       .slice(0, -1)
       .some((line) => line.trim() === '');
-    const lines = (spaced ? eol : '') + entry(dashColumn, keyColumn);
-    return finishEdit(text, [insertAfterLine(text, endOf(last), lines, eol)]);
+    return finishEdit(text, [
+      insertAfterLine(text, endOf(last), entries(dashColumn, keyColumn, spaced ? eol : ''), eol),
+    ]);
   }
 
   const indent = indentOf(text, parsed);
   if (!pair)
     return insert(
       text.length,
-      `${text === '' || text.endsWith('\n') ? '' : eol}secrets:${eol}${entry(indent, indent + 2)}`,
+      `${text === '' || text.endsWith('\n') ? '' : eol}secrets:${eol}${entries(indent, indent + 2)}`,
     );
   // `secrets:` with nothing, `~` or `[]`: drop the empty value (and its tag) and write a block
   // list under the key; a comment after it stays on the key's line.
@@ -160,10 +187,10 @@ export function addSecretToManifest(
   const valueEnd = Math.max(afterColon, endOf(list));
   // A null's range can end at the comment after it: keep the space before that comment.
   const written = { start: afterColon, end: afterColon + text.slice(afterColon, valueEnd).trimEnd().length };
-  if (parsed.top.flow) return finishEdit(text, [{ ...written, text: ` [${flowEntry}]` }]);
+  if (parsed.top.flow) return finishEdit(text, [{ ...written, text: ` [${flowEntries}]` }]);
   return finishEdit(text, [
     { ...written, text: '' },
-    insertAfterLine(text, valueEnd, entry(indent, indent + 2), eol),
+    insertAfterLine(text, valueEnd, entries(indent, indent + 2), eol),
   ]);
 }
 

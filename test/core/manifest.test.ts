@@ -5,6 +5,7 @@ import { LatchError } from '../../src/core/errors.js';
 import { declaredSecrets, type Manifest, parseManifest } from '../../src/core/manifest.js';
 import {
   addEnvironmentToManifest,
+  addSecretsToManifest,
   addSecretToManifest,
   removeEnvironmentFromManifest,
   renderEnvExample,
@@ -563,6 +564,30 @@ describe('addSecretToManifest', () => {
     const result = addSecretToManifest(text, secret);
     expect(result).toBe(expected);
     expect(parseManifest(result).secrets.map((declared) => declared.name)).toContain(secret.name);
+  });
+
+  it.each([
+    ['a block list', example],
+    ['spaced-out entries', 'project: a\nenvironments: { dev: {} }\nsecrets:\n- name: A\n\n- name: B\n'],
+    ['no secrets:', 'project: a\nenvironments:\n  dev: {}\n# trailing'],
+    ['an empty secrets:', 'project: a\nsecrets:\nenvironments:\n  dev: {}\n'],
+    ['an empty flow list', 'project: a\nenvironments:\n  dev: {}\nsecrets: [] # none yet\n'],
+    ['JSON', '{"project": "a", "environments": {"dev": {}}}\n'],
+    ['an empty list in JSON', '{"project": "a", "environments": {"dev": {}}, "secrets": []}'],
+    ['a flow list', 'project: a\nenvironments: {dev: {}}\nsecrets: [{name: A}]  # flow\n'],
+    ['CRLF', 'project: a\r\nenvironments:\r\n  dev: {}\r\nsecrets:\r\n  - name: A\r\n'],
+  ])('adds many names to %s in one edit, as one at a time would', (_label, text) => {
+    const secrets = [
+      { name: 'ONE', description: 'first' },
+      { name: 'TWO', environments: ['dev'] },
+      { name: 'ONE', description: 'a repeat' },
+      { name: 'A' },
+      { name: 'THREE' },
+    ];
+    expect(addSecretsToManifest(text, secrets)).toBe(
+      secrets.reduce((current, secret) => addSecretToManifest(current, secret), text),
+    );
+    expect(addSecretsToManifest(text, [])).toBe(text);
   });
 
   it('keeps every comment, the key order and the rest of the text byte for byte', () => {

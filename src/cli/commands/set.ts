@@ -5,7 +5,7 @@ import { parseDuration, parseExpiry } from '../../core/duration.js';
 import { LatchError } from '../../core/errors.js';
 import { type Charset, generateValue, isCharset } from '../../core/generate.js';
 import { parseManifest } from '../../core/manifest.js';
-import { addSecretToManifest } from '../../core/manifest-text.js';
+import { addSecretsToManifest } from '../../core/manifest-text.js';
 import { assertSecretName } from '../../core/names.js';
 import { ensureEnvironment, maxValueBytes, putSecret } from '../../core/secrets.js';
 import type { SecretMetadata } from '../../core/vault.js';
@@ -110,14 +110,9 @@ export function planDeclarations(
       ? { environments: [context.environment] }
       : {};
   const declare = (text: string) =>
-    names.reduce(
-      (current, name) =>
-        addSecretToManifest(current, {
-          name,
-          ...onlyHere,
-          ...(description === undefined ? {} : { description }),
-        }),
+    addSecretsToManifest(
       text,
+      names.map((name) => ({ name, ...onlyHere, ...(description === undefined ? {} : { description }) })),
     );
   if (declare(context.manifestText) === context.manifestText) return () => {};
   return () => {
@@ -133,9 +128,8 @@ export function planDeclarations(
       note(io, `latch: warning: stored, but not declared in latch.yaml: ${error.message}`);
       return;
     }
-    const added = names.filter(
-      (name) => !parseManifest(latest.text, path).secrets.some((secret) => secret.name === name),
-    );
+    const before = new Set(parseManifest(latest.text, path).secrets.map((secret) => secret.name));
+    const added = names.filter((name) => !before.has(name));
     note(io, `declared ${added.length === 1 ? added[0] : `${added.length} secrets`} in ${path}`);
   };
 }
