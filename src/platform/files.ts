@@ -132,16 +132,31 @@ function isAlive(pid: number): boolean {
 }
 
 /**
- * True when process `pid` started more than 2 s after `time` (ms since the epoch), so it is
- * not the process that wrote a file then but a later one given the same pid: pids wrap
- * around quickly where pid_max is 32768, as in many containers. Linux only (/proc).
+ * When process `pid` started, in clock ticks since boot (field 22 of /proc/PID/stat), or null
+ * (not Linux, or no such process). Unlike a time of day it never moves when the clock is set.
  */
-function startedAfter(pid: number, time: number): boolean {
-  if (process.platform !== 'linux') return false;
+function startTicks(pid: number): number | null {
+  if (process.platform !== 'linux') return null;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Field 22, after the parenthesised name: clock ticks since boot, in USER_HZ (100).
     const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    return Number.isSafeInteger(ticks) ? ticks : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * True when process `pid` started more than 2 s after `time` (ms since the epoch), so it is
+ * not the process that wrote a file then but a later one given the same pid: pids wrap
+ * around quickly where pid_max is 32768, as in many containers. Linux only (/proc). Only for
+ * locks that do not name their holder's start (written by earlier versions): the boot time
+ * it relies on moves when the clock is set.
+ */
+function startedAfter(pid: number, time: number): boolean {
+  const ticks = startTicks(pid);
+  if (ticks === null) return false;
+  try {
     const boot = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
     return boot * 1000 + ticks * 10 > time + 2000;
   } catch {
@@ -212,7 +227,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * `timeoutMs`.
  */
 export async function withLock<T>(path: string, task: () => Promise<T> | T, timeoutMs = 30_000): Promise<T> {
-  const token = `${process.pid} ${randomBytes(8).toString('hex')}`;
+  // `PID RANDOM START`: the holder's start (see startTicks) tells it from a later process
+  // given the same pid.
+  const token = `${process.pid} ${randomBytes(8).toString('hex')} ${startTicks(process.pid) ?? '-'}`;
   const deadline = Date.now() + timeoutMs;
   let wait = 2;
   for (;;) {
@@ -282,10 +299,17 @@ function readText(path: string): string | null {
 function breakStaleLock(path: string): void {
   const content = readText(path);
   if (content === null) return;
-  const pid = Number(content.split(' ')[0]);
+  const [pidText, , startText] = content.split(' ');
+  const pid = Number(pidText);
+  const start = Number(startText);
   // An empty file is a holder that was killed between creating and writing it. A live pid is
-  // the holder unless that process started after the lock was written (the pid was reused).
-  const live = (holder: number) => isAlive(holder) && !startedAfter(holder, safeMtime(path));
+  // the holder unless it is another process given the same pid: one that started at another
+  // time than the lock names or, for a lock that names none, after the lock was written.
+  const live = (holder: number) => {
+    if (!isAlive(holder)) return false;
+    const ticks = Number.isSafeInteger(start) ? startTicks(holder) : null;
+    return ticks !== null ? ticks === start : !startedAfter(holder, safeMtime(path));
+  };
   if (content !== '' && (!Number.isInteger(pid) || pid <= 0 || live(pid))) return;
   if (content === '' && Date.now() - safeMtime(path) < 2000) return;
   // Move it aside and check it is still the stale lock we judged, so that a lock taken by

@@ -357,6 +357,31 @@ describe.skipIf(process.platform !== 'linux')('stale locks', () => {
       reused.kill();
     }
   }, 60_000);
+
+  it("a lock naming its holder's start is taken over from a later process with that pid, however new the file", async () => {
+    initProject(sandbox);
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)']);
+    try {
+      await new Promise((resolve) => other.once('spawn', resolve));
+      const lock = join(sandbox.home, 'vault.lock');
+      // Written just now, naming a start the live process does not have: not its holder.
+      writeFileSync(lock, `${other.pid} 0123456789abcdef 1`, { mode: 0o600 });
+      const started = performance.now();
+      const result = latch(sandbox, ['set', 'AFTER_START_CHECK'], { input: 'after-start-1' });
+      expect(result.code, result.stderr).toBe(0);
+      expect(performance.now() - started).toBeLessThan(5000);
+      // Naming the start it has: the holder, so a writer waits for it.
+      const stat = readFileSync(`/proc/${other.pid}/stat`, 'utf8');
+      const ticks = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+      writeFileSync(lock, `${other.pid} 0123456789abcdef ${ticks}`, { mode: 0o600 });
+      expect(() => latch(sandbox, ['set', 'WAITS'], { input: 'waits-value-1', timeout: 3000 })).toThrow(
+        /ETIMEDOUT/,
+      );
+      expect(latch(sandbox, ['get', 'WAITS']).code).toBe(4);
+    } finally {
+      other.kill();
+    }
+  }, 60_000);
 });
 
 describe('the vault and latch.yaml in step', () => {
