@@ -154,9 +154,12 @@ export async function endSession(
   vault: UnlockedVault | null,
 ): Promise<boolean> {
   if (vault && deviceSlots(vault.current.slots).length > 0) {
-    await vault.replaceSlots((slots) => slots.filter((existing) => existing.type !== deviceSlotType));
+    await vault.replaceSlots((slots) => slots.filter((existing) => existing.type !== deviceSlotType), {
+      previousToo: true,
+    });
   }
-  // Without a keychain the item stays, but with its slot gone from the header it opens nothing.
+  // Without a keychain the item stays, but with its slot gone from both generations' headers
+  // it opens nothing.
   if (keychain === null) return false;
   const removed = keychain.remove(keychainAccount(vaultId, resolve(home)));
   removeForeignItems(keychain, vaultId, home);

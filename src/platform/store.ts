@@ -161,8 +161,11 @@ export class UnlockedVault {
 
   /**
    * Rewrites the key slots with `change`; the body is kept byte for byte (DESIGN.md
-   * invariant 3). With `previousToo`, vault.prev gets the same change, so a replaced
-   * passphrase opens neither generation.
+   * invariant 3). The data does not change, so vault.prev stays the previous generation of
+   * the data, not a copy of the vault with its old slots. With `previousToo`, vault.prev gets
+   * the same change, first: a replaced passphrase or an ended session opens neither
+   * generation, and a crash between the two writes leaves the change undone in the vault,
+   * where the user sees it, never only in vault.prev.
    */
   async replaceSlots(
     change: (slots: KeySlot[]) => KeySlot[],
@@ -175,12 +178,13 @@ export class UnlockedVault {
     });
     await withLock(this.paths.lock, () => {
       const next = apply(readSealed(this.paths));
-      writeFileAtomic(this.paths.vault, encodeVault(next, this.dataKey), { previous: this.paths.previous });
+      if (options.previousToo && existsSync(this.paths.previous)) {
+        const previous = apply(decodeVault(readFileSync(this.paths.previous)));
+        if (sameBytes(previous.vaultId, next.vaultId))
+          writeFileAtomic(this.paths.previous, encodeVault(previous, this.dataKey));
+      }
+      writeFileAtomic(this.paths.vault, encodeVault(next, this.dataKey));
       this.sealed = next;
-      if (!options.previousToo || !existsSync(this.paths.previous)) return;
-      const previous = apply(decodeVault(readFileSync(this.paths.previous)));
-      if (sameBytes(previous.vaultId, next.vaultId))
-        writeFileAtomic(this.paths.previous, encodeVault(previous, this.dataKey));
     });
   }
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -163,6 +163,8 @@ describe('unlock sessions in a real Secret Service', () => {
 
   it('lock without a D-Bus session still ends the session: its slot leaves the vault', () => {
     latch(sandbox, ['unlock'], { env: { ...service.env, LATCH_KEYCHAIN: 'auto' } });
+    // A write in the session: vault.prev is now a vault with the session's slot in it.
+    expect(latch(sandbox, ['set', 'IN_SESSION'], { env: noPassphrase, input: 'in-session-1' }).code).toBe(0);
     // An SSH login: no D-Bus, so the keychain item cannot be deleted; the agent opens the vault.
     const noBus = { ...noPassphrase, DBUS_SESSION_BUS_ADDRESS: undefined };
     const lock = latch(sandbox, ['lock'], { env: noBus });
@@ -176,6 +178,11 @@ describe('unlock sessions in a real Secret Service', () => {
     expect(JSON.parse(latch(sandbox, ['status', '--json'], { env: noPassphrase }).stdout).unlocked).toBe(
       false,
     );
+    // Nor does it open the previous generation: restored over the vault, it has no slot either.
+    copyFileSync(join(sandbox.home, 'vault.prev'), join(sandbox.home, 'vault'));
+    const restored = latch(sandbox, printKey, { env: noPassphrase });
+    expect(restored.code).toBe(3);
+    expect(restored.stdout).toBe('');
   });
 
   it('a killed agent: the next command reads the keychain and starts a new one', async () => {
