@@ -5,12 +5,13 @@
  *
  * Three ways to run, decided by the caller (`run`):
  * - inherited stdio, when nothing is masked (`--no-mask`, or no value long enough);
- * - pipes: the child's stdout and stderr each go through their own redactor stream;
+ * - pipes: the child's stdout and stderr each go through their own redactor stream (one pipe
+ *   for both when latch's stdout and stderr are one file, `2>&1`);
  * - a pty (through `script`, see pty.ts) when latch's stdin and stdout are terminals: the child
  *   sees a terminal, and the pty's one output stream is masked into latch's stdout.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, fstatSync } from 'node:fs';
 import { constants } from 'node:os';
 import { LatchError } from '../core/errors.js';
 import type { Redactor } from '../core/redactor.js';
@@ -59,7 +60,12 @@ const quietAfterExitMs = 200;
 export async function executePlan(plan: RunPlan, masking: Masking | null = null): Promise<number> {
   const made = await masking?.osPipes;
   if (masking?.pty) closeOsPipes(made ?? null);
-  const osPipes = masking && !masking.pty ? (made !== undefined ? made : createOsPipes(2)) : null;
+  let osPipes = masking && !masking.pty ? (made !== undefined ? made : createOsPipes(2)) : null;
+  // `2>&1`: one pipe for both, so that the child's stdout and stderr keep their order.
+  if (osPipes && masking && sameDestination(masking.stdout, masking.stderr)) {
+    closeOsPipes(osPipes.slice(1));
+    osPipes = osPipes.slice(0, 1);
+  }
   return new Promise((resolve, reject) => {
     const target = masking?.pty ?? { command: plan.command, args: plan.args, env: plan.env };
     let child: ChildProcess;
@@ -72,7 +78,7 @@ export async function executePlan(plan: RunPlan, masking: Masking | null = null)
             : masking.pty
               ? ['inherit', 'pipe', 'inherit']
               : osPipes
-                ? ['inherit', osPipes[0]!.writeFd, osPipes[1]!.writeFd]
+                ? ['inherit', osPipes[0]!.writeFd, (osPipes[1] ?? osPipes[0]!).writeFd]
                 : ['inherit', 'pipe', 'pipe'],
       });
     } catch (error) {
@@ -108,6 +114,21 @@ export async function executePlan(plan: RunPlan, masking: Masking | null = null)
       Promise.all(pipes.map((pipe) => pipe.finish(quietAfterExitMs))).then(() => resolve(exitCode));
     });
   });
+}
+
+/**
+ * Whether latch's stdout and stderr are one file, pipe or terminal (`2>&1`, a CI log): the
+ * child then writes both to one pipe, as it would without latch. Two pipes read in turn
+ * would put a line written to stderr after stdout lines written later.
+ */
+function sameDestination(stdout: MaskTarget, stderr: MaskTarget): boolean {
+  if (typeof stdout.fd !== 'number' || typeof stderr.fd !== 'number') return false;
+  try {
+    const [out, err] = [fstatSync(stdout.fd), fstatSync(stderr.fd)];
+    return out.dev === err.dev && out.ino === err.ino && out.rdev === err.rdev;
+  } catch {
+    return false;
+  }
 }
 
 /** A failed start as one line; the shells' exit codes: 127 for a command that is not there, 126 for one that cannot run. */
