@@ -11,7 +11,7 @@
  *   sees a terminal, and the pty's one output stream is masked into latch's stdout.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, fstatSync } from 'node:fs';
+import { existsSync, fstatSync, readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { LatchError } from '../core/errors.js';
 import type { Redactor } from '../core/redactor.js';
@@ -154,10 +154,33 @@ function spawnFailure(error: NodeJS.ErrnoException, command: string): Error {
   return error;
 }
 
+/** Signals a terminal sends to its whole foreground process group when a key is typed. */
+const keyboardSignals: NodeJS.Signals[] = ['SIGINT', 'SIGQUIT'];
+
+/**
+ * Whether latch's process group is the foreground group of its controlling terminal (Linux:
+ * /proc/self/stat). Then a SIGINT or SIGQUIT most likely came from a key (a shell forwards
+ * none to its foreground job either); elsewhere, and without a terminal, false.
+ */
+function inTerminalForeground(): boolean {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    // After the command name in parentheses: state ppid pgrp session tty_nr tpgid.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const [processGroup, foregroundGroup] = [Number(fields[2]), Number(fields[5])];
+    return foregroundGroup > 0 && processGroup === foregroundGroup;
+  } catch {
+    return false;
+  }
+}
+
 function handleSignals(child: ChildProcess, mode: 'pty' | 'direct'): () => void {
   const linuxPty = mode === 'pty' && process.platform === 'linux';
   const forward = (signal: NodeJS.Signals) => {
     if (child.exitCode !== null || child.signalCode !== null) return;
+    // Typed on the terminal: it already reached the child, which shares latch's process
+    // group; a second SIGINT means "stop now, skip the cleanup" to many programs.
+    if (mode === 'direct' && keyboardSignals.includes(signal) && inTerminalForeground()) return;
     const programPid = linuxPty && child.pid !== undefined ? ptyChildPid(child.pid) : null;
     if (programPid === null) child.kill(signal);
     else {
