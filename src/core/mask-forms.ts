@@ -90,14 +90,26 @@ function hex(value: Uint8Array): string {
   return Buffer.from(value.buffer, value.byteOffset, value.length).toString('hex');
 }
 
-/** JSON escapings of `text`: JSON.stringify's, and the ASCII-only and `\/` dialects of other encoders. */
+const unicodeEscape = (character: string) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/**
+ * JSON escapings of `text`: JSON.stringify's, and the dialects of other encoders: ASCII-only
+ * (Python's json.dumps), `\/`, and HTML-safe (Go's encoding/json by default: `<`, `>`, `&`,
+ * U+2028 and U+2029 as `\u003c`...).
+ */
 function jsonForms(text: string): string[] {
   const standard = JSON.stringify(text).slice(1, -1);
-  const asciiOnly = standard.replace(
-    /[\u0080-\uffff]/g,
-    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-  return [standard, asciiOnly, standard.replaceAll('/', '\\/'), asciiOnly.replaceAll('/', '\\/')];
+  const asciiOnly = standard.replace(/[\u0080-\uffff]/g, unicodeEscape);
+  const htmlSafe = standard.replace(/[<>&\u2028\u2029]/g, unicodeEscape);
+  const htmlSafeAscii = asciiOnly.replace(/[<>&]/g, unicodeEscape);
+  return [
+    standard,
+    asciiOnly,
+    standard.replaceAll('/', '\\/'),
+    asciiOnly.replaceAll('/', '\\/'),
+    htmlSafe,
+    htmlSafeAscii,
+  ];
 }
 
 /** Every text encoding of one unit (the whole value or one of its lines). */

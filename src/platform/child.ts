@@ -5,12 +5,13 @@
  *
  * Three ways to run, decided by the caller (`run`):
  * - inherited stdio, when nothing is masked (`--no-mask`, or no value long enough);
- * - pipes: the child's stdout and stderr each go through their own redactor stream;
+ * - pipes: the child's stdout and stderr each go through their own redactor stream (one pipe
+ *   for both when latch's stdout and stderr are one file, `2>&1`);
  * - a pty (through `script`, see pty.ts) when latch's stdin and stdout are terminals: the child
  *   sees a terminal, and the pty's one output stream is masked into latch's stdout.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, fstatSync, readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { LatchError } from '../core/errors.js';
 import type { Redactor } from '../core/redactor.js';
@@ -59,7 +60,12 @@ const quietAfterExitMs = 200;
 export async function executePlan(plan: RunPlan, masking: Masking | null = null): Promise<number> {
   const made = await masking?.osPipes;
   if (masking?.pty) closeOsPipes(made ?? null);
-  const osPipes = masking && !masking.pty ? (made !== undefined ? made : createOsPipes(2)) : null;
+  let osPipes = masking && !masking.pty ? (made !== undefined ? made : createOsPipes(2)) : null;
+  // `2>&1`: one pipe for both, so that the child's stdout and stderr keep their order.
+  if (osPipes && masking && sameDestination(masking.stdout, masking.stderr)) {
+    closeOsPipes(osPipes.slice(1));
+    osPipes = osPipes.slice(0, 1);
+  }
   return new Promise((resolve, reject) => {
     const target = masking?.pty ?? { command: plan.command, args: plan.args, env: plan.env };
     let child: ChildProcess;
@@ -72,7 +78,7 @@ export async function executePlan(plan: RunPlan, masking: Masking | null = null)
             : masking.pty
               ? ['inherit', 'pipe', 'inherit']
               : osPipes
-                ? ['inherit', osPipes[0]!.writeFd, osPipes[1]!.writeFd]
+                ? ['inherit', osPipes[0]!.writeFd, (osPipes[1] ?? osPipes[0]!).writeFd]
                 : ['inherit', 'pipe', 'pipe'],
       });
     } catch (error) {
@@ -110,6 +116,21 @@ export async function executePlan(plan: RunPlan, masking: Masking | null = null)
   });
 }
 
+/**
+ * Whether latch's stdout and stderr are one file, pipe or terminal (`2>&1`, a CI log): the
+ * child then writes both to one pipe, as it would without latch. Two pipes read in turn
+ * would put a line written to stderr after stdout lines written later.
+ */
+function sameDestination(stdout: MaskTarget, stderr: MaskTarget): boolean {
+  if (typeof stdout.fd !== 'number' || typeof stderr.fd !== 'number') return false;
+  try {
+    const [out, err] = [fstatSync(stdout.fd), fstatSync(stderr.fd)];
+    return out.dev === err.dev && out.ino === err.ino && out.rdev === err.rdev;
+  } catch {
+    return false;
+  }
+}
+
 /** A failed start as one line; the shells' exit codes: 127 for a command that is not there, 126 for one that cannot run. */
 function spawnFailure(error: NodeJS.ErrnoException, command: string): Error {
   // A script whose #! interpreter is missing fails with ENOENT too; say which is missing.
@@ -133,10 +154,33 @@ function spawnFailure(error: NodeJS.ErrnoException, command: string): Error {
   return error;
 }
 
+/** Signals a terminal sends to its whole foreground process group when a key is typed. */
+const keyboardSignals: NodeJS.Signals[] = ['SIGINT', 'SIGQUIT'];
+
+/**
+ * Whether latch's process group is the foreground group of its controlling terminal (Linux:
+ * /proc/self/stat). Then a SIGINT or SIGQUIT most likely came from a key (a shell forwards
+ * none to its foreground job either); elsewhere, and without a terminal, false.
+ */
+function inTerminalForeground(): boolean {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    // After the command name in parentheses: state ppid pgrp session tty_nr tpgid.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const [processGroup, foregroundGroup] = [Number(fields[2]), Number(fields[5])];
+    return foregroundGroup > 0 && processGroup === foregroundGroup;
+  } catch {
+    return false;
+  }
+}
+
 function handleSignals(child: ChildProcess, mode: 'pty' | 'direct'): () => void {
   const linuxPty = mode === 'pty' && process.platform === 'linux';
   const forward = (signal: NodeJS.Signals) => {
     if (child.exitCode !== null || child.signalCode !== null) return;
+    // Typed on the terminal: it already reached the child, which shares latch's process
+    // group; a second SIGINT means "stop now, skip the cleanup" to many programs.
+    if (mode === 'direct' && keyboardSignals.includes(signal) && inTerminalForeground()) return;
     const programPid = linuxPty && child.pid !== undefined ? ptyChildPid(child.pid) : null;
     if (programPid === null) child.kill(signal);
     else {

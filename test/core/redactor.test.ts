@@ -93,6 +93,17 @@ describe('maskForms', () => {
     expect(maskForms(value).map(latin1)).toContain(latin1(form));
   });
 
+  it("lists Go's HTML-safe JSON escaping (encoding/json's default), ASCII-only too", () => {
+    const value = bytes('a&b<c>d\u2028é-secretish');
+    const forms = maskForms(value).map(latin1);
+    expect(forms).toContain(latin1(bytes('a\\u0026b\\u003cc\\u003ed\\u2028é-secretish')));
+    expect(forms).toContain('a\\u0026b\\u003cc\\u003ed\\u2028\\u00e9-secretish');
+    const masked = redact(createRedactor([{ name: 'GO', value }]), [
+      bytes('{"token":"a\\u0026b\\u003cc\\u003ed\\u2028\\u00e9-secretish"}'),
+    ]);
+    expect(Buffer.from(masked).toString()).toBe('{"token":"<latch:GO>"}');
+  });
+
   it('skips values and forms shorter than the minimum, and lines shorter than 8', () => {
     expect(maskForms(bytes('12345'))).toEqual([]);
     expect(maskForms(bytes('123456')).map(latin1)).toContain('123456');

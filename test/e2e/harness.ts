@@ -93,6 +93,9 @@ export function startLatch(
     cwd: options.cwd ?? sandbox.cwd,
     env: { ...sandbox.env, ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
+    // Off the terminal that runs the tests: in its foreground group, latch passes on no
+    // SIGINT or SIGQUIT (the child got the key's own), and the tests signal latch alone.
+    detached: true,
   });
 }
 

@@ -85,6 +85,28 @@ describe('latch run masks output', () => {
     expect(result.stderr).toBe('e <latch:API_KEY>\n');
   });
 
+  it.each([
+    'a pipe',
+    'a file',
+  ])('keeps the order of stdout and stderr when both are the same %s (2>&1), masked', (kind) => {
+    const script =
+      'for i in 1 2 3 4 5 6 7 8; do echo "out $i $API_KEY"; echo "err $i $DB_PASSWORD" >&2; done';
+    const out = `${sandbox.root}/both.txt`;
+    const redirect = kind === 'a file' ? `> '${out}' 2>&1` : `2>&1 | cat > '${out}'`;
+    const command = `node '${sandboxBin()}' run -- sh -c '${script.replaceAll("'", `'\\''`)}' ${redirect}`;
+    const result = spawnSync('bash', ['-c', command], {
+      cwd: sandbox.cwd,
+      env: sandbox.env,
+      timeout: 30_000,
+    });
+    expect(result.status, String(result.stderr)).toBe(0);
+    const expected = [1, 2, 3, 4, 5, 6, 7, 8].flatMap((i) => [
+      `out ${i} <latch:API_KEY>`,
+      `err ${i} <latch:DB_PASSWORD>`,
+    ]);
+    expect(readFileSync(out, 'utf8').trimEnd().split('\n')).toEqual(expected);
+  });
+
   it('--no-mask shows the values as they are', () => {
     const result = latch(sandbox, ['run', '--no-mask', '--', node, '-e', 'console.log(process.env.API_KEY)']);
     expect(result.code).toBe(0);

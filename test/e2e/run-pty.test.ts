@@ -41,8 +41,8 @@ async function waitFor<T>(probe: () => T | undefined, what: () => string, timeou
 
 const shellWord = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
 
-/** Starts `latch run -- node -e PROGRAM` in a 120x40 tmux window; returns where its exit code lands. */
-function startInTmux(program: string, env: Record<string, string> = {}): string {
+/** Starts `latch run OPTIONS -- node -e PROGRAM` in a 120x40 tmux window; returns where its exit code lands. */
+function startInTmux(program: string, env: Record<string, string> = {}, runOptions: string[] = []): string {
   const codeFile = join(sandbox.root, 'exit-code');
   const exports = Object.entries(sandbox.env).map(([name, value]) => `export ${name}=${shellWord(value)}`);
   const overrides = Object.entries(env).map(([name, value]) => `${name}=${shellWord(value)} `);
@@ -52,7 +52,9 @@ function startInTmux(program: string, env: Record<string, string> = {}): string 
     [
       `cd ${shellWord(sandbox.cwd)}`,
       ...exports,
-      `${overrides.join('')}${shellWord(process.execPath)} ${shellWord(binary)} run -- ${shellWord(process.execPath)} -e ${shellWord(program)}`,
+      // On pipes a Ctrl-C reaches this shell too: it must live on to write the exit code.
+      'trap : INT',
+      `${overrides.join('')}${shellWord(process.execPath)} ${shellWord(binary)} run ${runOptions.join(' ')} -- ${shellWord(process.execPath)} -e ${shellWord(program)}`,
       `echo $? > ${shellWord(codeFile)}.tmp && mv ${shellWord(codeFile)}.tmp ${shellWord(codeFile)}`,
       'exec sleep 60',
     ].join('\n'),
@@ -133,6 +135,31 @@ describe('latch run on a terminal', () => {
     );
     expect(code).toBe(expected);
     if (handler) expect(screen()).toContain('child got SIGTERM');
+  });
+
+  it.each([
+    ['on pipes (no `script`)', false],
+    ['with --no-mask', true],
+  ])('a Ctrl-C typed on the terminal reaches the child %s once, not again from latch', async (_, noMask) => {
+    const program = `
+      let count = 0;
+      process.on('SIGINT', () => {
+        if (count++ === 0) setTimeout(() => { console.log('sigints=' + count); process.exit(3); }, 500);
+      });
+      console.log('ready');
+      setInterval(() => {}, 1000);
+    `;
+    const codeFile = noMask
+      ? startInTmux(program, {}, ['--no-mask'])
+      : startInTmux(program, { PATH: join(sandbox.root, 'empty-bin') });
+    await waitFor(onScreen('ready'), screen);
+    tmux(['send-keys', 'C-c']);
+    const code = await waitFor(
+      () => (existsSync(codeFile) ? readFileSync(codeFile, 'utf8').trim() : undefined),
+      screen,
+    );
+    expect(screen()).toContain('sigints=1');
+    expect(code).toBe('3');
   });
 
   it('without a `script` command, says so in one line and runs the child on pipes, masked', async () => {
