@@ -219,6 +219,20 @@ describe('latch scan (files)', () => {
     expect(ruleIds).toContain('env-file-committed');
   });
 
+  it('scans the paths after --, so a name starting with a dash can be given', () => {
+    writeRepoFile(sandbox, '-leak.txt', `token = ${value}\n`);
+    writeRepoFile(sandbox, 'other.txt', `token = ${value}\n`);
+    const found = scan(['--format', 'json', '--', '-leak.txt']);
+    expect(found.code).toBe(5);
+    expect(JSON.parse(found.stdout).findings.map((finding: { path: string }) => finding.path)).toEqual([
+      '-leak.txt',
+    ]);
+    const missing = scan(['--', 'missing.txt']);
+    expect(missing.code).toBe(4);
+    expect(missing.stderr).toBe('latch: no such file or directory: missing.txt\n');
+    expect(scan(['--staged', '--', '-leak.txt']).code).toBe(2);
+  });
+
   it('refuses bad arguments with one line and exit 2', () => {
     for (const args of [
       ['--staged', '--history'],
