@@ -91,7 +91,8 @@ export class PatchParser {
       return;
     }
     if (text.startsWith('+++ ')) {
-      const target = text.slice(4);
+      // git ends the name with a tab when it holds a space (for GNU patch); a real tab is quoted.
+      const target = text.slice(4).replace(/\t$/, '');
       this.path = target === '/dev/null' ? null : unquoteGitPath(target).replace(/^b\//, '');
       return;
     }

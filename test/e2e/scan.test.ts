@@ -264,6 +264,29 @@ describe('latch scan --staged and --history', () => {
     expect(result.stdout).toContain('a.txt:3:1');
   });
 
+  it('reports a staged or committed path with a space as it is (git ends it with a tab in the patch)', () => {
+    writeRepoFile(sandbox, 'my notes.txt', `${value}\n`);
+    writeRepoFile(sandbox, 'say "hi" now.txt', `${value}\n`);
+    git(sandbox, ['add', '.']);
+    const files = JSON.parse(scan(['--format', 'json']).stdout);
+    const staged = JSON.parse(scan(['--staged', '--format', 'json']).stdout);
+    git(sandbox, ['commit', '-qm', 'notes', '--no-verify']);
+    const history = JSON.parse(scan(['--history', '--format', 'json']).stdout);
+    for (const report of [files, staged, history]) {
+      const found = report.findings.filter((finding: { path: string }) => finding.path !== 'latch.yaml');
+      expect(found.map((finding: { path: string }) => finding.path)).toEqual([
+        'my notes.txt',
+        'say "hi" now.txt',
+      ]);
+      // The same fingerprints in every mode, so one baseline covers them.
+      expect(found.map((finding: { fingerprint: string }) => finding.fingerprint)).toEqual(
+        files.findings.map((finding: { fingerprint: string }) => finding.fingerprint),
+      );
+    }
+    writeFileSync(join(sandbox.cwd, '.latchignore'), 'my notes.txt\nsay "hi" now.txt\n');
+    expect(scan(['--history']).code).toBe(0);
+  });
+
   it('scans a large history in worker threads, keeping the order of commits', () => {
     const filler = `${'const x = computeSomething(42); // some ordinary code here\n'.repeat(1700)}`;
     for (let commit = 0; commit < 2; commit++) {
