@@ -8,7 +8,8 @@ import type { ManagedValueMatcher } from '../core/scan-managed.js';
 import type { Skipped } from '../core/scan-report.js';
 
 export interface FileToScan {
-  absolute: string;
+  /** Bytes when the name is not UTF-8 (a Uint8Array once sent to a worker thread). */
+  absolute: string | Buffer;
   /** As reported: relative to the work tree or scanned directory, `/`-separated. */
   path: string;
 }

@@ -35,8 +35,12 @@ export async function scanStaged(collector: Collector, root: string, maxSize: nu
     .filter(Boolean);
   if (names.length === 0) return;
   const chunks: string[][] = [];
-  for (let start = 0; start < names.length; start += pathsPerChunk)
-    chunks.push(names.slice(start, start + pathsPerChunk));
+  // A name that is not UTF-8 cannot be given back to git (Node encodes argv as UTF-8), so
+  // then one process diffs everything, without pathspecs.
+  if (names.some((name) => name.includes('\uFFFD'))) chunks.push([]);
+  else
+    for (let start = 0; start < names.length; start += pathsPerChunk)
+      chunks.push(names.slice(start, start + pathsPerChunk));
   const parallel = Math.max(1, Math.min(availableParallelism(), 4));
   let next = 0;
   const worker = async () => {

@@ -38,11 +38,11 @@ export const patchOptions = [
 export function git(
   cwd: string,
   args: string[],
-  options: { allowFailure?: boolean; input?: string } = {},
+  options: { allowFailure?: boolean; input?: string; encoding?: 'utf8' | 'latin1' } = {},
 ): string | null {
   const result = spawnSync('git', [...fixedConfig, ...args], {
     cwd,
-    encoding: 'utf8',
+    encoding: options.encoding ?? 'utf8',
     maxBuffer: 256 * 1024 * 1024,
     input: options.input ?? '',
   });
@@ -77,18 +77,20 @@ export function requireWorkTree(cwd: string, what: string): string {
   return root;
 }
 
-/** Tracked files plus untracked files that are not ignored, relative to `root`, under `pathspecs`. */
-export function listWorkTreeFiles(root: string, pathspecs: string[]): string[] {
-  const out = git(root, [
-    'ls-files',
-    '-z',
-    '--cached',
-    '--others',
-    '--exclude-standard',
-    '--',
-    ...pathspecs,
-  ])!;
-  return [...new Set(out.split('\0').filter(Boolean))];
+/**
+ * Tracked files plus untracked files that are not ignored, relative to `root`, under
+ * `pathspecs`: the names' bytes as git has them, since a name need not be UTF-8.
+ */
+export function listWorkTreeFiles(root: string, pathspecs: string[]): Buffer[] {
+  const out = git(
+    root,
+    ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', ...pathspecs],
+    {
+      // latin1 maps each byte to one character, so the names come back byte for byte.
+      encoding: 'latin1',
+    },
+  )!;
+  return [...new Set(out.split('\0').filter(Boolean))].map((name) => Buffer.from(name, 'latin1'));
 }
 
 /**

@@ -1,5 +1,5 @@
 /** `latch scan` end to end: the built binary, a real vault, real git repositories. */
-import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AjvDraft04 from 'ajv-draft-04';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -132,6 +132,25 @@ describe('latch scan (files)', () => {
     const result = latch(sandbox, ['scan', plain], { env: locked });
     expect(result.code).toBe(5);
     expect(result.stdout).toContain('deep/er/file.txt:1:4');
+  });
+
+  it('scans a file whose name is not UTF-8, in a work tree, staged, committed and outside git', () => {
+    const name = Buffer.from('caf\xe9.txt', 'latin1');
+    const plain = join(sandbox.root, 'plain');
+    mkdirSync(plain);
+    for (const directory of [sandbox.cwd, plain])
+      writeFileSync(Buffer.concat([Buffer.from(`${directory}/`), name]), `k: ${value}\n`);
+    const paths = (args: string[]) => {
+      const result = scan([...args, '--format', 'json']);
+      expect(result.code, result.stderr).toBe(5);
+      return JSON.parse(result.stdout).findings.map((finding: { path: string }) => finding.path);
+    };
+    expect(paths([])).toEqual(['caf\ufffd.txt']);
+    expect(paths([plain])).toEqual(['caf\ufffd.txt']);
+    git(sandbox, ['add', '.']);
+    expect(paths(['--staged'])).toEqual(['caf\ufffd.txt']);
+    git(sandbox, ['commit', '-qm', 'latin1', '--no-verify']);
+    expect(paths(['--history'])).toEqual(['caf\ufffd.txt']);
   });
 
   it('finds earlier values and new values as soon as they are set', () => {
