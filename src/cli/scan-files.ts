@@ -23,7 +23,7 @@ export interface FilesResult {
 }
 
 /** A file with a NUL byte in its first 8 KiB is binary. */
-const binarySniffLength = 8192;
+export const binarySniffLength = 8192;
 
 /** Scans each file (the baseline is applied by the caller). Never throws for one bad file. */
 export function scanFileList(

@@ -13,12 +13,15 @@ export interface FilePatch {
   /** The new file's line number of each added line. */
   lineNumbers: number[];
   binary: boolean;
+  /** The new blob's object id, from the patch's `index` line (with `--full-index`). */
+  blob?: string;
   commit?: CommitInfo;
 }
 
 /** The line git prints before each commit's patch with `--format=` this value. */
 export const commitFormat = '%x01%H%x01%an <%ae>%x01%aI';
 
+const blobLine = /^index [0-9a-f]+\.\.([0-9a-f]+)(?: \d+)?$/;
 const hunkHeader = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
 
 /** Undoes git's C-style quoting of a path (`"a\\tb"`, octal escapes for non-ASCII bytes). */
@@ -50,6 +53,7 @@ export class PatchParser {
   private commit: CommitInfo | undefined;
   private path: string | null = null;
   private binary = false;
+  private blob: string | undefined;
   private lines: string[] = [];
   private lineNumbers: number[] = [];
   private removedLeft = 0;
@@ -100,6 +104,11 @@ export class PatchParser {
       this.path = unquoteGitPath(text.slice(10));
       return;
     }
+    const index = blobLine.exec(text);
+    if (index) {
+      this.blob = index[1];
+      return;
+    }
     if (text.startsWith('Binary files ') && this.path !== null) {
       this.binary = !text.endsWith(' and /dev/null differ');
       return;
@@ -124,11 +133,13 @@ export class PatchParser {
         text: this.lines.join('\n'),
         lineNumbers: this.lineNumbers,
         binary: this.binary,
+        ...(this.blob ? { blob: this.blob } : {}),
         ...(this.commit ? { commit: this.commit } : {}),
       });
     }
     this.path = null;
     this.binary = false;
+    this.blob = undefined;
     this.lines = [];
     this.lineNumbers = [];
     this.removedLeft = 0;

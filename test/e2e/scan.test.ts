@@ -306,6 +306,26 @@ describe('latch scan --staged and --history', () => {
     expect(scan(['--history']).code).toBe(0);
   });
 
+  it('scans text that .gitattributes calls binary, and still skips real binaries', () => {
+    writeRepoFile(sandbox, '.gitattributes', '*.txt binary\n*.cfg -diff\n');
+    writeRepoFile(sandbox, 'notes.txt', `k: ${value}\n`);
+    writeRepoFile(sandbox, 'app.cfg', `first\nk: ${value}\n`);
+    writeRepoFile(sandbox, 'logo.bin', Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(value)]));
+    git(sandbox, ['add', '.']);
+    const staged = scan(['--staged', '--format', 'json']);
+    git(sandbox, ['commit', '-qm', 'attributes', '--no-verify']);
+    const history = scan(['--history', '--format', 'json']);
+    for (const result of [staged, history]) {
+      expect(result.code).toBe(5);
+      const report = JSON.parse(result.stdout);
+      expect(
+        report.findings.map((finding: { path: string; line: number }) => `${finding.path}:${finding.line}`),
+      ).toEqual(['app.cfg:2', 'notes.txt:1']);
+      expect(report.skipped.map((skipped: { path: string }) => skipped.path)).toEqual(['logo.bin']);
+      expect(result.stdout).not.toContain(value);
+    }
+  });
+
   it('scans a large history in worker threads, keeping the order of commits', () => {
     const filler = `${'const x = computeSomething(42); // some ordinary code here\n'.repeat(1700)}`;
     for (let commit = 0; commit < 2; commit++) {
