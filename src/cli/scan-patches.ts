@@ -232,7 +232,8 @@ export async function scanHistory(
     await scanPatches(
       collector,
       root,
-      ['log', ...patchOptions, `--format=${commitFormat}`, ...revisions, '--'],
+      // --cc: a merge shows what it adds beyond its parents (a conflict resolution, an evil merge).
+      ['log', ...patchOptions, '--cc', `--format=${commitFormat}`, ...revisions, '--'],
       maxSize,
       progress,
     );

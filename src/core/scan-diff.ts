@@ -21,7 +21,9 @@ export interface FilePatch {
 /** The line git prints before each commit's patch with `--format=` this value. */
 export const commitFormat = '%x01%H%x01%an <%ae>%x01%aI';
 
-const blobLine = /^index [0-9a-f]+\.\.([0-9a-f]+)(?: \d+)?$/;
+const blobLine = /^index [0-9a-f,]+\.\.([0-9a-f]+)(?: \d+)?$/;
+/** `@@@ -a,b -c,d +e,f @@@`: one `-` range per parent, one `@` more than parents. */
+const combinedHunkHeader = /^(@@@+) (?:-\d+(?:,\d+)? )+\+(\d+)(?:,\d+)? @@@+/;
 const hunkHeader = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
 
 /** Undoes git's C-style quoting of a path (`"a\\tb"`, octal escapes for non-ASCII bytes). */
@@ -59,11 +61,17 @@ export class PatchParser {
   private removedLeft = 0;
   private addedLeft = 0;
   private nextLine = 0;
+  /** In a merge's combined hunk: its number of parents (prefix columns); 0 otherwise. */
+  private combinedWidth = 0;
 
   constructor(private readonly onPatch: (patch: FilePatch) => void) {}
 
   /** Takes one line of git's output. */
   line(text: string): void {
+    if (this.combinedWidth > 0) {
+      if (this.combinedLine(text)) return;
+      this.combinedWidth = 0;
+    }
     if (this.removedLeft > 0 || this.addedLeft > 0) {
       if (text.startsWith('+')) {
         this.lines.push(text.slice(1));
@@ -85,6 +93,11 @@ export class PatchParser {
       this.flush();
       const [, sha = '', author = '', date = ''] = text.split('\x01');
       this.commit = { sha, author, date };
+      return;
+    }
+    if (text.startsWith('diff --cc ') || text.startsWith('diff --combined ')) {
+      // A merge commit (`--cc`): the name comes from the `+++` line.
+      this.flush();
       return;
     }
     if (text.startsWith('diff --git ')) {
@@ -113,12 +126,36 @@ export class PatchParser {
       this.binary = !text.endsWith(' and /dev/null differ');
       return;
     }
+    const combined = combinedHunkHeader.exec(text);
+    if (combined) {
+      this.combinedWidth = combined[1]!.length - 1;
+      this.nextLine = Number(combined[2]);
+      return;
+    }
     const hunk = hunkHeader.exec(text);
     if (hunk) {
       this.removedLeft = hunk[1] === undefined ? 1 : Number(hunk[1]);
       this.addedLeft = hunk[3] === undefined ? 1 : Number(hunk[3]);
       this.nextLine = Number(hunk[2]);
     }
+  }
+
+  /**
+   * One line of a merge's combined hunk, with one prefix column per parent; false when the
+   * hunk is over. Only a line new to every parent (`++`) is the merge's own: a conflict
+   * resolution or an "evil merge". A line with `-` somewhere is not in the merge's result.
+   */
+  private combinedLine(text: string): boolean {
+    if (text.startsWith('\\')) return true;
+    const prefix = text.slice(0, this.combinedWidth);
+    if (prefix.length < this.combinedWidth || !/^[ +-]+$/.test(prefix)) return false;
+    if (prefix.includes('-')) return true;
+    if (!prefix.includes(' ')) {
+      this.lines.push(text.slice(this.combinedWidth));
+      this.lineNumbers.push(this.nextLine);
+    }
+    this.nextLine++;
+    return true;
   }
 
   /** Emits the last file patch; call when the output ends. */
@@ -144,5 +181,6 @@ export class PatchParser {
     this.lineNumbers = [];
     this.removedLeft = 0;
     this.addedLeft = 0;
+    this.combinedWidth = 0;
   }
 }

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   git,
   gitlabToken,
+  gitRun,
   initRepository,
   locked,
   randomValue,
@@ -377,6 +378,34 @@ describe('latch scan --staged and --history', () => {
     git(sandbox, ['checkout', '-q', 'main']);
     const all = scan(['--history']);
     expect(all.stdout).toContain('side.txt:1:1  gitlab-personal-access-token');
+  });
+
+  it("finds what a merge commit itself adds (a conflict resolution, an evil merge), not its parents' lines again", () => {
+    writeRepoFile(sandbox, 'app.ini', 'a=1\nkey=old\n');
+    git(sandbox, ['add', '.']);
+    git(sandbox, ['commit', '-qm', 'base', '--no-verify']);
+    git(sandbox, ['checkout', '-q', '-b', 'side']);
+    writeRepoFile(sandbox, 'app.ini', 'a=1\nkey=side\n');
+    writeRepoFile(sandbox, 'side.txt', `${gitlabToken()}\n`);
+    git(sandbox, ['add', '.']);
+    git(sandbox, ['commit', '-qm', 'side', '--no-verify']);
+    git(sandbox, ['checkout', '-q', 'main']);
+    writeRepoFile(sandbox, 'app.ini', 'a=1\nkey=main\n');
+    git(sandbox, ['commit', '-qam', 'main', '--no-verify']);
+    expect(gitRun(sandbox, ['merge', '-q', 'side']).code).not.toBe(0);
+    writeRepoFile(sandbox, 'app.ini', `a=1\nkey=${value}\n`);
+    writeRepoFile(sandbox, 'evil.txt', `x\ntoken: ${value}\n`);
+    git(sandbox, ['add', '.']);
+    git(sandbox, ['commit', '-qm', 'merge', '--no-verify']);
+    const merge = git(sandbox, ['rev-parse', 'HEAD']);
+    const result = scan(['--history', '--format', 'json']);
+    expect(result.code).toBe(5);
+    const found = JSON.parse(result.stdout).findings.map(
+      (finding: { path: string; line: number; commit: { sha: string } }) =>
+        `${finding.path}:${finding.line}${finding.commit.sha === merge ? ' (merge)' : ''}`,
+    );
+    expect(found.sort()).toEqual(['app.ini:2 (merge)', 'evil.txt:2 (merge)', 'side.txt:1']);
+    expect(result.stdout).not.toContain(value);
   });
 
   it('a --range naming a revision the repository does not have is a usage error (exit 2), in one line', () => {
