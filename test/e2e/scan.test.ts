@@ -239,6 +239,24 @@ describe('latch scan (files)', () => {
     expect(ruleIds).toContain('env-file-committed');
   });
 
+  it('writes control characters of names, lines and authors as \\xNN in the text report', () => {
+    writeRepoFile(sandbox, 'red\x1b[31m.txt', `k = ${value} \x1b]0;title\x07\x1b[2J\n`);
+    writeRepoFile(sandbox, 'two\nlines.txt', `k = ${value}\n`);
+    const files = scan([]);
+    git(sandbox, ['add', '.']);
+    const staged = scan(['--staged']);
+    gitRun(sandbox, ['commit', '-qm', 'escapes', '--no-verify'], { env: { GIT_AUTHOR_NAME: 'Eve\x1b[2J' } });
+    const history = scan(['--history']);
+    for (const result of [files, staged, history]) {
+      expect(result.code).toBe(5);
+      expect(result.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+      expect(result.stdout).toContain('red\\x1b[31m.txt:1:5  managed secret');
+      expect(result.stdout).toContain('two\\x0alines.txt:1:5  managed secret');
+      expect(result.stdout).toContain('    k = [managed:myapp/dev/API_SECRET] \\x1b]0;title\\x07\\x1b[2J\n');
+    }
+    expect(history.stdout).toContain('Eve\\x1b[2J <author@example.com>');
+  });
+
   it('scans the paths after --, so a name starting with a dash can be given', () => {
     writeRepoFile(sandbox, '-leak.txt', `token = ${value}\n`);
     writeRepoFile(sandbox, 'other.txt', `token = ${value}\n`);

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { usageError } from '../../core/errors.js';
 import { parseBaseline } from '../../core/scan-baseline.js';
-import { renderText, type ScanOutcome } from '../../core/scan-report.js';
+import { printable, renderText, type ScanOutcome } from '../../core/scan-report.js';
 import { hasCommitObject, requireWorkTree } from '../../platform/git.js';
 import { hookStates, hooksDirectory, installHooks, uninstallHooks } from '../../platform/hooks.js';
 import type { ParsedArgs } from '../args.js';
@@ -111,7 +111,7 @@ async function runHook(hook: 'pre-commit' | 'pre-push', io: Io): Promise<number>
   if (outcome.findings.length === 0) return 0;
   await recordScanBlock(io, outcome, hook);
   io.stderr.write(renderText(outcome));
-  const files = filesWithFindings(outcome.findings);
+  const files = filesWithFindings(outcome.findings).map(printable);
   const lines =
     hook === 'pre-commit'
       ? [
