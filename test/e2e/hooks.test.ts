@@ -1,9 +1,11 @@
 /** `latch hooks` end to end: real repositories, real `git commit` and `git push` running the installed hooks. */
+import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   git,
+  gitEnv,
   gitlabToken,
   gitRun,
   initRepository,
@@ -93,6 +95,23 @@ describe('pre-commit hook', () => {
     expect(result.stderr).toContain('latch:allow');
     expect(result.stderr).not.toContain(value);
     expect(git(sandbox, ['rev-list', '--count', 'HEAD'])).toBe('1');
+  });
+
+  it('suggests a git restore that works for a name with a space or a leading dash', () => {
+    install();
+    writeRepoFile(sandbox, '-my notes.txt', `${value}\n`);
+    git(sandbox, ['add', '--', '-my notes.txt']);
+    const result = gitRun(sandbox, ['commit', '-qm', 'notes'], { env: locked });
+    expect(result.code).not.toBe(0);
+    const suggested = /`(git restore --staged [^`]+)`/.exec(result.stderr)?.[1];
+    expect(suggested).toBe("git restore --staged -- '-my notes.txt'");
+    const restore = spawnSync('sh', ['-c', suggested!], {
+      cwd: sandbox.cwd,
+      env: gitEnv(sandbox),
+      encoding: 'utf8',
+    });
+    expect(restore.status, restore.stderr).toBe(0);
+    expect(git(sandbox, ['diff', '--cached', '--name-only'])).toBe('');
   });
 
   it('lets a clean commit, an allowed line and a value-free example through', () => {

@@ -68,6 +68,12 @@ function hookBaseline(root: string): Set<string> | null {
   return existsSync(path) ? parseBaseline(readFileSync(path, 'utf8')) : null;
 }
 
+/** `path` as one shell word for a command to copy: quoted when needed, after `--` when it starts with a dash. */
+function pathArgument(path: string): string {
+  const word = /^[\w./@%+=:,-]+$/.test(path) ? path : `'${path.replaceAll("'", "'\\''")}'`;
+  return path.startsWith('-') ? `-- ${word}` : word;
+}
+
 const zeroSha = /^0+$/;
 
 /** The `git log` revision arguments for the refs a pre-push hook is given on stdin. */
@@ -117,7 +123,7 @@ async function runHook(hook: 'pre-commit' | 'pre-push', io: Io): Promise<number>
       ? [
           `latch: commit blocked: ${outcome.findings.length} secret(s) in the staged changes of ${files.join(', ')}.`,
           '  take the value out of the file (keep it in latch and use `latch run`), then `git add` the file again;',
-          `  or take the file out of this commit: \`git restore --staged ${files[0]}\` (keeps your copy), or \`git rm --cached ${files[0]}\` to stop tracking it.`,
+          `  or take the file out of this commit: \`git restore --staged ${pathArgument(files[0]!)}\` (keeps your copy), or \`git rm --cached ${pathArgument(files[0]!)}\` to stop tracking it.`,
         ]
       : [
           `latch: push blocked: ${outcome.findings.length} secret(s) in the commits being pushed (${files.join(', ')}).`,
