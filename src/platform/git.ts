@@ -67,6 +67,11 @@ export function workTreeRoot(cwd: string): string | null {
   return out ? out.trim() : null;
 }
 
+/** True when `cwd` is in a bare repository (no work tree). */
+export function isBareRepository(cwd: string): boolean {
+  return git(cwd, ['rev-parse', '--is-bare-repository'], { allowFailure: true })?.trim() === 'true';
+}
+
 /** Like `workTreeRoot`, but throws a usage error naming `what` outside a repository. */
 export function requireWorkTree(cwd: string, what: string): string {
   const root = workTreeRoot(cwd);

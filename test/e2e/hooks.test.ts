@@ -54,6 +54,16 @@ describe('hooks install', () => {
     );
     expect(readFileSync(join(sandbox.cwd, 'hooks-file'), 'utf8')).toBe('not a directory\n');
   });
+  it('refuses a bare repository, where the pre-push hook could only block every push', () => {
+    const bare = join(sandbox.root, 'bare.git');
+    git(sandbox, ['clone', '-q', '--bare', sandbox.cwd, bare], { cwd: sandbox.root });
+    const result = latch(sandbox, ['hooks', 'install'], { cwd: bare });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'latch: this is a bare repository, with no work tree to scan; install the hooks in a clone\n',
+    );
+    expect(existsSync(join(bare, 'hooks', 'pre-push'))).toBe(false);
+  });
 });
 
 describe('pre-commit hook', () => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { usageError } from '../../core/errors.js';
 import { parseBaseline } from '../../core/scan-baseline.js';
 import { printable, renderText, type ScanOutcome } from '../../core/scan-report.js';
-import { hasCommitObject, requireWorkTree } from '../../platform/git.js';
+import { hasCommitObject, isBareRepository, requireWorkTree } from '../../platform/git.js';
 import { hookStates, hooksDirectory, installHooks, uninstallHooks } from '../../platform/hooks.js';
 import type { ParsedArgs } from '../args.js';
 import { recordScanBlock } from '../audit.js';
@@ -32,6 +32,10 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   }
   const directory = hooksDirectory(io.cwd);
   if (action === 'install') {
+    // The hooks scan a work tree's index and a clone's pushes; in a bare repository the
+    // pre-push hook could only fail, and so block every push.
+    if (isBareRepository(io.cwd))
+      throw usageError('this is a bare repository, with no work tree to scan; install the hooks in a clone');
     // The hook calls this very latch, so it works without latch on PATH (npx, a dev dependency).
     const bin = realpathSync(process.argv[1] ?? '');
     for (const line of installHooks(directory, process.execPath, bin)) say(io, line);
