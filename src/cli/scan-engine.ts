@@ -107,12 +107,15 @@ async function scanFiles(
     const root = workTreeRoot(lookFrom);
     const base = root ?? (stat.isDirectory() ? absolute : io.cwd);
     const ignored = readLatchignore(base);
-    const files = root
+    const names = root
       ? listWorkTreeFiles(root, [toSlash(relative(root, absolute)) || '.'])
       : stat.isDirectory()
-        ? walk(absolute).map((path) => toSlash(relative(base, path)))
-        : [toSlash(relative(base, absolute))];
-    for (const path of files) if (!ignored(path)) list.push({ absolute: join(base, path), path });
+        ? walk(base)
+        : [Buffer.from(toSlash(relative(base, absolute)))];
+    for (const name of names) {
+      const path = name.toString('utf8');
+      if (!ignored(path)) list.push({ absolute: fileLocation(base, name, path), path });
+    }
   }
   const workerScript = list.length >= filesPerWorkerThreshold ? findWorkerScript() : null;
   const parts = workerScript
@@ -169,19 +172,30 @@ async function scanInWorkers(
   return [own, ...(await others)];
 }
 
-function walk(directory: string): string[] {
-  const files: string[] = [];
-  const pending = [directory];
+/**
+ * Where to open the file `name` (bytes, relative to `base`): a string, or bytes when the name
+ * is not UTF-8, which a string would not reach (Node encodes paths as UTF-8).
+ */
+function fileLocation(base: string, name: Buffer, path: string): string | Buffer {
+  return Buffer.from(path).equals(name) ? join(base, path) : Buffer.concat([Buffer.from(`${base}/`), name]);
+}
+
+/** The files under `directory`, relative to it, `/`-separated, as bytes (names need not be UTF-8). */
+function walk(directory: string): Buffer[] {
+  const files: Buffer[] = [];
+  const slash = Buffer.from('/');
+  const pending: Buffer[] = [Buffer.alloc(0)];
   while (pending.length > 0) {
     const current = pending.pop()!;
-    for (const entry of readdirSync(current, { withFileTypes: true })) {
-      const path = join(current, entry.name);
+    const where = Buffer.concat([Buffer.from(directory), slash, current]);
+    for (const entry of readdirSync(where, { withFileTypes: true, encoding: 'buffer' })) {
+      const path = current.length > 0 ? Buffer.concat([current, slash, entry.name]) : entry.name;
       if (entry.isDirectory()) {
-        if (entry.name !== '.git') pending.push(path);
+        if (entry.name.toString() !== '.git') pending.push(path);
       } else if (entry.isFile()) files.push(path);
     }
   }
-  return files.sort();
+  return files.sort(Buffer.compare);
 }
 
 /** Findings grouped per file, for hook messages. */

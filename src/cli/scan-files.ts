@@ -8,7 +8,8 @@ import type { ManagedValueMatcher } from '../core/scan-managed.js';
 import type { Skipped } from '../core/scan-report.js';
 
 export interface FileToScan {
-  absolute: string;
+  /** Bytes when the name is not UTF-8 (a Uint8Array once sent to a worker thread). */
+  absolute: string | Buffer;
   /** As reported: relative to the work tree or scanned directory, `/`-separated. */
   path: string;
 }
@@ -22,7 +23,7 @@ export interface FilesResult {
 }
 
 /** A file with a NUL byte in its first 8 KiB is binary. */
-const binarySniffLength = 8192;
+export const binarySniffLength = 8192;
 
 /** Scans each file (the baseline is applied by the caller). Never throws for one bad file. */
 export function scanFileList(

@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import type { ContentUnit } from '../core/scan-content.js';
 import { commitFormat, type FilePatch, PatchParser } from '../core/scan-diff.js';
 import type { Skipped } from '../core/scan-report.js';
-import { git, patchOptions, streamGitLines } from '../platform/git.js';
+import { git, patchOptions, readBlobs, streamGitLines } from '../platform/git.js';
 import type { Io } from './io.js';
 import {
   accept,
@@ -18,6 +18,7 @@ import {
   inlineHistoryBytes,
   type PatchPool,
 } from './scan-collector.js';
+import { binarySniffLength } from './scan-files.js';
 import { UnitPool } from './scan-pool.js';
 
 /** Paths per `git diff` process: beyond this, the staged diff is split (argv stays small). */
@@ -35,8 +36,12 @@ export async function scanStaged(collector: Collector, root: string, maxSize: nu
     .filter(Boolean);
   if (names.length === 0) return;
   const chunks: string[][] = [];
-  for (let start = 0; start < names.length; start += pathsPerChunk)
-    chunks.push(names.slice(start, start + pathsPerChunk));
+  // A name that is not UTF-8 cannot be given back to git (Node encodes argv as UTF-8), so
+  // then one process diffs everything, without pathspecs.
+  if (names.some((name) => name.includes('\uFFFD'))) chunks.push([]);
+  else
+    for (let start = 0; start < names.length; start += pathsPerChunk)
+      chunks.push(names.slice(start, start + pathsPerChunk));
   const parallel = Math.max(1, Math.min(availableParallelism(), 4));
   let next = 0;
   const worker = async () => {
@@ -61,16 +66,11 @@ async function scanPatches(
   maxSize: number,
   progress?: Progress | null,
 ): Promise<void> {
+  const binaries: FilePatch[] = [];
   const parser = new PatchParser((patch: FilePatch) => {
     if (collector.ignored(patch.path)) return;
-    const skip = (reason: Skipped['reason']) =>
-      collector.outcome.skipped.push({
-        path: patch.path,
-        reason,
-        ...(patch.commit ? { commit: patch.commit.sha } : {}),
-      });
-    if (patch.binary) return skip('binary');
-    if (patch.text.length > maxSize) return skip('too large');
+    if (patch.binary) return binaries.push(patch);
+    if (patch.text.length > maxSize) return skip(collector, patch, 'too large');
     const unit: ContentUnit = {
       path: patch.path,
       text: patch.text,
@@ -121,6 +121,44 @@ async function scanPatches(
   );
   await streaming;
   parser.end();
+  scanBinaries(collector, root, binaries, maxSize);
+}
+
+function skip(collector: Collector, patch: FilePatch, reason: Skipped['reason']): void {
+  collector.outcome.skipped.push({
+    path: patch.path,
+    reason,
+    ...(patch.commit ? { commit: patch.commit.sha } : {}),
+  });
+}
+
+/**
+ * Files git called binary. A `binary` or `-diff` attribute in .gitattributes makes git say so
+ * of any text, which would let a secret through; so each new blob is read and judged as a
+ * files scan does (a NUL byte in its first 8 KiB), and one that is text is scanned whole.
+ */
+function scanBinaries(collector: Collector, root: string, patches: FilePatch[], maxSize: number): void {
+  const blobs = readBlobs(
+    root,
+    patches.flatMap((patch) => (patch.blob ? [patch.blob] : [])),
+    maxSize,
+  );
+  for (const patch of patches) {
+    const content = patch.blob ? blobs.get(patch.blob) : undefined;
+    if (content === 'too large') skip(collector, patch, 'too large');
+    else if (!content || content.subarray(0, binarySniffLength).includes(0)) skip(collector, patch, 'binary');
+    else {
+      const text = content.toString('utf8');
+      const unit: ContentUnit = {
+        path: patch.path,
+        text,
+        bytes: content,
+        lineNumbers: text.split('\n').map((_, index) => index + 1),
+        ...(patch.commit ? { commit: patch.commit } : {}),
+      };
+      accept(collector, unit, content.length);
+    }
+  }
 }
 
 function flushBatch(pooled: PatchPool): void {
@@ -194,7 +232,8 @@ export async function scanHistory(
     await scanPatches(
       collector,
       root,
-      ['log', ...patchOptions, `--format=${commitFormat}`, ...revisions, '--'],
+      // --cc: a merge shows what it adds beyond its parents (a conflict resolution, an evil merge).
+      ['log', ...patchOptions, '--cc', `--format=${commitFormat}`, ...revisions, '--'],
       maxSize,
       progress,
     );

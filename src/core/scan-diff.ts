@@ -13,12 +13,17 @@ export interface FilePatch {
   /** The new file's line number of each added line. */
   lineNumbers: number[];
   binary: boolean;
+  /** The new blob's object id, from the patch's `index` line (with `--full-index`). */
+  blob?: string;
   commit?: CommitInfo;
 }
 
 /** The line git prints before each commit's patch with `--format=` this value. */
 export const commitFormat = '%x01%H%x01%an <%ae>%x01%aI';
 
+const blobLine = /^index [0-9a-f,]+\.\.([0-9a-f]+)(?: \d+)?$/;
+/** `@@@ -a,b -c,d +e,f @@@`: one `-` range per parent, one `@` more than parents. */
+const combinedHunkHeader = /^(@@@+) (?:-\d+(?:,\d+)? )+\+(\d+)(?:,\d+)? @@@+/;
 const hunkHeader = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
 
 /** Undoes git's C-style quoting of a path (`"a\\tb"`, octal escapes for non-ASCII bytes). */
@@ -50,16 +55,23 @@ export class PatchParser {
   private commit: CommitInfo | undefined;
   private path: string | null = null;
   private binary = false;
+  private blob: string | undefined;
   private lines: string[] = [];
   private lineNumbers: number[] = [];
   private removedLeft = 0;
   private addedLeft = 0;
   private nextLine = 0;
+  /** In a merge's combined hunk: its number of parents (prefix columns); 0 otherwise. */
+  private combinedWidth = 0;
 
   constructor(private readonly onPatch: (patch: FilePatch) => void) {}
 
   /** Takes one line of git's output. */
   line(text: string): void {
+    if (this.combinedWidth > 0) {
+      if (this.combinedLine(text)) return;
+      this.combinedWidth = 0;
+    }
     if (this.removedLeft > 0 || this.addedLeft > 0) {
       if (text.startsWith('+')) {
         this.lines.push(text.slice(1));
@@ -83,6 +95,11 @@ export class PatchParser {
       this.commit = { sha, author, date };
       return;
     }
+    if (text.startsWith('diff --cc ') || text.startsWith('diff --combined ')) {
+      // A merge commit (`--cc`): the name comes from the `+++` line.
+      this.flush();
+      return;
+    }
     if (text.startsWith('diff --git ')) {
       this.flush();
       const at = text.lastIndexOf(' b/');
@@ -91,7 +108,8 @@ export class PatchParser {
       return;
     }
     if (text.startsWith('+++ ')) {
-      const target = text.slice(4);
+      // git ends the name with a tab when it holds a space (for GNU patch); a real tab is quoted.
+      const target = text.slice(4).replace(/\t$/, '');
       this.path = target === '/dev/null' ? null : unquoteGitPath(target).replace(/^b\//, '');
       return;
     }
@@ -99,8 +117,19 @@ export class PatchParser {
       this.path = unquoteGitPath(text.slice(10));
       return;
     }
+    const index = blobLine.exec(text);
+    if (index) {
+      this.blob = index[1];
+      return;
+    }
     if (text.startsWith('Binary files ') && this.path !== null) {
       this.binary = !text.endsWith(' and /dev/null differ');
+      return;
+    }
+    const combined = combinedHunkHeader.exec(text);
+    if (combined) {
+      this.combinedWidth = combined[1]!.length - 1;
+      this.nextLine = Number(combined[2]);
       return;
     }
     const hunk = hunkHeader.exec(text);
@@ -109,6 +138,24 @@ export class PatchParser {
       this.addedLeft = hunk[3] === undefined ? 1 : Number(hunk[3]);
       this.nextLine = Number(hunk[2]);
     }
+  }
+
+  /**
+   * One line of a merge's combined hunk, with one prefix column per parent; false when the
+   * hunk is over. Only a line new to every parent (`++`) is the merge's own: a conflict
+   * resolution or an "evil merge". A line with `-` somewhere is not in the merge's result.
+   */
+  private combinedLine(text: string): boolean {
+    if (text.startsWith('\\')) return true;
+    const prefix = text.slice(0, this.combinedWidth);
+    if (prefix.length < this.combinedWidth || !/^[ +-]+$/.test(prefix)) return false;
+    if (prefix.includes('-')) return true;
+    if (!prefix.includes(' ')) {
+      this.lines.push(text.slice(this.combinedWidth));
+      this.lineNumbers.push(this.nextLine);
+    }
+    this.nextLine++;
+    return true;
   }
 
   /** Emits the last file patch; call when the output ends. */
@@ -123,14 +170,17 @@ export class PatchParser {
         text: this.lines.join('\n'),
         lineNumbers: this.lineNumbers,
         binary: this.binary,
+        ...(this.blob ? { blob: this.blob } : {}),
         ...(this.commit ? { commit: this.commit } : {}),
       });
     }
     this.path = null;
     this.binary = false;
+    this.blob = undefined;
     this.lines = [];
     this.lineNumbers = [];
     this.removedLeft = 0;
     this.addedLeft = 0;
+    this.combinedWidth = 0;
   }
 }

@@ -33,8 +33,20 @@ const managedRule: RuleInfo = {
   description: 'A value stored in the latch vault (any of its encoded forms)',
 };
 
+/**
+ * `text` with control characters (C0 but tab, DEL, C1) written as `\xNN`: paths, lines and
+ * authors come from the repository, and a terminal would obey an escape sequence in them (to
+ * rewrite or hide the report), or a newline would forge a line of it.
+ */
+export function printable(text: string): string {
+  return text.replace(
+    /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g,
+    (character) => `\\x${character.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}
+
 function where(finding: Finding): string {
-  return `${finding.path}:${finding.line}:${finding.column}`;
+  return `${printable(finding.path)}:${finding.line}:${finding.column}`;
 }
 
 function what(finding: Finding): string {
@@ -46,14 +58,14 @@ export function renderText(outcome: ScanOutcome): string {
   const lines: string[] = [];
   for (const finding of outcome.findings) {
     const commit = finding.commit
-      ? `${finding.commit.sha.slice(0, 12)} ${finding.commit.date} ${finding.commit.author}  `
+      ? `${finding.commit.sha.slice(0, 12)} ${finding.commit.date} ${printable(finding.commit.author)}  `
       : '';
     lines.push(`${commit}${where(finding)}  ${what(finding)}  (${finding.description})`);
-    lines.push(`    ${finding.excerpt}`);
+    lines.push(`    ${printable(finding.excerpt)}`);
   }
   for (const skipped of outcome.skipped) {
     lines.push(
-      `skipped ${skipped.path}${skipped.commit ? ` in ${skipped.commit.slice(0, 12)}` : ''}: ${skipped.reason}`,
+      `skipped ${printable(skipped.path)}${skipped.commit ? ` in ${skipped.commit.slice(0, 12)}` : ''}: ${skipped.reason}`,
     );
   }
   const count = outcome.findings.length;

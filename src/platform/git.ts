@@ -32,17 +32,18 @@ export const patchOptions = [
   '--src-prefix=a/',
   '--dst-prefix=b/',
   '--no-relative',
+  '--full-index',
 ];
 
 /** Runs git to completion; returns stdout, or null when git fails (`allowFailure`) and throws otherwise. */
 export function git(
   cwd: string,
   args: string[],
-  options: { allowFailure?: boolean; input?: string } = {},
+  options: { allowFailure?: boolean; input?: string; encoding?: 'utf8' | 'latin1' } = {},
 ): string | null {
   const result = spawnSync('git', [...fixedConfig, ...args], {
     cwd,
-    encoding: 'utf8',
+    encoding: options.encoding ?? 'utf8',
     maxBuffer: 256 * 1024 * 1024,
     input: options.input ?? '',
   });
@@ -66,6 +67,11 @@ export function workTreeRoot(cwd: string): string | null {
   return out ? out.trim() : null;
 }
 
+/** True when `cwd` is in a bare repository (no work tree). */
+export function isBareRepository(cwd: string): boolean {
+  return git(cwd, ['rev-parse', '--is-bare-repository'], { allowFailure: true })?.trim() === 'true';
+}
+
 /** Like `workTreeRoot`, but throws a usage error naming `what` outside a repository. */
 export function requireWorkTree(cwd: string, what: string): string {
   const root = workTreeRoot(cwd);
@@ -77,18 +83,20 @@ export function requireWorkTree(cwd: string, what: string): string {
   return root;
 }
 
-/** Tracked files plus untracked files that are not ignored, relative to `root`, under `pathspecs`. */
-export function listWorkTreeFiles(root: string, pathspecs: string[]): string[] {
-  const out = git(root, [
-    'ls-files',
-    '-z',
-    '--cached',
-    '--others',
-    '--exclude-standard',
-    '--',
-    ...pathspecs,
-  ])!;
-  return [...new Set(out.split('\0').filter(Boolean))];
+/**
+ * Tracked files plus untracked files that are not ignored, relative to `root`, under
+ * `pathspecs`: the names' bytes as git has them, since a name need not be UTF-8.
+ */
+export function listWorkTreeFiles(root: string, pathspecs: string[]): Buffer[] {
+  const out = git(
+    root,
+    ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', ...pathspecs],
+    {
+      // latin1 maps each byte to one character, so the names come back byte for byte.
+      encoding: 'latin1',
+    },
+  )!;
+  return [...new Set(out.split('\0').filter(Boolean))].map((name) => Buffer.from(name, 'latin1'));
 }
 
 /**
@@ -140,4 +148,61 @@ export function streamGitLines(
 /** True when the repository at `cwd` has the commit `sha`. */
 export function hasCommitObject(cwd: string, sha: string): boolean {
   return git(cwd, ['cat-file', '-e', `${sha}^{commit}`], { allowFailure: true }) !== null;
+}
+
+/** What `readBlobs` found for one blob: its bytes, or that it is over the size limit. */
+export type BlobContent = Buffer | 'too large';
+
+/** Bytes asked of one `git cat-file --batch`, so a history of many blobs is not held at once. */
+const blobBatchBytes = 64 * 1024 * 1024;
+
+/**
+ * The content of each blob in `shas` (full object ids), or 'too large' past `maxSize` bytes;
+ * a blob git does not have is left out. Two git processes for the lot, not two per blob.
+ */
+export function readBlobs(cwd: string, shas: string[], maxSize: number): Map<string, BlobContent> {
+  const found = new Map<string, BlobContent>();
+  const unique = [...new Set(shas)];
+  if (unique.length === 0) return found;
+  const wanted: string[][] = [[]];
+  let batchBytes = 0;
+  for (const line of git(cwd, ['cat-file', '--batch-check'], { input: `${unique.join('\n')}\n` })!.split(
+    '\n',
+  )) {
+    const [sha = '', type, size] = line.split(' ');
+    if (type !== 'blob') continue;
+    if (Number(size) > maxSize) {
+      found.set(sha, 'too large');
+      continue;
+    }
+    if (batchBytes > 0 && batchBytes + Number(size) > blobBatchBytes) {
+      wanted.push([]);
+      batchBytes = 0;
+    }
+    wanted.at(-1)!.push(sha);
+    batchBytes += Number(size);
+  }
+  for (const batch of wanted.filter((list) => list.length > 0)) {
+    const result = spawnSync('git', [...fixedConfig, 'cat-file', '--batch'], {
+      cwd,
+      input: `${batch.join('\n')}\n`,
+      maxBuffer: blobBatchBytes + maxSize + batch.length * 64,
+    });
+    if (result.error || result.status !== 0)
+      throw new LatchError(
+        'E_IO',
+        `git cat-file failed: ${result.stderr?.toString().trim().split('\n')[0] ?? ''}`,
+      );
+    // Each blob comes as `<sha> blob <size>\n<content>\n`.
+    const out = result.stdout;
+    for (let at = 0; at < out.length; ) {
+      const end = out.indexOf(10, at);
+      if (end < 0) break;
+      const [sha = '', , size] = out.subarray(at, end).toString('latin1').split(' ');
+      const length = Number(size);
+      found.set(sha, out.subarray(end + 1, end + 1 + length));
+      at = end + 2 + length;
+    }
+  }
+  return found;
 }

@@ -1,9 +1,11 @@
 /** `latch hooks` end to end: real repositories, real `git commit` and `git push` running the installed hooks. */
+import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   git,
+  gitEnv,
   gitlabToken,
   gitRun,
   initRepository,
@@ -52,6 +54,16 @@ describe('hooks install', () => {
     );
     expect(readFileSync(join(sandbox.cwd, 'hooks-file'), 'utf8')).toBe('not a directory\n');
   });
+  it('refuses a bare repository, where the pre-push hook could only block every push', () => {
+    const bare = join(sandbox.root, 'bare.git');
+    git(sandbox, ['clone', '-q', '--bare', sandbox.cwd, bare], { cwd: sandbox.root });
+    const result = latch(sandbox, ['hooks', 'install'], { cwd: bare });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'latch: this is a bare repository, with no work tree to scan; install the hooks in a clone\n',
+    );
+    expect(existsSync(join(bare, 'hooks', 'pre-push'))).toBe(false);
+  });
 });
 
 describe('pre-commit hook', () => {
@@ -93,6 +105,23 @@ describe('pre-commit hook', () => {
     expect(result.stderr).toContain('latch:allow');
     expect(result.stderr).not.toContain(value);
     expect(git(sandbox, ['rev-list', '--count', 'HEAD'])).toBe('1');
+  });
+
+  it('suggests a git restore that works for a name with a space or a leading dash', () => {
+    install();
+    writeRepoFile(sandbox, '-my notes.txt', `${value}\n`);
+    git(sandbox, ['add', '--', '-my notes.txt']);
+    const result = gitRun(sandbox, ['commit', '-qm', 'notes'], { env: locked });
+    expect(result.code).not.toBe(0);
+    const suggested = /`(git restore --staged [^`]+)`/.exec(result.stderr)?.[1];
+    expect(suggested).toBe("git restore --staged -- '-my notes.txt'");
+    const restore = spawnSync('sh', ['-c', suggested!], {
+      cwd: sandbox.cwd,
+      env: gitEnv(sandbox),
+      encoding: 'utf8',
+    });
+    expect(restore.status, restore.stderr).toBe(0);
+    expect(git(sandbox, ['diff', '--cached', '--name-only'])).toBe('');
   });
 
   it('lets a clean commit, an allowed line and a value-free example through', () => {

@@ -1,11 +1,12 @@
 /** `latch scan` end to end: the built binary, a real vault, real git repositories. */
-import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AjvDraft04 from 'ajv-draft-04';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   git,
   gitlabToken,
+  gitRun,
   initRepository,
   locked,
   randomValue,
@@ -134,6 +135,25 @@ describe('latch scan (files)', () => {
     expect(result.stdout).toContain('deep/er/file.txt:1:4');
   });
 
+  it('scans a file whose name is not UTF-8, in a work tree, staged, committed and outside git', () => {
+    const name = Buffer.from('caf\xe9.txt', 'latin1');
+    const plain = join(sandbox.root, 'plain');
+    mkdirSync(plain);
+    for (const directory of [sandbox.cwd, plain])
+      writeFileSync(Buffer.concat([Buffer.from(`${directory}/`), name]), `k: ${value}\n`);
+    const paths = (args: string[]) => {
+      const result = scan([...args, '--format', 'json']);
+      expect(result.code, result.stderr).toBe(5);
+      return JSON.parse(result.stdout).findings.map((finding: { path: string }) => finding.path);
+    };
+    expect(paths([])).toEqual(['caf\ufffd.txt']);
+    expect(paths([plain])).toEqual(['caf\ufffd.txt']);
+    git(sandbox, ['add', '.']);
+    expect(paths(['--staged'])).toEqual(['caf\ufffd.txt']);
+    git(sandbox, ['commit', '-qm', 'latin1', '--no-verify']);
+    expect(paths(['--history'])).toEqual(['caf\ufffd.txt']);
+  });
+
   it('finds earlier values and new values as soon as they are set', () => {
     const next = randomValue(30);
     setSecret(sandbox, 'API_SECRET', next);
@@ -219,6 +239,38 @@ describe('latch scan (files)', () => {
     expect(ruleIds).toContain('env-file-committed');
   });
 
+  it('writes control characters of names, lines and authors as \\xNN in the text report', () => {
+    writeRepoFile(sandbox, 'red\x1b[31m.txt', `k = ${value} \x1b]0;title\x07\x1b[2J\n`);
+    writeRepoFile(sandbox, 'two\nlines.txt', `k = ${value}\n`);
+    const files = scan([]);
+    git(sandbox, ['add', '.']);
+    const staged = scan(['--staged']);
+    gitRun(sandbox, ['commit', '-qm', 'escapes', '--no-verify'], { env: { GIT_AUTHOR_NAME: 'Eve\x1b[2J' } });
+    const history = scan(['--history']);
+    for (const result of [files, staged, history]) {
+      expect(result.code).toBe(5);
+      expect(result.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+      expect(result.stdout).toContain('red\\x1b[31m.txt:1:5  managed secret');
+      expect(result.stdout).toContain('two\\x0alines.txt:1:5  managed secret');
+      expect(result.stdout).toContain('    k = [managed:myapp/dev/API_SECRET] \\x1b]0;title\\x07\\x1b[2J\n');
+    }
+    expect(history.stdout).toContain('Eve\\x1b[2J <author@example.com>');
+  });
+
+  it('scans the paths after --, so a name starting with a dash can be given', () => {
+    writeRepoFile(sandbox, '-leak.txt', `token = ${value}\n`);
+    writeRepoFile(sandbox, 'other.txt', `token = ${value}\n`);
+    const found = scan(['--format', 'json', '--', '-leak.txt']);
+    expect(found.code).toBe(5);
+    expect(JSON.parse(found.stdout).findings.map((finding: { path: string }) => finding.path)).toEqual([
+      '-leak.txt',
+    ]);
+    const missing = scan(['--', 'missing.txt']);
+    expect(missing.code).toBe(4);
+    expect(missing.stderr).toBe('latch: no such file or directory: missing.txt\n');
+    expect(scan(['--staged', '--', '-leak.txt']).code).toBe(2);
+  });
+
   it('refuses bad arguments with one line and exit 2', () => {
     for (const args of [
       ['--staged', '--history'],
@@ -248,6 +300,49 @@ describe('latch scan --staged and --history', () => {
     const result = scan(['--staged']);
     expect(result.code).toBe(5);
     expect(result.stdout).toContain('a.txt:3:1');
+  });
+
+  it('reports a staged or committed path with a space as it is (git ends it with a tab in the patch)', () => {
+    writeRepoFile(sandbox, 'my notes.txt', `${value}\n`);
+    writeRepoFile(sandbox, 'say "hi" now.txt', `${value}\n`);
+    git(sandbox, ['add', '.']);
+    const files = JSON.parse(scan(['--format', 'json']).stdout);
+    const staged = JSON.parse(scan(['--staged', '--format', 'json']).stdout);
+    git(sandbox, ['commit', '-qm', 'notes', '--no-verify']);
+    const history = JSON.parse(scan(['--history', '--format', 'json']).stdout);
+    for (const report of [files, staged, history]) {
+      const found = report.findings.filter((finding: { path: string }) => finding.path !== 'latch.yaml');
+      expect(found.map((finding: { path: string }) => finding.path)).toEqual([
+        'my notes.txt',
+        'say "hi" now.txt',
+      ]);
+      // The same fingerprints in every mode, so one baseline covers them.
+      expect(found.map((finding: { fingerprint: string }) => finding.fingerprint)).toEqual(
+        files.findings.map((finding: { fingerprint: string }) => finding.fingerprint),
+      );
+    }
+    writeFileSync(join(sandbox.cwd, '.latchignore'), 'my notes.txt\nsay "hi" now.txt\n');
+    expect(scan(['--history']).code).toBe(0);
+  });
+
+  it('scans text that .gitattributes calls binary, and still skips real binaries', () => {
+    writeRepoFile(sandbox, '.gitattributes', '*.txt binary\n*.cfg -diff\n');
+    writeRepoFile(sandbox, 'notes.txt', `k: ${value}\n`);
+    writeRepoFile(sandbox, 'app.cfg', `first\nk: ${value}\n`);
+    writeRepoFile(sandbox, 'logo.bin', Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(value)]));
+    git(sandbox, ['add', '.']);
+    const staged = scan(['--staged', '--format', 'json']);
+    git(sandbox, ['commit', '-qm', 'attributes', '--no-verify']);
+    const history = scan(['--history', '--format', 'json']);
+    for (const result of [staged, history]) {
+      expect(result.code).toBe(5);
+      const report = JSON.parse(result.stdout);
+      expect(
+        report.findings.map((finding: { path: string; line: number }) => `${finding.path}:${finding.line}`),
+      ).toEqual(['app.cfg:2', 'notes.txt:1']);
+      expect(report.skipped.map((skipped: { path: string }) => skipped.path)).toEqual(['logo.bin']);
+      expect(result.stdout).not.toContain(value);
+    }
   });
 
   it('scans a large history in worker threads, keeping the order of commits', () => {
@@ -301,6 +396,34 @@ describe('latch scan --staged and --history', () => {
     git(sandbox, ['checkout', '-q', 'main']);
     const all = scan(['--history']);
     expect(all.stdout).toContain('side.txt:1:1  gitlab-personal-access-token');
+  });
+
+  it("finds what a merge commit itself adds (a conflict resolution, an evil merge), not its parents' lines again", () => {
+    writeRepoFile(sandbox, 'app.ini', 'a=1\nkey=old\n');
+    git(sandbox, ['add', '.']);
+    git(sandbox, ['commit', '-qm', 'base', '--no-verify']);
+    git(sandbox, ['checkout', '-q', '-b', 'side']);
+    writeRepoFile(sandbox, 'app.ini', 'a=1\nkey=side\n');
+    writeRepoFile(sandbox, 'side.txt', `${gitlabToken()}\n`);
+    git(sandbox, ['add', '.']);
+    git(sandbox, ['commit', '-qm', 'side', '--no-verify']);
+    git(sandbox, ['checkout', '-q', 'main']);
+    writeRepoFile(sandbox, 'app.ini', 'a=1\nkey=main\n');
+    git(sandbox, ['commit', '-qam', 'main', '--no-verify']);
+    expect(gitRun(sandbox, ['merge', '-q', 'side']).code).not.toBe(0);
+    writeRepoFile(sandbox, 'app.ini', `a=1\nkey=${value}\n`);
+    writeRepoFile(sandbox, 'evil.txt', `x\ntoken: ${value}\n`);
+    git(sandbox, ['add', '.']);
+    git(sandbox, ['commit', '-qm', 'merge', '--no-verify']);
+    const merge = git(sandbox, ['rev-parse', 'HEAD']);
+    const result = scan(['--history', '--format', 'json']);
+    expect(result.code).toBe(5);
+    const found = JSON.parse(result.stdout).findings.map(
+      (finding: { path: string; line: number; commit: { sha: string } }) =>
+        `${finding.path}:${finding.line}${finding.commit.sha === merge ? ' (merge)' : ''}`,
+    );
+    expect(found.sort()).toEqual(['app.ini:2 (merge)', 'evil.txt:2 (merge)', 'side.txt:1']);
+    expect(result.stdout).not.toContain(value);
   });
 
   it('a --range naming a revision the repository does not have is a usage error (exit 2), in one line', () => {

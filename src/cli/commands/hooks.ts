@@ -7,8 +7,8 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { usageError } from '../../core/errors.js';
 import { parseBaseline } from '../../core/scan-baseline.js';
-import { renderText, type ScanOutcome } from '../../core/scan-report.js';
-import { hasCommitObject, requireWorkTree } from '../../platform/git.js';
+import { printable, renderText, type ScanOutcome } from '../../core/scan-report.js';
+import { hasCommitObject, isBareRepository, requireWorkTree } from '../../platform/git.js';
 import { hookStates, hooksDirectory, installHooks, uninstallHooks } from '../../platform/hooks.js';
 import type { ParsedArgs } from '../args.js';
 import { recordScanBlock } from '../audit.js';
@@ -32,6 +32,10 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   }
   const directory = hooksDirectory(io.cwd);
   if (action === 'install') {
+    // The hooks scan a work tree's index and a clone's pushes; in a bare repository the
+    // pre-push hook could only fail, and so block every push.
+    if (isBareRepository(io.cwd))
+      throw usageError('this is a bare repository, with no work tree to scan; install the hooks in a clone');
     // The hook calls this very latch, so it works without latch on PATH (npx, a dev dependency).
     const bin = realpathSync(process.argv[1] ?? '');
     for (const line of installHooks(directory, process.execPath, bin)) say(io, line);
@@ -66,6 +70,12 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
 function hookBaseline(root: string): Set<string> | null {
   const path = join(root, hookBaselineFile);
   return existsSync(path) ? parseBaseline(readFileSync(path, 'utf8')) : null;
+}
+
+/** `path` as one shell word for a command to copy: quoted when needed, after `--` when it starts with a dash. */
+function pathArgument(path: string): string {
+  const word = /^[\w./@%+=:,-]+$/.test(path) ? path : `'${path.replaceAll("'", "'\\''")}'`;
+  return path.startsWith('-') ? `-- ${word}` : word;
 }
 
 const zeroSha = /^0+$/;
@@ -111,13 +121,13 @@ async function runHook(hook: 'pre-commit' | 'pre-push', io: Io): Promise<number>
   if (outcome.findings.length === 0) return 0;
   await recordScanBlock(io, outcome, hook);
   io.stderr.write(renderText(outcome));
-  const files = filesWithFindings(outcome.findings);
+  const files = filesWithFindings(outcome.findings).map(printable);
   const lines =
     hook === 'pre-commit'
       ? [
           `latch: commit blocked: ${outcome.findings.length} secret(s) in the staged changes of ${files.join(', ')}.`,
           '  take the value out of the file (keep it in latch and use `latch run`), then `git add` the file again;',
-          `  or take the file out of this commit: \`git restore --staged ${files[0]}\` (keeps your copy), or \`git rm --cached ${files[0]}\` to stop tracking it.`,
+          `  or take the file out of this commit: \`git restore --staged ${pathArgument(files[0]!)}\` (keeps your copy), or \`git rm --cached ${pathArgument(files[0]!)}\` to stop tracking it.`,
         ]
       : [
           `latch: push blocked: ${outcome.findings.length} secret(s) in the commits being pushed (${files.join(', ')}).`,

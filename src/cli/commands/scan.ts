@@ -37,9 +37,11 @@ export function planScan(args: ParsedArgs, io: Io): ScanPlan & { format: Format;
   const staged = flagOption(args, 'staged');
   const history = flagOption(args, 'history');
   const range = stringOption(args, 'range');
+  // `latch scan -- -odd-name` is how a path that starts with a dash is named.
+  const paths = [...args.positionals, ...args.rest];
   if (staged && history) throw usageError('--staged and --history cannot be combined; pick one');
   if (range && !history) throw usageError('--range goes with --history (e.g. --history --range main..HEAD)');
-  if ((staged || history) && args.positionals.length > 0) {
+  if ((staged || history) && paths.length > 0) {
     throw usageError('paths are for a files scan; --staged and --history scan the whole repository');
   }
   if (range !== undefined && (range === '' || range.startsWith('-'))) {
@@ -63,7 +65,7 @@ export function planScan(args: ParsedArgs, io: Io): ScanPlan & { format: Format;
   const maxSize = stringOption(args, 'max-size');
   return {
     mode: staged ? 'staged' : history ? 'history' : 'files',
-    paths: args.positionals,
+    paths,
     revisions: [range ? [range] : ['--all']],
     maxSize: maxSize ? parseSize(maxSize) : defaultMaxSize,
     baseline,
