@@ -7,6 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { LatchError } from '../core/errors.js';
 import {
   buildSection,
   deriveIndexKeys,
@@ -37,8 +38,11 @@ function readOrNull(path: string): Buffer | null {
   try {
     return readFileSync(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    if (code === 'EISDIR')
+      throw new LatchError('E_TAMPERED', `${path} is a directory, not a file latch wrote; move it aside`);
+    throw new LatchError('E_IO', `cannot read ${path} (${code ?? 'error'}); check its permissions`);
   }
 }
 

@@ -1,5 +1,5 @@
 /** `latch scan` end to end: the built binary, a real vault, real git repositories. */
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AjvDraft04 from 'ajv-draft-04';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -178,6 +178,19 @@ describe('latch scan (files)', () => {
     expect(missing.code).toBe(0);
     expect(missing.stderr).toContain('latch scan --reindex');
     expect(latch(sandbox, ['scan', '--reindex']).code).toBe(0);
+    expect(scan([]).code).toBe(5);
+  });
+
+  it('an index key that is a directory is one line, exit 6; a write still succeeds and --reindex recovers', () => {
+    const keyFile = join(sandbox.home, 'scan-index.key');
+    rmSync(keyFile);
+    mkdirSync(keyFile);
+    const result = scan([]);
+    expect(result.code).toBe(6);
+    expect(result.stderr).toBe(`latch: ${keyFile} is a directory, not a file latch wrote; move it aside\n`);
+    rmdirSync(keyFile);
+    expect(latch(sandbox, ['scan', '--reindex']).code).toBe(0);
+    writeRepoFile(sandbox, 'a.txt', value);
     expect(scan([]).code).toBe(5);
   });
 
