@@ -91,7 +91,7 @@ export function pipeMasked(
   let timer: NodeJS.Timeout | null = null;
   let armedAt = 0;
   /** Whether the last chunk was long enough to have cut a write short (see `busyFlushMs`). */
-  let lastChunkFull = false;
+  let lastChunkLong = false;
   let broken = false;
   let waitingForDrain = false;
   let ended = false;
@@ -151,7 +151,7 @@ export function pipeMasked(
   };
   const arm = () => {
     armedAt = pushes;
-    timer = setTimeout(onIdle, lastChunkFull ? busyFlushMs : idleFlushMs);
+    timer = setTimeout(onIdle, lastChunkLong ? busyFlushMs : idleFlushMs);
     timer.unref();
   };
   const end = () => {
@@ -174,7 +174,7 @@ export function pipeMasked(
   };
   const take = (chunk: Uint8Array) => {
     pushes++;
-    lastChunkFull = chunk.length >= busyChunkBytes;
+    lastChunkLong = chunk.length >= busyChunkBytes;
     write(masking.push(chunk));
     if (timer === null && masking.pendingLength > 0 && !ended) arm();
   };
