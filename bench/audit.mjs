@@ -17,11 +17,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { recordEvent } from '../dist/cli/audit.js';
-import { verifyLog } from '../dist/core/audit-chain.js';
-import { deriveVaultAuditKey, genesisMac, sealRecord } from '../dist/core/audit-record.js';
-import { encodeHeadSlot, readAuditLog } from '../dist/platform/audit-log.js';
-import { createVault } from '../dist/platform/store.js';
+import { recordEvent } from '../dist/app/audit.js';
+import { verifyLog } from '../dist/audit/chain.js';
+import { encodeHeadSlot, readAuditLog } from '../dist/audit/log.js';
+import { deriveVaultAuditKey, genesisMac, sealRecord } from '../dist/audit/record.js';
+import { createVault } from '../dist/vault/store.js';
 import { makeSecrets } from './fixtures.mjs';
 import { median, percentile } from './report.mjs';
 

@@ -5,22 +5,27 @@
  * from it (its environments, and its directory trusted) with the secrets in dev.
  */
 import { randomBytes } from 'node:crypto';
-import { realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-/** The latch internals used here, by module; a missing one is named in the error. */
+/**
+ * The latch internals used here, by module; a missing one is named in the error. Each module
+ * has its place in the capability layout, then its place before it (src/core, src/platform,
+ * src/cli), so BENCH_COMPARE can build vaults with a build of either.
+ */
 const needed = {
-  'platform/store.js': ['createVault'],
-  'core/secrets.js': ['ensureEnvironment', 'putSecret'],
-  'core/kdf.js': ['defaultKdfParams', 'parseKdfParams'],
-  'core/manifest.js': ['parseManifest'],
-  'cli/context.js': ['projectRecordFor'],
+  'vault/store.js|platform/store.js': ['createVault'],
+  'vault/secrets.js|core/secrets.js': ['ensureEnvironment', 'putSecret'],
+  'vault/kdf.js|core/kdf.js': ['defaultKdfParams', 'parseKdfParams'],
+  'manifest/manifest.js|core/manifest.js': ['parseManifest'],
+  'app/context.js|cli/context.js': ['projectRecordFor'],
 };
 
 async function loadLatch(distDirectory) {
   const latch = {};
-  for (const [path, names] of Object.entries(needed)) {
+  for (const [places, names] of Object.entries(needed)) {
+    const path = places.split('|').find((place) => existsSync(join(distDirectory, place))) ?? places;
     const module = await import(pathToFileURL(join(distDirectory, path)).href);
     for (const name of names) {
       if (!(name in module)) {

@@ -1,4 +1,4 @@
-// Throughput of the output redactor (src/core/redactor.ts) that `latch run` puts between a
+// Throughput of the output redactor (src/mask/redactor.ts) that `latch run` puts between a
 // child and the terminal, next to a plain copy loop, in one run.
 //
 //   npm run build && node bench/mask.mjs
@@ -27,7 +27,7 @@ const mebibytes = Number(process.env.MASK_MIB ?? 256);
 const runs = Number(process.env.MASK_RUNS ?? 3);
 const chunkSize = 64 * 1024;
 const poolSize = 16 * 1024 * 1024;
-const redactorPath = process.env.LATCH_REDACTOR ?? new URL('../dist/core/redactor.js', import.meta.url).href;
+const redactorPath = process.env.LATCH_REDACTOR ?? new URL('../dist/mask/redactor.js', import.meta.url).href;
 
 // A small deterministic generator, so every case sees the same text.
 const { random, pick } = xorshift(0x2545f491);

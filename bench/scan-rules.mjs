@@ -5,7 +5,7 @@
 //   node bench/scan-rules.mjs --dir PATH    the text files under PATH instead (e.g. node_modules)
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { findCredentials } from '../dist/core/scan-rules.js';
+import { findCredentials } from '../dist/scan/rules/rules.js';
 
 const directory = process.argv[2] === '--dir' ? process.argv[3] : undefined;
 const targetMegabytes = directory ? 0 : Number(process.argv[2] ?? 50);

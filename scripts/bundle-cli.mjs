@@ -6,7 +6,7 @@
  * CommonJS files), a cost paid on every command. ESM with code splitting keeps each
  * command and yaml (the manifest parser, needed only when the manifest cache misses) in
  * chunks loaded by `import()` when used, so `latch run` reads a handful of files. hash-wasm's
- * Argon2id (needed only when a passphrase is derived) is in neither build: src/core/kdf.ts
+ * Argon2id (needed only when a passphrase is derived) is in neither build: src/vault/kdf.ts
  * requires it from node_modules.
  *
  * The `latch` command itself is dist/cli/latch.cjs (src/cli/latch.cjs): it runs a second
@@ -30,8 +30,8 @@ rmSync(`${outdir}/chunks`, { recursive: true, force: true });
 
 await build({
   absWorkingDir: repository,
-  // scan-worker: the worker threads of a large `latch scan` (src/cli/scan-engine.ts).
-  entryPoints: { bin: 'src/cli/bin.ts', 'scan-worker': 'src/cli/scan-worker.ts' },
+  // scan-worker: the worker threads of a large `latch scan` (src/scan/engine.ts).
+  entryPoints: { bin: 'src/cli/bin.ts', 'scan-worker': 'src/scan/worker.ts' },
   outdir,
   chunkNames: 'chunks/[name]-[hash]',
   bundle: true,

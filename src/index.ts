@@ -9,16 +9,15 @@
  * Throws LatchError (with `code` and `exitCode`) on failure.
  */
 import { basename } from 'node:path';
-import type { ParsedArgs } from './cli/args.js';
-import { recordEvent } from './cli/audit.js';
-import { isProtected, openProjectVault, resolveProject } from './cli/context.js';
-import type { Io } from './cli/io.js';
-import { secretsToInject } from './cli/secrets-for-run.js';
-import { LatchError } from './core/errors.js';
-import { buildRunPlan } from './core/run-plan.js';
+import { recordEvent } from './app/audit.js';
+import { isProtected, openProjectVault, type ProjectChoice, resolveProject } from './app/context.js';
+import { secretsToInject } from './app/secrets-for-run.js';
+import { buildRunPlan } from './run/plan.js';
+import { LatchError } from './shared/errors.js';
+import type { Io } from './shared/io.js';
 
-export type { ErrorCode } from './core/errors.js';
-export { ExitCode, LatchError } from './core/errors.js';
+export type { ErrorCode } from './shared/errors.js';
+export { ExitCode, LatchError } from './shared/errors.js';
 
 export interface LoadOptions {
   /** Project name; default: the latch.yaml found from `cwd`. */
@@ -45,11 +44,7 @@ export async function loadSecrets(options: LoadOptions = {}): Promise<Record<str
     now: () => new Date(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   };
-  const args: ParsedArgs = {
-    options: { project: options.project, env: options.environment },
-    positionals: [],
-    rest: [],
-  };
+  const args: ProjectChoice = { options: { project: options.project, env: options.environment } };
   const context = await resolveProject(args, io);
   const vault = await openProjectVault(io, context);
   const record = vault.contents.getProject(context.project);

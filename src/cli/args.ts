@@ -3,7 +3,7 @@
  * here, so `--help`, completion and tests all read the same table (STYLE.md: plan, then
  * execute).
  */
-import { usageError } from '../core/errors.js';
+import { usageError } from '../shared/errors.js';
 
 export interface OptionSpec {
   /** Long name without dashes, e.g. `env` for `--env`. */

@@ -4,7 +4,7 @@
  * `latch` command, src/cli/latch.cjs) and by dist/cli/bin.js (src/cli/bin.ts).
  */
 import { isatty } from 'node:tty';
-import { openTerminal } from '../platform/terminal.js';
+import { openTerminal } from '../shared/terminal.js';
 import { runMain } from './main.js';
 
 export { runMain } from './main.js';

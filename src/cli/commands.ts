@@ -1,9 +1,11 @@
 /**
- * The command table: names, options and help for every command, and a loader that imports
- * a command's code only when it runs, so start-up pays for one command, not all of them.
+ * Each command's code, imported only when that command runs, so start-up pays for one
+ * command, not all of them. Names, options and help are data in command-table.ts.
  */
-import type { CommandSpec, OptionSpec, ParsedArgs } from './args.js';
-import type { Io } from './io.js';
+
+import type { Io } from '../shared/io.js';
+import type { CommandSpec, ParsedArgs } from './args.js';
+import { commands } from './command-table.js';
 
 export type CommandRunner = (args: ParsedArgs, io: Io) => Promise<number>;
 
@@ -11,364 +13,33 @@ export interface CommandEntry extends CommandSpec {
   load: () => Promise<{ run: CommandRunner }>;
 }
 
-const env: OptionSpec = {
-  name: 'env',
-  short: 'e',
-  kind: 'value',
-  placeholder: 'E',
-  description: 'environment (default: LATCH_ENV, then the manifest default)',
-};
-const project: OptionSpec = {
-  name: 'project',
-  short: 'p',
-  kind: 'value',
-  placeholder: 'NAME',
-  description: 'project (default: the one in latch.yaml)',
-};
-const json: OptionSpec = {
-  name: 'json',
-  kind: 'flag',
-  description: 'print JSON (stable, see docs/commands.md)',
-};
-const force: OptionSpec = {
-  name: 'force',
-  short: 'f',
-  kind: 'flag',
-  description: 'do it even though secrets will be deleted',
+const loaders: Record<string, CommandEntry['load']> = {
+  init: () => import('./commands/project/init.js'),
+  set: () => import('./commands/secrets/set.js'),
+  get: () => import('./commands/secrets/get.js'),
+  ls: () => import('./commands/secrets/ls.js'),
+  rm: () => import('./commands/secrets/rm.js'),
+  import: () => import('./commands/secrets/import.js'),
+  example: () => import('./commands/secrets/example.js'),
+  check: () => import('./commands/secrets/check.js'),
+  run: () => import('./commands/run/run.js'),
+  inject: () => import('./commands/run/inject.js'),
+  passwd: () => import('./commands/session/passwd.js'),
+  unlock: () => import('./commands/session/unlock.js'),
+  lock: () => import('./commands/session/lock.js'),
+  status: () => import('./commands/session/status.js'),
+  env: () => import('./commands/project/env.js'),
+  project: () => import('./commands/project/project.js'),
+  audit: () => import('./commands/audit/audit.js'),
+  leaked: () => import('./commands/audit/leaked.js'),
+  scan: () => import('./commands/scan/scan.js'),
+  hooks: () => import('./commands/scan/hooks.js'),
+  completion: () => import('./commands/completion.js'),
 };
 
-export const commands: CommandEntry[] = [
-  {
-    name: 'init',
-    summary: 'Create the vault (first time) and a latch.yaml for this repository.',
-    usage: '[--project NAME] [--envs dev,staging,prod]',
-    options: [
-      { ...project, description: 'project name (default: the directory name)' },
-      {
-        name: 'envs',
-        kind: 'value',
-        placeholder: 'LIST',
-        description: 'environments, comma-separated (default: dev,staging,prod)',
-      },
-    ],
-    maxPositionals: 0,
-    load: () => import('./commands/init.js'),
-  },
-  {
-    name: 'set',
-    summary:
-      'Store a secret. The value comes from a hidden prompt, stdin, a file or --generate, never from argv.',
-    usage: 'NAME [--env E] [--from-file F | --generate [--length N] [--charset base64|hex|alnum]]',
-    options: [
-      env,
-      project,
-      {
-        name: 'from-file',
-        kind: 'value',
-        placeholder: 'F',
-        description: 'read the value from a file, byte for byte',
-      },
-      { name: 'generate', kind: 'flag', description: 'generate a random value' },
-      {
-        name: 'length',
-        kind: 'value',
-        placeholder: 'N',
-        description: 'length of a generated value (default 32)',
-      },
-      {
-        name: 'charset',
-        kind: 'value',
-        placeholder: 'C',
-        description: 'base64 (URL-safe), hex or alnum (default base64)',
-      },
-      { name: 'description', kind: 'value', placeholder: 'T', description: 'what the secret is for' },
-      { name: 'owner', kind: 'value', placeholder: 'O', description: 'who to ask about it' },
-      {
-        name: 'expires',
-        kind: 'value',
-        placeholder: 'DATE',
-        description: 'expiry: 2027-01-31, a date-time, or a duration like 90d',
-      },
-      { name: 'rotate-every', kind: 'value', placeholder: 'D', description: 'rotation period, like 90d' },
-    ],
-    load: () => import('./commands/set.js'),
-  },
-  {
-    name: 'get',
-    summary: "Show a secret's metadata; the value only with --reveal.",
-    usage: 'NAME [--env E] [--reveal] [--json]',
-    options: [
-      env,
-      project,
-      { name: 'reveal', kind: 'flag', description: 'print the value (asks for confirmation in some cases)' },
-      json,
-    ],
-    load: () => import('./commands/get.js'),
-  },
-  {
-    name: 'ls',
-    summary: 'List secrets and their metadata, never values.',
-    usage: '[--env E] [--all] [--json]',
-    options: [
-      env,
-      project,
-      { name: 'all', short: 'a', kind: 'flag', description: 'every project and environment in the vault' },
-      json,
-    ],
-    maxPositionals: 0,
-    load: () => import('./commands/ls.js'),
-  },
-  {
-    name: 'rm',
-    summary: 'Delete a secret and its earlier versions from one environment.',
-    usage: 'NAME [--env E]',
-    options: [env, project],
-    load: () => import('./commands/rm.js'),
-  },
-  {
-    name: 'import',
-    summary: 'Import a .env file (the dotenv dialect, no $ expansion).',
-    usage: 'FILE [--env E]',
-    options: [env, project, json],
-    load: () => import('./commands/import.js'),
-  },
-  {
-    name: 'example',
-    summary: 'Write .env.example from latch.yaml: names, descriptions, placeholders, never values.',
-    usage: '[-o .env.example]',
-    options: [
-      {
-        name: 'output',
-        short: 'o',
-        kind: 'value',
-        placeholder: 'FILE',
-        description: 'where to write (default .env.example; - for stdout)',
-      },
-    ],
-    maxPositionals: 0,
-    load: () => import('./commands/example.js'),
-  },
-  {
-    name: 'check',
-    summary: 'Exit 7 when a required secret has no value; warn about expired ones.',
-    usage: '[--env E] [--json]',
-    options: [env, project, json],
-    maxPositionals: 0,
-    load: () => import('./commands/check.js'),
-  },
-  {
-    name: 'run',
-    summary: "Run a command with the environment's secrets in its environment only.",
-    usage: '[--env E] [--env-file F]... [--no-mask] [--dry-run] -- COMMAND [ARG...]',
-    options: [
-      env,
-      project,
-      {
-        name: 'env-file',
-        kind: 'list',
-        placeholder: 'F',
-        description: 'also load a .env file (repeatable); latch:// values are resolved',
-      },
-      { name: 'no-mask', kind: 'flag', description: "show the program's output as is (values not masked)" },
-      { name: 'dry-run', kind: 'flag', description: 'print the plan (names only) and do not run' },
-      json,
-    ],
-    passThrough: true,
-    load: () => import('./commands/run.js'),
-  },
-  {
-    name: 'inject',
-    summary: 'Fill a template: each {{ latch://... }} becomes the value it names.',
-    usage: '-i TEMPLATE [-o FILE] [--force] [--env E]',
-    options: [
-      {
-        name: 'in-file',
-        short: 'i',
-        kind: 'value',
-        placeholder: 'TEMPLATE',
-        description: 'the template file',
-      },
-      {
-        name: 'out-file',
-        short: 'o',
-        kind: 'value',
-        placeholder: 'FILE',
-        description: 'write to a new file (0600) instead of stdout',
-      },
-      { ...force, description: 'replace FILE if it exists' },
-      env,
-      project,
-    ],
-    load: () => import('./commands/inject.js'),
-  },
-  {
-    name: 'passwd',
-    summary: 'Change the vault passphrase (the data is not re-encrypted).',
-    usage: '',
-    options: [],
-    maxPositionals: 0,
-    load: () => import('./commands/passwd.js'),
-  },
-  {
-    name: 'unlock',
-    summary: 'Unlock for a while: a device key in the OS keychain opens the vault without the passphrase.',
-    usage: '[--for 8h]',
-    options: [
-      {
-        name: 'for',
-        kind: 'value',
-        placeholder: 'DURATION',
-        description: 'how long (default 8h; 30m, 2h, 1d)',
-      },
-    ],
-    maxPositionals: 0,
-    load: () => import('./commands/unlock.js'),
-  },
-  {
-    name: 'lock',
-    summary: 'End the session now: remove the device key from the keychain.',
-    usage: '',
-    options: [],
-    maxPositionals: 0,
-    load: () => import('./commands/lock.js'),
-  },
-  {
-    name: 'status',
-    summary: 'Locked or unlocked, until when, which keychain, and failed attempts.',
-    usage: '[--json]',
-    options: [json],
-    maxPositionals: 0,
-    load: () => import('./commands/status.js'),
-  },
-  {
-    name: 'env',
-    summary: "List, add or remove a project's environments.",
-    usage: 'ls | add NAME [--protected] | rm NAME [--force]',
-    options: [
-      project,
-      { name: 'protected', kind: 'flag', description: 'confirmation on a terminal before any use' },
-      force,
-      json,
-    ],
-    subcommands: ['ls', 'add', 'rm'],
-    load: () => import('./commands/env.js'),
-  },
-  {
-    name: 'project',
-    summary: 'List projects, or remove one with its secrets.',
-    usage: 'ls | rm NAME [--force]',
-    options: [force, json],
-    subcommands: ['ls', 'rm'],
-    load: () => import('./commands/project.js'),
-  },
-  {
-    name: 'audit',
-    summary: 'Who got which secret, when, and was it an agent; `verify` checks the HMAC chain.',
-    usage:
-      '[--secret NAME] [--env E] [--project P] [--agent] [--since T] [--until T] [--json] [-n N] [--follow] | verify | export --since T',
-    options: [
-      {
-        name: 'secret',
-        kind: 'value',
-        placeholder: 'NAME',
-        description: 'only records that name this secret',
-      },
-      { ...env, description: 'only records of this environment' },
-      { ...project, description: 'only records of this project' },
-      { name: 'agent', kind: 'flag', description: 'only records made for an AI agent' },
-      {
-        name: 'since',
-        kind: 'value',
-        placeholder: 'T',
-        description: 'from this time: 2h, 7d, 2026-06-01, or a date-time',
-      },
-      { name: 'until', kind: 'value', placeholder: 'T', description: 'up to this time (same forms)' },
-      { name: 'lines', short: 'n', kind: 'value', placeholder: 'N', description: 'only the last N records' },
-      { name: 'follow', short: 'f', kind: 'flag', description: 'keep printing new records as they come' },
-      json,
-    ],
-    subcommands: ['verify', 'export'],
-    load: () => import('./commands/audit.js'),
-  },
-  {
-    name: 'leaked',
-    summary:
-      'Incident view: every delivery of a secret, grouped by command and agent; marks it for rotation.',
-    usage: 'NAME [--env E] [--since T] [--json]',
-    options: [
-      env,
-      project,
-      {
-        name: 'since',
-        kind: 'value',
-        placeholder: 'T',
-        description: 'window start (default: when the current value was set)',
-      },
-      json,
-    ],
-    load: () => import('./commands/leaked.js'),
-  },
-  {
-    name: 'scan',
-    summary:
-      'Find managed values (vault locked or not), known credential formats, generic secrets and .env files; exit 5 when found.',
-    usage:
-      '[PATH...] [--staged | --history [--range A..B]] [--format text|json|sarif] [--baseline F] [--write-baseline F]',
-    options: [
-      {
-        name: 'staged',
-        kind: 'flag',
-        description: "the staged changes' added lines (what is about to be committed)",
-      },
-      { name: 'history', kind: 'flag', description: "every commit's added lines (all refs unless --range)" },
-      {
-        name: 'range',
-        kind: 'value',
-        placeholder: 'A..B',
-        description: 'with --history: only these commits',
-      },
-      {
-        name: 'format',
-        kind: 'value',
-        placeholder: 'F',
-        description: 'text (default), json or sarif (SARIF 2.1.0)',
-      },
-      {
-        name: 'baseline',
-        kind: 'value',
-        placeholder: 'FILE',
-        description: 'ignore findings whose fingerprints are in FILE',
-      },
-      {
-        name: 'write-baseline',
-        kind: 'value',
-        placeholder: 'FILE',
-        description: "write the findings' fingerprints to FILE and exit 0",
-      },
-      { name: 'max-size', kind: 'value', placeholder: 'SIZE', description: 'skip larger files (default 5M)' },
-      { name: 'reindex', kind: 'flag', description: 'rebuild the scan index from the vault (unlocks it)' },
-    ],
-    load: () => import('./commands/scan.js'),
-  },
-  {
-    name: 'hooks',
-    summary: 'Install, remove or show the git pre-commit and pre-push hooks that run latch scan.',
-    usage: 'install | uninstall | status',
-    options: [],
-    subcommands: ['install', 'uninstall', 'status'],
-    load: () => import('./commands/hooks.js'),
-  },
-  {
-    name: 'completion',
-    summary: 'Print a shell completion script.',
-    usage: 'bash|zsh|fish',
-    options: [],
-    subcommands: ['bash', 'zsh', 'fish'],
-    load: () => import('./commands/completion.js'),
-  },
-];
-
-/** The command named `name`, or undefined. */
+/** The command named `name` with its loader, or undefined. */
 export function findCommand(name: string): CommandEntry | undefined {
-  return commands.find((command) => command.name === name);
+  const spec = commands.find((command) => command.name === name);
+  const load = loaders[name];
+  return spec && load ? { ...spec, load } : undefined;
 }

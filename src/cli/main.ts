@@ -2,14 +2,14 @@
  * The CLI's one runner: parses argv, loads and runs the command, and maps errors to one
  * line and an exit code. It returns the code; only cli.ts exits.
  */
-import { LatchError } from '../core/errors.js';
-import { fullDiskCodes, noRoomMessage } from '../platform/files.js';
-import { resolveLatchHome } from '../platform/home.js';
+import { LatchError } from '../shared/errors.js';
+import { fullDiskCodes, noRoomMessage } from '../shared/files.js';
+import { resolveLatchHome } from '../shared/home.js';
+import type { Io } from '../shared/io.js';
 import { parseArgs, renderHelp } from './args.js';
-import { commands, findCommand } from './commands.js';
-import type { Io } from './io.js';
-
-export const version = '0.1.0';
+import { commands } from './command-table.js';
+import { findCommand } from './commands.js';
+import { version } from './version.js';
 
 function renderUsage(): string {
   const width = Math.max(...commands.map((command) => command.name.length));
@@ -55,9 +55,9 @@ export async function runMain(argv: string[], io: Io): Promise<number> {
       io.stdout.write(`${version}\n`);
       return 0;
     }
-    // The session agent (src/cli/session-agent.ts): hidden, started by latch itself.
+    // The session agent (src/session/agent.ts): hidden, started by latch itself.
     if (name === '__session-agent') {
-      const { runAgent } = await import('./session-agent.js');
+      const { runAgent } = await import('../session/agent.js');
       return await runAgent(io, resolveLatchHome(io.env));
     }
     const command = findCommand(name);

@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { detectAgent, detectAgentInProcesses } from '../../src/audit/agent.js';
+import { verifyLog } from '../../src/audit/chain.js';
+import { parseLine } from '../../src/audit/record.js';
 import { runMain } from '../../src/cli/main.js';
-import { detectAgent, detectAgentInProcesses } from '../../src/core/agent.js';
-import { verifyLog } from '../../src/core/audit-chain.js';
-import { parseLine } from '../../src/core/audit-record.js';
-import { parseMoment } from '../../src/core/duration.js';
+import { parseMoment } from '../../src/shared/duration.js';
 import { clock, fakeIo, tempDirs } from './fake-io.js';
 
 let dirs: ReturnType<typeof tempDirs>;

@@ -2,8 +2,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Io } from '../../src/cli/io.js';
-import type { Terminal } from '../../src/platform/terminal.js';
+import type { Io } from '../../src/shared/io.js';
+import type { Terminal } from '../../src/shared/terminal.js';
 
 export interface FakeIo extends Io {
   out: () => string;

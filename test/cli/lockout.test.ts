@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runMain } from '../../src/cli/main.js';
-import { checkAttempt, delayAfter, describeWait, lockoutMs, recordFailure } from '../../src/core/lockout.js';
+import { checkAttempt, delayAfter, describeWait, lockoutMs, recordFailure } from '../../src/vault/lockout.js';
 import { clock, fakeIo, tempDirs } from './fake-io.js';
 
 describe('lockout policy', () => {

@@ -1,10 +1,11 @@
 /** `latch completion bash|zsh|fish`: completion scripts generated from the command table. */
-import { LatchError } from '../../core/errors.js';
+import { LatchError } from '../../shared/errors.js';
+import type { Io } from '../../shared/io.js';
+import type { CommandSpec } from '../args.js';
 import { globalOptions, type ParsedArgs } from '../args.js';
-import { type CommandEntry, commands } from '../commands.js';
-import type { Io } from '../io.js';
+import { commands } from '../command-table.js';
 
-function words(command: CommandEntry): string[] {
+function words(command: CommandSpec): string[] {
   return [
     ...(command.subcommands ?? []),
     ...[...command.options, ...globalOptions].map((option) => `--${option.name}`),

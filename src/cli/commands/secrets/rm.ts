@@ -1,0 +1,39 @@
+/** `latch rm NAME`: delete a secret (and its earlier values) from one environment. */
+
+import { recordEvent } from '../../../app/audit.js';
+import { confirmOnTerminal, isProtected, openProjectVault, resolveProject } from '../../../app/context.js';
+import { assertSecretName } from '../../../manifest/names.js';
+import { LatchError } from '../../../shared/errors.js';
+import { type Io, say } from '../../../shared/io.js';
+import { requireEnvironment, requireSecret } from '../../../vault/secrets.js';
+import type { ParsedArgs } from '../../args.js';
+
+export async function run(args: ParsedArgs, io: Io): Promise<number> {
+  const name = args.positionals[0];
+  if (!name || args.positionals.length > 1) throw new LatchError('E_USAGE', 'usage: latch rm NAME [--env E]');
+  assertSecretName(name);
+  const context = await resolveProject(args, io);
+  const where = `${context.project}/${context.environment}`;
+  const vault = await openProjectVault(io, context);
+  const record = vault.contents.getProject(context.project);
+  if (!record) throw new LatchError('E_NOT_FOUND', `no secret ${name} in ${where}`);
+  requireSecret(requireEnvironment(record, context.project, context.environment), name, where);
+  if (isProtected(context, record))
+    await confirmOnTerminal(io, `${where} is protected; deleting ${name}`, context.environment);
+  await vault.update((contents) => {
+    const latest = contents.getProject(context.project);
+    const env = latest && requireEnvironment(latest, context.project, context.environment);
+    if (!env?.secrets[name]) throw new LatchError('E_NOT_FOUND', `no secret ${name} in ${where}`);
+    delete env.secrets[name];
+  });
+  await recordEvent(
+    io,
+    { kind: 'rm', project: context.project, environment: context.environment, secret: name },
+    vault,
+  );
+  say(io, `removed ${name} from ${where}`);
+  if (context.manifest?.secrets.some((secret) => secret.name === name)) {
+    say(io, `${name} is still declared in latch.yaml; remove it there if the project no longer needs it`);
+  }
+  return 0;
+}

@@ -1,0 +1,203 @@
+/**
+ * Executes a run plan: spawns the child, forwards signals to it, masks its output when the
+ * plan says so, and resolves with its exit code (128+N when it died of signal N), only after
+ * it has exited and its output has been written.
+ *
+ * Three ways to run, decided by the caller (`run`):
+ * - inherited stdio, when nothing is masked (`--no-mask`, or no value long enough);
+ * - pipes: the child's stdout and stderr each go through their own redactor stream (one pipe
+ *   for both when latch's stdout and stderr are one file, `2>&1`);
+ * - a pty (through `script`, see pty.ts) when latch's stdin and stdout are terminals: the child
+ *   sees a terminal, and the pty's one output stream is masked into latch's stdout.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, fstatSync, readFileSync } from 'node:fs';
+import { constants } from 'node:os';
+import { type MaskedPipe, type MaskTarget, pipeMasked } from '../mask/masked-output.js';
+import type { Redactor } from '../mask/redactor.js';
+import { LatchError } from '../shared/errors.js';
+import { closeOsPipes, closeWriteEnds, createOsPipes, type OsPipe } from './os-pipe.js';
+import type { RunPlan } from './plan.js';
+import { type PtySpawn, ptyChildPid } from './pty.js';
+
+/** Signals latch passes on to the child (issue 2; SIGWINCH for terminal programs). */
+export const forwardedSignals: NodeJS.Signals[] = [
+  'SIGINT',
+  'SIGTERM',
+  'SIGHUP',
+  'SIGQUIT',
+  'SIGUSR1',
+  'SIGUSR2',
+  'SIGWINCH',
+];
+
+/**
+ * On a pty (Linux), `script` keeps the terminal in raw mode, so Ctrl-C and Ctrl-\ reach the
+ * child as bytes through the pty, never as signals to latch, and the terminal sends SIGWINCH
+ * to `script` itself. A signal latch does receive was sent by another process: it goes to the
+ * program on the pty (not to `script`, which would turn it into a SIGTERM and exit 0).
+ * Elsewhere (BSD `script`) only SIGTERM and SIGHUP go on, to `script`.
+ */
+const forwardedOnPty: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
+const forwardedOnBsdPty: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP'];
+const absorbedOnBsdPty: NodeJS.Signals[] = ['SIGINT', 'SIGQUIT'];
+
+/** How the child's output is masked, when it is. */
+export interface Masking {
+  redactor: Redactor;
+  stdout: MaskTarget;
+  stderr: MaskTarget;
+  /** Run through `script` on a pty instead of the plan's command on pipes. */
+  pty: PtySpawn | null;
+  /** Pipes made ahead (`startOsPipes`); else they are made just before the spawn. */
+  osPipes?: Promise<OsPipe[] | null>;
+}
+
+/** After the child exits, how long its output may stay quiet before latch stops waiting. */
+const quietAfterExitMs = 200;
+
+/** Spawns the plan and resolves with the exit code latch should exit with. */
+export async function executePlan(plan: RunPlan, masking: Masking | null = null): Promise<number> {
+  const made = await masking?.osPipes;
+  if (masking?.pty) closeOsPipes(made ?? null);
+  let osPipes = masking && !masking.pty ? (made !== undefined ? made : createOsPipes(2)) : null;
+  // `2>&1`: one pipe for both, so that the child's stdout and stderr keep their order.
+  if (osPipes && masking && sameDestination(masking.stdout, masking.stderr)) {
+    closeOsPipes(osPipes.slice(1));
+    osPipes = osPipes.slice(0, 1);
+  }
+  return new Promise((resolve, reject) => {
+    const target = masking?.pty ?? { command: plan.command, args: plan.args, env: plan.env };
+    let child: ChildProcess;
+    try {
+      child = spawn(target.command, target.args, {
+        env: target.env,
+        stdio:
+          masking === null
+            ? 'inherit'
+            : masking.pty
+              ? ['inherit', 'pipe', 'inherit']
+              : osPipes
+                ? ['inherit', osPipes[0]!.writeFd, (osPipes[1] ?? osPipes[0]!).writeFd]
+                : ['inherit', 'pipe', 'pipe'],
+      });
+    } catch (error) {
+      // Node throws some failures (E2BIG) at once and reports others (ENOENT) as 'error'.
+      throw spawnFailure(error as NodeJS.ErrnoException, plan.command);
+    } finally {
+      if (osPipes) closeWriteEnds(osPipes);
+    }
+    const pipes: MaskedPipe[] = [];
+    if (masking) {
+      // On a real pipe the kernel gives the child SIGPIPE once latch closes its end; on Node's
+      // socket pipes the child would see ECONNRESET instead, so latch sends SIGPIPE itself.
+      const brokenPipe = () => {
+        if (!osPipes && child.exitCode === null && child.signalCode === null) child.kill('SIGPIPE');
+      };
+      const sources = osPipes ? osPipes.map((pipe) => pipe.reader) : [child.stdout, child.stderr];
+      for (const [index, output] of [masking.stdout, masking.stderr].entries()) {
+        const source = sources[index];
+        const sourceFd = osPipes?.[index]?.readFd ?? null;
+        const stream = masking.redactor.stream({ reuseOutput: true });
+        if (source) pipes.push(pipeMasked(source, output, stream, brokenPipe, sourceFd));
+      }
+    }
+    const cleanup = handleSignals(child, masking?.pty ? 'pty' : 'direct');
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      cleanup();
+      reject(spawnFailure(error, plan.command));
+    });
+    child.once('exit', (code, signal) => {
+      cleanup();
+      const exitCode = signal ? 128 + (constants.signals[signal] ?? 0) : (code ?? 1);
+      // Everything the child wrote is shown before latch exits with its code.
+      Promise.all(pipes.map((pipe) => pipe.finish(quietAfterExitMs))).then(() => resolve(exitCode));
+    });
+  });
+}
+
+/**
+ * Whether latch's stdout and stderr are one file, pipe or terminal (`2>&1`, a CI log): the
+ * child then writes both to one pipe, as it would without latch. Two pipes read in turn
+ * would put a line written to stderr after stdout lines written later.
+ */
+function sameDestination(stdout: MaskTarget, stderr: MaskTarget): boolean {
+  if (typeof stdout.fd !== 'number' || typeof stderr.fd !== 'number') return false;
+  try {
+    const [out, err] = [fstatSync(stdout.fd), fstatSync(stderr.fd)];
+    return out.dev === err.dev && out.ino === err.ino && out.rdev === err.rdev;
+  } catch {
+    return false;
+  }
+}
+
+/** A failed start as one line; the shells' exit codes: 127 for a command that is not there, 126 for one that cannot run. */
+function spawnFailure(error: NodeJS.ErrnoException, command: string): Error {
+  // A script whose #! interpreter is missing fails with ENOENT too; say which is missing.
+  if (error.code === 'ENOENT' && /[\\/]/.test(command) && existsSync(command))
+    return new LatchError(
+      'E_NOT_FOUND',
+      `cannot run ${command}: the interpreter on its #! line was not found`,
+      {
+        exitCode: 126,
+      },
+    );
+  if (error.code === 'ENOENT')
+    return new LatchError('E_NOT_FOUND', `command not found: ${command}`, { exitCode: 127 });
+  if (error.code === 'EACCES')
+    return new LatchError('E_IO', `permission denied: ${command}`, { exitCode: 126 });
+  if (error.code === 'E2BIG')
+    return new LatchError(
+      'E_TOO_LARGE',
+      `cannot start ${command}: its environment and arguments are larger than the system allows (E2BIG); give large values to it as a file with \`latch inject\``,
+    );
+  return error;
+}
+
+/** Signals a terminal sends to its whole foreground process group when a key is typed. */
+const keyboardSignals: NodeJS.Signals[] = ['SIGINT', 'SIGQUIT'];
+
+/**
+ * Whether latch's process group is the foreground group of its controlling terminal (Linux:
+ * /proc/self/stat). Then a SIGINT or SIGQUIT most likely came from a key (a shell forwards
+ * none to its foreground job either); elsewhere, and without a terminal, false.
+ */
+function inTerminalForeground(): boolean {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    // After the command name in parentheses: state ppid pgrp session tty_nr tpgid.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const [processGroup, foregroundGroup] = [Number(fields[2]), Number(fields[5])];
+    return foregroundGroup > 0 && processGroup === foregroundGroup;
+  } catch {
+    return false;
+  }
+}
+
+function handleSignals(child: ChildProcess, mode: 'pty' | 'direct'): () => void {
+  const linuxPty = mode === 'pty' && process.platform === 'linux';
+  const forward = (signal: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    // Typed on the terminal: it already reached the child, which shares latch's process
+    // group; a second SIGINT means "stop now, skip the cleanup" to many programs.
+    if (mode === 'direct' && keyboardSignals.includes(signal) && inTerminalForeground()) return;
+    const programPid = linuxPty && child.pid !== undefined ? ptyChildPid(child.pid) : null;
+    if (programPid === null) child.kill(signal);
+    else {
+      try {
+        process.kill(programPid, signal);
+      } catch {}
+    }
+  };
+  const forwarded = mode === 'direct' ? forwardedSignals : linuxPty ? forwardedOnPty : forwardedOnBsdPty;
+  const handlers = forwarded
+    .filter((signal) => process.platform !== 'win32' || signal === 'SIGINT' || signal === 'SIGTERM')
+    .map((signal) => [signal, () => forward(signal)] as const);
+  // Still listened for, so that a stray one does not kill latch and leave the terminal raw.
+  if (mode === 'pty' && !linuxPty)
+    for (const signal of absorbedOnBsdPty) handlers.push([signal, () => {}] as const);
+  for (const [signal, handler] of handlers) process.on(signal, handler);
+  return () => {
+    for (const [signal, handler] of handlers) process.off(signal, handler);
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * Rules for hosting, serverless and backend platforms: deploy tokens and database passwords
+ * of the services an app runs on. Formats from each provider's documentation.
+ */
+import { type CredentialRule, namedRule, tokenRule } from './model.js';
+
+const base62 = 'A-Za-z0-9';
+const urlSafe = 'A-Za-z0-9_\\-';
+const hex = 'a-fA-F0-9';
+
+/** Hosting, serverless and backend platforms. */
+export const platformRules: readonly CredentialRule[] = [
+  tokenRule('fly-io-token', 'Fly.io', 'Fly.io access token', 'fo1_', `[${urlSafe}]{43}`),
+  tokenRule('fly-io-macaroon', 'Fly.io', 'Fly.io macaroon token', 'FlyV1 fm', `[12]_[A-Za-z0-9+/=_-]{100,}`, {
+    minEntropy: 4,
+    keywords: ['flyv1 fm'],
+  }),
+  namedRule('vercel-token', 'Vercel', 'Vercel access token', ['vercel'], `[${base62}]{24}`, {
+    minEntropy: 3.8,
+  }),
+  tokenRule('vercel-prefixed-token', 'Vercel', 'Vercel access token', 'vc', `[pkria]_[${base62}]{40,}`, {
+    minEntropy: 3.8,
+    keywords: ['vcp_', 'vck_', 'vci_', 'vca_', 'vcr_'],
+  }),
+  tokenRule('netlify-token', 'Netlify', 'Netlify personal access token', 'nfp_', `[${base62}]{36}`),
+  namedRule(
+    'netlify-legacy-token',
+    'Netlify',
+    'Netlify access token (legacy)',
+    ['netlify'],
+    `[${urlSafe}]{43,45}`,
+    { minEntropy: 4 },
+  ),
+  tokenRule('render-api-key', 'Render', 'Render API key', 'rnd_', `[${base62}]{32}`),
+  namedRule(
+    'railway-token',
+    'Railway',
+    'Railway API token',
+    ['railway'],
+    `[${hex}]{8}-[${hex}]{4}-[${hex}]{4}-[${hex}]{4}-[${hex}]{12}`,
+  ),
+  tokenRule('supabase-access-token', 'Supabase', 'Supabase personal access token', 'sbp_', '[a-f0-9]{40}'),
+  tokenRule('supabase-secret-key', 'Supabase', 'Supabase secret API key', 'sb_secret_', `[${urlSafe}]{31,}`),
+  tokenRule(
+    'planetscale-token',
+    'PlanetScale',
+    'PlanetScale service token',
+    'pscale_tkn_',
+    `[${urlSafe}.]{32,64}`,
+  ),
+  tokenRule(
+    'planetscale-password',
+    'PlanetScale',
+    'PlanetScale database password',
+    'pscale_pw_',
+    `[${urlSafe}.]{32,64}`,
+  ),
+  tokenRule(
+    'planetscale-oauth-token',
+    'PlanetScale',
+    'PlanetScale OAuth token',
+    'pscale_oauth_',
+    `[${urlSafe}.]{32,64}`,
+  ),
+  tokenRule('neon-api-key', 'Neon', 'Neon API key', 'napi_', '[a-z0-9]{64}', { minEntropy: 3.5 }),
+  tokenRule('deno-deploy-token', 'Deno Deploy', 'Deno Deploy access token', 'dd', `[pw]_[${base62}]{36}`, {
+    minEntropy: 3.5,
+    keywords: ['ddp_', 'ddw_'],
+  }),
+  namedRule('upstash-redis-token', 'Upstash', 'Upstash REST token', ['upstash'], `A[${urlSafe}]{40,}=?`, {
+    minEntropy: 4,
+  }),
+  tokenRule(
+    'kubernetes-service-token',
+    'Kubernetes',
+    'Kubernetes bootstrap token',
+    '',
+    '[a-z0-9]{6}\\.[a-z0-9]{16}',
+    {
+      minEntropy: 3.2,
+      keywords: ['token-id', 'bootstrap-token', 'kubeadm'],
+    },
+  ),
+  tokenRule('rancher-token', 'Rancher', 'Rancher API token', 'token-', '[a-z0-9]{5}:[a-z0-9]{54}', {
+    minEntropy: 3.5,
+  }),
+  tokenRule('dynatrace-token', 'Dynatrace', 'Dynatrace API token', 'dt0c01.', '[A-Z0-9]{24}\\.[A-Z0-9]{64}', {
+    minEntropy: 3.5,
+  }),
+];

@@ -1,0 +1,304 @@
+/**
+ * Rules for developer and business SaaS: observability, productivity, identity, content and
+ * analytics services. Formats from each provider's API documentation.
+ */
+import { type CredentialRule, namedRule, patternRule, tokenRule } from './model.js';
+
+const base62 = 'A-Za-z0-9';
+const urlSafe = 'A-Za-z0-9_\\-';
+const hex = 'a-fA-F0-9';
+const uuid = `[${hex}]{8}-[${hex}]{4}-[${hex}]{4}-[${hex}]{4}-[${hex}]{12}`;
+
+/** Monitoring, logging and incident response. */
+export const observabilityRules: readonly CredentialRule[] = [
+  tokenRule('sentry-user-token', 'Sentry', 'Sentry user auth token', 'sntryu_', '[a-f0-9]{64}'),
+  tokenRule(
+    'sentry-org-token',
+    'Sentry',
+    'Sentry organization auth token',
+    'sntrys_',
+    `eyJ[${urlSafe}+/=]{60,}_[${urlSafe}+/=]{40,}`,
+    {
+      minEntropy: 4,
+    },
+  ),
+  namedRule(
+    'datadog-api-key',
+    'Datadog',
+    'Datadog API key',
+    ['datadog', 'dd_api_key', 'dd-api-key'],
+    '[a-f0-9]{32}',
+  ),
+  namedRule(
+    'datadog-app-key',
+    'Datadog',
+    'Datadog application key',
+    ['dd_app_key', 'dd_application_key', 'datadog_app', 'dd-application-key'],
+    '[a-f0-9]{40}',
+  ),
+  tokenRule('new-relic-user-key', 'New Relic', 'New Relic user API key', 'NRAK-', '[A-Z0-9]{27}'),
+  tokenRule(
+    'new-relic-insights-key',
+    'New Relic',
+    'New Relic Insights insert key',
+    'NRII-',
+    `[${urlSafe}]{32}`,
+  ),
+  tokenRule('new-relic-browser-key', 'New Relic', 'New Relic browser API key', 'NRJS-', '[a-f0-9]{19}'),
+  namedRule(
+    'new-relic-license-key',
+    'New Relic',
+    'New Relic ingest license key',
+    ['new_relic_license', 'newrelic_license', 'nr_license'],
+    '(?:[a-z]{2}\\d{2}xx)?[a-f0-9]{36,40}(?:NRAL)?',
+  ),
+  namedRule(
+    'pagerduty-api-key',
+    'PagerDuty',
+    'PagerDuty REST API key',
+    ['pagerduty'],
+    `u\\+[${urlSafe}]{18}|[${urlSafe}]{20}`,
+    {
+      minEntropy: 3.5,
+    },
+  ),
+  tokenRule(
+    'grafana-cloud-token',
+    'Grafana',
+    'Grafana Cloud access policy token',
+    'glc_',
+    `eyJ[${base62}+/=]{60,}`,
+    { minEntropy: 4 },
+  ),
+  tokenRule(
+    'grafana-service-account-token',
+    'Grafana',
+    'Grafana service account token',
+    'glsa_',
+    '[A-Za-z0-9]{32}_[a-f0-9]{8}',
+  ),
+  namedRule(
+    'honeycomb-api-key',
+    'Honeycomb',
+    'Honeycomb API key',
+    ['honeycomb'],
+    `hc[a-z]{2}[a-z]_[a-z0-9]{58}|[${base62}]{22}`,
+    {
+      minEntropy: 3.4,
+    },
+  ),
+  namedRule('splunk-hec-token', 'Splunk', 'Splunk HTTP Event Collector token', ['splunk'], uuid),
+  namedRule(
+    'logtail-source-token',
+    'Better Stack',
+    'Better Stack (Logtail) source token',
+    ['logtail', 'betterstack', 'better_stack'],
+    `[${base62}]{24}`,
+    {
+      minEntropy: 3.8,
+    },
+  ),
+  namedRule('rollbar-access-token', 'Rollbar', 'Rollbar access token', ['rollbar'], '[a-f0-9]{32}'),
+  namedRule('bugsnag-api-key', 'Bugsnag', 'Bugsnag API key', ['bugsnag'], '[a-f0-9]{32}'),
+  namedRule('opsgenie-api-key', 'Opsgenie', 'Opsgenie API key', ['opsgenie'], uuid),
+  namedRule('statuspage-api-key', 'Statuspage', 'Atlassian Statuspage API key', ['statuspage'], uuid),
+];
+
+/** Productivity, project management and content. */
+export const productivityRules: readonly CredentialRule[] = [
+  tokenRule(
+    'atlassian-api-token',
+    'Atlassian',
+    'Atlassian (Jira, Confluence) API token',
+    'ATATT3',
+    `[${urlSafe}=]{150,300}`,
+    {
+      minEntropy: 4,
+    },
+  ),
+  namedRule('jira-api-token', 'Jira', 'Jira API token (legacy)', ['jira'], `[${base62}]{24}`, {
+    minEntropy: 3.8,
+  }),
+  tokenRule('linear-api-key', 'Linear', 'Linear API key', 'lin_api_', `[${base62}]{40}`, { minEntropy: 3.8 }),
+  tokenRule('linear-oauth-token', 'Linear', 'Linear OAuth access token', 'lin_oauth_', `[a-f0-9]{64}`),
+  tokenRule('notion-integration-token', 'Notion', 'Notion integration token', 'ntn_', `[${base62}]{46}`, {
+    minEntropy: 3.8,
+  }),
+  tokenRule(
+    'notion-legacy-token',
+    'Notion',
+    'Notion integration token (legacy)',
+    'secret_',
+    `[${base62}]{43}`,
+    {
+      minEntropy: 4,
+      keywords: ['notion'],
+    },
+  ),
+  tokenRule(
+    'airtable-pat',
+    'Airtable',
+    'Airtable personal access token',
+    'pat',
+    `[${base62}]{14}\\.[a-f0-9]{64}`,
+    { minEntropy: 3.5 },
+  ),
+  namedRule('airtable-api-key', 'Airtable', 'Airtable API key (legacy)', ['airtable'], `key[${base62}]{14}`, {
+    minEntropy: 3.5,
+  }),
+  tokenRule('figma-pat', 'Figma', 'Figma personal access token', 'figd_', `[${urlSafe}]{40}`, {
+    minEntropy: 3.8,
+  }),
+  namedRule(
+    'asana-pat',
+    'Asana',
+    'Asana personal access token',
+    ['asana'],
+    `[12]/\\d{10,16}(?:/\\d{10,16})?:[a-f0-9]{32}`,
+  ),
+  namedRule('trello-api-token', 'Trello', 'Trello API token', ['trello'], `(?:ATTA)?[a-f0-9]{64}`),
+  namedRule(
+    'monday-api-token',
+    'monday.com',
+    'monday.com API token',
+    ['monday'],
+    `eyJ[${urlSafe}]{20,}\\.eyJ[${urlSafe}]{40,}\\.[${urlSafe}]{20,}`,
+    {
+      minEntropy: 4,
+    },
+  ),
+  tokenRule('clickup-api-token', 'ClickUp', 'ClickUp personal API token', 'pk_', `\\d{6,10}_[A-Z0-9]{32}`),
+  tokenRule(
+    'dropbox-access-token',
+    'Dropbox',
+    'Dropbox short-lived access token',
+    'sl.',
+    `[${urlSafe}]{130,}`,
+    {
+      minEntropy: 4,
+    },
+  ),
+  namedRule(
+    'dropbox-long-lived-token',
+    'Dropbox',
+    'Dropbox long-lived access token',
+    ['dropbox'],
+    `[${urlSafe}]{11}AAAAAAAAAA[${urlSafe}]{43}`,
+    {
+      allowPlaceholder: true,
+      minEntropy: 3.5,
+    },
+  ),
+  namedRule(
+    'box-api-token',
+    'Box',
+    'Box developer token',
+    ['box_developer_token', 'box_client_secret'],
+    `[${base62}]{32}`,
+    {
+      minEntropy: 4,
+    },
+  ),
+  tokenRule(
+    'contentful-pat',
+    'Contentful',
+    'Contentful personal access token',
+    'CFPAT-',
+    `[${urlSafe}]{43}`,
+    {
+      minEntropy: 3.8,
+    },
+  ),
+  tokenRule(
+    'typeform-pat',
+    'Typeform',
+    'Typeform personal access token',
+    'tfp_',
+    `[${urlSafe}]{44}_[${urlSafe}]{14}`,
+    { minEntropy: 3.8 },
+  ),
+  tokenRule('frameio-token', 'Frame.io', 'Frame.io developer token', 'fio-u-', `[${urlSafe}=]{64}`, {
+    minEntropy: 3.8,
+  }),
+  tokenRule(
+    'hubspot-private-app-token',
+    'HubSpot',
+    'HubSpot private app token',
+    'pat-',
+    `(?:na|eu|ap)\\d-${uuid}`,
+  ),
+  tokenRule(
+    'mapbox-secret-token',
+    'Mapbox',
+    'Mapbox secret access token',
+    'sk.eyJ',
+    `[${urlSafe}]{50,}\\.[${urlSafe}]{22}`,
+    {
+      minEntropy: 4,
+    },
+  ),
+  namedRule('algolia-admin-key', 'Algolia', 'Algolia admin or write API key', ['algolia'], '[a-f0-9]{32}'),
+  namedRule(
+    'twitch-client-secret',
+    'Twitch',
+    'Twitch client secret or OAuth token',
+    ['twitch'],
+    '[a-z0-9]{30}',
+    {
+      minEntropy: 3.8,
+    },
+  ),
+  namedRule('okta-api-token', 'Okta', 'Okta API token', ['okta'], `00[${urlSafe}]{40}`, { minEntropy: 3.8 }),
+  namedRule('auth0-client-secret', 'Auth0', 'Auth0 client secret', ['auth0'], `[${urlSafe}]{64}`, {
+    minEntropy: 4.5,
+  }),
+  tokenRule('launchdarkly-api-key', 'LaunchDarkly', 'LaunchDarkly access or SDK key', 'api-', uuid, {
+    minEntropy: 3,
+    keywords: ['launchdarkly'],
+  }),
+  namedRule(
+    'segment-write-key',
+    'Segment',
+    'Segment write key',
+    ['segment_write_key', 'segment-write-key', 'segmentwritekey'],
+    `[${base62}]{32}`,
+    {
+      minEntropy: 4,
+    },
+  ),
+  namedRule('mixpanel-api-secret', 'Mixpanel', 'Mixpanel API secret', ['mixpanel'], '[a-f0-9]{32}'),
+  namedRule(
+    'salesforce-access-token',
+    'Salesforce',
+    'Salesforce access token',
+    ['salesforce', 'sfdc'],
+    `00D[${base62}]{12,15}![${base62}._]{80,}`,
+    {
+      minEntropy: 4,
+    },
+  ),
+  namedRule('bitly-access-token', 'Bitly', 'Bitly generic access token', ['bitly'], '[a-f0-9]{40}'),
+  namedRule('snyk-api-token', 'Snyk', 'Snyk API token', ['snyk'], uuid),
+  namedRule('lokalise-api-token', 'Lokalise', 'Lokalise API token', ['lokalise'], '[a-f0-9]{40}'),
+  namedRule('crowdin-pat', 'Crowdin', 'Crowdin personal access token', ['crowdin'], '[a-f0-9]{80}'),
+  patternRule(
+    { id: 'zapier-webhook-url', provider: 'Zapier', description: 'Zapier webhook URL' },
+    ['hooks.zapier.com'],
+    'hooks\\.zapier\\.com/hooks/catch/(\\d{5,10}/[a-z0-9]{6,8})/?',
+    { minEntropy: 2.5 },
+  ),
+  namedRule('freshdesk-api-key', 'Freshdesk', 'Freshdesk API key', ['freshdesk'], `[${base62}]{20}`, {
+    minEntropy: 3.4,
+  }),
+  namedRule(
+    'calendly-token',
+    'Calendly',
+    'Calendly personal access token',
+    ['calendly'],
+    `eyJ[${urlSafe}]{20,}\\.eyJ[${urlSafe}]{40,}\\.[${urlSafe}]{20,}`,
+    {
+      minEntropy: 4,
+    },
+  ),
+  namedRule('docusign-secret', 'DocuSign', 'DocuSign integration secret', ['docusign'], uuid),
+];

@@ -1,0 +1,33 @@
+/**
+ * A scan worker thread. It loads the scan index itself (a matcher cannot be sent between
+ * threads, and the index is small), then either scans its share of a files scan and exits
+ * (`mode: 'files'`), or scans batches of content units posted to it (`mode: 'units'`).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { type ContentUnit, scanContent } from './content.js';
+import { type FileToScan, scanFileList } from './files.js';
+import { ManagedValueMatcher } from './managed.js';
+import type { UnitsResult } from './pool.js';
+import { loadScanIndex } from './value-index-file.js';
+
+const data = workerData as
+  | { mode: 'files'; home: string; files: FileToScan[]; maxSize: number }
+  | { mode: 'units'; home: string };
+const loaded = loadScanIndex(data.home);
+const matcher = loaded ? new ManagedValueMatcher(loaded.keys, loaded.index) : null;
+
+if (data.mode === 'files') {
+  parentPort!.postMessage(scanFileList(data.files, matcher, data.maxSize));
+} else {
+  parentPort!.on('message', (units: ContentUnit[]) => {
+    const result: UnitsResult = { findings: [], allowed: 0, scannedFiles: 0, scannedBytes: 0 };
+    for (const unit of units) {
+      const { findings, allowed } = scanContent(unit, matcher);
+      result.findings.push(...findings);
+      result.allowed += allowed;
+      result.scannedFiles++;
+      result.scannedBytes += Buffer.byteLength(unit.text);
+    }
+    parentPort!.postMessage(result);
+  });
+}

@@ -1,0 +1,86 @@
+/**
+ * Changes to a project's secrets. Pure functions over `ProjectRecord`: every overwrite keeps
+ * the earlier value as a version, so no `set` ever loses data.
+ */
+import { LatchError } from '../shared/errors.js';
+import {
+  type EnvironmentRecord,
+  nameMap,
+  type ProjectRecord,
+  type SecretMetadata,
+  type SecretRecord,
+} from './vault.js';
+
+/** The largest value latch stores (values arrive from files, so keep a generous cap). */
+export const maxValueBytes = 4 * 1024 * 1024;
+
+/** Returns the environment, creating it (unprotected unless told) when the project lacks it. */
+export function ensureEnvironment(
+  project: ProjectRecord,
+  name: string,
+  isProtected = false,
+): EnvironmentRecord {
+  project.environments[name] ??= { protected: isProtected, secrets: nameMap() };
+  return project.environments[name];
+}
+
+/** Returns the environment; throws E_NOT_FOUND naming the known ones when it is missing. */
+export function requireEnvironment(
+  project: ProjectRecord,
+  projectName: string,
+  name: string,
+): EnvironmentRecord {
+  const env = project.environments[name];
+  if (!env) {
+    const known = Object.keys(project.environments).join(', ') || 'none';
+    throw new LatchError(
+      'E_NOT_FOUND',
+      `project ${projectName} has no environment "${name}" (known: ${known}); add it with \`latch env add ${name}\``,
+    );
+  }
+  return env;
+}
+
+function sameBytes(left: Uint8Array, right: Uint8Array): boolean {
+  return left.length === right.length && left.every((byte, index) => byte === right[index]);
+}
+
+/**
+ * Stores `value` under `name`. A changed value pushes the old one onto `versions`; metadata
+ * fields given replace the stored ones. Returns what happened.
+ */
+export function putSecret(
+  env: EnvironmentRecord,
+  name: string,
+  value: Uint8Array,
+  metadata: SecretMetadata,
+  now: string,
+): 'created' | 'updated' | 'unchanged' {
+  if (value.length > maxValueBytes) {
+    throw new LatchError(
+      'E_TOO_LARGE',
+      `the value of ${name} is ${value.length} bytes; latch stores at most ${maxValueBytes}`,
+    );
+  }
+  const existing = env.secrets[name];
+  if (!existing) {
+    env.secrets[name] = { value, created: now, updated: now, versions: [], ...metadata };
+    return 'created';
+  }
+  Object.assign(existing, metadata);
+  if (sameBytes(existing.value, value)) return 'unchanged';
+  existing.versions.push({ value: existing.value, created: existing.updated, replaced: now });
+  // A new value is the rotation `latch leaked` asked for.
+  delete existing.rotationNeeded;
+  existing.value = value;
+  existing.updated = now;
+  return 'updated';
+}
+
+/** Returns the secret; throws E_NOT_FOUND when it is not stored. */
+export function requireSecret(env: EnvironmentRecord, name: string, where: string): SecretRecord {
+  const secret = env.secrets[name];
+  if (!secret)
+    throw new LatchError('E_NOT_FOUND', `no secret ${name} in ${where}; store it with \`latch set ${name}\``);
+  return secret;
+}

@@ -1,0 +1,300 @@
+/**
+ * The vault on disk: creating it, unlocking it, and read-modify-write updates that are
+ * serialised across processes by a lock file and written crash-safely (DESIGN.md 3-5).
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deriveVaultAuditKey } from '../audit/record.js';
+import { LatchError } from '../shared/errors.js';
+import {
+  ensurePrivateDirectory,
+  removeOrphanedTempFiles,
+  withLock,
+  writeFileAtomic,
+} from '../shared/files.js';
+import {
+  decodePassphraseParams,
+  decodeVault,
+  encodePassphraseParams,
+  encodeVault,
+  type KeySlot,
+  openBody,
+  passphraseSlotType,
+  type SealedVault,
+  sealBody,
+  unwrapDataKey,
+  wrapDataKey,
+} from './format.js';
+import { deriveKey, type KdfParams } from './kdf.js';
+import { VaultContents } from './vault.js';
+
+export interface VaultPaths {
+  home: string;
+  vault: string;
+  previous: string;
+  lock: string;
+}
+
+/** The files of the vault in `home`. */
+export function vaultPaths(home: string): VaultPaths {
+  return {
+    home,
+    vault: join(home, 'vault'),
+    previous: join(home, 'vault.prev'),
+    lock: join(home, 'vault.lock'),
+  };
+}
+
+/** Supplies the passphrase when (and only when) the vault must be unlocked. */
+export type PassphraseSource = () => Promise<Uint8Array>;
+
+const random = (count: number) => new Uint8Array(randomBytes(count));
+
+/** Makes a passphrase slot wrapping `dataKey`, with a fresh salt and nonce. */
+export async function makePassphraseSlot(
+  vaultId: Uint8Array,
+  dataKey: Uint8Array,
+  passphrase: Uint8Array,
+  kdf: KdfParams,
+) {
+  const params = encodePassphraseParams({ kdf, salt: random(16) });
+  const keyEncryptionKey = await deriveKey(passphrase, params.subarray(9), kdf);
+  return wrapDataKey(vaultId, passphraseSlotType, params, keyEncryptionKey, dataKey, random(12));
+}
+
+function readSealed(paths: VaultPaths): SealedVault {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(paths.vault);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new LatchError('E_NO_VAULT', `no vault in ${paths.home}; create one with \`latch init\``);
+    }
+    if (code === 'EISDIR') {
+      throw new LatchError(
+        'E_UNSUPPORTED_FORMAT',
+        `${paths.vault} is a directory, not a vault; move it aside and restore the vault from vault.prev or a backup`,
+      );
+    }
+    throw new LatchError(
+      'E_IO',
+      `cannot read the vault ${paths.vault} (${code ?? 'error'}); check its permissions`,
+    );
+  }
+  return decodeVault(bytes);
+}
+
+async function unwrapWithPassphrase(sealed: SealedVault, passphrase: Uint8Array): Promise<Uint8Array> {
+  const slot = sealed.slots.find((candidate) => candidate.type === passphraseSlotType);
+  if (!slot)
+    throw new LatchError(
+      'E_TAMPERED',
+      'the vault has no passphrase slot; restore it from vault.prev or a backup',
+    );
+  const { kdf, salt } = decodePassphraseParams(slot.params);
+  const dataKey = unwrapDataKey(sealed.vaultId, slot, await deriveKey(passphrase, salt, kdf));
+  if (!dataKey) throw new LatchError('E_BAD_PASSPHRASE', 'wrong passphrase; try again');
+  return dataKey;
+}
+
+/**
+ * The scan index writer, loaded when a vault is written: commands that only read (`run`,
+ * `get`, `ls`) do not pay for parsing it.
+ */
+const scanIndexFile = () => import('../scan/value-index-file.js');
+
+/** An unlocked vault: its contents as read, and the data key for writing it back. */
+export class UnlockedVault {
+  /**
+   * Runs under the writers' lock after every change and before the contents are sealed:
+   * the CLI uses it to keep the audit log's head in the vault (docs/audit.md).
+   */
+  beforeSeal: ((contents: VaultContents) => void) | null = null;
+
+  constructor(
+    readonly paths: VaultPaths,
+    private sealed: SealedVault,
+    private readonly dataKey: Uint8Array,
+    public contents: VaultContents,
+  ) {}
+
+  /**
+   * Applies `change` to the newest contents under the writers' lock and saves the result
+   * crash-safely, keeping the previous generation. `beforeWrite` runs under the lock too,
+   * after `change` and before the vault is replaced, for files that must change in step with
+   * the vault (latch.yaml): a crash between the two then leaves a declared secret without its
+   * value, which `check` and `run` report, never a stored one that `run` leaves out unsaid.
+   * Returns what `change` returns.
+   */
+  async update<T>(change: (contents: VaultContents) => T, beforeWrite?: (result: T) => void): Promise<T> {
+    const { refreshScanIndex } = await scanIndexFile();
+    return withLock(this.paths.lock, () => {
+      removeOrphanedTempFiles(this.paths.home);
+      const latest = readSealed(this.paths);
+      if (!sameBytes(latest.vaultId, this.sealed.vaultId)) {
+        throw new LatchError(
+          'E_TAMPERED',
+          'the vault was replaced by another vault while latch was running; try again',
+        );
+      }
+      const contents = VaultContents.decode(openBody(latest, this.dataKey));
+      const result = change(contents);
+      beforeWrite?.(result);
+      this.beforeSeal?.(contents);
+      const body = sealBody(latest.vaultId, this.dataKey, contents.encode(), random(12));
+      const next: SealedVault = { vaultId: latest.vaultId, slots: latest.slots, body };
+      writeFileAtomic(this.paths.vault, encodeVault(next, this.dataKey), { previous: this.paths.previous });
+      this.sealed = next;
+      this.contents = contents;
+      // The scan index follows every write, so hooks recognise new values with the vault locked.
+      refreshScanIndex(this.paths.home, contents);
+      return result;
+    });
+  }
+
+  /** The key that MACs audit records written while this vault is open. */
+  auditKey(): Uint8Array {
+    return deriveVaultAuditKey(this.dataKey, this.sealed.vaultId);
+  }
+
+  /** The vault as last read or written (header and sealed body). */
+  get current(): SealedVault {
+    return this.sealed;
+  }
+
+  /**
+   * Rewrites the key slots with `change`; the body is kept byte for byte (DESIGN.md
+   * invariant 3). The data does not change, so vault.prev stays the previous generation of
+   * the data, not a copy of the vault with its old slots. With `previousToo`, vault.prev gets
+   * the same change, first: a replaced passphrase or an ended session opens neither
+   * generation, and a crash between the two writes leaves the change undone in the vault,
+   * where the user sees it, never only in vault.prev.
+   */
+  async replaceSlots(
+    change: (slots: KeySlot[]) => KeySlot[],
+    options: { previousToo?: boolean } = {},
+  ): Promise<void> {
+    const apply = (sealed: SealedVault): SealedVault => ({
+      vaultId: sealed.vaultId,
+      slots: change(sealed.slots),
+      body: sealed.body,
+    });
+    await withLock(this.paths.lock, () => {
+      const next = apply(readSealed(this.paths));
+      if (options.previousToo && existsSync(this.paths.previous)) {
+        const previous = apply(decodeVault(readFileSync(this.paths.previous)));
+        if (sameBytes(previous.vaultId, next.vaultId))
+          writeFileAtomic(this.paths.previous, encodeVault(previous, this.dataKey));
+      }
+      writeFileAtomic(this.paths.vault, encodeVault(next, this.dataKey));
+      this.sealed = next;
+    });
+  }
+
+  /** Replaces the passphrase slot in both generations (`latch passwd`). */
+  async changePassphrase(passphrase: Uint8Array, kdf: KdfParams): Promise<void> {
+    const slot = await makePassphraseSlot(this.sealed.vaultId, this.dataKey, passphrase, kdf);
+    await this.replaceSlots(
+      (slots) => slots.map((existing) => (existing.type === passphraseSlotType ? slot : existing)),
+      {
+        previousToo: true,
+      },
+    );
+    // A new passphrase also gets a new scan index key: the old key file opens nothing after it.
+    // The passphrase is already changed; a failure here only skips that rotation.
+    try {
+      const { refreshScanIndex } = await scanIndexFile();
+      const contents = VaultContents.decode(openBody(readSealed(this.paths), this.dataKey));
+      refreshScanIndex(this.paths.home, contents, { newKey: true });
+    } catch {}
+  }
+
+  /** Wraps the data key into a new slot of `type` under `keyEncryptionKey` (sessions). */
+  wrapInSlot(type: number, params: Uint8Array, keyEncryptionKey: Uint8Array): KeySlot {
+    return wrapDataKey(this.sealed.vaultId, type, params, keyEncryptionKey, this.dataKey, random(12));
+  }
+}
+
+function sameBytes(left: Uint8Array, right: Uint8Array): boolean {
+  return left.length === right.length && left.every((byte, index) => byte === right[index]);
+}
+
+/** True when `home` holds a vault file. */
+export function vaultExists(home: string): boolean {
+  return existsSync(vaultPaths(home).vault);
+}
+
+/** How a vault may be unlocked: a session key first (if any), else the passphrase. */
+export interface UnlockOptions {
+  passphrase: PassphraseSource;
+  /** Tries a session: returns the data key, or null to fall back to the passphrase. */
+  session?: (sealed: SealedVault) => Promise<Uint8Array | null>;
+  /** Guards passphrase attempts (lockout); called around the derivation. */
+  attempts?: PassphraseAttempts;
+}
+
+/** Lockout hooks: `before` waits or throws until an attempt is allowed; the others record outcomes. */
+export interface PassphraseAttempts {
+  before(): Promise<void>;
+  failed(): Promise<void>;
+  succeeded(): Promise<void>;
+}
+
+/**
+ * Opens the vault: checks the directory's permissions, verifies the file, unlocks with a
+ * session or the passphrase, and decrypts. Throws E_NO_VAULT, E_TAMPERED, E_BAD_PASSPHRASE,
+ * E_LOCKED.
+ */
+export async function unlockVault(
+  home: string,
+  options: UnlockOptions | PassphraseSource,
+): Promise<UnlockedVault> {
+  const { passphrase, session, attempts } = typeof options === 'function' ? { passphrase: options } : options;
+  ensurePrivateDirectory(home);
+  const paths = vaultPaths(home);
+  const sealed = readSealed(paths);
+  let dataKey = session ? await session(sealed) : null;
+  if (!dataKey) {
+    await attempts?.before();
+    const typed = await passphrase();
+    try {
+      dataKey = await unwrapWithPassphrase(sealed, typed);
+    } catch (error) {
+      if (error instanceof LatchError && error.code === 'E_BAD_PASSPHRASE') await attempts?.failed();
+      throw error;
+    }
+    await attempts?.succeeded();
+  }
+  return new UnlockedVault(paths, sealed, dataKey, VaultContents.decode(openBody(sealed, dataKey)));
+}
+
+/**
+ * Creates an empty vault with a new random data key. Throws E_EXISTS when one is there
+ * already (checked under the lock, so two `init`s cannot both create one).
+ */
+export async function createVault(
+  home: string,
+  passphrase: Uint8Array,
+  kdf: KdfParams,
+): Promise<UnlockedVault> {
+  ensurePrivateDirectory(home);
+  const paths = vaultPaths(home);
+  const vaultId = random(16);
+  const dataKey = random(32);
+  const slot = await makePassphraseSlot(vaultId, dataKey, passphrase, kdf);
+  const contents = VaultContents.empty();
+  const sealed: SealedVault = {
+    vaultId,
+    slots: [slot],
+    body: sealBody(vaultId, dataKey, contents.encode(), random(12)),
+  };
+  const { refreshScanIndex } = await scanIndexFile();
+  await withLock(paths.lock, () => {
+    if (existsSync(paths.vault)) throw new LatchError('E_EXISTS', `a vault already exists in ${home}`);
+    writeFileAtomic(paths.vault, encodeVault(sealed, dataKey));
+    refreshScanIndex(home, contents);
+  });
+  return new UnlockedVault(paths, decodeVault(readFileSync(paths.vault)), dataKey, contents);
+}
