@@ -11,7 +11,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, posix, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const repository = fileURLToPath(new URL('..', import.meta.url));
 const maxFilesPerFolder = 20;
@@ -54,11 +54,11 @@ function folderOf(file) {
   return directory.startsWith('src/cli') ? 'src/cli' : directory;
 }
 
-function sourceFiles(directory, found = []) {
-  for (const name of readdirSync(directory)) {
+function sourceFiles(root, directory, found = []) {
+  for (const name of readdirSync(directory).sort()) {
     const path = join(directory, name);
-    if (statSync(path).isDirectory()) sourceFiles(path, found);
-    else if (/\.(ts|cjs|mjs)$/.test(name) && !name.endsWith('.d.ts')) found.push(relative(repository, path));
+    if (statSync(path).isDirectory()) sourceFiles(root, path, found);
+    else if (/\.(ts|cjs|mjs)$/.test(name) && !name.endsWith('.d.ts')) found.push(relative(root, path));
   }
   return found;
 }
@@ -118,44 +118,48 @@ export function findCycles(graph) {
   return cycles;
 }
 
-const files = sourceFiles(join(repository, 'src'));
-const graph = new Map(
-  files.map((file) => [file, importsOf(file, readFileSync(join(repository, file), 'utf8'))]),
-);
-const problems = [];
-for (const cycle of findCycles(graph)) problems.push(`import cycle: ${cycle.join(' -> ')}`);
-for (const [file, targets] of graph) {
-  if (file.startsWith('src/cli/')) continue;
-  for (const target of targets) {
-    if (target.startsWith('src/cli/'))
-      problems.push(`${file} imports ${target}: only src/cli/ may use the CLI`);
+/** Every broken rule in the tree at `root` (a repository with a src/ folder), one line each. */
+export function checkTree(root) {
+  const files = sourceFiles(root, join(root, 'src'));
+  const graph = new Map(files.map((file) => [file, importsOf(file, readFileSync(join(root, file), 'utf8'))]));
+  const problems = [];
+  for (const cycle of findCycles(graph)) problems.push(`import cycle: ${cycle.join(' -> ')}`);
+  for (const [file, targets] of graph) {
+    if (file.startsWith('src/cli/')) continue;
+    for (const target of targets) {
+      if (target.startsWith('src/cli/'))
+        problems.push(`${file} imports ${target}: only src/cli/ may use the CLI`);
+    }
   }
-}
-for (const [file, targets] of graph) {
-  const from = folderOf(file);
-  const allowed = mayUse[from];
-  if (!allowed) {
-    problems.push(
-      `${from} is not in the folder table of scripts/check-imports.mjs: add what it may use there and in docs/architecture.md`,
-    );
-    continue;
+  for (const [file, targets] of graph) {
+    const from = folderOf(file);
+    const allowed = mayUse[from];
+    if (!allowed) {
+      problems.push(
+        `${from} is not in the folder table of scripts/check-imports.mjs: add what it may use there and in docs/architecture.md`,
+      );
+      continue;
+    }
+    for (const target of targets) {
+      const to = folderOf(target);
+      if (to === from || allowed.includes('*') || allowed.includes(to)) continue;
+      problems.push(`${file} imports ${target}: ${from} may not use ${to} (see docs/architecture.md)`);
+    }
   }
-  for (const target of targets) {
-    const to = folderOf(target);
-    if (to === from || allowed.includes('*') || allowed.includes(to)) continue;
-    problems.push(`${file} imports ${target}: ${from} may not use ${to} (see docs/architecture.md)`);
+  const perFolder = new Map();
+  for (const file of files) perFolder.set(dirname(file), (perFolder.get(dirname(file)) ?? 0) + 1);
+  for (const [folder, count] of perFolder) {
+    if (count > maxFilesPerFolder)
+      problems.push(`${folder} holds ${count} source files (at most ${maxFilesPerFolder}): split it`);
   }
+  return { problems, modules: files.length, folders: perFolder.size };
 }
-const perFolder = new Map();
-for (const file of files) perFolder.set(dirname(file), (perFolder.get(dirname(file)) ?? 0) + 1);
-for (const [folder, count] of perFolder) {
-  if (count > maxFilesPerFolder)
-    problems.push(`${folder} holds ${count} source files (at most ${maxFilesPerFolder}): split it`);
-}
-if (problems.length > 0) {
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { problems, modules, folders } = checkTree(repository);
   for (const problem of problems) console.error(`check-imports: ${problem}`);
-  process.exit(1);
+  if (problems.length > 0) process.exit(1);
+  console.log(
+    `check-imports: ${modules} modules in ${folders} folders, no cycle, no import of src/cli/ from outside it`,
+  );
 }
-console.log(
-  `check-imports: ${files.length} modules in ${perFolder.size} folders, no cycle, no import of src/cli/ from outside it`,
-);
