@@ -22,7 +22,7 @@ export interface RedactorOptions {
 
 /** A compiled set of secrets; one per run, shared by the run's streams. */
 export interface Redactor {
-  /** Names of secrets not masked because they are shorter than minLength (run prints this once). */
+  /** Names of non-empty secrets not masked because they are shorter than minLength (run prints this once). */
   readonly tooShort: string[];
   /** False when every value is too short: nothing would be masked. Known without compiling. */
   readonly masksAnything: boolean;
@@ -269,9 +269,9 @@ function compilePatterns(secrets: readonly MaskSecret[], minLength: number): Com
  * Compiles the forms of every value (see `maskForms`) into one matcher; each match is replaced
  * by `<latch:NAME>`. Where forms overlap, the whole overlap is masked under the name of the
  * longest match at its first position. A value shorter than `minLength` is not masked and its
- * name is listed in `tooShort`. The forms are made and compiled when first needed: the first
- * chunk a stream masks, or `patternCount` or `longestPattern` (several milliseconds for 20
- * secrets in a fresh process), so that a program that prints nothing never pays for it. The
+ * name is listed in `tooShort`, unless it is empty (nothing to mask, nothing to warn about).
+ * The forms are made and compiled when first needed: the first chunk a stream masks, or
+ * `patternCount` or `longestPattern` (several milliseconds for 20 secrets in a fresh process), so that a program that prints nothing never pays for it. The
  * list is copied now, but the values are read then: they must not change in between. Throws RangeError when `minLength` is not an integer >= 4.
  */
 export function createRedactor(secrets: readonly MaskSecret[], options: RedactorOptions = {}): Redactor {
@@ -280,7 +280,9 @@ export function createRedactor(secrets: readonly MaskSecret[], options: Redactor
     throw new RangeError('minLength must be an integer of at least 4');
   }
   // maskForms gives nothing exactly when the value itself is shorter than minLength.
-  const tooShort = secrets.filter((secret) => secret.value.length < minLength).map((secret) => secret.name);
+  const tooShort = secrets
+    .filter((secret) => secret.value.length > 0 && secret.value.length < minLength)
+    .map((secret) => secret.name);
   const own = [...secrets];
   let compiled: CompiledPatterns | null = null;
   const compile = () => {
@@ -289,7 +291,7 @@ export function createRedactor(secrets: readonly MaskSecret[], options: Redactor
   };
   return {
     tooShort,
-    masksAnything: tooShort.length < own.length,
+    masksAnything: own.some((secret) => secret.value.length >= minLength),
     get patternCount() {
       return compile().matcher.count;
     },

@@ -271,11 +271,17 @@ describe('import, example, check', () => {
     const result = latch(sandbox, ['import', file, '--json']);
     expect(result.code, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout);
-    expect(report.imported.map((entry: { name: string }) => entry.name)).toEqual(['A_KEY', 'B_KEY', 'C_KEY']);
-    expect(report.skipped.length).toBeGreaterThanOrEqual(2);
+    expect(report.imported.map((entry: { name: string }) => entry.name)).toEqual([
+      'A_KEY',
+      'B_KEY',
+      'C_KEY',
+      'EMPTY',
+    ]);
+    expect(report.skipped.map((entry: { line: number }) => entry.line)).toEqual([5, 7]);
     expect(JSON.stringify(report)).not.toMatch(/plain|literal/);
     expect(latch(sandbox, ['get', 'B_KEY', '--reveal']).stdout).toBe('multi\nline');
     expect(latch(sandbox, ['get', 'C_KEY', '--reveal']).stdout).toBe('$HOME literal');
+    expect(latch(sandbox, ['get', 'EMPTY', '--reveal', '--json']).stdout).toMatch(/"value": ""/);
   });
 
   it('refuses a .env file that is not UTF-8, naming the line, and stores nothing', () => {

@@ -2,6 +2,7 @@ import dotenv from 'dotenv';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type DotenvParseResult, parseDotenv } from '../../src/run/dotenv.js';
+import { dotenvText } from './dotenv-texts.js';
 
 /** The shape dotenv.parse returns. */
 function toObject(result: DotenvParseResult): Record<string, string> {
@@ -204,6 +205,15 @@ describe('parseDotenv', () => {
         expect(toObject(parseDotenv(input))).toEqual(dotenv.parse(input));
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('agrees with dotenv.parse on generated assignments (quotes, escapes, comments, export, line ends)', () => {
+    fc.assert(
+      fc.property(dotenvText, (input) => {
+        expect(toObject(parseDotenv(input))).toEqual(dotenv.parse(input));
+      }),
+      { numRuns: 2000 },
     );
   });
 

@@ -9,6 +9,24 @@ const urlSafe = 'A-Za-z0-9_\\-';
 
 /** AI model and ML platform APIs. */
 export const aiRules: readonly CredentialRule[] = [
+  // Long-term keys are ABSK + base64 of `BedrockAPIKey-...`; short-term ones base64 of a
+  // presigned bedrock.amazonaws.com URL.
+  tokenRule(
+    'amazon-bedrock-api-key',
+    'Amazon Bedrock',
+    'Amazon Bedrock long-term API key',
+    'ABSKQmVkcm9ja0FQSUtleS',
+    '[A-Za-z0-9+/]{100,}={0,2}',
+    { minEntropy: 4, keywords: ['absk'] },
+  ),
+  tokenRule(
+    'amazon-bedrock-short-term-api-key',
+    'Amazon Bedrock',
+    'Amazon Bedrock short-term API key',
+    'bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t',
+    '[A-Za-z0-9+/]{100,}={0,2}',
+    { minEntropy: 4, keywords: ['bedrock-api-key-'] },
+  ),
   tokenRule('openai-project-key', 'OpenAI', 'OpenAI project API key', 'sk-proj-', `[${urlSafe}]{40,}`, {
     minEntropy: 4,
   }),

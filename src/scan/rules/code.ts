@@ -4,7 +4,15 @@
  * Formats from each provider's documentation of its token prefixes.
  */
 import { checksumOrEntropy } from './checks.js';
-import { assignedRule, type CredentialRule, caseless, namedRule, prefixRule, tokenRule } from './model.js';
+import {
+  assignedRule,
+  type CredentialRule,
+  caseless,
+  namedRule,
+  patternRule,
+  prefixRule,
+  tokenRule,
+} from './model.js';
 
 const base62 = 'A-Za-z0-9';
 const urlSafe = 'A-Za-z0-9_\\-';
@@ -77,7 +85,7 @@ export const sourceHostingRules: readonly CredentialRule[] = [
     'Sourcegraph',
     'Sourcegraph access token',
     'sgp_',
-    '(?:[a-f0-9]{16}_)?[a-f0-9]{40}',
+    '(?:[a-f0-9]{16}_|local_)?[a-f0-9]{40}',
   ),
   tokenRule(
     'sonarqube-token',
@@ -173,6 +181,65 @@ export const registryRules: readonly CredentialRule[] = [
     'Private Packagist token',
     'packagist_',
     '[ou][ru]t_[a-f0-9]{68}',
+  ),
+  // Registry credentials written into package-manager configuration files.
+  patternRule(
+    {
+      id: 'npmrc-auth-token',
+      provider: 'npm',
+      description: 'Registry credential in an .npmrc (_authToken, _auth)',
+    },
+    [':_auth'],
+    `:_auth(?:Token)?[ \\t]{0,3}=[ \\t]{0,3}["']?([A-Za-z0-9_.+/=-]{20,})`,
+    { minEntropy: 3 },
+  ),
+  patternRule(
+    { id: 'nuget-config-password', provider: 'NuGet', description: 'ClearTextPassword in a NuGet.config' },
+    ['cleartextpassword'],
+    `key\\s{0,3}=\\s{0,3}["']ClearTextPassword["']\\s+value\\s{0,3}=\\s{0,3}["']([^"'\\s<>]{6,})["']`,
+    // `%NUGET_PASSWORD%` is NuGet's own reference to an environment variable.
+    { minEntropy: 2.5, check: (secret) => !/^%\w+%$/.test(secret) },
+  ),
+  patternRule(
+    {
+      id: 'maven-settings-password',
+      provider: 'Maven',
+      description: 'Plain-text password in a Maven settings.xml',
+    },
+    ['<password>'],
+    `<password>\\s{0,20}([^<\\s]{6,})\\s{0,20}</password>`,
+    // `{...}` is a password Maven encrypted (settings-security.xml); `${...}` a property.
+    { minEntropy: 2.5, check: (secret) => !/^\{[A-Za-z0-9+/=]+\}$/.test(secret) },
+  ),
+  // Sidekiq Pro and Enterprise are installed from contribsys' gem server with a
+  // `user:password` pair (Bundler config, environment, or the source URL).
+  assignedRule(
+    {
+      id: 'sidekiq-credentials',
+      provider: 'Sidekiq',
+      description: 'Sidekiq Pro / Enterprise gem server credentials',
+    },
+    ['contribsys'],
+    [
+      'bundle_enterprise__contribsys__com',
+      'bundle_gems__contribsys__com',
+      'enterprise.contribsys.com',
+      'gems.contribsys.com',
+    ]
+      .map(caseless)
+      .join('|'),
+    '[a-f0-9]{8}:[a-f0-9]{8}',
+    { minEntropy: 2.5 },
+  ),
+  patternRule(
+    {
+      id: 'sidekiq-url',
+      provider: 'Sidekiq',
+      description: 'Sidekiq Pro / Enterprise gem server URL with credentials',
+    },
+    ['contribsys.com'],
+    'https?://([a-f0-9]{8}:[a-f0-9]{8})@(?:gems|enterprise)\\.contribsys\\.com',
+    { minEntropy: 2.5 },
   ),
 ];
 

@@ -44,6 +44,22 @@ export const messagingRules: readonly CredentialRule[] = [
       keywords: ['xoxe.xoxb-', 'xoxe.xoxp-'],
     },
   ),
+  // Bot tokens of classic Slack apps: one number, then the secret (no second number).
+  tokenRule(
+    'slack-legacy-bot-token',
+    'Slack',
+    'Slack legacy bot token',
+    'xoxb-',
+    '\\d{8,14}-[a-zA-Z0-9]{18,26}',
+  ),
+  tokenRule(
+    'slack-config-refresh-token',
+    'Slack',
+    'Slack configuration refresh token',
+    'xoxe-',
+    '\\d-[A-Z0-9]{140,160}',
+    { minEntropy: 3.5 },
+  ),
   tokenRule(
     'slack-legacy-token',
     'Slack',
@@ -153,6 +169,18 @@ export const messagingRules: readonly CredentialRule[] = [
     ['webhook.office.com'],
     `(https://[a-z0-9-]+\\.webhook\\.office\\.com/webhookb2/[a-f0-9-]{36}@[a-f0-9-]{36}/IncomingWebhook/[a-f0-9]{32}/[a-f0-9-]{36}(?:/[${urlSafe}]{40,})?)`,
     { allowPlaceholder: true },
+  ),
+  // Teams' replacement for connectors: a Power Automate (Logic Apps) trigger URL, whose `sig`
+  // alone lets anyone post to the channel.
+  patternRule(
+    {
+      id: 'microsoft-teams-workflow-url',
+      provider: 'Microsoft Teams',
+      description: 'Teams workflow (Power Automate) webhook URL with its signature',
+    },
+    ['/triggers/manual/paths/invoke'],
+    `/triggers/manual/paths/invoke\\?[^\\s"'<>]{0,200}?[?&]sig=([${urlSafe}%]{43,})`,
+    { minEntropy: 4 },
   ),
   namedRule(
     'vonage-api-secret',

@@ -15,6 +15,30 @@ export const platformRules: readonly CredentialRule[] = [
     minEntropy: 4,
     keywords: ['flyv1 fm'],
   }),
+  // The same macaroons without the `FlyV1 ` scheme, as FLY_API_TOKEN often holds them.
+  tokenRule(
+    'fly-io-bare-macaroon',
+    'Fly.io',
+    'Fly.io macaroon token without the FlyV1 scheme',
+    'fm',
+    '(?:1[ar]|2)_[A-Za-z0-9+/]{100,}={0,3}',
+    {
+      minEntropy: 4,
+      keywords: ['fm1a_', 'fm1r_', 'fm2_'],
+    },
+  ),
+  tokenRule(
+    'clickhouse-cloud-api-secret',
+    'ClickHouse',
+    'ClickHouse Cloud API key secret',
+    '4b1d',
+    `[${base62}]{38}`,
+    {
+      // Mixed case: a hex digest that happens to start with 4b1d is not one.
+      minEntropy: 4,
+      check: (secret) => /[A-Z]/.test(secret) && /[a-z]/.test(secret),
+    },
+  ),
   namedRule('vercel-token', 'Vercel', 'Vercel access token', ['vercel'], `[${base62}]{24}`, {
     minEntropy: 3.8,
   }),

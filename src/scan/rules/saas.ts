@@ -11,6 +11,16 @@ const uuid = `[${hex}]{8}-[${hex}]{4}-[${hex}]{4}-[${hex}]{4}-[${hex}]{12}`;
 
 /** Monitoring, logging and incident response. */
 export const observabilityRules: readonly CredentialRule[] = [
+  namedRule('sumologic-access-key', 'Sumo Logic', 'Sumo Logic access key', ['sumo'], `[${base62}]{64}`, {
+    minEntropy: 4,
+  }),
+  // An HTTP source's URL is its only credential: whoever has it can send logs.
+  patternRule(
+    { id: 'sumologic-http-source-url', provider: 'Sumo Logic', description: 'Sumo Logic HTTP source URL' },
+    ['sumologic.com/receiver/'],
+    `\\.sumologic\\.com/receiver/v1/(?:http|otlp)/([A-Za-z0-9+/_=-]{50,})`,
+    { minEntropy: 4 },
+  ),
   tokenRule('sentry-user-token', 'Sentry', 'Sentry user auth token', 'sntryu_', '[a-f0-9]{64}'),
   tokenRule(
     'sentry-org-token',
@@ -247,6 +257,35 @@ export const productivityRules: readonly CredentialRule[] = [
     {
       minEntropy: 3.8,
     },
+  ),
+  // Chat (IRC) clients take the OAuth token as their password in this form.
+  tokenRule(
+    'twitch-oauth-token',
+    'Twitch',
+    'Twitch OAuth token (chat password form)',
+    'oauth:',
+    '[a-z0-9]{30}',
+    {
+      minEntropy: 3.5,
+    },
+  ),
+  tokenRule(
+    'maxmind-license-key',
+    'MaxMind',
+    'MaxMind license key',
+    '',
+    `[${base62}]{6}_[${base62}]{29}_mmk`,
+    {
+      minEntropy: 3.5,
+      keywords: ['_mmk'],
+    },
+  ),
+  namedRule(
+    'maxmind-legacy-license-key',
+    'MaxMind',
+    'MaxMind license key (legacy)',
+    ['maxmind_license', 'maxmind-license', 'geoipupdate_license', 'geoip_license'],
+    `[${base62}]{16}`,
   ),
   namedRule('okta-api-token', 'Okta', 'Okta API token', ['okta'], `00[${urlSafe}]{40}`, { minEntropy: 3.8 }),
   namedRule('auth0-client-secret', 'Auth0', 'Auth0 client secret', ['auth0'], `[${urlSafe}]{64}`, {

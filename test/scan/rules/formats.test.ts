@@ -127,6 +127,14 @@ const fixtures: Record<string, Fixture> = {
   // Platforms
   'fly-io-token': token('fo1_', urlSafe(43)),
   'fly-io-macaroon': token('FlyV1 fm2_', (r) => r.base64(200)),
+  'fly-io-bare-macaroon': { make: (r) => assigned('FLY_API_TOKEN', `fm2_${r.base64(150)}`) },
+  'clickhouse-cloud-api-secret': {
+    make: (r) => inCode(`4b1d${r.base62(38)}`),
+    negatives: (r) => [
+      `const value = '4b1d${r.hex(38)}';`,
+      `const value = '4b1d${r.base62(19)}xxxxxxxxxxxxxxxxxxx';`,
+    ],
+  },
   'vercel-token': named('VERCEL_TOKEN', base62(24)),
   'vercel-prefixed-token': token('vcp_', base62(56)),
   'netlify-token': token('nfp_', base62(36)),
@@ -169,7 +177,10 @@ const fixtures: Record<string, Fixture> = {
   'circleci-personal-token': token('CCIPAT_', (r) => `${r.base62(22)}_${r.hex(40)}`),
   'circleci-project-token': token('CCIPRJ_', (r) => `${r.base62(22)}_${r.hex(40)}`),
   'buildkite-agent-token': token('bkua_', hex(40)),
-  'sourcegraph-access-token': token('sgp_', (r) => `${r.hex(16)}_${r.hex(40)}`),
+  'sourcegraph-access-token': {
+    // Instance tokens name their instance; `local_` ones come from an instance without one.
+    make: (r) => inCode(`sgp_${[`${r.hex(16)}_`, 'local_', ''][Math.floor(r.next() * 3)]}${r.hex(40)}`),
+  },
   'sonarqube-token': token('squ_', hex(40)),
   'octopus-deploy-api-key': token('API-', (r) => r.upper(26)),
   'azure-devops-pat': named('AZURE_DEVOPS_PAT', (r) => r.pick(alphabets.base32, 52)),
@@ -191,6 +202,60 @@ const fixtures: Record<string, Fixture> = {
   'hex-pm-key': named('HEX_API_KEY', hex(32)),
   'clojars-token': token('CLOJARS_', (r) => r.lower(60)),
   'packagist-token': token('packagist_out_', hex(68)),
+  'npmrc-auth-token': {
+    make: (r) => {
+      const secret = r.uuid();
+      return {
+        secret,
+        text: `registry=https://registry.npmjs.org/\n//registry.npmjs.org/:_authToken=${secret}\n`,
+      };
+    },
+    negatives: () => [
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: npm's own reference to an environment variable
+      '//registry.npmjs.org/:_authToken=${NPM_TOKEN}',
+      '//registry.npmjs.org/:_authToken=00000000-xxxx-xxxx-xxxx-xxxxxxxxxxxx',
+    ],
+  },
+  'nuget-config-password': {
+    make: (r) => {
+      const secret = r.base62(16);
+      return {
+        secret,
+        text: `<packageSourceCredentials>\n  <feed>\n    <add key="Username" value="ci" />\n    <add key="ClearTextPassword" value="${secret}" />\n`,
+      };
+    },
+    negatives: () => [
+      '<add key="ClearTextPassword" value="%NUGET_PASSWORD%" />',
+      '<add key="ClearTextPassword" value="xxxxxxxxxxxx" />',
+      '<add key="Password" value="AQAAANCMnd8BFdERjHoAwE" />',
+    ],
+  },
+  'maven-settings-password': {
+    make: (r) => {
+      const secret = r.base62(16);
+      return {
+        secret,
+        text: `<server>\n  <id>central</id>\n  <username>deploy</username>\n  <password>${secret}</password>\n</server>\n`,
+      };
+    },
+    negatives: (r) => [
+      `<password>{${r.base64(43)}=}</password>`,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Maven property, not a template
+      '<password>${env.MAVEN_PASSWORD}</password>',
+      '<password>xxxxxxxx</password>',
+    ],
+  },
+  'sidekiq-credentials': named('BUNDLE_ENTERPRISE__CONTRIBSYS__COM', (r) => `${r.hex(8)}:${r.hex(8)}`),
+  'sidekiq-url': {
+    make: (r) => {
+      const secret = `${r.hex(8)}:${r.hex(8)}`;
+      return { secret, text: `source "https://${secret}@enterprise.contribsys.com/" do\n` };
+    },
+    negatives: (r) => [
+      `source "https://${r.hex(8)}:${r.hex(8)}@rubygems.org/" do`,
+      'source "https://gems.contribsys.com/" do',
+    ],
+  },
   'hashicorp-vault-service-token': token('hvs.', urlSafe(90)),
   'hashicorp-vault-batch-token': token('hvb.', urlSafe(90)),
   'hashicorp-vault-recovery-token': token('hvr.', urlSafe(90)),
@@ -239,6 +304,14 @@ const fixtures: Record<string, Fixture> = {
   'slack-user-token': token('xoxp-', (r) => `${r.digits(11)}-${r.digits(12)}-${r.digits(12)}-${r.hex(32)}`),
   'slack-app-token': token('xapp-1-', (r) => `${r.upper(10)}-${r.digits(13)}-${r.hex(64)}`),
   'slack-config-token': token('xoxe.xoxp-1-', (r) => r.upper(150)),
+  'slack-legacy-bot-token': {
+    make: (r) => inCode(`xoxb-${r.digits(12)}-${r.base62(24)}`),
+    negatives: (r) => [
+      `const value = 'xoxb-${r.digits(11)}-${r.digits(12)}-${r.base62(24)}';`,
+      `const value = 'xoxb-${r.digits(12)}-${r.base62(12)}xxxxxxxxxxxx';`,
+    ],
+  },
+  'slack-config-refresh-token': token('xoxe-', (r) => `1-${r.upper(146)}`),
   'slack-legacy-token': token('xoxs-', (r) => `${r.digits(12)}-${r.base62(12)}-${r.base62(20)}`),
   'slack-webhook-url': {
     make: (r) => {
@@ -277,6 +350,19 @@ const fixtures: Record<string, Fixture> = {
       'https://contoso.webhook.office.com/webhookb2/<group>@<tenant>/IncomingWebhook/<id>/<owner>',
     ],
   },
+  'microsoft-teams-workflow-url': {
+    make: (r) => {
+      const secret = r.urlSafe(43);
+      return {
+        secret,
+        text: `url: "https://prod-12.westeurope.logic.azure.com:443/workflows/${r.hex(32)}/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=${secret}"\n`,
+      };
+    },
+    negatives: (r) => [
+      `url: "https://prod-12.westeurope.logic.azure.com:443/workflows/${r.hex(32)}/triggers/manual/paths/invoke?api-version=2016-06-01&sig=<signature>"`,
+      `url: "https://prod-12.westeurope.logic.azure.com:443/workflows/${r.hex(32)}/triggers/manual/paths/invoke?api-version=2016-06-01"`,
+    ],
+  },
   'vonage-api-secret': named('VONAGE_API_SECRET', base62(16)),
   'messagebird-api-key': named('MESSAGEBIRD_ACCESS_KEY', base62(25)),
   'pusher-secret': named('PUSHER_APP_SECRET', hex(20)),
@@ -297,6 +383,10 @@ const fixtures: Record<string, Fixture> = {
   'mattermost-token': named('MATTERMOST_TOKEN', (r) => r.lower(26)),
   'onesignal-api-key': token('os_v2_app_', (r) => r.pick(alphabets.base32, 110)),
   // AI
+  'amazon-bedrock-api-key': token('ABSKQmVkcm9ja0FQSUtleS', (r) => r.base64(110)),
+  'amazon-bedrock-short-term-api-key': token('bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t', (r) =>
+    r.base64(400),
+  ),
   'openai-project-key': token('sk-proj-', urlSafe(156)),
   'openai-service-account-key': token('sk-svcacct-', urlSafe(156)),
   'openai-admin-key': token('sk-admin-', urlSafe(156)),
@@ -331,6 +421,16 @@ const fixtures: Record<string, Fixture> = {
   'runpod-api-key': named('RUNPOD_API_KEY', (r) => r.upper(40)),
   'modal-token-secret': named('MODAL_TOKEN_SECRET', (r) => `as-${r.base62(22)}`),
   // Observability
+  'sumologic-access-key': named('SUMO_ACCESS_KEY', base62(64)),
+  'sumologic-http-source-url': {
+    make: (r) => {
+      const secret = `${r.base64(90)}==`;
+      return {
+        secret,
+        text: `endpoint: https://endpoint4.collection.us2.sumologic.com/receiver/v1/http/${secret}\n`,
+      };
+    },
+  },
   'sentry-user-token': token('sntryu_', hex(64)),
   'sentry-org-token': token('sntrys_eyJ', (r) => `${r.urlSafe(100)}_${r.urlSafe(43)}`),
   'datadog-api-key': named('DATADOG_API_KEY', hex(32)),
@@ -376,6 +476,9 @@ const fixtures: Record<string, Fixture> = {
   'mapbox-secret-token': token('sk.eyJ', (r) => `${r.urlSafe(80)}.${r.urlSafe(22)}`),
   'algolia-admin-key': named('ALGOLIA_ADMIN_KEY', hex(32)),
   'twitch-client-secret': named('TWITCH_CLIENT_SECRET', (r) => r.lower(30)),
+  'twitch-oauth-token': token('oauth:', (r) => r.lower(30)),
+  'maxmind-license-key': token('', (r) => `${r.base62(6)}_${r.base62(29)}_mmk`),
+  'maxmind-legacy-license-key': named('MAXMIND_LICENSE_KEY', base62(16)),
   'okta-api-token': named('OKTA_API_TOKEN', (r) => `00${r.urlSafe(40)}`),
   'auth0-client-secret': named('AUTH0_CLIENT_SECRET', urlSafe(64)),
   'launchdarkly-api-key': { make: (r) => assigned('LAUNCHDARKLY_API_KEY', `api-${r.uuid()}`) },

@@ -86,7 +86,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     ['expires', details.expires ? `${details.expires}${expired ? ' (expired)' : ''}` : '-'],
     ['rotate every', details.rotateEvery ?? '-'],
     ['versions', String(details.versions)],
-    ['size', `${details.bytes} bytes`],
+    ['size', details.bytes === 0 ? '0 bytes (set, empty)' : `${details.bytes} bytes`],
     ['declared', declared ? (declared.required ? 'yes, required' : 'yes, optional') : 'no'],
   ];
   for (const [label, value] of rows) say(io, `${label.padEnd(13)}${value}`);

@@ -39,12 +39,18 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     ...skip,
   }));
   const accepted = parsed.entries.filter((entry) => {
-    if (!isSecretName(entry.name))
-      skipped.push({ line: entry.line, name: entry.name, reason: 'not a valid environment variable name' });
-    else if (entry.value === '') skipped.push({ line: entry.line, name: entry.name, reason: 'empty value' });
-    else return true;
+    // An empty value (`KEY=`) is stored: dotenv gives "" and the application reads KEY as set.
+    if (isSecretName(entry.name)) return true;
+    skipped.push({ line: entry.line, name: entry.name, reason: 'not a valid environment variable name' });
     return false;
   });
+  // As `run --env-file` does: an environment cannot carry a NUL (Node cuts the value there).
+  const withNul = accepted.find((entry) => entry.value.includes('\0'));
+  if (withNul)
+    throw new LatchError(
+      'E_USAGE',
+      `${file}:${withNul.line}: the value of ${withNul.name} holds a NUL byte, which an environment variable cannot; remove it`,
+    );
   const declare = planDeclarations(
     context,
     accepted.map((entry) => entry.name),

@@ -12,6 +12,8 @@ export interface ListedSecret {
   environment: string;
   name: string;
   stored: boolean;
+  /** Stored with an empty value: set, and empty (a program sees NAME=""). */
+  empty: boolean;
   /** null with --all: listing the whole vault reads no manifest. */
   declared: boolean | null;
   required: boolean | null;
@@ -41,6 +43,7 @@ function listEnvironment(
       environment,
       name,
       stored: secret !== undefined,
+      empty: secret !== undefined && secret.value.length === 0,
       declared: context?.manifest ? declaration !== undefined : null,
       required: context?.manifest ? (declaration?.required ?? false) : null,
       updated: secret?.updated ?? null,
@@ -56,7 +59,8 @@ function status(secret: ListedSecret): string {
   if (!secret.stored) return secret.required ? 'MISSING' : 'not set';
   if (secret.rotationNeeded) return 'LEAKED: rotate';
   if (secret.expired) return 'expired';
-  return secret.declared === false ? 'set (undeclared)' : 'set';
+  const notes = [secret.declared === false ? 'undeclared' : '', secret.empty ? 'empty' : ''].filter(Boolean);
+  return notes.length > 0 ? `set (${notes.join(', ')})` : 'set';
 }
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {

@@ -87,7 +87,14 @@ async function readValue(args: ParsedArgs, io: Io, name: string): Promise<Uint8A
   }
   if (!io.terminal)
     throw new LatchError('E_USAGE', 'no value: pipe it on stdin, or use --from-file or --generate');
-  return new TextEncoder().encode(await io.terminal.readHidden(`value for ${name}: `));
+  const typed = await io.terminal.readHidden(`value for ${name}: `);
+  // An empty value is a value (stored from stdin or a file); typed, an empty line is a slip.
+  if (typed === '')
+    throw new LatchError(
+      'E_USAGE',
+      `empty value for ${name}; nothing was stored (to store an empty value: printf '' | latch set ${name})`,
+    );
+  return new TextEncoder().encode(typed);
 }
 
 /**
@@ -157,7 +164,6 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     stringOption(args, 'from-file') === undefined && !flagOption(args, 'generate') && io.stdin.isTTY;
   const vault = typed ? await openProjectVault(io, context) : undefined;
   const value = await readValue(args, io, name);
-  if (value.length === 0) throw new LatchError('E_USAGE', `empty value for ${name}; nothing was stored`);
   const unlocked = vault ?? (await openProjectVault(io, context));
   const outcome = await unlocked.update((contents) => {
     const record = projectRecordFor(context, contents.getProject(context.project));
