@@ -5,13 +5,16 @@
  *   const secrets = await loadSecrets({ environment: 'dev' });
  *
  * The vault is unlocked with LATCH_PASSPHRASE_FILE or LATCH_PASSPHRASE from `env` (there is
- * no prompt), and a protected environment is refused (it needs a person on a terminal).
+ * no prompt), and a protected environment is refused (it needs a person on a terminal), as
+ * is a project that does not trust the directory (`cwd`'s latch.yaml names another project,
+ * or there is none): there is no terminal to confirm on.
  * Throws LatchError (with `code` and `exitCode`) on failure.
  */
 import { basename } from 'node:path';
+import { confirmDirectoryTrust, isProtected } from './cli/access.js';
 import type { ParsedArgs } from './cli/args.js';
 import { recordEvent } from './cli/audit.js';
-import { isProtected, openProjectVault, resolveProject } from './cli/context.js';
+import { openProjectVault, resolveProject } from './cli/context.js';
 import type { Io } from './cli/io.js';
 import { secretsToInject } from './cli/secrets-for-run.js';
 import { LatchError } from './core/errors.js';
@@ -52,6 +55,16 @@ export async function loadSecrets(options: LoadOptions = {}): Promise<Record<str
   };
   const context = await resolveProject(args, io);
   const vault = await openProjectVault(io, context);
+  // A project named in code, not by this directory's latch.yaml, must trust the directory too.
+  if (!context.manifestPath) {
+    await confirmDirectoryTrust(
+      io,
+      vault,
+      context.project,
+      context.directory,
+      `loadSecrets() in ${context.directory} uses`,
+    );
+  }
   const record = vault.contents.getProject(context.project);
   if (isProtected(context, record)) {
     throw new LatchError(

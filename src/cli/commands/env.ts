@@ -5,6 +5,7 @@ import { addEnvironmentToManifest, removeEnvironmentFromManifest } from '../../c
 import { assertEnvironmentName } from '../../core/names.js';
 import { nameMap } from '../../core/vault.js';
 import { writeManifestFile } from '../../platform/manifest-file.js';
+import { confirmProtected } from '../access.js';
 import { flagOption, type ParsedArgs } from '../args.js';
 import { recordEvent } from '../audit.js';
 import { openProjectVault, projectRecordFor, resolveProject } from '../context.js';
@@ -65,15 +66,16 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     return 0;
   }
 
-  const count = Object.keys(
-    vault.contents.getProject(context.project)?.environments[name]?.secrets ?? {},
-  ).length;
+  const record = vault.contents.getProject(context.project);
+  const count = Object.keys(record?.environments[name]?.secrets ?? {}).length;
   if (count > 0 && !flagOption(args, 'force')) {
     throw new LatchError(
       'E_USAGE',
       `environment ${name} holds ${count} secret${count === 1 ? '' : 's'}; rerun with --force to delete them`,
     );
   }
+  const its = count > 0 ? ` and its ${count} secret${count === 1 ? '' : 's'}` : '';
+  await confirmProtected(io, { ...context, environment: name }, record, `removing it${its}`);
   const manifestText =
     context.manifestText !== null
       ? removeEnvironmentFromManifest(context.manifestText, name, {

@@ -1,13 +1,13 @@
 /** `latch get NAME`: metadata; the value only with --reveal, and only with consent. */
-import { detectAgent } from '../../core/agent.js';
 import { expiryTime } from '../../core/duration.js';
 import { LatchError } from '../../core/errors.js';
 import { assertSecretName } from '../../core/names.js';
 import { valueAsEnvironmentString } from '../../core/run-plan.js';
 import { requireEnvironment, requireSecret } from '../../core/secrets.js';
+import { confirmProtected, confirmReveal } from '../access.js';
 import { flagOption, type ParsedArgs } from '../args.js';
 import { recordEvent } from '../audit.js';
-import { confirmOnTerminal, isProtected, openProjectVault, resolveProject } from '../context.js';
+import { openProjectVault, resolveProject } from '../context.js';
 import { type Io, say, sayJson } from '../io.js';
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
@@ -27,12 +27,9 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const secret = requireSecret(requireEnvironment(record, context.project, context.environment), name, where);
 
   if (flagOption(args, 'reveal')) {
-    const agent = detectAgent(io.env);
-    if (isProtected(context, record)) {
-      await confirmOnTerminal(io, `${where} is protected; revealing ${name}`, context.environment);
-    } else if (agent) {
-      await confirmOnTerminal(io, `${agent} (an AI agent) asks to reveal ${name} from ${where}`, name);
-    }
+    const confirmed = new Set<string>();
+    if (await confirmProtected(io, context, record, `revealing ${name}`)) confirmed.add(where);
+    await confirmReveal(io, { names: [name], environments: [where] }, confirmed);
     // Recorded before the value is written anywhere: a reveal that is cut short still counts.
     await recordEvent(
       io,

@@ -5,6 +5,7 @@ import { isSecretName } from '../../core/names.js';
 import { ensureEnvironment, putSecret } from '../../core/secrets.js';
 import { decodeUtf8 } from '../../core/utf8.js';
 import { readFileWithin } from '../../platform/files.js';
+import { confirmReplacing } from '../access.js';
 import { flagOption, type ParsedArgs } from '../args.js';
 import { recordEvent } from '../audit.js';
 import { openProjectVault, projectRecordFor, resolveProject } from '../context.js';
@@ -50,6 +51,8 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     io,
   );
   const vault = await openProjectVault(io, context);
+  const values = new Map(accepted.map((entry) => [entry.name, new TextEncoder().encode(entry.value)]));
+  await confirmReplacing(io, context, vault.contents.getProject(context.project), values);
   const now = io.now().toISOString();
   const imported = await vault.update((contents) => {
     const record = projectRecordFor(context, contents.getProject(context.project));

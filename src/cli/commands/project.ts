@@ -1,9 +1,10 @@
 /** `latch project ls | rm NAME`: the projects in the vault. */
 import { LatchError } from '../../core/errors.js';
 import { assertProjectName } from '../../core/names.js';
+import { confirmOnTerminal, protectedEnvironments } from '../access.js';
 import { flagOption, type ParsedArgs } from '../args.js';
 import { recordEvent } from '../audit.js';
-import { confirmOnTerminal, openVault } from '../context.js';
+import { openVault } from '../context.js';
 import { type Io, say, sayJson } from '../io.js';
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
@@ -36,7 +37,15 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     (sum, env) => sum + Object.keys(env.secrets).length,
     0,
   );
-  if (secrets > 0 && !flagOption(args, 'force')) {
+  // --force answers "are you sure about the data", never a protected environment's question.
+  const guarded = protectedEnvironments(record);
+  if (guarded.length > 0) {
+    await confirmOnTerminal(
+      io,
+      `project ${name} has protected environments (${guarded.join(', ')}); this deletes it and its ${secrets} secrets`,
+      name,
+    );
+  } else if (secrets > 0 && !flagOption(args, 'force')) {
     if (!io.terminal)
       throw new LatchError(
         'E_USAGE',

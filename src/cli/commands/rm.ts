@@ -2,9 +2,10 @@
 import { LatchError } from '../../core/errors.js';
 import { assertSecretName } from '../../core/names.js';
 import { requireEnvironment, requireSecret } from '../../core/secrets.js';
+import { confirmProtected } from '../access.js';
 import type { ParsedArgs } from '../args.js';
 import { recordEvent } from '../audit.js';
-import { confirmOnTerminal, isProtected, openProjectVault, resolveProject } from '../context.js';
+import { openProjectVault, resolveProject } from '../context.js';
 import { type Io, say } from '../io.js';
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
@@ -17,8 +18,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const record = vault.contents.getProject(context.project);
   if (!record) throw new LatchError('E_NOT_FOUND', `no secret ${name} in ${where}`);
   requireSecret(requireEnvironment(record, context.project, context.environment), name, where);
-  if (isProtected(context, record))
-    await confirmOnTerminal(io, `${where} is protected; deleting ${name}`, context.environment);
+  await confirmProtected(io, context, record, `deleting ${name}`);
   await vault.update((contents) => {
     const latest = contents.getProject(context.project);
     const env = latest && requireEnvironment(latest, context.project, context.environment);

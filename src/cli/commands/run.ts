@@ -19,16 +19,10 @@ import { executePlan, type Masking } from '../../platform/child.js';
 import { closeOsPipes, type OsPipe } from '../../platform/os-pipe.js';
 import { findScript, ptySpawn } from '../../platform/pty.js';
 import type { UnlockedVault } from '../../platform/store.js';
+import { confirmProtected, confirmReveal } from '../access.js';
 import { flagOption, listOption, type ParsedArgs } from '../args.js';
 import { recordEvent } from '../audit.js';
-import {
-  confirmOnTerminal,
-  isProtected,
-  openProjectVault,
-  type ProjectContext,
-  projectRecordFor,
-  resolveProject,
-} from '../context.js';
+import { openProjectVault, type ProjectContext, projectRecordFor, resolveProject } from '../context.js';
 import { type Io, note, say, sayJson } from '../io.js';
 import { readRunVariables, resolveRunVariables } from '../run-environment.js';
 import { secretsToInject } from '../secrets-for-run.js';
@@ -93,10 +87,8 @@ async function runCommand(args: ParsedArgs, io: Io, pipes: PendingPipes): Promis
   const vault = await openProjectVault(io, context);
   // Confirm a protected environment before anything else, typed values included.
   const confirmed = new Set<string>();
-  if (!dryRun && isProtected(context, vault.contents.getProject(context.project))) {
-    await confirmOnTerminal(io, `${where} is protected; running ${command}`, context.environment);
-    confirmed.add(where);
-  }
+  const record = vault.contents.getProject(context.project);
+  if (!dryRun && (await confirmProtected(io, context, record, `running ${command}`))) confirmed.add(where);
   const referenced = await resolveRunVariables(io, context, vault, variables, dryRun ? 'skip' : confirmed);
   let secrets = secretsToInject(context, vault.contents.getProject(context.project));
   const missing = missingNames(secrets);
@@ -150,6 +142,26 @@ async function runCommand(args: ParsedArgs, io: Io, pipes: PendingPipes): Promis
     }
     return 0;
   }
+  const references = variables.uses.map((use) =>
+    completeReference(use.reference, { project: context.project, environment: context.environment }),
+  );
+  if (result.plan.mask === null) {
+    // Unmasked, the output shows the values to whoever reads it: an agent needs a person's consent.
+    await confirmReveal(
+      io,
+      {
+        names: [...new Set([...result.plan.secretNames, ...referenced])],
+        environments: [
+          ...new Set([
+            ...(result.plan.secretNames.length > 0 ? [where] : []),
+            ...references.map((reference) => `${reference.project}/${reference.environment}`),
+          ]),
+        ],
+        through: 'run --no-mask',
+      },
+      confirmed,
+    );
+  }
   // Recorded before the child starts: a delivery is logged even if latch is killed mid-run.
   await recordEvent(
     io,
@@ -162,11 +174,7 @@ async function runCommand(args: ParsedArgs, io: Io, pipes: PendingPipes): Promis
       // Values that reached the child through references, in their long form: `leaked`
       // finds deliveries of a secret by reference from other projects and environments too.
       detail: {
-        references: variables.uses.map((use) =>
-          formatReference(
-            completeReference(use.reference, { project: context.project, environment: context.environment }),
-          ),
-        ),
+        references: references.map(formatReference),
       },
     },
     vault,

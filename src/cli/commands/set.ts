@@ -12,6 +12,7 @@ import type { SecretMetadata } from '../../core/vault.js';
 import { readFileWithin } from '../../platform/files.js';
 import { findManifestFile, writeManifestFile } from '../../platform/manifest-file.js';
 import { readStream } from '../../platform/terminal.js';
+import { confirmReplacing } from '../access.js';
 import { flagOption, type ParsedArgs, stringOption } from '../args.js';
 import { recordEvent } from '../audit.js';
 import { openProjectVault, type ProjectContext, projectRecordFor, resolveProject } from '../context.js';
@@ -154,6 +155,12 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const value = await readValue(args, io, name);
   if (value.length === 0) throw new LatchError('E_USAGE', `empty value for ${name}; nothing was stored`);
   const unlocked = vault ?? (await openProjectVault(io, context));
+  await confirmReplacing(
+    io,
+    context,
+    unlocked.contents.getProject(context.project),
+    new Map([[name, value]]),
+  );
   const outcome = await unlocked.update((contents) => {
     const record = projectRecordFor(context, contents.getProject(context.project));
     const env = ensureEnvironment(record, context.environment);
