@@ -57,13 +57,7 @@ export async function loadSecrets(options: LoadOptions = {}): Promise<Record<str
   const vault = await openProjectVault(io, context);
   // A project named in code, not by this directory's latch.yaml, must trust the directory too.
   if (!context.manifestPath) {
-    await confirmDirectoryTrust(
-      io,
-      vault,
-      context.project,
-      context.directory,
-      `loadSecrets() in ${context.directory} uses`,
-    );
+    await confirmDirectoryTrust(io, vault, context.project, context.directory, 'loadSecrets() uses');
   }
   const record = vault.contents.getProject(context.project);
   if (isProtected(context, record)) {
