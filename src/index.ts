@@ -5,12 +5,15 @@
  *   const secrets = await loadSecrets({ environment: 'dev' });
  *
  * The vault is unlocked with LATCH_PASSPHRASE_FILE or LATCH_PASSPHRASE from `env` (there is
- * no prompt), and a protected environment is refused (it needs a person on a terminal).
+ * no prompt), and a protected environment is refused (it needs a person on a terminal), as
+ * is a project that does not trust the directory (`cwd`'s latch.yaml names another project,
+ * or there is none): there is no terminal to confirm on.
  * Throws LatchError (with `code` and `exitCode`) on failure.
  */
 import { basename } from 'node:path';
+import { confirmDirectoryTrust, isProtected } from './app/access.js';
 import { recordEvent } from './app/audit.js';
-import { isProtected, openProjectVault, type ProjectChoice, resolveProject } from './app/context.js';
+import { openProjectVault, type ProjectChoice, resolveProject } from './app/context.js';
 import { secretsToInject } from './app/secrets-for-run.js';
 import { buildRunPlan } from './run/plan.js';
 import { LatchError } from './shared/errors.js';
@@ -47,6 +50,10 @@ export async function loadSecrets(options: LoadOptions = {}): Promise<Record<str
   const args: ProjectChoice = { options: { project: options.project, env: options.environment } };
   const context = await resolveProject(args, io);
   const vault = await openProjectVault(io, context);
+  // A project named in code, not by this directory's latch.yaml, must trust the directory too.
+  if (!context.manifestPath) {
+    await confirmDirectoryTrust(io, vault, context.project, context.directory, 'loadSecrets() uses');
+  }
   const record = vault.contents.getProject(context.project);
   if (isProtected(context, record)) {
     throw new LatchError(

@@ -17,6 +17,7 @@ import { defaultKdfParams, type KdfParams, parseKdfParams } from '../vault/kdf.j
 import { lockoutAttempts } from '../vault/lockout-file.js';
 import { type UnlockedVault, unlockVault } from '../vault/store.js';
 import { nameMap, type ProjectRecord } from '../vault/vault.js';
+import { confirmDirectoryTrust, trustsDirectory } from './access.js';
 import { auditedAttempts, keepAuditHeadInVault } from './audit.js';
 
 export interface ProjectContext {
@@ -26,6 +27,12 @@ export interface ProjectContext {
   manifest: Manifest | null;
   manifestPath: string | null;
   manifestText: string | null;
+  /**
+   * The directory asking for the project's values: the nearest latch.yaml's (whichever
+   * project it names), else the working directory. Values reach it only if the project
+   * trusts it (src/app/access.ts).
+   */
+  directory: string;
 }
 
 /** The directory latch keeps its files in. */
@@ -87,6 +94,7 @@ export async function resolveProject(
     manifest: ownManifest,
     manifestPath: ownManifest ? found!.path : null,
     manifestText: ownManifest ? found!.text : null,
+    directory: found ? dirname(found.path) : io.cwd,
   };
 }
 
@@ -200,15 +208,15 @@ export function projectRecordFor(
 export async function openProjectVault(io: Io, context: ProjectContext): Promise<UnlockedVault> {
   const vault = await openVault(io);
   if (!context.manifestPath) return vault;
-  const directory = dirname(context.manifestPath);
   const record = vault.contents.getProject(context.project);
-  const trusted = record?.trustedPaths ?? [];
-  if (!record || trusted.includes(directory)) return vault;
-  if (trusted.length > 0) {
-    await confirmOnTerminal(
+  if (!record || trustsDirectory(record, context.directory)) return vault;
+  if (record.trustedPaths?.length) {
+    await confirmDirectoryTrust(
       io,
-      `${context.manifestPath} names project ${context.project}, which you use in ${trusted.join(', ')}; trusting it gives this repository its secrets`,
+      vault,
       context.project,
+      context.directory,
+      `${context.manifestPath} names`,
     );
   }
   await vault.update((contents) => {
@@ -216,25 +224,4 @@ export async function openProjectVault(io: Io, context: ProjectContext): Promise
     if (latest) contents.putProject(context.project, projectRecordFor(context, latest));
   });
   return vault;
-}
-
-/** True when the environment needs a person's confirmation (manifest or vault says protected). */
-export function isProtected(context: ProjectContext, record: ProjectRecord | undefined): boolean {
-  return (
-    (context.manifest && declaredEnvironment(context.manifest, context.environment)?.protected === true) ||
-    record?.environments[context.environment]?.protected === true
-  );
-}
-
-/**
- * Asks a person to confirm `action` by typing the environment's name. Throws
- * E_CONFIRMATION_REQUIRED without a terminal or when the answer does not match.
- */
-export async function confirmOnTerminal(io: Io, reason: string, expected: string): Promise<void> {
-  if (!io.terminal) {
-    throw new LatchError('E_CONFIRMATION_REQUIRED', `${reason}: confirm on a terminal (no terminal here)`);
-  }
-  const answer = await io.terminal.readLine(`${reason}; type "${expected}" to continue: `);
-  if (answer.trim() !== expected)
-    throw new LatchError('E_CONFIRMATION_REQUIRED', 'not confirmed; nothing was done');
 }

@@ -86,7 +86,7 @@ export async function resolveRunVariables(
   context: ProjectContext,
   vault: UnlockedVault,
   variables: RunVariables,
-  confirmed: ReadonlySet<string> | 'skip',
+  confirmed: Set<string> | 'skip',
 ): Promise<string[]> {
   const values = await resolveReferences(io, context, vault, variables.uses, confirmed);
   const binary: string[] = [];

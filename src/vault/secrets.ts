@@ -41,7 +41,8 @@ export function requireEnvironment(
   return env;
 }
 
-function sameBytes(left: Uint8Array, right: Uint8Array): boolean {
+/** True when two values are the same bytes (storing one over the other changes nothing). */
+export function sameBytes(left: Uint8Array, right: Uint8Array): boolean {
   return left.length === right.length && left.every((byte, index) => byte === right[index]);
 }
 

@@ -414,9 +414,16 @@ describe('passwd, env, project, completion', () => {
     expect(JSON.parse(latch(sandbox, ['project', 'ls', '--json']).stdout)).toEqual([
       { name: 'myapp', environments: ['dev', 'prod', 'staging'], secrets: 1 },
     ]);
-    expect(latch(sandbox, ['project', 'rm', 'myapp']).code).toBe(2);
-    expect(latch(sandbox, ['project', 'rm', 'myapp', '--force']).code).toBe(0);
-    expect(JSON.parse(latch(sandbox, ['project', 'ls', '--json']).stdout)).toEqual([]);
+    expect(latch(sandbox, ['project', 'rm', 'myapp']).code).toBe(3);
+    // --force skips the question about the data, not prod's protection (a person, on a terminal).
+    const forced = latch(sandbox, ['project', 'rm', 'myapp', '--force']);
+    expect(forced.code).toBe(3);
+    expect(forced.stderr).toMatch(/^latch: project myapp has protected environments \(prod\); /);
+    expect(JSON.parse(latch(sandbox, ['project', 'ls', '--json']).stdout)).toHaveLength(1);
+    latch(sandbox, ['set', 'LOOSE', '--project', 'loose'], { input: 'loose-value-1' });
+    expect(latch(sandbox, ['project', 'rm', 'loose']).code).toBe(2);
+    expect(latch(sandbox, ['project', 'rm', 'loose', '--force']).code).toBe(0);
+    expect(JSON.parse(latch(sandbox, ['project', 'ls', '--json']).stdout)).toHaveLength(1);
   });
 
   it.each(['bash', 'zsh', 'fish'])('completion %s mentions every command', (shell) => {

@@ -3,7 +3,7 @@
  * and `inject` to stdout and to files, with the refusals.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { initProject, latch, makeSandbox, type Sandbox, writeSandboxFile } from './harness.js';
@@ -34,14 +34,14 @@ const printVariables = (names: string[]) =>
 
 describe('latch run with references', () => {
   it('--env-file resolves references in all three forms, passes plain values, later files win', () => {
-    const other = makeOtherProject();
+    latch(sandbox, ['set', 'OTHER_TOKEN', '--env', 'staging'], { input: 'other-token-abcdef' });
     const first = writeSandboxFile(
       sandbox,
       'first.env',
       [
         'SHORT_REF=latch://API_KEY',
         'ENV_REF=latch://staging/API_KEY',
-        `FULL_REF=latch://${other}/dev/OTHER_TOKEN`,
+        'FULL_REF=latch://myapp/staging/OTHER_TOKEN',
         'PLAIN=just text',
         'OVERRIDDEN=from first',
       ].join('\n'),
@@ -249,12 +249,17 @@ describe('latch inject', () => {
     expect(() => lstatSync(output)).toThrow();
   });
 
-  it('full references work outside a repository; short ones need a project', () => {
+  it('outside a repository, full references need the project to trust the directory; short ones need a project', () => {
     const elsewhere = join(sandbox.root, 'tmp');
     const input = writeSandboxFile(sandbox, 'full.tpl', 'x={{ latch://myapp/staging/API_KEY }}');
     const result = latch(sandbox, ['inject', '-i', input], { cwd: elsewhere });
-    expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toBe('x=staging-api-key-7890');
+    expect(result.code).toBe(3);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      `latch: a reference (${input}:1) uses project myapp, which you use in ${sandbox.cwd}; trusting it gives ${elsewhere} its secrets: confirm on a terminal (no terminal here)\n`,
+    );
+    // In the project's own directory the same template is filled.
+    expect(latch(sandbox, ['inject', '-i', input]).stdout).toBe('x=staging-api-key-7890');
     const short = writeSandboxFile(sandbox, 'short.tpl', 'x={{ latch://API_KEY }}');
     expect(latch(sandbox, ['inject', '-i', short], { cwd: elsewhere }).code).toBe(4);
   });
@@ -272,6 +277,57 @@ describe('latch inject', () => {
     const result = latch(sandbox, ['inject', '-i', input]);
     expect(result.code).toBe(3);
     expect(result.stdout).toBe('');
+  });
+});
+
+describe('a directory reaches only the projects that trust it', () => {
+  /** A cloned repository: its own latch.yaml (project evil) and a `.env` of references into myapp. */
+  function evilClone(): string {
+    const clone = join(sandbox.root, 'evil');
+    mkdirSync(clone);
+    writeFileSync(join(clone, 'latch.yaml'), 'project: evil\nenvironments:\n  dev: {}\nsecrets: []\n');
+    writeFileSync(join(clone, '.env'), 'T=latch://myapp/dev/API_KEY\n');
+    writeFileSync(join(clone, 'app.tpl'), 'key={{ latch://myapp/dev/API_KEY }}\n');
+    return clone;
+  }
+
+  it('run --env-file from a clone exits 3 before its program sees a value (masking cannot catch `rev`)', () => {
+    const clone = evilClone();
+    const result = latch(sandbox, ['run', '--env-file', '.env', '--', 'sh', '-c', 'printf %s "$T" | rev'], {
+      cwd: clone,
+    });
+    expect(result.code).toBe(3);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      `latch: a reference (T in an env file) uses project myapp, which you use in ${sandbox.cwd}; trusting it gives ${clone} its secrets: confirm on a terminal (no terminal here)\n`,
+    );
+    const fromShell = latch(sandbox, ['run', '--', 'sh', '-c', 'printf %s "$T" | rev'], {
+      cwd: clone,
+      env: { T: 'latch://myapp/dev/API_KEY' },
+    });
+    expect(fromShell.code).toBe(3);
+    expect(fromShell.stdout + fromShell.stderr).not.toMatch(/321654-yek-ipa-ved|dev-api-key/);
+  });
+
+  it('inject from a clone, or from a directory without latch.yaml, exits 3 and prints nothing', () => {
+    const clone = evilClone();
+    const inClone = latch(sandbox, ['inject', '-i', 'app.tpl'], { cwd: clone });
+    expect(inClone.code).toBe(3);
+    expect(inClone.stdout).toBe('');
+    const bare = join(sandbox.root, 'tmp');
+    const outside = latch(sandbox, ['inject', '-i', join(clone, 'app.tpl')], { cwd: bare });
+    expect(outside.code).toBe(3);
+    expect(outside.stdout).toBe('');
+    expect(outside.stderr).toMatch(/uses project myapp, .*; trusting it gives .*\/tmp its secrets/);
+  });
+
+  it('a project no directory uses yet is not given to a reference on first use', () => {
+    const other = makeOtherProject();
+    const file = writeSandboxFile(sandbox, 'other.env', `X=latch://${other}/dev/OTHER_TOKEN\n`);
+    const result = latch(sandbox, ['run', '--env-file', file, '--', 'sh', '-c', 'printf %s "$X"']);
+    expect(result.code).toBe(3);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/uses project otherapp, which no directory uses yet/);
   });
 });
 

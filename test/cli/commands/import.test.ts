@@ -4,7 +4,7 @@ import dotenv from 'dotenv';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runMain } from '../../../src/cli/main.js';
-import { loadSecrets } from '../../../src/index.js';
+import { openVault } from '../../../src/app/context.js';
 import { isSecretName } from '../../../src/manifest/names.js';
 import { dotenvText } from '../../run/dotenv-texts.js';
 import { fakeIo, tempDirs } from '../fake-io.js';
@@ -26,13 +26,20 @@ function dotenvView(text: string): Record<string, string> {
   return Object.fromEntries(Object.entries(dotenv.parse(text)).filter(([name]) => isSecretName(name)));
 }
 
-/** Imports `text` into a project of its own (no manifest) and returns what it stored. */
+/**
+ * Imports `text` into a project of its own (no manifest) and returns what it stored, read
+ * straight from the vault (the project trusts no directory, so loadSecrets() would ask).
+ */
 async function importText(text: string, projectName: string): Promise<Record<string, string>> {
   const file = join(dirs.root, `${projectName}.env`);
   writeFileSync(file, text);
   const io = fakeIo({ cwd: dirs.root, env });
   expect(await runMain(['import', file, '--project', projectName], io), io.err()).toBe(0);
-  return loadSecrets({ project: projectName, cwd: dirs.root, env });
+  const vault = await openVault(fakeIo({ cwd: dirs.root, env }));
+  const stored = vault.contents.getProject(projectName)?.environments.dev?.secrets ?? {};
+  return Object.fromEntries(
+    Object.entries(stored).map(([name, secret]) => [name, Buffer.from(secret.value).toString('utf8')]),
+  );
 }
 
 describe('latch import', () => {

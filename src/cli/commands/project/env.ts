@@ -1,5 +1,6 @@
 /** `latch env ls | add NAME | rm NAME`: a project's environments, in latch.yaml and the vault. */
 
+import { confirmProtected } from '../../../app/access.js';
 import { recordEvent } from '../../../app/audit.js';
 import { openProjectVault, projectRecordFor, resolveProject } from '../../../app/context.js';
 import { writeManifestFile } from '../../../manifest/file.js';
@@ -66,15 +67,16 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     return 0;
   }
 
-  const count = Object.keys(
-    vault.contents.getProject(context.project)?.environments[name]?.secrets ?? {},
-  ).length;
+  const record = vault.contents.getProject(context.project);
+  const count = Object.keys(record?.environments[name]?.secrets ?? {}).length;
   if (count > 0 && !flagOption(args, 'force')) {
     throw new LatchError(
       'E_USAGE',
       `environment ${name} holds ${count} secret${count === 1 ? '' : 's'}; rerun with --force to delete them`,
     );
   }
+  const its = count > 0 ? ` and its ${count} secret${count === 1 ? '' : 's'}` : '';
+  await confirmProtected(io, { ...context, environment: name }, record, `removing it${its}`);
   const manifestText =
     context.manifestText !== null
       ? removeEnvironmentFromManifest(context.manifestText, name, {

@@ -1,5 +1,5 @@
 /** `latch init`: create the vault the first time, write latch.yaml, register the project. */
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { keepAuditHeadInVault } from '../../../app/audit.js';
 import {
   kdfParams,
@@ -71,6 +71,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     manifest,
     manifestPath,
     manifestText: null,
+    directory: dirname(manifestPath),
   };
   const created = !vaultExists(home);
   const vault = created

@@ -1,7 +1,8 @@
 /** `latch project ls | rm NAME`: the projects in the vault. */
 
+import { confirmOnTerminal, protectedEnvironments } from '../../../app/access.js';
 import { recordEvent } from '../../../app/audit.js';
-import { confirmOnTerminal, openVault } from '../../../app/context.js';
+import { openVault } from '../../../app/context.js';
 import { assertProjectName } from '../../../manifest/names.js';
 import { LatchError } from '../../../shared/errors.js';
 import { type Io, say, sayJson } from '../../../shared/io.js';
@@ -37,7 +38,15 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     (sum, env) => sum + Object.keys(env.secrets).length,
     0,
   );
-  if (secrets > 0 && !flagOption(args, 'force')) {
+  // --force answers "are you sure about the data", never a protected environment's question.
+  const guarded = protectedEnvironments(record);
+  if (guarded.length > 0) {
+    await confirmOnTerminal(
+      io,
+      `project ${name} has protected environments (${guarded.join(', ')}); this deletes it and its ${secrets} secrets`,
+      name,
+    );
+  } else if (secrets > 0 && !flagOption(args, 'force')) {
     if (!io.terminal)
       throw new LatchError(
         'E_USAGE',

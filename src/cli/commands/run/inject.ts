@@ -5,6 +5,7 @@
  */
 import { lstatSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
+import { confirmReveal } from '../../../app/access.js';
 import { recordEvent } from '../../../app/audit.js';
 import { openProjectVault, openVault, type ProjectContext, resolveProject } from '../../../app/context.js';
 import { resolveReferences } from '../../../app/references-in-vault.js';
@@ -48,9 +49,25 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   if (found.length > 0) {
     const { context, anchored } = await contextFor(args, io, found);
     const vault = anchored ? await openProjectVault(io, context) : await openVault(io);
-    values = await resolveReferences(io, context, vault, uses);
-    // Recorded before any value is written out, as `run` records before its child starts.
+    const confirmed = new Set<string>();
+    values = await resolveReferences(io, context, vault, uses, confirmed);
     const current = { project: context.project, environment: context.environment };
+    const complete = found.map((item) => completeReference(item.reference, current));
+    if (outputPath === null) {
+      // On stdout (a terminal or a pipe) the values reach whoever runs latch: an agent needs consent.
+      await confirmReveal(
+        io,
+        {
+          names: [...new Set(complete.map((reference) => reference.name))],
+          environments: [
+            ...new Set(complete.map((reference) => `${reference.project}/${reference.environment}`)),
+          ],
+          through: 'inject to stdout',
+        },
+        confirmed,
+      );
+    }
+    // Recorded before any value is written out, as `run` records before its child starts.
     await recordEvent(
       io,
       {
@@ -58,9 +75,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
         project: context.project,
         environment: context.environment,
         detail: {
-          references: [
-            ...new Set(found.map((item) => formatReference(completeReference(item.reference, current)))),
-          ],
+          references: [...new Set(complete.map(formatReference))],
           template: resolve(io.cwd, input),
           output: outputPath ?? 'stdout',
         },
@@ -108,6 +123,7 @@ async function contextFor(args: ParsedArgs, io: Io, found: TemplateReference[]) 
       manifest: null,
       manifestPath: null,
       manifestText: null,
+      directory: io.cwd,
     };
     return { context, anchored: false };
   }

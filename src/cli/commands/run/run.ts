@@ -3,10 +3,9 @@
  * forward signals, return the child's exit code).
  */
 import { basename } from 'node:path';
+import { confirmProtected, confirmReveal } from '../../../app/access.js';
 import { recordEvent } from '../../../app/audit.js';
 import {
-  confirmOnTerminal,
-  isProtected,
   openProjectVault,
   type ProjectContext,
   projectRecordFor,
@@ -93,10 +92,8 @@ async function runCommand(args: ParsedArgs, io: Io, pipes: PendingPipes): Promis
   const vault = await openProjectVault(io, context);
   // Confirm a protected environment before anything else, typed values included.
   const confirmed = new Set<string>();
-  if (!dryRun && isProtected(context, vault.contents.getProject(context.project))) {
-    await confirmOnTerminal(io, `${where} is protected; running ${command}`, context.environment);
-    confirmed.add(where);
-  }
+  const record = vault.contents.getProject(context.project);
+  if (!dryRun && (await confirmProtected(io, context, record, `running ${command}`))) confirmed.add(where);
   const referenced = await resolveRunVariables(io, context, vault, variables, dryRun ? 'skip' : confirmed);
   let secrets = secretsToInject(context, vault.contents.getProject(context.project));
   const missing = missingNames(secrets);
@@ -150,6 +147,26 @@ async function runCommand(args: ParsedArgs, io: Io, pipes: PendingPipes): Promis
     }
     return 0;
   }
+  const references = variables.uses.map((use) =>
+    completeReference(use.reference, { project: context.project, environment: context.environment }),
+  );
+  if (result.plan.mask === null) {
+    // Unmasked, the output shows the values to whoever reads it: an agent needs a person's consent.
+    await confirmReveal(
+      io,
+      {
+        names: [...new Set([...result.plan.secretNames, ...referenced])],
+        environments: [
+          ...new Set([
+            ...(result.plan.secretNames.length > 0 ? [where] : []),
+            ...references.map((reference) => `${reference.project}/${reference.environment}`),
+          ]),
+        ],
+        through: 'run --no-mask',
+      },
+      confirmed,
+    );
+  }
   // Recorded before the child starts: a delivery is logged even if latch is killed mid-run.
   await recordEvent(
     io,
@@ -162,11 +179,7 @@ async function runCommand(args: ParsedArgs, io: Io, pipes: PendingPipes): Promis
       // Values that reached the child through references, in their long form: `leaked`
       // finds deliveries of a secret by reference from other projects and environments too.
       detail: {
-        references: variables.uses.map((use) =>
-          formatReference(
-            completeReference(use.reference, { project: context.project, environment: context.environment }),
-          ),
-        ),
+        references: references.map(formatReference),
       },
     },
     vault,

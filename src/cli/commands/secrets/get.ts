@@ -1,8 +1,8 @@
 /** `latch get NAME`: metadata; the value only with --reveal, and only with consent. */
 
+import { confirmProtected, confirmReveal } from '../../../app/access.js';
 import { recordEvent } from '../../../app/audit.js';
-import { confirmOnTerminal, isProtected, openProjectVault, resolveProject } from '../../../app/context.js';
-import { detectAgent } from '../../../audit/agent.js';
+import { openProjectVault, resolveProject } from '../../../app/context.js';
 import { assertSecretName } from '../../../manifest/names.js';
 import { valueAsEnvironmentString } from '../../../run/plan.js';
 import { expiryTime } from '../../../shared/duration.js';
@@ -28,12 +28,9 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const secret = requireSecret(requireEnvironment(record, context.project, context.environment), name, where);
 
   if (flagOption(args, 'reveal')) {
-    const agent = detectAgent(io.env);
-    if (isProtected(context, record)) {
-      await confirmOnTerminal(io, `${where} is protected; revealing ${name}`, context.environment);
-    } else if (agent) {
-      await confirmOnTerminal(io, `${agent} (an AI agent) asks to reveal ${name} from ${where}`, name);
-    }
+    const confirmed = new Set<string>();
+    if (await confirmProtected(io, context, record, `revealing ${name}`)) confirmed.add(where);
+    await confirmReveal(io, { names: [name], environments: [where] }, confirmed);
     // Recorded before the value is written anywhere: a reveal that is cut short still counts.
     await recordEvent(
       io,

@@ -1,5 +1,6 @@
 /** `latch import FILE`: store the variables of a .env file (dotenv dialect, no $ expansion). */
 
+import { confirmReplacing } from '../../../app/access.js';
 import { recordEvent } from '../../../app/audit.js';
 import { openProjectVault, projectRecordFor, resolveProject } from '../../../app/context.js';
 import { isSecretName } from '../../../manifest/names.js';
@@ -57,6 +58,8 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     io,
   );
   const vault = await openProjectVault(io, context);
+  const values = new Map(accepted.map((entry) => [entry.name, new TextEncoder().encode(entry.value)]));
+  await confirmReplacing(io, context, vault.contents.getProject(context.project), values);
   const now = io.now().toISOString();
   const imported = await vault.update((contents) => {
     const record = projectRecordFor(context, contents.getProject(context.project));

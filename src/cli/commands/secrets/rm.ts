@@ -1,7 +1,8 @@
 /** `latch rm NAME`: delete a secret (and its earlier values) from one environment. */
 
+import { confirmProtected } from '../../../app/access.js';
 import { recordEvent } from '../../../app/audit.js';
-import { confirmOnTerminal, isProtected, openProjectVault, resolveProject } from '../../../app/context.js';
+import { openProjectVault, resolveProject } from '../../../app/context.js';
 import { assertSecretName } from '../../../manifest/names.js';
 import { LatchError } from '../../../shared/errors.js';
 import { type Io, say } from '../../../shared/io.js';
@@ -18,8 +19,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const record = vault.contents.getProject(context.project);
   if (!record) throw new LatchError('E_NOT_FOUND', `no secret ${name} in ${where}`);
   requireSecret(requireEnvironment(record, context.project, context.environment), name, where);
-  if (isProtected(context, record))
-    await confirmOnTerminal(io, `${where} is protected; deleting ${name}`, context.environment);
+  await confirmProtected(io, context, record, `deleting ${name}`);
   await vault.update((contents) => {
     const latest = contents.getProject(context.project);
     const env = latest && requireEnvironment(latest, context.project, context.environment);

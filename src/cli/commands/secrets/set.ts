@@ -1,6 +1,7 @@
 /** `latch set NAME`: store a value from a hidden prompt, stdin, a file, or --generate. */
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
+import { confirmReplacing } from '../../../app/access.js';
 import { recordEvent } from '../../../app/audit.js';
 import {
   openProjectVault,
@@ -165,6 +166,12 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const vault = typed ? await openProjectVault(io, context) : undefined;
   const value = await readValue(args, io, name);
   const unlocked = vault ?? (await openProjectVault(io, context));
+  await confirmReplacing(
+    io,
+    context,
+    unlocked.contents.getProject(context.project),
+    new Map([[name, value]]),
+  );
   const outcome = await unlocked.update((contents) => {
     const record = projectRecordFor(context, contents.getProject(context.project));
     const env = ensureEnvironment(record, context.environment);
