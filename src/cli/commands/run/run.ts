@@ -1,62 +1,18 @@
 /**
- * `latch run -- COMMAND`: plan (resolve secrets, check required ones), then execute (spawn,
- * forward signals, return the child's exit code).
+ * `latch run -- COMMAND`: app/run.ts plans (resolve secrets, check required ones, consent,
+ * audit); this command prints a dry run, or executes the plan (spawn on a pty or masked
+ * pipes, forward signals) and returns the child's exit code.
  */
-import { basename } from 'node:path';
-import { confirmProtected, confirmReveal } from '../../../app/access.js';
-import { recordEvent } from '../../../app/audit.js';
-import {
-  openProjectVault,
-  type ProjectContext,
-  projectRecordFor,
-  resolveProject,
-} from '../../../app/context.js';
-import { readRunVariables, resolveRunVariables } from '../../../app/run-environment.js';
-import { secretsToInject } from '../../../app/secrets-for-run.js';
+import { authorizeRun, prepareRun } from '../../../app/run.js';
 import { createRedactor } from '../../../mask/redactor.js';
 import { executePlan, type Masking } from '../../../run/child.js';
 import { closeOsPipes, type OsPipe } from '../../../run/os-pipe.js';
-import {
-  buildRunPlan,
-  describePlan,
-  environmentEntryLimit,
-  type RunPlan,
-  type SecretToInject,
-  unusableValues,
-} from '../../../run/plan.js';
+import { describePlan, type RunPlan } from '../../../run/plan.js';
 import { findScript, ptySpawn } from '../../../run/pty.js';
-import { completeReference, formatReference } from '../../../run/references.js';
 import { pipesForRun } from '../../../session/agent.js';
 import { LatchError } from '../../../shared/errors.js';
 import { type Io, note, say, sayJson } from '../../../shared/io.js';
-import { ensureEnvironment, putSecret } from '../../../vault/secrets.js';
-import type { UnlockedVault } from '../../../vault/store.js';
 import { flagOption, listOption, type ParsedArgs } from '../../args.js';
-
-/** On a terminal, offers to type the missing required secrets and stores what is typed. */
-async function promptForMissing(io: Io, context: ProjectContext, vault: UnlockedVault, missing: string[]) {
-  if (!io.terminal) return;
-  note(io, `${context.project}/${context.environment} is missing required secrets: ${missing.join(', ')}`);
-  const answer = await io.terminal.readLine('enter them now and store them in the vault? [y/N] ');
-  if (!/^y(es)?$/i.test(answer.trim())) return;
-  const values = new Map<string, Uint8Array>();
-  for (const name of missing) {
-    const typed = await io.terminal.readHidden(`value for ${name}: `);
-    if (typed !== '') values.set(name, new TextEncoder().encode(typed));
-  }
-  await vault.update((contents) => {
-    const record = projectRecordFor(context, contents.getProject(context.project));
-    const env = ensureEnvironment(record, context.environment);
-    for (const [name, value] of values) putSecret(env, name, value, {}, io.now().toISOString());
-    contents.putProject(context.project, record);
-  });
-}
-
-/** Why a value too long for one environment variable is not injected (Linux only has the limit). */
-const tooLongReason = 'Linux takes at most 128 KiB per environment variable';
-
-const missingNames = (secrets: SecretToInject[]) =>
-  secrets.filter((secret) => secret.required && secret.value === undefined).map((secret) => secret.name);
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
   if (args.rest.length === 0)
@@ -86,110 +42,34 @@ interface PendingPipes {
 async function runCommand(args: ParsedArgs, io: Io, pipes: PendingPipes): Promise<number> {
   const [command, ...commandArgs] = args.rest as [string, ...string[]];
   const dryRun = flagOption(args, 'dry-run');
-  const context = await resolveProject(args, io);
-  const where = `${context.project}/${context.environment}`;
-  const variables = readRunVariables(io, listOption(args, 'env-file'));
-  const vault = await openProjectVault(io, context);
-  // Confirm a protected environment before anything else, typed values included.
-  const confirmed = new Set<string>();
-  const record = vault.contents.getProject(context.project);
-  if (!dryRun && (await confirmProtected(io, context, record, `running ${command}`))) confirmed.add(where);
-  const referenced = await resolveRunVariables(io, context, vault, variables, dryRun ? 'skip' : confirmed);
-  let secrets = secretsToInject(context, vault.contents.getProject(context.project));
-  const missing = missingNames(secrets);
-  if (missing.length > 0 && !dryRun) {
-    await promptForMissing(io, context, vault, missing);
-    secrets = secretsToInject(context, vault.contents.getProject(context.project));
-  }
-  const entryLimit = environmentEntryLimit(process.platform);
-  const skipped = unusableValues(
-    secrets.filter((secret) => !secret.required),
-    entryLimit,
-  );
-  if (skipped.binary.length > 0)
-    note(io, `not injected (binary values cannot be environment variables): ${skipped.binary.join(', ')}`);
-  if (skipped.tooLong.length > 0) note(io, `not injected (${tooLongReason}): ${skipped.tooLong.join(', ')}`);
-  const result = buildRunPlan({
+  const prepared = await prepareRun(io, args, {
     command,
     args: commandArgs,
-    callerEnv: variables.callerEnv,
-    fileEnv: variables.fileEnv,
-    referenced,
+    envFiles: listOption(args, 'env-file'),
     mask: !flagOption(args, 'no-mask'),
-    secrets,
-    project: context.project,
-    environment: context.environment,
-    entryLimit,
+    dryRun,
   });
-  if (!result.ok) {
-    const reasons = [
-      result.missing.length > 0 ? `missing required secrets in ${where}: ${result.missing.join(', ')}` : '',
-      result.binary.length > 0
-        ? `required secrets with binary values, which cannot be environment variables: ${result.binary.join(', ')}`
-        : '',
-      result.tooLong.length > 0
-        ? `required secrets too long for an environment variable (${tooLongReason}): ${result.tooLong.join(', ')}; give them to the program as a file with \`latch inject\` instead`
-        : '',
-    ].filter(Boolean);
-    throw new LatchError(
-      'E_MISSING_REQUIRED',
-      `${reasons.join('; ')}; set them with \`latch set NAME --env ${context.environment}\``,
-    );
-  }
   if (dryRun) {
-    const plan = describePlan(result.plan);
+    const plan = describePlan(prepared.plan);
     if (flagOption(args, 'json')) sayJson(io, plan);
     else {
       say(io, `would run: ${[plan.command, ...plan.args].join(' ')}`);
-      say(io, `in ${where} with: ${plan.secrets.join(', ') || '(no secrets)'}`);
+      say(
+        io,
+        `in ${prepared.context.project}/${prepared.context.environment} with: ${plan.secrets.join(', ') || '(no secrets)'}`,
+      );
       if (plan.references.length > 0) say(io, `references resolved for: ${plan.references.join(', ')}`);
       say(io, `output masked: ${plan.mask ? 'yes' : 'no'}`);
     }
     return 0;
   }
-  const references = variables.uses.map((use) =>
-    completeReference(use.reference, { project: context.project, environment: context.environment }),
-  );
-  if (result.plan.mask === null) {
-    // Unmasked, the output shows the values to whoever reads it: an agent needs a person's consent.
-    await confirmReveal(
-      io,
-      {
-        names: [...new Set([...result.plan.secretNames, ...referenced])],
-        environments: [
-          ...new Set([
-            ...(result.plan.secretNames.length > 0 ? [where] : []),
-            ...references.map((reference) => `${reference.project}/${reference.environment}`),
-          ]),
-        ],
-        through: 'run --no-mask',
-      },
-      confirmed,
-    );
-  }
-  // Recorded before the child starts: a delivery is logged even if latch is killed mid-run.
-  await recordEvent(
-    io,
-    {
-      kind: 'run',
-      project: context.project,
-      environment: context.environment,
-      secrets: result.plan.secretNames,
-      program: basename(command),
-      // Values that reached the child through references, in their long form: `leaked`
-      // finds deliveries of a secret by reference from other projects and environments too.
-      detail: {
-        references: references.map(formatReference),
-      },
-    },
-    vault,
-  );
-  const masking = maskingFor(io, result.plan);
+  await authorizeRun(io, prepared);
+  const masking = maskingFor(io, prepared.plan);
   if (masking && pipes.made) {
     masking.osPipes = pipes.made;
     pipes.taken = true;
   }
-  return executePlan(result.plan, masking);
+  return executePlan(prepared.plan, masking);
 }
 
 /** Whether the child runs on a pty (when `script` exists): a person at a terminal, not Windows. */
