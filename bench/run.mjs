@@ -189,6 +189,15 @@ async function setUp(work) {
       ...latchIn(latchDefault, ['--version']),
       args: [join(distDirectory, 'cli', 'bin.js'), '--version'],
     }),
+    // Another build's --version beside this one's (BENCH_COMPARE).
+    ...(config.compare
+      ? [
+          row('latch-version-compare', `node ${config.compare} --version`, {
+            ...latchIn(latchDefault, ['--version']),
+            args: [config.compare, '--version'],
+          }),
+        ]
+      : []),
     row('true', 'true  (spawn floor of this harness)', { file: 'true', args: [], cwd: work, env: baseEnv }),
   ];
   // Section 4 reuses section 1's rows and adds the large vault.

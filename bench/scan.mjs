@@ -9,7 +9,9 @@
  * the Debian package (`apt-get install git-secrets`), skipped with a note when not installed.
  *
  * Environment: BENCH_SCAN_MB (tree size, default 100), BENCH_SCAN_RUNS (default 3),
- * BENCH_SCAN_PEERS=0 (skip secretlint and git-secrets), BENCH_KEEP=1 (keep the directory).
+ * BENCH_SCAN_PEERS=0 (skip secretlint and git-secrets), BENCH_KEEP=1 (keep the directory),
+ * BENCH_COMPARE=/path/to/other/dist/cli/latch.cjs (another build's working-tree scan, timed
+ * in turn with this one's on the same tree).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -242,6 +244,14 @@ try {
     env,
     allowedCodes: [5],
   });
+  const compareBin = process.env.BENCH_COMPARE;
+  const compared = compareBin
+    ? timed(config.runs, process.execPath, [compareBin, 'scan', '--format', 'json'], {
+        cwd: tree,
+        env,
+        allowedCodes: [5],
+      })
+    : null;
   const report = JSON.parse(files.last.stdout);
   const managed = report.findings.filter((finding) => finding.ruleId === 'managed-value').length;
 
@@ -275,6 +285,9 @@ try {
 
   const rows = [
     row('latch scan (working tree)', `${treeMB.toFixed(0)} MB`, files, treeMB, ''),
+    ...(compared
+      ? [row('the same, BENCH_COMPARE build', `${treeMB.toFixed(0)} MB`, compared, treeMB, compareBin)]
+      : []),
     row(
       'latch scan --staged (1,000 files)',
       `${changed} files`,
