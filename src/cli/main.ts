@@ -45,8 +45,12 @@ export async function runMain(argv: string[], io: Io): Promise<number> {
   // Only latch's own words count: a `--debug` after `--` belongs to the child of `run`.
   const separator = argv.indexOf('--');
   const debug = (separator < 0 ? argv : argv.slice(0, separator)).includes('--debug');
-  const [name, ...rest] = argv;
+  // Global options are accepted anywhere, before the command's name too (`latch --debug ls`).
+  const leading = argv.findIndex((word) => word !== '--debug');
+  const [name, ...rest] = leading < 0 ? [] : argv.slice(leading);
   try {
+    // `latch help set` is `latch set --help`.
+    if (name === 'help' && rest.length > 0) return await runMain([...rest, '--help'], io);
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
       io.stdout.write(renderUsage());
       return name === undefined ? 2 : 0;

@@ -35,13 +35,23 @@ describe('runMain', () => {
     `);
   });
 
+  it('`latch help set` prints the help of set, and --debug is accepted before the command', async () => {
+    const help = fakeIo();
+    expect(await runMain(['help', 'set'], help)).toBe(0);
+    expect(help.out()).toMatch(/^usage: latch set NAME/);
+    const debug = fakeIo({ cwd: project, env });
+    expect(await runMain(['--debug', 'ls'], debug)).toBe(4);
+    expect(debug.err()).toMatch(/^latch: no latch\.yaml here/);
+  });
+
   it.each([
     [['nope'], 2, /unknown command "nope"/],
     [['ls', '--nope'], 2, /unknown option --nope/],
     [['set', 'A=b'], 2, /refusing a value on the command line/],
     [['set', '1BAD'], 2, /not a valid secret name/],
     [['get', 'X'], 4, /no latch\.yaml/],
-    [['completion', 'tcsh'], 2, /usage: latch completion/],
+    [['completion', 'tcsh'], 2, /no completion for tcsh; the supported shells are bash, zsh and fish/],
+    [['help', 'nope'], 2, /unknown command "nope"/],
   ])('latch %j exits %i with one line', async (argv, code, message) => {
     const io = fakeIo({ cwd: project, env });
     expect(await runMain(argv, io)).toBe(code);
