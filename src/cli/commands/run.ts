@@ -42,7 +42,7 @@ async function promptForMissing(io: Io, context: ProjectContext, vault: Unlocked
   if (!/^y(es)?$/i.test(answer.trim())) return;
   const values = new Map<string, Uint8Array>();
   for (const name of missing) {
-    const typed = await io.terminal.readHidden(`value for ${name}: `);
+    const typed = await io.terminal.readHidden(`value for ${name} (hidden): `);
     if (typed !== '') values.set(name, new TextEncoder().encode(typed));
   }
   await vault.update((contents) => {

@@ -1,7 +1,7 @@
 /** `latch set NAME`: store a value from a hidden prompt, stdin, a file, or --generate. */
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
-import { parseDuration, parseExpiry } from '../../core/duration.js';
+import { expiryTime, parseDuration, parseExpiry } from '../../core/duration.js';
 import { LatchError } from '../../core/errors.js';
 import { type Charset, generateValue, isCharset } from '../../core/generate.js';
 import { parseManifest } from '../../core/manifest.js';
@@ -36,7 +36,14 @@ function metadataFrom(args: ParsedArgs, io: Io): SecretMetadata {
   const rotateEvery = stringOption(args, 'rotate-every');
   if (description !== undefined) metadata.description = description;
   if (owner !== undefined) metadata.owner = owner;
-  if (expires !== undefined) metadata.expires = parseExpiry(expires, io.now());
+  if (expires !== undefined) {
+    metadata.expires = parseExpiry(expires, io.now());
+    if (expiryTime(metadata.expires) <= io.now().getTime())
+      throw new LatchError(
+        'E_USAGE',
+        `--expires ${expires} is in the past; give a future date or a duration like 90d`,
+      );
+  }
   if (rotateEvery !== undefined) {
     parseDuration(rotateEvery);
     metadata.rotateEvery = rotateEvery;
@@ -82,7 +89,7 @@ async function readValue(args: ParsedArgs, io: Io, name: string): Promise<Uint8A
   }
   if (!io.terminal)
     throw new LatchError('E_USAGE', 'no value: pipe it on stdin, or use --from-file or --generate');
-  return new TextEncoder().encode(await io.terminal.readHidden(`value for ${name}: `));
+  return new TextEncoder().encode(await io.terminal.readHidden(`value for ${name} (hidden): `));
 }
 
 /**
@@ -146,19 +153,31 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const context = await resolveProject(args, io);
   const metadata = metadataFrom(args, io);
   const declare = planDeclarations(context, [name], io, metadata.description);
-  // On a terminal, unlock first so the prompts come in the usual order (passphrase, then
-  // value); other sources are read first so a bad file fails before any prompt.
-  const typed =
-    stringOption(args, 'from-file') === undefined && !flagOption(args, 'generate') && io.stdin.isTTY;
-  const vault = typed ? await openProjectVault(io, context) : undefined;
-  const value = await readValue(args, io, name);
-  if (value.length === 0) throw new LatchError('E_USAGE', `empty value for ${name}; nothing was stored`);
-  const unlocked = vault ?? (await openProjectVault(io, context));
+  // The value first, then the passphrase (docs/commands.md): a value typed at the passphrase
+  // prompt would count as a wrong guess. With metadata options and no value given (a
+  // terminal, or empty stdin), an existing secret gets only its metadata changed, so the
+  // vault is opened first to know whether it exists.
+  const valueGiven = stringOption(args, 'from-file') !== undefined || flagOption(args, 'generate');
+  const editsMetadata = Object.keys(metadata).length > 0 && !valueGiven;
+  const readFirst = editsMetadata && io.stdin.isTTY ? undefined : await readValue(args, io, name);
+  const unlocked = await openProjectVault(io, context);
+  const stored = unlocked.contents.getProject(context.project)?.environments[context.environment]?.secrets[
+    name
+  ];
+  const metadataOnly =
+    editsMetadata && stored !== undefined && (readFirst === undefined || readFirst.length === 0);
+  const value = metadataOnly ? undefined : (readFirst ?? (await readValue(args, io, name)));
+  if (value?.length === 0) throw new LatchError('E_USAGE', `empty value for ${name}; nothing was stored`);
   const outcome = await unlocked.update((contents) => {
     const record = projectRecordFor(context, contents.getProject(context.project));
     const env = ensureEnvironment(record, context.environment);
     contents.putProject(context.project, record);
-    const result = putSecret(env, name, value, metadata, io.now().toISOString());
+    const now = io.now().toISOString();
+    const existing = env.secrets[name];
+    if (value === undefined && !existing)
+      throw new LatchError('E_NOT_FOUND', `${name} was removed meanwhile; nothing was changed`);
+    const result = value === undefined ? 'metadata' : putSecret(env, name, value, metadata, now);
+    if (value === undefined) Object.assign(existing!, metadata);
     return { result, versions: env.secrets[name]!.versions.length };
   }, declare);
   await recordEvent(
@@ -176,9 +195,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     outcome.versions > 0
       ? ` (${outcome.versions} earlier value${outcome.versions === 1 ? '' : 's'} kept)`
       : '';
-  say(
-    io,
-    `${outcome.result === 'unchanged' ? 'unchanged' : outcome.result} ${name} in ${context.project}/${context.environment}${kept}`,
-  );
+  const done = outcome.result === 'metadata' ? 'updated the metadata of' : outcome.result;
+  say(io, `${done} ${name} in ${context.project}/${context.environment}${kept}`);
   return 0;
 }
