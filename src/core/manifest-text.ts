@@ -89,6 +89,8 @@ export interface SecretDeclaration {
   name: string;
   description?: string;
   environments?: string[];
+  /** Written only when false (`required: false`): absent means required. */
+  required?: boolean;
 }
 
 /**
@@ -137,6 +139,7 @@ export function addSecretsToManifest(text: string, secrets: readonly SecretDecla
     if (secret.description !== undefined) fields.push(`description: ${JSON.stringify(secret.description)}`);
     const environments = environmentsOf(secret);
     if (environments !== undefined) fields.push(`environments: ${environments}`);
+    if (secret.required === false) fields.push('required: false');
     return `{ ${fields.join(', ')} }`;
   };
   const flowEntries = added.map(flowEntry).join(', ');
@@ -153,6 +156,7 @@ export function addSecretsToManifest(text: string, secrets: readonly SecretDecla
       lines.push(`${' '.repeat(keyColumn)}description: ${yamlScalar(secret.description)}`);
     const environments = environmentsOf(secret);
     if (environments !== undefined) lines.push(`${' '.repeat(keyColumn)}environments: ${environments}`);
+    if (secret.required === false) lines.push(`${' '.repeat(keyColumn)}required: false`);
     return lines.map((line) => line + eol).join('');
   };
   const entries = (dashColumn: number, keyColumn: number, separator = '') =>

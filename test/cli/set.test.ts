@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runMain } from '../../src/cli/main.js';
@@ -43,18 +43,54 @@ describe('latch set', () => {
     expect(missing.err()).toMatch(/empty value for OTHER/);
   });
 
-  it('refuses an --expires in the past', async () => {
+  it('warns when --expires is in the past', async () => {
     const io = fakeIo({ cwd: project, env, stdin: 'second-value-2' });
-    expect(await runMain(['set', 'API_KEY', '--expires', '2020-01-31'], io)).toBe(2);
+    expect(await runMain(['set', 'API_KEY', '--expires', '2020-01-31'], io)).toBe(0);
     expect(io.err()).toBe(
-      'latch: --expires 2020-01-31 is in the past; give a future date or a duration like 90d\n',
+      'latch: warning: --expires 2020-01-31 is in the past; the secret counts as expired from now on\n',
     );
-    expect((await metadataOf('API_KEY')).versions).toBe(1);
+    expect(await metadataOf('API_KEY')).toMatchObject({ expires: '2020-01-31', expired: true });
   });
 
   it('names the 6-digit limit of --rotate-every', async () => {
     const io = fakeIo({ cwd: project, env, stdin: 'second-value-2' });
     expect(await runMain(['set', 'API_KEY', '--rotate-every', '1000000d'], io)).toBe(2);
     expect(io.err()).toMatch(/use 1 to 6 digits \(not starting with 0\) and a unit/);
+  });
+
+  it.each<[string, Buffer, RegExp]>([
+    ['binary', Buffer.from([0xff, 0x00, 0x01, 0x02]), /the value of BLOB is binary/],
+    ...(process.platform === 'linux'
+      ? [
+          [
+            '200 KiB',
+            Buffer.alloc(200 * 1024, 'a'),
+            /the value of BLOB is too long for an environment variable/,
+          ] as [string, Buffer, RegExp],
+        ]
+      : []),
+  ])('a %s value: set warns and declares it optional; check and run agree', async (_, bytes, warning) => {
+    const file = join(dirs.root, 'blob');
+    writeFileSync(file, bytes);
+    const set = fakeIo({ cwd: project, env });
+    expect(await runMain(['set', 'BLOB', '--from-file', file], set), set.err()).toBe(0);
+    expect(set.err()).toMatch(warning);
+    expect(set.err()).toMatch(/cannot inject it; declared with `required: false`/);
+    const manifest = join(project, 'latch.yaml');
+    expect(readFileSync(manifest, 'utf8')).toMatch(/- name: BLOB\n\s+required: false\n/);
+    const agree = async (code: number) => {
+      const check = fakeIo({ cwd: project, env });
+      expect(await runMain(['check'], check), check.err()).toBe(code);
+      const run = fakeIo({ cwd: project, env });
+      expect(await runMain(['run', '--dry-run', '--', 'true'], run), run.err()).toBe(code);
+      return check.err();
+    };
+    await agree(0);
+    writeFileSync(manifest, readFileSync(manifest, 'utf8').replace(/\n\s+required: false/, ''));
+    expect(await agree(7)).toMatch(/required secrets .*: BLOB; .*required: false/);
+    // Stored again while required: the warning says what that means.
+    const again = fakeIo({ cwd: project, env });
+    expect(await runMain(['set', 'BLOB', '--from-file', file], again)).toBe(0);
+    expect(again.err()).toMatch(/it is required in latch\.yaml, so `latch run` and `latch check` exit 7/);
   });
 });

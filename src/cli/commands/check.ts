@@ -4,7 +4,7 @@ import { LatchError } from '../../core/errors.js';
 import { flagOption, type ParsedArgs } from '../args.js';
 import { openProjectVault, resolveProject } from '../context.js';
 import { type Io, note, say, sayJson } from '../io.js';
-import { secretsToInject } from '../secrets-for-run.js';
+import { secretsToInject, unusableRequired } from '../secrets-for-run.js';
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const context = await resolveProject(args, io);
@@ -13,9 +13,10 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const stored = record?.environments[context.environment]?.secrets ?? {};
   const now = io.now().getTime();
   const secrets = secretsToInject(context, record);
-  const missing = secrets
-    .filter((secret) => secret.required && secret.value === undefined)
-    .map((secret) => secret.name);
+  const where = `${context.project}/${context.environment}`;
+  // What `run` would refuse, check refuses: no value, or one no environment variable can carry.
+  const unusable = unusableRequired(secrets, where, context.environment);
+  const missing = unusable?.missing ?? [];
   const expired: string[] = [];
   const rotationDue: string[] = [];
   const leaked: string[] = [];
@@ -29,13 +30,14 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
       context.manifest?.secrets.find((declared) => declared.name === secret.name)?.rotateEvery;
     if (period && Date.parse(entry.updated) + parseDuration(period) <= now) rotationDue.push(secret.name);
   }
-  const where = `${context.project}/${context.environment}`;
   if (flagOption(args, 'json')) {
     sayJson(io, {
       project: context.project,
       environment: context.environment,
-      ok: missing.length === 0,
+      ok: unusable === null,
       missing,
+      binary: unusable?.binary ?? [],
+      tooLong: unusable?.tooLong ?? [],
       expired,
       rotationDue,
       rotationNeeded: leaked,
@@ -49,14 +51,12 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
         io,
         `warning: ${name} in ${where} was marked leaked; rotate it at the provider, then \`latch set ${name}\``,
       );
-    if (missing.length === 0)
+    if (unusable === null)
       say(
         io,
         `ok: ${where} has every required secret (${secrets.length} ${context.manifest ? 'declared' : 'stored'})`,
       );
   }
-  if (missing.length > 0) {
-    throw new LatchError('E_MISSING_REQUIRED', `missing required secrets in ${where}: ${missing.join(', ')}`);
-  }
+  if (unusable) throw new LatchError('E_MISSING_REQUIRED', unusable.message);
   return 0;
 }

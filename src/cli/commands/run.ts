@@ -31,7 +31,7 @@ import {
 } from '../context.js';
 import { type Io, note, say, sayJson } from '../io.js';
 import { readRunVariables, resolveRunVariables } from '../run-environment.js';
-import { secretsToInject } from '../secrets-for-run.js';
+import { secretsToInject, tooLongReason, unusableRequired } from '../secrets-for-run.js';
 import { pipesForRun } from '../session-agent.js';
 
 /** On a terminal, offers to type the missing required secrets and stores what is typed. */
@@ -52,9 +52,6 @@ async function promptForMissing(io: Io, context: ProjectContext, vault: Unlocked
     contents.putProject(context.project, record);
   });
 }
-
-/** Why a value too long for one environment variable is not injected (Linux only has the limit). */
-const tooLongReason = 'Linux takes at most 128 KiB per environment variable';
 
 const missingNames = (secrets: SecretToInject[]) =>
   secrets.filter((secret) => secret.required && secret.value === undefined).map((secret) => secret.name);
@@ -125,19 +122,9 @@ async function runCommand(args: ParsedArgs, io: Io, pipes: PendingPipes): Promis
     entryLimit,
   });
   if (!result.ok) {
-    const reasons = [
-      result.missing.length > 0 ? `missing required secrets in ${where}: ${result.missing.join(', ')}` : '',
-      result.binary.length > 0
-        ? `required secrets with binary values, which cannot be environment variables: ${result.binary.join(', ')}`
-        : '',
-      result.tooLong.length > 0
-        ? `required secrets too long for an environment variable (${tooLongReason}): ${result.tooLong.join(', ')}; give them to the program as a file with \`latch inject\` instead`
-        : '',
-    ].filter(Boolean);
-    throw new LatchError(
-      'E_MISSING_REQUIRED',
-      `${reasons.join('; ')}; set them with \`latch set NAME --env ${context.environment}\``,
-    );
+    // The same words as `check`: both read them from unusableRequired.
+    const why = unusableRequired(secrets, where, context.environment);
+    throw new LatchError('E_MISSING_REQUIRED', why?.message ?? `cannot run in ${where}`);
   }
   if (dryRun) {
     const plan = describePlan(result.plan);

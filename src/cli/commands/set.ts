@@ -5,8 +5,10 @@ import { expiryTime, parseDuration, parseExpiry } from '../../core/duration.js';
 import { LatchError } from '../../core/errors.js';
 import { type Charset, generateValue, isCharset } from '../../core/generate.js';
 import { parseManifest } from '../../core/manifest.js';
+import { declaredSecrets } from '../../core/manifest-model.js';
 import { addSecretsToManifest } from '../../core/manifest-text.js';
 import { assertSecretName } from '../../core/names.js';
+import { environmentEntryLimit, unusableValues } from '../../core/run-plan.js';
 import { ensureEnvironment, maxValueBytes, putSecret } from '../../core/secrets.js';
 import type { SecretMetadata } from '../../core/vault.js';
 import { readFileWithin } from '../../platform/files.js';
@@ -16,6 +18,7 @@ import { flagOption, type ParsedArgs, stringOption } from '../args.js';
 import { recordEvent } from '../audit.js';
 import { openProjectVault, type ProjectContext, projectRecordFor, resolveProject } from '../context.js';
 import { type Io, note, say } from '../io.js';
+import { tooLongReason } from '../secrets-for-run.js';
 
 /** Refuses `set NAME=value` and `set NAME value`: argv is visible in `ps` and shell history. */
 export function refuseValueOnArgv(positionals: string[]): void {
@@ -38,10 +41,12 @@ function metadataFrom(args: ParsedArgs, io: Io): SecretMetadata {
   if (owner !== undefined) metadata.owner = owner;
   if (expires !== undefined) {
     metadata.expires = parseExpiry(expires, io.now());
+    // Stored all the same (recording a credential that has already run out is legitimate),
+    // but never silently: `check` and `get` will call it expired from now on.
     if (expiryTime(metadata.expires) <= io.now().getTime())
-      throw new LatchError(
-        'E_USAGE',
-        `--expires ${expires} is in the past; give a future date or a duration like 90d`,
+      note(
+        io,
+        `latch: warning: --expires ${expires} is in the past; the secret counts as expired from now on`,
       );
   }
   if (rotateEvery !== undefined) {
@@ -107,6 +112,8 @@ export function planDeclarations(
   names: string[],
   io: Io,
   description?: string,
+  /** Names declared `required: false`: values `run` cannot inject (binary, too long). */
+  optional: readonly string[] = [],
 ): () => void {
   const path = context.manifestPath;
   if (!path || context.manifestText === null) return () => {};
@@ -119,7 +126,12 @@ export function planDeclarations(
   const declare = (text: string) =>
     addSecretsToManifest(
       text,
-      names.map((name) => ({ name, ...onlyHere, ...(description === undefined ? {} : { description }) })),
+      names.map((name) => ({
+        name,
+        ...onlyHere,
+        ...(description === undefined ? {} : { description }),
+        ...(optional.includes(name) ? { required: false } : {}),
+      })),
     );
   if (declare(context.manifestText) === context.manifestText) return () => {};
   return () => {
@@ -141,6 +153,32 @@ export function planDeclarations(
   };
 }
 
+/**
+ * Warns when `run` cannot put the value in an environment variable (binary, or too long for
+ * one here), saying what that means for the manifest; returns false then. `check` and `run`
+ * refuse such a value while it is required, so a new declaration says `required: false`.
+ */
+function warnIfNotInjectable(io: Io, context: ProjectContext, name: string, value: Uint8Array): boolean {
+  const { binary, tooLong } = unusableValues(
+    [{ name, required: true, value }],
+    environmentEntryLimit(process.platform),
+  );
+  if (binary.length + tooLong.length === 0) return true;
+  const why = binary.length > 0 ? 'is binary' : `is too long for an environment variable (${tooLongReason})`;
+  const manifest = context.manifest;
+  const declared = manifest?.secrets.some((secret) => secret.name === name);
+  const required =
+    manifest &&
+    declaredSecrets(manifest, context.environment).some((secret) => secret.name === name && secret.required);
+  const consequence = required
+    ? '; it is required in latch.yaml, so `latch run` and `latch check` exit 7 until you mark it `required: false`'
+    : manifest && !declared
+      ? '; declared with `required: false`'
+      : '';
+  note(io, `latch: warning: the value of ${name} ${why}, so \`latch run\` cannot inject it${consequence}`);
+  return false;
+}
+
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
   refuseValueOnArgv(args.positionals);
   const name = args.positionals[0];
@@ -152,7 +190,8 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   assertSecretName(name);
   const context = await resolveProject(args, io);
   const metadata = metadataFrom(args, io);
-  const declare = planDeclarations(context, [name], io, metadata.description);
+  // Prepared now so that a description that looks like a value is refused before any prompt.
+  planDeclarations(context, [name], io, metadata.description);
   // The value first, then the passphrase (docs/commands.md): a value typed at the passphrase
   // prompt would count as a wrong guess. With metadata options and no value given (a
   // terminal, or empty stdin), an existing secret gets only its metadata changed, so the
@@ -168,6 +207,8 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     editsMetadata && stored !== undefined && (readFirst === undefined || readFirst.length === 0);
   const value = metadataOnly ? undefined : (readFirst ?? (await readValue(args, io, name)));
   if (value?.length === 0) throw new LatchError('E_USAGE', `empty value for ${name}; nothing was stored`);
+  const injectable = value === undefined || warnIfNotInjectable(io, context, name, value);
+  const declare = planDeclarations(context, [name], io, metadata.description, injectable ? [] : [name]);
   const outcome = await unlocked.update((contents) => {
     const record = projectRecordFor(context, contents.getProject(context.project));
     const env = ensureEnvironment(record, context.environment);
