@@ -2,6 +2,7 @@
  * Everything a command may touch of the outside world, passed in so that every command runs
  * in a test without spawning a process or mocking modules (STYLE.md rule 3).
  */
+import { printable } from '../core/utf8.js';
 import type { Terminal } from '../platform/terminal.js';
 
 export interface Output {
@@ -22,14 +23,17 @@ export interface Io {
   sleep: (ms: number) => Promise<void>;
 }
 
-/** Writes a line to stdout. */
+/**
+ * Writes a line to stdout. Its control characters are escaped (`printable`): lines show names,
+ * descriptions and owners from latch.yaml and the vault, which must not drive the terminal.
+ */
 export function say(io: Io, text: string): void {
-  io.stdout.write(`${text}\n`);
+  io.stdout.write(`${printable(text)}\n`);
 }
 
-/** Writes a line to stderr (notes, warnings: never values). */
+/** Writes a line to stderr (notes, warnings: never values), escaped as `say` does. */
 export function note(io: Io, text: string): void {
-  io.stderr.write(`${text}\n`);
+  io.stderr.write(`${printable(text)}\n`);
 }
 
 /** Writes a value as stable, documented JSON. */

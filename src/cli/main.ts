@@ -3,6 +3,7 @@
  * line and an exit code. It returns the code; only cli.ts exits.
  */
 import { LatchError } from '../core/errors.js';
+import { printable } from '../core/utf8.js';
 import { fullDiskCodes, noRoomMessage } from '../platform/files.js';
 import { resolveLatchHome } from '../platform/home.js';
 import { parseArgs, renderHelp } from './args.js';
@@ -29,15 +30,11 @@ function renderUsage(): string {
 
 /**
  * An error message as one printable line: a name typed with a newline, or a latch.yaml that
- * holds terminal escapes, is echoed escaped (\n, \u001b), so it can neither split the line
- * scripts read nor drive the user's terminal.
+ * holds terminal escapes, is echoed escaped (`\x0a`, `\x1b`), so it can neither split the line
+ * scripts read nor drive the user's terminal. Tabs are escaped too: one line, one field.
  */
 function oneLine(message: string): string {
-  const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-  return message.replace(
-    /[\u0000-\u001f\u007f-\u009f]/g,
-    (char) => named[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return printable(message).replaceAll('\t', '\\x09');
 }
 
 /** Runs one latch invocation; returns the exit code. Never throws. */

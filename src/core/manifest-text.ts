@@ -17,6 +17,7 @@ import {
   startOf,
 } from './manifest.js';
 import { assertEnvironmentName, assertProjectName, assertSecretName } from './names.js';
+import { printable } from './utf8.js';
 import { looksLikeCredential } from './value-shape.js';
 
 interface Edit {
@@ -349,7 +350,7 @@ export function renderEnvExample(manifest: Manifest): string {
     const lines = (secret.description ?? '')
       .split(/\r?\n/)
       .filter((line) => line.trim() !== '')
-      .map((line) => `# ${line.trim()}`);
+      .map((line) => `# ${printable(line.trim())}`);
     const only = secret.environments ? `, only in: ${secret.environments.join(', ')}` : '';
     lines.push(`# ${secret.required ? 'required' : 'optional'}${only}`, `${secret.name}=`);
     return lines.join('\n');

@@ -5,6 +5,7 @@
  */
 import { type Finding, managedRuleId } from './scan-content.js';
 import type { RuleInfo } from './scan-rules.js';
+import { printable } from './utf8.js';
 
 /** A file or patch that was not scanned, and why. */
 export interface Skipped {
@@ -32,18 +33,6 @@ const managedRule: RuleInfo = {
   provider: 'latch',
   description: 'A value stored in the latch vault (any of its encoded forms)',
 };
-
-/**
- * `text` with control characters (C0 but tab, DEL, C1) written as `\xNN`: paths, lines and
- * authors come from the repository, and a terminal would obey an escape sequence in them (to
- * rewrite or hide the report), or a newline would forge a line of it.
- */
-export function printable(text: string): string {
-  return text.replace(
-    /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g,
-    (character) => `\\x${character.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
-}
 
 function where(finding: Finding): string {
   return `${printable(finding.path)}:${finding.line}:${finding.column}`;

@@ -3,6 +3,7 @@
  * so a typed passphrase or value never reaches the screen, scrollback or a recording.
  */
 import { LatchError } from '../core/errors.js';
+import { printable } from '../core/utf8.js';
 
 /** What commands may ask of a person; absent when there is no terminal. */
 export interface Terminal {
@@ -22,7 +23,8 @@ export function openTerminal(input: NodeJS.ReadStream, output: NodeJS.WritableSt
   const tty = input as TtyInput;
   const read = (prompt: string, echo: boolean) =>
     new Promise<string>((resolve, reject) => {
-      output.write(prompt);
+      // Prompts name paths and projects from files: escaped like every line latch prints.
+      output.write(printable(prompt));
       let line = '';
       const finish = (error: LatchError | null) => {
         tty.setRawMode(false);
