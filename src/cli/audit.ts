@@ -18,7 +18,7 @@ import { appendAuditRecord, readAuditLog, readAuditState } from '../platform/aud
 import { resolveLatchHome } from '../platform/home.js';
 import { readAncestors } from '../platform/processes.js';
 import type { PassphraseAttempts, UnlockedVault } from '../platform/store.js';
-import { type Io, note } from './io.js';
+import { type Io, note, warn } from './io.js';
 
 export type { AuditEventKind } from '../core/audit-record.js';
 
@@ -104,9 +104,9 @@ export async function recordEvent(io: Io, event: AuditEvent, vault?: UnlockedVau
         `latch: the audit log ended in a torn record (${result.sealedTail.bytes} bytes, from a crash); it was sealed off and marked`,
       );
     if (kept && kept.head.seq > (result.previous?.seq ?? 0))
-      note(
+      warn(
         io,
-        `latch: warning: the audit log is shorter than the vault remembers (record ${kept.head.seq}); it was cut or deleted: run \`latch audit verify\``,
+        `the audit log is shorter than the vault remembers (record ${kept.head.seq}); it was cut or deleted: run \`latch audit verify\``,
       );
   } catch (error) {
     const reason =

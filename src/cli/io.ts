@@ -36,6 +36,16 @@ export function note(io: Io, text: string): void {
   io.stderr.write(`${printable(text)}\n`);
 }
 
+/** Writes a warning to stderr: every one reads `latch: warning: ...`. */
+export function warn(io: Io, text: string): void {
+  note(io, `latch: warning: ${text}`);
+}
+
+/** `count` and the noun, plural unless the count is 1: `1 secret`, `0 secrets`, `3 secrets`. */
+export function counted(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 /** Writes a value as stable, documented JSON. */
 export function sayJson(io: Io, value: unknown): void {
   io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);

@@ -16,7 +16,7 @@ import type { ScanOutcome } from '../core/scan-report.js';
 import { listWorkTreeFiles, requireWorkTree, workTreeRoot } from '../platform/git.js';
 import { loadScanIndex } from '../platform/scan-index-file.js';
 import { vaultExists } from '../platform/store.js';
-import { type Io, note } from './io.js';
+import { type Io, warn } from './io.js';
 import { type Collector, findWorkerScript, newOutcome } from './scan-collector.js';
 import { type FilesResult, type FileToScan, scanFileList } from './scan-files.js';
 import { scanHistory, scanStaged } from './scan-patches.js';
@@ -38,18 +38,15 @@ export function managedMatcher(io: Io, home: string): ManagedValueMatcher | null
   const loaded = loadScanIndex(home);
   if (!loaded) {
     if (vaultExists(home)) {
-      note(
+      warn(
         io,
-        'latch: warning: no usable scan index, so managed values are not checked; run `latch scan --reindex` (unlocks the vault)',
+        'no usable scan index, so managed values are not checked; run `latch scan --reindex` (unlocks the vault)',
       );
     }
     return null;
   }
   if (!loaded.current) {
-    note(
-      io,
-      'latch: warning: the scan index is older than the vault; run `latch scan --reindex` to refresh it',
-    );
+    warn(io, 'the scan index is older than the vault; run `latch scan --reindex` to refresh it');
   }
   return new ManagedValueMatcher(loaded.keys, loaded.index);
 }

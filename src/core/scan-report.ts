@@ -65,7 +65,7 @@ export function renderText(outcome: ScanOutcome): string {
   ].filter(Boolean);
   const scanned =
     outcome.mode === 'history'
-      ? `${outcome.scannedFiles} file patches`
+      ? `${outcome.scannedFiles} file patch${outcome.scannedFiles === 1 ? '' : 'es'}`
       : `${outcome.scannedFiles} file${outcome.scannedFiles === 1 ? '' : 's'}`;
   lines.push(
     `${count === 0 ? 'no secrets found' : `${count} secret${count === 1 ? '' : 's'} found`} in ${scanned}${extras.length ? ` (${extras.join(', ')})` : ''}`,

@@ -3,6 +3,7 @@
  * the earlier value as a version, so no `set` ever loses data.
  */
 import { LatchError } from './errors.js';
+import { nameToShow } from './names.js';
 import {
   type EnvironmentRecord,
   nameMap,
@@ -77,10 +78,24 @@ export function putSecret(
   return 'updated';
 }
 
-/** Returns the secret; throws E_NOT_FOUND when it is not stored. */
-export function requireSecret(env: EnvironmentRecord, name: string, where: string): SecretRecord {
+/**
+ * Returns the secret; throws E_NOT_FOUND when it is not stored. `next` is what the message
+ * suggests: storing it (`get`), or, where storing makes no sense (`rm`, `leaked`), listing.
+ */
+export function requireSecret(
+  env: EnvironmentRecord,
+  name: string,
+  where: string,
+  next: 'store' | 'list' = 'store',
+): SecretRecord {
   const secret = env.secrets[name];
+  const shown = nameToShow(name);
   if (!secret)
-    throw new LatchError('E_NOT_FOUND', `no secret ${name} in ${where}; store it with \`latch set ${name}\``);
+    throw new LatchError(
+      'E_NOT_FOUND',
+      next === 'store'
+        ? `no secret ${shown} in ${where}; store it with \`latch set ${shown === name ? name : 'NAME'}\``
+        : `no secret ${shown} in ${where}; \`latch ls\` lists the stored ones`,
+    );
   return secret;
 }

@@ -3,7 +3,7 @@ import { expiryTime, parseDuration } from '../../core/duration.js';
 import { LatchError } from '../../core/errors.js';
 import { flagOption, type ParsedArgs } from '../args.js';
 import { openProjectVault, resolveProject } from '../context.js';
-import { type Io, note, say, sayJson } from '../io.js';
+import { type Io, say, sayJson, warn } from '../io.js';
 import { secretsToInject, unusableRequired } from '../secrets-for-run.js';
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
@@ -44,12 +44,12 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     });
   } else {
     for (const name of expired)
-      note(io, `warning: ${name} in ${where} has expired; rotate it and \`latch set ${name}\``);
-    for (const name of rotationDue) note(io, `warning: ${name} in ${where} is due for rotation`);
+      warn(io, `${name} in ${where} has expired; rotate it and \`latch set ${name}\``);
+    for (const name of rotationDue) warn(io, `${name} in ${where} is due for rotation`);
     for (const name of leaked)
-      note(
+      warn(
         io,
-        `warning: ${name} in ${where} was marked leaked; rotate it at the provider, then \`latch set ${name}\``,
+        `${name} in ${where} was marked leaked; rotate it at the provider, then \`latch set ${name}\``,
       );
     if (unusable === null)
       say(

@@ -8,7 +8,7 @@ import { writeManifestFile } from '../../platform/manifest-file.js';
 import { flagOption, type ParsedArgs } from '../args.js';
 import { recordEvent } from '../audit.js';
 import { openProjectVault, projectRecordFor, resolveProject } from '../context.js';
-import { type Io, say, sayJson } from '../io.js';
+import { counted, type Io, say, sayJson } from '../io.js';
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const [action = 'ls', name, ...extra] = args.positionals;
@@ -40,7 +40,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
       for (const row of rows)
         say(
           io,
-          `${row.default ? '*' : ' '} ${row.name.padEnd(12)} ${String(row.secrets).padStart(4)} secrets${row.protected ? '  protected' : ''}`,
+          `${row.default ? '*' : ' '} ${row.name.padEnd(12)} ${counted(row.secrets, 'secret').padStart(12)}${row.protected ? '  protected' : ''}`,
         );
     return 0;
   }
@@ -55,13 +55,21 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
         addEnvironmentToManifest(context.manifestText, name, { protected: isProtected }),
       );
     }
-    await vault.update((contents) => {
+    const before = await vault.update((contents) => {
       const record = projectRecordFor(context, contents.getProject(context.project));
+      // projectRecordFor brings in the manifest's environments: what existed before this add.
+      const existing = record.environments[name];
+      const was = { existed: existing !== undefined, protected: existing?.protected === true };
       record.environments[name] ??= { protected: isProtected, secrets: nameMap() };
       record.environments[name].protected ||= isProtected;
       contents.putProject(context.project, record);
+      return was;
     });
-    say(io, `added environment ${name} to ${context.project}${isProtected ? ' (protected)' : ''}`);
+    if (!before.existed)
+      say(io, `added environment ${name} to ${context.project}${isProtected ? ' (protected)' : ''}`);
+    else if (isProtected && !before.protected)
+      say(io, `environment ${name} of ${context.project} was there already; it is now protected`);
+    else say(io, `environment ${name} of ${context.project} is there already; nothing changed`);
     return 0;
   }
 

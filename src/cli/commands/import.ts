@@ -4,11 +4,13 @@ import { LatchError } from '../../core/errors.js';
 import { isSecretName } from '../../core/names.js';
 import { ensureEnvironment, putSecret } from '../../core/secrets.js';
 import { decodeUtf8 } from '../../core/utf8.js';
+import { looksLikeCredential } from '../../core/value-shape.js';
 import { readFileWithin } from '../../platform/files.js';
+import { readStream } from '../../platform/terminal.js';
 import { flagOption, type ParsedArgs } from '../args.js';
 import { recordEvent } from '../audit.js';
 import { openProjectVault, projectRecordFor, resolveProject } from '../context.js';
-import { type Io, say, sayJson } from '../io.js';
+import { counted, type Io, say, sayJson } from '../io.js';
 import { planDeclarations } from './set.js';
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
@@ -18,7 +20,9 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const context = await resolveProject(args, io);
   let bytes: Uint8Array;
   try {
-    bytes = readFileWithin(file === '-' ? 0 : file, maxDotenvBytes, file);
+    // `-` reads the io's stdin, so a command test can feed it (STYLE.md rule 3).
+    bytes =
+      file === '-' ? await readStream(io.stdin, maxDotenvBytes) : readFileWithin(file, maxDotenvBytes, file);
   } catch (error) {
     if (error instanceof LatchError) throw error;
     throw new LatchError(
@@ -39,7 +43,12 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   }));
   const accepted = parsed.entries.filter((entry) => {
     if (!isSecretName(entry.name))
-      skipped.push({ line: entry.line, name: entry.name, reason: 'not a valid environment variable name' });
+      // A value pasted where the name goes is not echoed back.
+      skipped.push({
+        line: entry.line,
+        ...(looksLikeCredential(entry.name) ? {} : { name: entry.name }),
+        reason: 'not a valid environment variable name',
+      });
     else if (entry.value === '') skipped.push({ line: entry.line, name: entry.name, reason: 'empty value' });
     else return true;
     return false;
@@ -76,10 +85,12 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     return 0;
   }
   const where = `${context.project}/${context.environment}`;
-  say(io, `imported ${imported.length} secret${imported.length === 1 ? '' : 's'} into ${where}`);
+  say(io, `imported ${counted(imported.length, 'secret')} into ${where}`);
   for (const entry of imported) say(io, `  ${entry.status.padEnd(9)} ${entry.name}`);
   for (const skip of skipped)
     say(io, `  skipped   line ${skip.line}${skip.name ? ` ${skip.name}` : ''}: ${skip.reason}`);
-  if (imported.length > 0) say(io, `the values are now in the vault; delete ${file} once nothing reads it`);
+  // Stdin leaves no file behind to delete.
+  if (imported.length > 0 && file !== '-')
+    say(io, `the values are now in the vault; delete ${file} once nothing reads it`);
   return 0;
 }

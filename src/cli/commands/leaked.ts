@@ -13,7 +13,7 @@ import { requireEnvironment, requireSecret } from '../../core/secrets.js';
 import { flagOption, type ParsedArgs, stringOption } from '../args.js';
 import { checkAuditLog, recordEvent } from '../audit.js';
 import { openProjectVault, resolveProject } from '../context.js';
-import { type Io, say, sayJson } from '../io.js';
+import { type Io, say, sayJson, warn } from '../io.js';
 
 export interface DeliveryGroup {
   /** `run node`, `reveal`, `inject`. */
@@ -64,7 +64,12 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const vault = await openProjectVault(io, context);
   const record = vault.contents.getProject(context.project);
   if (!record) throw new LatchError('E_NOT_FOUND', `no secret ${name} in ${where}`);
-  const secret = requireSecret(requireEnvironment(record, context.project, context.environment), name, where);
+  const secret = requireSecret(
+    requireEnvironment(record, context.project, context.environment),
+    name,
+    where,
+    'list',
+  );
   const since = sinceGiven ?? Date.parse(secret.updated);
   const { log, result: verified } = checkAuditLog(io, vault);
   const asReference = formatReference({ project: context.project, environment: context.environment, name });
@@ -123,7 +128,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
       `  ${String(group.count).padStart(4)} x ${group.command.padEnd(20)} by ${group.agent.padEnd(16)} ${group.first} .. ${group.last}`,
     );
   if (!logVerified)
-    say(io, 'warning: the audit log does not verify; this list may be incomplete (see `latch audit verify`)');
+    warn(io, 'the audit log does not verify; this list may be incomplete (see `latch audit verify`)');
   say(
     io,
     `marked ${name} as needing rotation (shown by \`latch ls\` and \`latch check\` until a new value is set)`,

@@ -4,7 +4,7 @@ import { assertProjectName } from '../../core/names.js';
 import { flagOption, type ParsedArgs } from '../args.js';
 import { recordEvent } from '../audit.js';
 import { confirmOnTerminal, openVault } from '../context.js';
-import { type Io, say, sayJson } from '../io.js';
+import { counted, type Io, say, sayJson } from '../io.js';
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const [action = 'ls', name, ...extra] = args.positionals;
@@ -25,7 +25,10 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     else if (rows.length === 0) say(io, 'no projects; run `latch init` in a repository');
     else
       for (const row of rows)
-        say(io, `${row.name}  ${row.secrets} secrets in ${row.environments.join(', ') || 'no environments'}`);
+        say(
+          io,
+          `${row.name}  ${counted(row.secrets, 'secret')} in ${row.environments.join(', ') || 'no environments'}`,
+        );
     return 0;
   }
   if (!name) throw new LatchError('E_USAGE', 'usage: latch project rm NAME [--force]');
@@ -40,14 +43,17 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     if (!io.terminal)
       throw new LatchError(
         'E_USAGE',
-        `project ${name} holds ${secrets} secrets; rerun with --force to delete them`,
+        `project ${name} holds ${counted(secrets, 'secret')}; rerun with --force to delete them`,
       );
-    await confirmOnTerminal(io, `this deletes project ${name} and its ${secrets} secrets`, name);
+    await confirmOnTerminal(io, `this deletes project ${name} and its ${counted(secrets, 'secret')}`, name);
   }
   // The vault is the only place latch keeps anything about a project so far; keychain items
   // and the scan index (later issues) must be removed here too.
   await vault.update((contents) => contents.removeProject(name));
   await recordEvent(io, { kind: 'rm', project: name, detail: { scope: 'project', count: secrets } }, vault);
-  say(io, `removed project ${name} (${secrets} secrets); its latch.yaml, if any, is left for you to delete`);
+  say(
+    io,
+    `removed project ${name} (${counted(secrets, 'secret')}); its latch.yaml, if any, is left for you to delete`,
+  );
   return 0;
 }

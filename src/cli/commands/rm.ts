@@ -16,7 +16,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const vault = await openProjectVault(io, context);
   const record = vault.contents.getProject(context.project);
   if (!record) throw new LatchError('E_NOT_FOUND', `no secret ${name} in ${where}`);
-  requireSecret(requireEnvironment(record, context.project, context.environment), name, where);
+  requireSecret(requireEnvironment(record, context.project, context.environment), name, where, 'list');
   if (isProtected(context, record))
     await confirmOnTerminal(io, `${where} is protected; deleting ${name}`, context.environment);
   await vault.update((contents) => {

@@ -14,7 +14,7 @@ import { writeScanIndex } from '../../platform/scan-index-file.js';
 import { flagOption, type ParsedArgs, stringOption } from '../args.js';
 import { recordScanBlock } from '../audit.js';
 import { latchHome, openVault } from '../context.js';
-import { type Io, note, say } from '../io.js';
+import { counted, type Io, note, say } from '../io.js';
 import { version } from '../main.js';
 import { defaultMaxSize, runScan, type ScanPlan } from '../scan-engine.js';
 
@@ -109,7 +109,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     );
     note(
       io,
-      `wrote ${outcome.findings.length} fingerprint(s) to ${plan.writeBaseline}; later scans with --baseline ignore them`,
+      `wrote ${counted(outcome.findings.length, 'fingerprint')} to ${plan.writeBaseline}; later scans with --baseline ignore them`,
     );
     return 0;
   }

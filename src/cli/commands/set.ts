@@ -7,7 +7,7 @@ import { type Charset, generateValue, isCharset } from '../../core/generate.js';
 import { parseManifest } from '../../core/manifest.js';
 import { declaredSecrets } from '../../core/manifest-model.js';
 import { addSecretsToManifest } from '../../core/manifest-text.js';
-import { assertSecretName } from '../../core/names.js';
+import { assertNotValueAsName, assertSecretName } from '../../core/names.js';
 import { environmentEntryLimit, unusableValues } from '../../core/run-plan.js';
 import { ensureEnvironment, maxValueBytes, putSecret } from '../../core/secrets.js';
 import type { SecretMetadata } from '../../core/vault.js';
@@ -17,7 +17,7 @@ import { readStream } from '../../platform/terminal.js';
 import { flagOption, type ParsedArgs, stringOption } from '../args.js';
 import { recordEvent } from '../audit.js';
 import { openProjectVault, type ProjectContext, projectRecordFor, resolveProject } from '../context.js';
-import { type Io, note, say } from '../io.js';
+import { type Io, note, say, warn } from '../io.js';
 import { tooLongReason } from '../secrets-for-run.js';
 
 /** Refuses `set NAME=value` and `set NAME value`: argv is visible in `ps` and shell history. */
@@ -44,10 +44,7 @@ function metadataFrom(args: ParsedArgs, io: Io): SecretMetadata {
     // Stored all the same (recording a credential that has already run out is legitimate),
     // but never silently: `check` and `get` will call it expired from now on.
     if (expiryTime(metadata.expires) <= io.now().getTime())
-      note(
-        io,
-        `latch: warning: --expires ${expires} is in the past; the secret counts as expired from now on`,
-      );
+      warn(io, `--expires ${expires} is in the past; the secret counts as expired from now on`);
   }
   if (rotateEvery !== undefined) {
     parseDuration(rotateEvery);
@@ -144,7 +141,7 @@ export function planDeclarations(
     } catch (error) {
       // A read-only latch.yaml is no reason to refuse the value (nor to skip its audit record).
       if (!(error instanceof LatchError && error.code === 'E_IO')) throw error;
-      note(io, `latch: warning: stored, but not declared in latch.yaml: ${error.message}`);
+      warn(io, `stored, but not declared in latch.yaml: ${error.message}`);
       return;
     }
     const before = new Set(parseManifest(latest.text, path).secrets.map((secret) => secret.name));
@@ -175,7 +172,7 @@ function warnIfNotInjectable(io: Io, context: ProjectContext, name: string, valu
     : manifest && !declared
       ? '; declared with `required: false`'
       : '';
-  note(io, `latch: warning: the value of ${name} ${why}, so \`latch run\` cannot inject it${consequence}`);
+  warn(io, `the value of ${name} ${why}, so \`latch run\` cannot inject it${consequence}`);
   return false;
 }
 
@@ -187,7 +184,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
       'E_USAGE',
       'usage: latch set NAME [--env E]; the value comes from a prompt, stdin, --from-file or --generate',
     );
-  assertSecretName(name);
+  assertNotValueAsName(assertSecretName(name));
   const context = await resolveProject(args, io);
   const metadata = metadataFrom(args, io);
   // Prepared now so that a description that looks like a value is refused before any prompt.
