@@ -93,4 +93,17 @@ describe('latch set', () => {
     expect(await runMain(['set', 'BLOB', '--from-file', file], again)).toBe(0);
     expect(again.err()).toMatch(/it is required in latch\.yaml, so `latch run` and `latch check` exit 7/);
   });
+
+  it.runIf(process.platform === 'linux')(
+    'import declares a value too long for run required: false, as set does',
+    async () => {
+      const io = fakeIo({ cwd: project, env, stdin: `BIG_CERT=${'a'.repeat(200 * 1024)}\nSMALL=value-2\n` });
+      expect(await runMain(['import', '-'], io), io.err()).toBe(0);
+      expect(io.err()).toMatch(/the value of BIG_CERT is too long .*declared with `required: false`/);
+      expect(readFileSync(join(project, 'latch.yaml'), 'utf8')).toMatch(
+        /- name: BIG_CERT\n\s+required: false\n\s+- name: SMALL\n/,
+      );
+      expect(await runMain(['check'], fakeIo({ cwd: project, env }))).toBe(0);
+    },
+  );
 });

@@ -11,7 +11,7 @@ import { flagOption, type ParsedArgs } from '../args.js';
 import { recordEvent } from '../audit.js';
 import { openProjectVault, projectRecordFor, resolveProject } from '../context.js';
 import { counted, type Io, say, sayJson } from '../io.js';
-import { planDeclarations } from './set.js';
+import { planDeclarations, warnIfNotInjectable } from './set.js';
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const file = args.positionals[0];
@@ -53,10 +53,16 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     else return true;
     return false;
   });
+  // As with set: a value `run` cannot inject (too long) is declared `required: false`, with a warning.
+  const notInjectable = accepted
+    .filter((entry) => !warnIfNotInjectable(io, context, entry.name, new TextEncoder().encode(entry.value)))
+    .map((entry) => entry.name);
   const declare = planDeclarations(
     context,
     accepted.map((entry) => entry.name),
     io,
+    undefined,
+    notInjectable,
   );
   const vault = await openProjectVault(io, context);
   const now = io.now().toISOString();

@@ -155,7 +155,12 @@ export function planDeclarations(
  * one here), saying what that means for the manifest; returns false then. `check` and `run`
  * refuse such a value while it is required, so a new declaration says `required: false`.
  */
-function warnIfNotInjectable(io: Io, context: ProjectContext, name: string, value: Uint8Array): boolean {
+export function warnIfNotInjectable(
+  io: Io,
+  context: ProjectContext,
+  name: string,
+  value: Uint8Array,
+): boolean {
   const { binary, tooLong } = unusableValues(
     [{ name, required: true, value }],
     environmentEntryLimit(process.platform),
