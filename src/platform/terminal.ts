@@ -73,8 +73,12 @@ export function openTerminal(input: NodeJS.ReadStream, output: NodeJS.WritableSt
       const onData = (chunk: Buffer) => {
         if (draining) return refusePaste();
         const text = pending + chunk.toString('utf8');
-        // An escape sequence cut by the end of this read is completed by the next one.
-        pending = /\u001b(\[[0-9;]*|O)?$/.exec(text)?.[0] ?? '';
+        // An escape sequence cut by the end of this read is completed by the next one. A lone
+        // ESC is kept only inside a paste (the start of its end marker); typed, it is the Esc
+        // key, and holding it would eat the key after it.
+        const inPaste =
+          text.lastIndexOf(pasteStart) > text.lastIndexOf(pasteEnd) || (pasting && !text.includes(pasteEnd));
+        pending = (inPaste ? /\u001b(\[[0-9;]*|O)?$/ : /\u001b(\[[0-9;]*|O)$/).exec(text)?.[0] ?? '';
         const tokens = text.slice(0, text.length - pending.length).split(escapeSequence);
         for (let index = 0; index < tokens.length; index++) {
           const token = tokens[index]!;
