@@ -17,7 +17,7 @@ import type { AuditEventKind, AuditFields, AuditValue } from '../audit/record.js
 import type { ScanOutcome } from '../scan/report.js';
 import { LatchError } from '../shared/errors.js';
 import { resolveLatchHome } from '../shared/home.js';
-import { type Io, note } from '../shared/io.js';
+import { type Io, note, warn } from '../shared/io.js';
 import type { PassphraseAttempts, UnlockedVault } from '../vault/store.js';
 
 export type { AuditEventKind } from '../audit/record.js';
@@ -104,9 +104,9 @@ export async function recordEvent(io: Io, event: AuditEvent, vault?: UnlockedVau
         `latch: the audit log ended in a torn record (${result.sealedTail.bytes} bytes, from a crash); it was sealed off and marked`,
       );
     if (kept && kept.head.seq > (result.previous?.seq ?? 0))
-      note(
+      warn(
         io,
-        `latch: warning: the audit log is shorter than the vault remembers (record ${kept.head.seq}); it was cut or deleted: run \`latch audit verify\``,
+        `the audit log is shorter than the vault remembers (record ${kept.head.seq}); it was cut or deleted: run \`latch audit verify\``,
       );
   } catch (error) {
     const reason =

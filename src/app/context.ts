@@ -7,12 +7,14 @@ import { dirname } from 'node:path';
 import { findManifestFile, loadManifest } from '../manifest/file.js';
 import { declaredEnvironment, type Manifest } from '../manifest/model.js';
 import { assertEnvironmentName, assertProjectName } from '../manifest/names.js';
+import { looksLikeCredential } from '../manifest/value-shape.js';
 import { agentClient } from '../session/agent.js';
 import { sessionUnlocker } from '../session/sessions.js';
 import { LatchError } from '../shared/errors.js';
 import { readFileWithin } from '../shared/files.js';
 import { resolveLatchHome } from '../shared/home.js';
 import { type Io, note } from '../shared/io.js';
+import type { Terminal } from '../shared/terminal.js';
 import { defaultKdfParams, type KdfParams, parseKdfParams } from '../vault/kdf.js';
 import { lockoutAttempts } from '../vault/lockout-file.js';
 import { type UnlockedVault, unlockVault } from '../vault/store.js';
@@ -141,15 +143,49 @@ export async function readPassphrase(
         : `no terminal to ask for the new passphrase; set ${prefix}_FILE or ${prefix}`,
     );
   }
-  const label = prefix === 'LATCH_PASSPHRASE' ? 'passphrase' : 'new passphrase';
-  const first = await io.terminal.readHidden(`${options.confirm ? `choose a ${label}` : label}: `);
-  if (options.confirm) {
-    checked(first, true);
-    const second = await io.terminal.readHidden(`repeat the ${label}: `);
-    if (first !== second)
-      throw new LatchError('E_USAGE', 'the passphrases do not match; nothing was changed');
+  const label = prefix === 'LATCH_PASSPHRASE' ? 'vault passphrase' : 'new vault passphrase';
+  if (options.confirm) return choosePassphrase(io.terminal, label, io);
+  let typed = await io.terminal.readHidden(`${label}: `);
+  // A token pasted at the passphrase prompt (a newcomer expecting the value prompt) is not a
+  // guess: it is not counted towards the lockout, and the prompt says what it wants.
+  for (let kind = await tokenKind(typed); kind; kind = await tokenKind(typed)) {
+    note(
+      io,
+      `latch: that looks like a token (${kind}), not the vault passphrase; it was not counted as a wrong guess`,
+    );
+    typed = await io.terminal.readHidden(`${label}: `);
   }
-  return checked(first, options.confirm);
+  return checked(typed);
+}
+
+/** How many times a person may choose a new passphrase (too short, or not repeated) before latch gives up. */
+const choosingRounds = 3;
+
+/** Asks for a new passphrase twice; a short one or a mismatch asks again, up to three rounds. */
+async function choosePassphrase(terminal: Terminal, label: string, io: Io): Promise<Uint8Array> {
+  for (let round = 1; ; round++) {
+    const first = await terminal.readHidden(`choose a ${label}: `);
+    try {
+      checked(first, true);
+    } catch (error) {
+      if (round === choosingRounds) throw error;
+      note(io, `latch: ${(error as LatchError).message.replace(/; nothing was changed$/, '')}; choose again`);
+      continue;
+    }
+    if (first === (await terminal.readHidden(`repeat the ${label}: `))) return checked(first, true);
+    if (round === choosingRounds)
+      throw new LatchError('E_USAGE', 'the passphrases do not match; nothing was changed');
+    note(io, 'latch: the passphrases do not match; choose again');
+  }
+}
+
+/** Which known credential format `text` is in (`Stripe live secret key`), or null. */
+async function tokenKind(text: string): Promise<string | null> {
+  // Loaded only when a person typed something: the rule tables cost start-up time.
+  const { findCredentials } = await import('../scan/rules/rules.js');
+  const found = findCredentials(text, '').find((finding) => finding.ruleId !== 'generic-secret-assignment');
+  if (found) return found.description;
+  return looksLikeCredential(text, true) ? 'a known key prefix' : null;
 }
 
 function checked(text: string, isNew = false): Uint8Array {

@@ -29,7 +29,7 @@ import {
   resolveProject,
 } from './context.js';
 import { readRunVariables, resolveRunVariables } from './run-environment.js';
-import { secretsToInject } from './secrets-for-run.js';
+import { secretsToInject, tooLongReason, unusableRequired } from './secrets-for-run.js';
 
 /** What a front end asks to run. */
 export interface RunRequest {
@@ -55,9 +55,6 @@ export interface PreparedRun {
   confirmed: Set<string>;
 }
 
-/** Why a value too long for one environment variable is not injected (Linux only has the limit). */
-const tooLongReason = 'Linux takes at most 128 KiB per environment variable';
-
 const missingNames = (secrets: SecretToInject[]) =>
   secrets.filter((secret) => secret.required && secret.value === undefined).map((secret) => secret.name);
 
@@ -69,7 +66,7 @@ async function promptForMissing(io: Io, context: ProjectContext, vault: Unlocked
   if (!/^y(es)?$/i.test(answer.trim())) return;
   const values = new Map<string, Uint8Array>();
   for (const name of missing) {
-    const typed = await io.terminal.readHidden(`value for ${name}: `);
+    const typed = await io.terminal.readHidden(`value for ${name} (hidden): `);
     if (typed !== '') values.set(name, new TextEncoder().encode(typed));
   }
   await vault.update((contents) => {
@@ -130,19 +127,9 @@ export async function prepareRun(io: Io, choice: ProjectChoice, request: RunRequ
     entryLimit,
   });
   if (!result.ok) {
-    const reasons = [
-      result.missing.length > 0 ? `missing required secrets in ${where}: ${result.missing.join(', ')}` : '',
-      result.binary.length > 0
-        ? `required secrets with binary values, which cannot be environment variables: ${result.binary.join(', ')}`
-        : '',
-      result.tooLong.length > 0
-        ? `required secrets too long for an environment variable (${tooLongReason}): ${result.tooLong.join(', ')}; give them to the program as a file with \`latch inject\` instead`
-        : '',
-    ].filter(Boolean);
-    throw new LatchError(
-      'E_MISSING_REQUIRED',
-      `${reasons.join('; ')}; set them with \`latch set NAME --env ${context.environment}\``,
-    );
+    // The same words as `check`: both read them from unusableRequired.
+    const why = unusableRequired(secrets, where, context.environment);
+    throw new LatchError('E_MISSING_REQUIRED', why?.message ?? `cannot run in ${where}`);
   }
   const references = variables.uses.map((use) =>
     completeReference(use.reference, { project: context.project, environment: context.environment }),

@@ -6,6 +6,7 @@ import { LatchError } from '../shared/errors.js';
 import { fullDiskCodes, noRoomMessage } from '../shared/files.js';
 import { resolveLatchHome } from '../shared/home.js';
 import type { Io } from '../shared/io.js';
+import { printable } from '../shared/utf8.js';
 import { parseArgs, renderHelp } from './args.js';
 import { commands } from './command-table.js';
 import { findCommand } from './commands.js';
@@ -29,15 +30,11 @@ function renderUsage(): string {
 
 /**
  * An error message as one printable line: a name typed with a newline, or a latch.yaml that
- * holds terminal escapes, is echoed escaped (\n, \u001b), so it can neither split the line
- * scripts read nor drive the user's terminal.
+ * holds terminal escapes, is echoed escaped (`\x0a`, `\x1b`), so it can neither split the line
+ * scripts read nor drive the user's terminal. Tabs are escaped too: one line, one field.
  */
 function oneLine(message: string): string {
-  const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-  return message.replace(
-    /[\u0000-\u001f\u007f-\u009f]/g,
-    (char) => named[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return printable(message).replaceAll('\t', '\\x09');
 }
 
 /** Runs one latch invocation; returns the exit code. Never throws. */
@@ -45,8 +42,12 @@ export async function runMain(argv: string[], io: Io): Promise<number> {
   // Only latch's own words count: a `--debug` after `--` belongs to the child of `run`.
   const separator = argv.indexOf('--');
   const debug = (separator < 0 ? argv : argv.slice(0, separator)).includes('--debug');
-  const [name, ...rest] = argv;
+  // Global options are accepted anywhere, before the command's name too (`latch --debug ls`).
+  const leading = argv.findIndex((word) => word !== '--debug');
+  const [name, ...rest] = leading < 0 ? [] : argv.slice(leading);
   try {
+    // `latch help set` is `latch set --help`.
+    if (name === 'help' && rest.length > 0) return await runMain([...rest, '--help'], io);
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
       io.stdout.write(renderUsage());
       return name === undefined ? 2 : 0;

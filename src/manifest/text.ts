@@ -5,6 +5,7 @@
  */
 import { isPair, isSeq, stringify, type YAMLMap, type YAMLSeq } from 'yaml';
 import { LatchError } from '../shared/errors.js';
+import { printable } from '../shared/utf8.js';
 import {
   endOf,
   endOfPair,
@@ -89,6 +90,8 @@ export interface SecretDeclaration {
   name: string;
   description?: string;
   environments?: string[];
+  /** Written only when false (`required: false`): absent means required. */
+  required?: boolean;
 }
 
 /**
@@ -137,6 +140,7 @@ export function addSecretsToManifest(text: string, secrets: readonly SecretDecla
     if (secret.description !== undefined) fields.push(`description: ${JSON.stringify(secret.description)}`);
     const environments = environmentsOf(secret);
     if (environments !== undefined) fields.push(`environments: ${environments}`);
+    if (secret.required === false) fields.push('required: false');
     return `{ ${fields.join(', ')} }`;
   };
   const flowEntries = added.map(flowEntry).join(', ');
@@ -153,6 +157,7 @@ export function addSecretsToManifest(text: string, secrets: readonly SecretDecla
       lines.push(`${' '.repeat(keyColumn)}description: ${yamlScalar(secret.description)}`);
     const environments = environmentsOf(secret);
     if (environments !== undefined) lines.push(`${' '.repeat(keyColumn)}environments: ${environments}`);
+    if (secret.required === false) lines.push(`${' '.repeat(keyColumn)}required: false`);
     return lines.map((line) => line + eol).join('');
   };
   const entries = (dashColumn: number, keyColumn: number, separator = '') =>
@@ -345,7 +350,7 @@ export function renderEnvExample(manifest: Manifest): string {
     const lines = (secret.description ?? '')
       .split(/\r?\n/)
       .filter((line) => line.trim() !== '')
-      .map((line) => `# ${line.trim()}`);
+      .map((line) => `# ${printable(line.trim())}`);
     const only = secret.environments ? `, only in: ${secret.environments.join(', ')}` : '';
     lines.push(`# ${secret.required ? 'required' : 'optional'}${only}`, `${secret.name}=`);
     return lines.join('\n');

@@ -10,7 +10,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { listWorkTreeFiles, requireWorkTree, workTreeRoot } from '../git/git.js';
 import { LatchError } from '../shared/errors.js';
-import { type Io, note } from '../shared/io.js';
+import { type Io, warn } from '../shared/io.js';
 import { vaultExists } from '../vault/store.js';
 import { type Collector, findWorkerScript, newOutcome } from './collector.js';
 import type { Finding } from './content.js';
@@ -38,18 +38,15 @@ export function managedMatcher(io: Io, home: string): ManagedValueMatcher | null
   const loaded = loadScanIndex(home);
   if (!loaded) {
     if (vaultExists(home)) {
-      note(
+      warn(
         io,
-        'latch: warning: no usable scan index, so managed values are not checked; run `latch scan --reindex` (unlocks the vault)',
+        'no usable scan index, so managed values are not checked; run `latch scan --reindex` (unlocks the vault)',
       );
     }
     return null;
   }
   if (!loaded.current) {
-    note(
-      io,
-      'latch: warning: the scan index is older than the vault; run `latch scan --reindex` to refresh it',
-    );
+    warn(io, 'the scan index is older than the vault; run `latch scan --reindex` to refresh it');
   }
   return new ManagedValueMatcher(loaded.keys, loaded.index);
 }

@@ -3,6 +3,8 @@
  * uploads. Every renderer works from findings, which hold names, positions and redacted
  * excerpts only, so no output can contain a secret value.
  */
+
+import { printable } from '../shared/utf8.js';
 import { type Finding, managedRuleId } from './content.js';
 import type { RuleInfo } from './rules/rules.js';
 
@@ -32,18 +34,6 @@ const managedRule: RuleInfo = {
   provider: 'latch',
   description: 'A value stored in the latch vault (any of its encoded forms)',
 };
-
-/**
- * `text` with control characters (C0 but tab, DEL, C1) written as `\xNN`: paths, lines and
- * authors come from the repository, and a terminal would obey an escape sequence in them (to
- * rewrite or hide the report), or a newline would forge a line of it.
- */
-export function printable(text: string): string {
-  return text.replace(
-    /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g,
-    (character) => `\\x${character.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
-}
 
 function where(finding: Finding): string {
   return `${printable(finding.path)}:${finding.line}:${finding.column}`;
@@ -76,7 +66,7 @@ export function renderText(outcome: ScanOutcome): string {
   ].filter(Boolean);
   const scanned =
     outcome.mode === 'history'
-      ? `${outcome.scannedFiles} file patches`
+      ? `${outcome.scannedFiles} file patch${outcome.scannedFiles === 1 ? '' : 'es'}`
       : `${outcome.scannedFiles} file${outcome.scannedFiles === 1 ? '' : 's'}`;
   lines.push(
     `${count === 0 ? 'no secrets found' : `${count} secret${count === 1 ? '' : 's'} found`} in ${scanned}${extras.length ? ` (${extras.join(', ')})` : ''}`,

@@ -22,7 +22,7 @@ export function parseDuration(text: string): number {
   if (!isDuration(text)) {
     throw new LatchError(
       'E_USAGE',
-      `"${text}" is not a duration: use a number and a unit (s, m, h, d, w, y), like 90d`,
+      `"${text}" is not a duration: use 1 to 6 digits (not starting with 0) and a unit (s, m, h, d, w, y), like 90d`,
     );
   }
   return Number(text.slice(0, -1)) * unitMs[text.slice(-1)]!;

@@ -3,6 +3,7 @@
  * in a test without spawning a process or mocking modules (STYLE.md rule 3).
  */
 import type { Terminal } from './terminal.js';
+import { printable } from './utf8.js';
 
 export interface Output {
   write(text: string | Uint8Array): unknown;
@@ -22,14 +23,27 @@ export interface Io {
   sleep: (ms: number) => Promise<void>;
 }
 
-/** Writes a line to stdout. */
+/**
+ * Writes a line to stdout. Its control characters are escaped (`printable`): lines show names,
+ * descriptions and owners from latch.yaml and the vault, which must not drive the terminal.
+ */
 export function say(io: Io, text: string): void {
-  io.stdout.write(`${text}\n`);
+  io.stdout.write(`${printable(text)}\n`);
 }
 
-/** Writes a line to stderr (notes, warnings: never values). */
+/** Writes a line to stderr (notes, warnings: never values), escaped as `say` does. */
 export function note(io: Io, text: string): void {
-  io.stderr.write(`${text}\n`);
+  io.stderr.write(`${printable(text)}\n`);
+}
+
+/** Writes a warning to stderr: every one reads `latch: warning: ...`. */
+export function warn(io: Io, text: string): void {
+  note(io, `latch: warning: ${text}`);
+}
+
+/** `count` and the noun, plural unless the count is 1: `1 secret`, `0 secrets`, `3 secrets`. */
+export function counted(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 /** Writes a value as stable, documented JSON. */

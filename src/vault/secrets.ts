@@ -2,6 +2,8 @@
  * Changes to a project's secrets. Pure functions over `ProjectRecord`: every overwrite keeps
  * the earlier value as a version, so no `set` ever loses data.
  */
+
+import { nameToShow } from '../manifest/names.js';
 import { LatchError } from '../shared/errors.js';
 import {
   type EnvironmentRecord,
@@ -78,10 +80,24 @@ export function putSecret(
   return 'updated';
 }
 
-/** Returns the secret; throws E_NOT_FOUND when it is not stored. */
-export function requireSecret(env: EnvironmentRecord, name: string, where: string): SecretRecord {
+/**
+ * Returns the secret; throws E_NOT_FOUND when it is not stored. `next` is what the message
+ * suggests: storing it (`get`), or, where storing makes no sense (`rm`, `leaked`), listing.
+ */
+export function requireSecret(
+  env: EnvironmentRecord,
+  name: string,
+  where: string,
+  next: 'store' | 'list' = 'store',
+): SecretRecord {
   const secret = env.secrets[name];
+  const shown = nameToShow(name);
   if (!secret)
-    throw new LatchError('E_NOT_FOUND', `no secret ${name} in ${where}; store it with \`latch set ${name}\``);
+    throw new LatchError(
+      'E_NOT_FOUND',
+      next === 'store'
+        ? `no secret ${shown} in ${where}; store it with \`latch set ${shown === name ? name : 'NAME'}\``
+        : `no secret ${shown} in ${where}; \`latch ls\` lists the stored ones`,
+    );
   return secret;
 }

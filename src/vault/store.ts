@@ -95,7 +95,8 @@ async function unwrapWithPassphrase(sealed: SealedVault, passphrase: Uint8Array)
     );
   const { kdf, salt } = decodePassphraseParams(slot.params);
   const dataKey = unwrapDataKey(sealed.vaultId, slot, await deriveKey(passphrase, salt, kdf));
-  if (!dataKey) throw new LatchError('E_BAD_PASSPHRASE', 'wrong passphrase; try again');
+  if (!dataKey)
+    throw new LatchError('E_BAD_PASSPHRASE', 'wrong passphrase; check it and run the command again');
   return dataKey;
 }
 
@@ -136,7 +137,7 @@ export class UnlockedVault {
       if (!sameBytes(latest.vaultId, this.sealed.vaultId)) {
         throw new LatchError(
           'E_TAMPERED',
-          'the vault was replaced by another vault while latch was running; try again',
+          'the vault was replaced by another vault while latch was running; run the command again',
         );
       }
       const contents = VaultContents.decode(openBody(latest, this.dataKey));

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runMain } from '../../src/cli/main.js';
 import { fakeIo, scriptedTerminal, tempDirs } from './fake-io.js';
 
+const stripeKey = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc'; // latch:allow (a made-up key)
 let dirs: ReturnType<typeof tempDirs>;
 let project: string;
 let env: Record<string, string>;
@@ -35,13 +36,23 @@ describe('runMain', () => {
     `);
   });
 
+  it('`latch help set` prints the help of set, and --debug is accepted before the command', async () => {
+    const help = fakeIo();
+    expect(await runMain(['help', 'set'], help)).toBe(0);
+    expect(help.out()).toMatch(/^usage: latch set NAME/);
+    const debug = fakeIo({ cwd: project, env });
+    expect(await runMain(['--debug', 'ls'], debug)).toBe(4);
+    expect(debug.err()).toMatch(/^latch: no latch\.yaml here/);
+  });
+
   it.each([
     [['nope'], 2, /unknown command "nope"/],
     [['ls', '--nope'], 2, /unknown option --nope/],
     [['set', 'A=b'], 2, /refusing a value on the command line/],
     [['set', '1BAD'], 2, /not a valid secret name/],
     [['get', 'X'], 4, /no latch\.yaml/],
-    [['completion', 'tcsh'], 2, /usage: latch completion/],
+    [['completion', 'tcsh'], 2, /no completion for tcsh; the supported shells are bash, zsh and fish/],
+    [['help', 'nope'], 2, /unknown command "nope"/],
   ])('latch %j exits %i with one line', async (argv, code, message) => {
     const io = fakeIo({ cwd: project, env });
     expect(await runMain(argv, io)).toBe(code);
@@ -58,15 +69,26 @@ describe('runMain', () => {
       terminal: scriptedTerminal(['a long passphrase', 'a long passphrase'], asked),
     });
     expect(await runMain(['init'], init)).toBe(0);
-    expect(asked).toEqual(['choose a passphrase: ', 'repeat the passphrase: ']);
+    expect(asked).toEqual(['choose a vault passphrase: ', 'repeat the vault passphrase: ']);
     expect(readFileSync(join(project, 'latch.yaml'), 'utf8')).toMatch(/project: shop/);
 
+    // The value prompt comes first, as documented; a token typed at the passphrase prompt is
+    // not tried (no lockout count) and the prompt is asked again with a hint.
+    const setAsked: string[] = [];
     const set = fakeIo({
       cwd: project,
       env: noPassEnv,
-      terminal: scriptedTerminal(['a long passphrase', 'typed-secret-value']),
+      terminal: scriptedTerminal(['typed-secret-value', stripeKey, 'a long passphrase'], setAsked),
     });
-    expect(await runMain(['set', 'TYPED'], set)).toBe(0);
+    expect(await runMain(['set', 'TYPED'], set), set.err()).toBe(0);
+    expect(setAsked).toEqual(['value for TYPED (hidden): ', 'vault passphrase: ', 'vault passphrase: ']);
+    expect(set.err()).toMatch(
+      /looks like a token \(Stripe live secret key\), not the vault passphrase; it was not counted/,
+    );
+    expect(set.err()).not.toContain(stripeKey);
+    const status = fakeIo({ cwd: project, env: noPassEnv });
+    expect(await runMain(['status', '--json'], status)).toBe(0);
+    expect(JSON.parse(status.out()).failedAttempts).toBe(0);
     const reveal = fakeIo({
       cwd: project,
       env: { ...noPassEnv, LATCH_PASSPHRASE: 'a long passphrase' },
@@ -76,14 +98,38 @@ describe('runMain', () => {
     expect(reveal.out()).toBe('typed-secret-value');
   });
 
-  it('refuses mismatched passphrases when creating, and creates nothing', async () => {
+  it('asks again when the chosen passphrases differ, and gives up after three rounds', async () => {
+    const asked: string[] = [];
+    const again = fakeIo({
+      cwd: project,
+      env: { LATCH_HOME: dirs.home, LATCH_KDF_PARAMS: 'm=8192,t=1,p=1' },
+      terminal: scriptedTerminal(
+        ['first passphrase', 'second passphrase', 'short', 'third passphrase', 'third passphrase'],
+        asked,
+      ),
+    });
+    expect(await runMain(['init'], again), again.err()).toBe(0);
+    expect(asked).toHaveLength(5);
+    expect(again.err()).toMatch(
+      /the passphrases do not match; choose again\n.*at least 8 characters; choose again/,
+    );
+    dirs.cleanup();
+    dirs = tempDirs();
+    mkdirSync(project, { recursive: true });
     const io = fakeIo({
       cwd: project,
       env: { LATCH_HOME: dirs.home },
-      terminal: scriptedTerminal(['first passphrase', 'second passphrase']),
+      terminal: scriptedTerminal([
+        'passphrase 1',
+        'passphrase 2',
+        'passphrase 3',
+        'passphrase 4',
+        'passphrase 5',
+        'passphrase 6',
+      ]),
     });
     expect(await runMain(['init'], io)).toBe(2);
-    expect(io.err()).toMatch(/do not match/);
+    expect(io.err()).toMatch(/latch: the passphrases do not match; nothing was changed/);
   });
 
   it('an agent may reveal only after a person confirms on the terminal', async () => {

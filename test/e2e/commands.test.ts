@@ -225,7 +225,7 @@ describe('set, get, ls, rm', () => {
       expect(result.code).toBe(2);
       expect(result.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
       expect(result.stderr.split('\n')).toHaveLength(2);
-      expect(result.stderr).toMatch(/\\n|\\u001b/);
+      expect(result.stderr).toMatch(/\\x0a|\\x1b/);
     }
   });
 

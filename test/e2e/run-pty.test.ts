@@ -63,6 +63,25 @@ function startInTmux(program: string, env: Record<string, string> = {}, runOptio
   return codeFile;
 }
 
+/** Starts `latch ARGS` in a tmux window; returns where its exit code lands. */
+function startLatchInTmux(args: string[]): string {
+  const codeFile = join(sandbox.root, 'exit-code');
+  const exports = Object.entries(sandbox.env).map(([name, value]) => `export ${name}=${shellWord(value)}`);
+  const wrapper = writeSandboxFile(
+    sandbox,
+    'wrapper.sh',
+    [
+      `cd ${shellWord(sandbox.cwd)}`,
+      ...exports,
+      `${shellWord(process.execPath)} ${shellWord(binary)} ${args.map(shellWord).join(' ')}`,
+      `echo $? > ${shellWord(codeFile)}.tmp && mv ${shellWord(codeFile)}.tmp ${shellWord(codeFile)}`,
+      'exec sleep 60',
+    ].join('\n'),
+  );
+  tmux(['new-session', '-d', '-x', '120', '-y', '40', `sh ${shellWord(wrapper)}`]);
+  return codeFile;
+}
+
 const screen = () => tmux(['capture-pane', '-p']);
 const screenWithColours = () => tmux(['capture-pane', '-p', '-e']);
 const onScreen = (text: string) => () => (screen().includes(text) ? true : undefined);
@@ -176,5 +195,34 @@ describe('latch run on a terminal', () => {
     const text = screen();
     expect(text).toContain('latch: no `script` command found, so the program runs on pipes, not a terminal');
     expect(text).toContain('tty=undefined <latch:API_KEY>');
+  });
+});
+
+describe('the hidden prompt on a terminal', () => {
+  const pem =
+    '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----'; // latch:allow (made up)
+  const exitCode = (codeFile: string) =>
+    waitFor(() => (existsSync(codeFile) ? readFileSync(codeFile, 'utf8').trim() : undefined), screen);
+
+  it.each([
+    ['reads a bracketed multi-line paste whole', ['-p'], '0'],
+    ['refuses a multi-line paste the terminal does not bracket, storing nothing', [], '2'],
+  ])('%s', async (_, pasteOptions, expected) => {
+    const codeFile = startLatchInTmux(['set', 'PEM']);
+    await waitFor(onScreen('value for PEM (hidden):'), screen);
+    tmux(['load-buffer', '-b', 'value', writeSandboxFile(sandbox, 'pem', `${pem}\n`)]);
+    tmux(['paste-buffer', ...pasteOptions, '-b', 'value', '-t', '0']);
+    if (expected === '0') tmux(['send-keys', 'Enter']);
+    expect(await exitCode(codeFile)).toBe(expected);
+    const text = screen();
+    expect(text).not.toContain('MIIEvQ');
+    const stored = latch(sandbox, ['get', 'PEM', '--reveal']);
+    if (expected === '0') {
+      expect(text).toContain('created PEM in myapp/dev');
+      expect(stored.stdout).toBe(pem);
+    } else {
+      expect(text).toContain('the paste has more than one line');
+      expect(stored.code).toBe(4);
+    }
   });
 });

@@ -103,6 +103,8 @@ describe('latch run', () => {
       const file = join(sandbox.root, 'big');
       writeFileSync(file, 'a'.repeat(200 * 1024));
       latch(sandbox, ['set', 'BIG_CERT', '--from-file', file]);
+      // set declares it `required: false`; a manifest that requires it stops the start.
+      declare('  - name: BIG_CERT\n');
       const marker = join(sandbox.root, 'child-ran');
       const touch = [
         '--',

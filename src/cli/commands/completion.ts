@@ -76,8 +76,12 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const shell = args.positionals[0];
   const scripts: Record<string, () => string> = { bash, zsh, fish };
   const render = shell ? scripts[shell] : undefined;
-  if (!render || args.positionals.length > 1)
-    throw new LatchError('E_USAGE', 'usage: latch completion bash|zsh|fish');
+  if (args.positionals.length > 1 || (shell !== undefined && !render))
+    throw new LatchError(
+      'E_USAGE',
+      `no completion for ${args.positionals.join(' ')}; the supported shells are bash, zsh and fish`,
+    );
+  if (!render) throw new LatchError('E_USAGE', 'name a shell: latch completion bash|zsh|fish');
   io.stdout.write(render());
   return 0;
 }

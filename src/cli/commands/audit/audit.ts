@@ -12,7 +12,7 @@ import { auditPaths, readAuditLog, readAuditState } from '../../../audit/log.js'
 import { type AuditRecord, parseLine, readRecords } from '../../../audit/record.js';
 import { parseMoment } from '../../../shared/duration.js';
 import { LatchError } from '../../../shared/errors.js';
-import { type Io, note, say, sayJson } from '../../../shared/io.js';
+import { counted, type Io, note, say, sayJson, warn } from '../../../shared/io.js';
 import { flagOption, type ParsedArgs, stringOption } from '../../args.js';
 
 interface Filter {
@@ -106,9 +106,9 @@ function warnIfBroken(io: Io, home: string, log: Uint8Array): void {
   const remembered = state.head ? [{ where: 'audit.head', head: state.head }] : [];
   const check = verifyLog(log, { vault: null, state: state.key }, remembered);
   if (!check.ok)
-    note(
+    warn(
       io,
-      `latch: warning: the audit log does not verify (line ${check.line}: ${check.reason}); run \`latch audit verify\``,
+      `the audit log does not verify (line ${check.line}: ${check.reason}); run \`latch audit verify\``,
     );
 }
 
@@ -116,13 +116,17 @@ function showTimeline(args: ParsedArgs, io: Io): Promise<number> | number {
   const filter = filterFrom(args, io);
   const countText = stringOption(args, 'lines');
   const count = countText === undefined ? null : Number(countText);
-  if (count !== null && (!Number.isInteger(count) || count < 1))
-    throw new LatchError('E_USAGE', `-n needs a whole number of records, not "${countText}"`);
+  // 0 is allowed, as with tail: `-n 0 --follow` prints only the records still to come.
+  if (count !== null && (!/^\d+$/.test(countText!) || !Number.isSafeInteger(count)))
+    throw new LatchError(
+      'E_USAGE',
+      `-n takes a number of records, 0 or more (like -n 20), not "${countText}"`,
+    );
   const home = latchHome(io);
   const log = readAuditLog(home);
   warnIfBroken(io, home, log);
   let records = readRecords(log).filter((record) => matches(record, filter));
-  if (count !== null) records = records.slice(-count);
+  if (count !== null) records = count === 0 ? [] : records.slice(-count);
   const json = flagOption(args, 'json');
   const print = (record: AuditRecord) =>
     json ? io.stdout.write(`${JSON.stringify(recordJson(record))}\n`) : say(io, describeRecord(record));
@@ -198,7 +202,7 @@ async function verify(args: ParsedArgs, io: Io): Promise<number> {
     io,
     result.records === 0
       ? 'ok: the audit log is empty'
-      : `ok: ${result.records} records verified, the chain is whole up to record ${result.head!.seq}`,
+      : `ok: ${counted(result.records, 'record')} verified, the chain is whole up to record ${result.head!.seq}`,
   );
   if (result.partialTail)
     note(

@@ -4,7 +4,6 @@
  * the secret is marked as needing rotation (shown by `ls` and `check`, cleared by a new
  * `set`), and the next steps are printed.
  */
-
 import { checkAuditLog, recordEvent } from '../../../app/audit.js';
 import { openProjectVault, resolveProject } from '../../../app/context.js';
 import { type AuditRecord, deliveryKinds, readRecords } from '../../../audit/record.js';
@@ -12,7 +11,7 @@ import { assertSecretName } from '../../../manifest/names.js';
 import { formatReference } from '../../../run/references.js';
 import { parseMoment } from '../../../shared/duration.js';
 import { LatchError } from '../../../shared/errors.js';
-import { type Io, say, sayJson } from '../../../shared/io.js';
+import { type Io, say, sayJson, warn } from '../../../shared/io.js';
 import { requireEnvironment, requireSecret } from '../../../vault/secrets.js';
 import { flagOption, type ParsedArgs, stringOption } from '../../args.js';
 
@@ -65,7 +64,12 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const vault = await openProjectVault(io, context);
   const record = vault.contents.getProject(context.project);
   if (!record) throw new LatchError('E_NOT_FOUND', `no secret ${name} in ${where}`);
-  const secret = requireSecret(requireEnvironment(record, context.project, context.environment), name, where);
+  const secret = requireSecret(
+    requireEnvironment(record, context.project, context.environment),
+    name,
+    where,
+    'list',
+  );
   const since = sinceGiven ?? Date.parse(secret.updated);
   const { log, result: verified } = checkAuditLog(io, vault);
   const asReference = formatReference({ project: context.project, environment: context.environment, name });
@@ -124,7 +128,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
       `  ${String(group.count).padStart(4)} x ${group.command.padEnd(20)} by ${group.agent.padEnd(16)} ${group.first} .. ${group.last}`,
     );
   if (!logVerified)
-    say(io, 'warning: the audit log does not verify; this list may be incomplete (see `latch audit verify`)');
+    warn(io, 'the audit log does not verify; this list may be incomplete (see `latch audit verify`)');
   say(
     io,
     `marked ${name} as needing rotation (shown by \`latch ls\` and \`latch check\` until a new value is set)`,

@@ -1,5 +1,4 @@
 /** `latch env ls | add NAME | rm NAME`: a project's environments, in latch.yaml and the vault. */
-
 import { confirmProtected } from '../../../app/access.js';
 import { recordEvent } from '../../../app/audit.js';
 import { openProjectVault, projectRecordFor, resolveProject } from '../../../app/context.js';
@@ -8,7 +7,7 @@ import { declaredEnvironment } from '../../../manifest/model.js';
 import { assertEnvironmentName } from '../../../manifest/names.js';
 import { addEnvironmentToManifest, removeEnvironmentFromManifest } from '../../../manifest/text.js';
 import { LatchError } from '../../../shared/errors.js';
-import { type Io, say, sayJson } from '../../../shared/io.js';
+import { counted, type Io, say, sayJson } from '../../../shared/io.js';
 import { nameMap } from '../../../vault/vault.js';
 import { flagOption, type ParsedArgs } from '../../args.js';
 
@@ -42,7 +41,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
       for (const row of rows)
         say(
           io,
-          `${row.default ? '*' : ' '} ${row.name.padEnd(12)} ${String(row.secrets).padStart(4)} secrets${row.protected ? '  protected' : ''}`,
+          `${row.default ? '*' : ' '} ${row.name.padEnd(12)} ${counted(row.secrets, 'secret').padStart(12)}${row.protected ? '  protected' : ''}`,
         );
     return 0;
   }
@@ -57,13 +56,21 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
         addEnvironmentToManifest(context.manifestText, name, { protected: isProtected }),
       );
     }
-    await vault.update((contents) => {
+    const before = await vault.update((contents) => {
       const record = projectRecordFor(context, contents.getProject(context.project));
+      // projectRecordFor brings in the manifest's environments: what existed before this add.
+      const existing = record.environments[name];
+      const was = { existed: existing !== undefined, protected: existing?.protected === true };
       record.environments[name] ??= { protected: isProtected, secrets: nameMap() };
       record.environments[name].protected ||= isProtected;
       contents.putProject(context.project, record);
+      return was;
     });
-    say(io, `added environment ${name} to ${context.project}${isProtected ? ' (protected)' : ''}`);
+    if (!before.existed)
+      say(io, `added environment ${name} to ${context.project}${isProtected ? ' (protected)' : ''}`);
+    else if (isProtected && !before.protected)
+      say(io, `environment ${name} of ${context.project} was there already; it is now protected`);
+    else say(io, `environment ${name} of ${context.project} is there already; nothing changed`);
     return 0;
   }
 

@@ -1,11 +1,10 @@
 /** `latch project ls | rm NAME`: the projects in the vault. */
-
 import { confirmOnTerminal, protectedEnvironments } from '../../../app/access.js';
 import { recordEvent } from '../../../app/audit.js';
 import { openVault } from '../../../app/context.js';
 import { assertProjectName } from '../../../manifest/names.js';
 import { LatchError } from '../../../shared/errors.js';
-import { type Io, say, sayJson } from '../../../shared/io.js';
+import { counted, type Io, say, sayJson } from '../../../shared/io.js';
 import { flagOption, type ParsedArgs } from '../../args.js';
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
@@ -27,7 +26,10 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     else if (rows.length === 0) say(io, 'no projects; run `latch init` in a repository');
     else
       for (const row of rows)
-        say(io, `${row.name}  ${row.secrets} secrets in ${row.environments.join(', ') || 'no environments'}`);
+        say(
+          io,
+          `${row.name}  ${counted(row.secrets, 'secret')} in ${row.environments.join(', ') || 'no environments'}`,
+        );
     return 0;
   }
   if (!name) throw new LatchError('E_USAGE', 'usage: latch project rm NAME [--force]');
@@ -50,14 +52,17 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     if (!io.terminal)
       throw new LatchError(
         'E_USAGE',
-        `project ${name} holds ${secrets} secrets; rerun with --force to delete them`,
+        `project ${name} holds ${counted(secrets, 'secret')}; rerun with --force to delete them`,
       );
-    await confirmOnTerminal(io, `this deletes project ${name} and its ${secrets} secrets`, name);
+    await confirmOnTerminal(io, `this deletes project ${name} and its ${counted(secrets, 'secret')}`, name);
   }
   // The vault is the only place latch keeps anything about a project so far; keychain items
   // and the scan index (later issues) must be removed here too.
   await vault.update((contents) => contents.removeProject(name));
   await recordEvent(io, { kind: 'rm', project: name, detail: { scope: 'project', count: secrets } }, vault);
-  say(io, `removed project ${name} (${secrets} secrets); its latch.yaml, if any, is left for you to delete`);
+  say(
+    io,
+    `removed project ${name} (${counted(secrets, 'secret')}); its latch.yaml, if any, is left for you to delete`,
+  );
   return 0;
 }

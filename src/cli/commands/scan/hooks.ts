@@ -11,9 +11,10 @@ import { hasCommitObject, isBareRepository, requireWorkTree } from '../../../git
 import { hookStates, hooksDirectory, installHooks, uninstallHooks } from '../../../git/hooks.js';
 import { parseBaseline } from '../../../scan/baseline.js';
 import { defaultMaxSize, filesWithFindings, runScan } from '../../../scan/engine.js';
-import { printable, renderText, type ScanOutcome } from '../../../scan/report.js';
+import { renderText, type ScanOutcome } from '../../../scan/report.js';
 import { usageError } from '../../../shared/errors.js';
-import { type Io, note, say } from '../../../shared/io.js';
+import { counted, type Io, note, say } from '../../../shared/io.js';
+import { printable } from '../../../shared/utf8.js';
 import type { ParsedArgs } from '../../args.js';
 
 /** A committed baseline the hooks use by themselves, when the repository has one. */
@@ -125,12 +126,12 @@ async function runHook(hook: 'pre-commit' | 'pre-push', io: Io): Promise<number>
   const lines =
     hook === 'pre-commit'
       ? [
-          `latch: commit blocked: ${outcome.findings.length} secret(s) in the staged changes of ${files.join(', ')}.`,
+          `latch: commit blocked: ${counted(outcome.findings.length, 'secret')} in the staged changes of ${files.join(', ')}.`,
           '  take the value out of the file (keep it in latch and use `latch run`), then `git add` the file again;',
           `  or take the file out of this commit: \`git restore --staged ${pathArgument(files[0]!)}\` (keeps your copy), or \`git rm --cached ${pathArgument(files[0]!)}\` to stop tracking it.`,
         ]
       : [
-          `latch: push blocked: ${outcome.findings.length} secret(s) in the commits being pushed (${files.join(', ')}).`,
+          `latch: push blocked: ${counted(outcome.findings.length, 'secret')} in the commits being pushed (${files.join(', ')}).`,
           '  the secret is in your local history even if a later commit removed it: rewrite those commits',
           '  (`git commit --amend` for the last one, `git rebase -i` for older ones), and rotate the secret if it was shared.',
         ];

@@ -14,7 +14,7 @@ import { listRules } from '../../../scan/rules/rules.js';
 import { writeScanIndex } from '../../../scan/value-index-file.js';
 import { LatchError, usageError } from '../../../shared/errors.js';
 import { readFileWithin, writeFileAtomic } from '../../../shared/files.js';
-import { type Io, note, say } from '../../../shared/io.js';
+import { counted, type Io, note, say } from '../../../shared/io.js';
 import { flagOption, type ParsedArgs, stringOption } from '../../args.js';
 import { version } from '../../version.js';
 
@@ -109,7 +109,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     );
     note(
       io,
-      `wrote ${outcome.findings.length} fingerprint(s) to ${plan.writeBaseline}; later scans with --baseline ignore them`,
+      `wrote ${counted(outcome.findings.length, 'fingerprint')} to ${plan.writeBaseline}; later scans with --baseline ignore them`,
     );
     return 0;
   }

@@ -1,10 +1,9 @@
 /** `latch check`: exit 7 when a required secret has no value; warn about expiry and rotation. */
-
 import { openProjectVault, resolveProject } from '../../../app/context.js';
-import { secretsToInject } from '../../../app/secrets-for-run.js';
+import { secretsToInject, unusableRequired } from '../../../app/secrets-for-run.js';
 import { expiryTime, parseDuration } from '../../../shared/duration.js';
 import { LatchError } from '../../../shared/errors.js';
-import { type Io, note, say, sayJson } from '../../../shared/io.js';
+import { type Io, say, sayJson, warn } from '../../../shared/io.js';
 import { flagOption, type ParsedArgs } from '../../args.js';
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
@@ -14,9 +13,10 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const stored = record?.environments[context.environment]?.secrets ?? {};
   const now = io.now().getTime();
   const secrets = secretsToInject(context, record);
-  const missing = secrets
-    .filter((secret) => secret.required && secret.value === undefined)
-    .map((secret) => secret.name);
+  const where = `${context.project}/${context.environment}`;
+  // What `run` would refuse, check refuses: no value, or one no environment variable can carry.
+  const unusable = unusableRequired(secrets, where, context.environment);
+  const missing = unusable?.missing ?? [];
   const expired: string[] = [];
   const rotationDue: string[] = [];
   const leaked: string[] = [];
@@ -30,34 +30,33 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
       context.manifest?.secrets.find((declared) => declared.name === secret.name)?.rotateEvery;
     if (period && Date.parse(entry.updated) + parseDuration(period) <= now) rotationDue.push(secret.name);
   }
-  const where = `${context.project}/${context.environment}`;
   if (flagOption(args, 'json')) {
     sayJson(io, {
       project: context.project,
       environment: context.environment,
-      ok: missing.length === 0,
+      ok: unusable === null,
       missing,
+      binary: unusable?.binary ?? [],
+      tooLong: unusable?.tooLong ?? [],
       expired,
       rotationDue,
       rotationNeeded: leaked,
     });
   } else {
     for (const name of expired)
-      note(io, `warning: ${name} in ${where} has expired; rotate it and \`latch set ${name}\``);
-    for (const name of rotationDue) note(io, `warning: ${name} in ${where} is due for rotation`);
+      warn(io, `${name} in ${where} has expired; rotate it and \`latch set ${name}\``);
+    for (const name of rotationDue) warn(io, `${name} in ${where} is due for rotation`);
     for (const name of leaked)
-      note(
+      warn(
         io,
-        `warning: ${name} in ${where} was marked leaked; rotate it at the provider, then \`latch set ${name}\``,
+        `${name} in ${where} was marked leaked; rotate it at the provider, then \`latch set ${name}\``,
       );
-    if (missing.length === 0)
+    if (unusable === null)
       say(
         io,
         `ok: ${where} has every required secret (${secrets.length} ${context.manifest ? 'declared' : 'stored'})`,
       );
   }
-  if (missing.length > 0) {
-    throw new LatchError('E_MISSING_REQUIRED', `missing required secrets in ${where}: ${missing.join(', ')}`);
-  }
+  if (unusable) throw new LatchError('E_MISSING_REQUIRED', unusable.message);
   return 0;
 }

@@ -1,17 +1,18 @@
 /** `latch import FILE`: store the variables of a .env file (dotenv dialect, no $ expansion). */
-
 import { confirmReplacing } from '../../../app/access.js';
 import { recordEvent } from '../../../app/audit.js';
 import { openProjectVault, projectRecordFor, resolveProject } from '../../../app/context.js';
 import { isSecretName } from '../../../manifest/names.js';
+import { looksLikeCredential } from '../../../manifest/value-shape.js';
 import { maxDotenvBytes, parseDotenv } from '../../../run/dotenv.js';
 import { LatchError } from '../../../shared/errors.js';
 import { readFileWithin } from '../../../shared/files.js';
-import { type Io, say, sayJson } from '../../../shared/io.js';
+import { counted, type Io, say, sayJson } from '../../../shared/io.js';
+import { readStream } from '../../../shared/terminal.js';
 import { decodeUtf8 } from '../../../shared/utf8.js';
 import { ensureEnvironment, putSecret } from '../../../vault/secrets.js';
 import { flagOption, type ParsedArgs } from '../../args.js';
-import { planDeclarations } from './set.js';
+import { planDeclarations, warnIfNotInjectable } from './set.js';
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const file = args.positionals[0];
@@ -20,7 +21,9 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const context = await resolveProject(args, io);
   let bytes: Uint8Array;
   try {
-    bytes = readFileWithin(file === '-' ? 0 : file, maxDotenvBytes, file);
+    // `-` reads the io's stdin, so a command test can feed it (STYLE.md rule 3).
+    bytes =
+      file === '-' ? await readStream(io.stdin, maxDotenvBytes) : readFileWithin(file, maxDotenvBytes, file);
   } catch (error) {
     if (error instanceof LatchError) throw error;
     throw new LatchError(
@@ -42,7 +45,12 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const accepted = parsed.entries.filter((entry) => {
     // An empty value (`KEY=`) is stored: dotenv gives "" and the application reads KEY as set.
     if (isSecretName(entry.name)) return true;
-    skipped.push({ line: entry.line, name: entry.name, reason: 'not a valid environment variable name' });
+    // A value pasted where the name goes is not echoed back.
+    skipped.push({
+      line: entry.line,
+      ...(looksLikeCredential(entry.name) ? {} : { name: entry.name }),
+      reason: 'not a valid environment variable name',
+    });
     return false;
   });
   // As `run --env-file` does: an environment cannot carry a NUL (Node cuts the value there).
@@ -52,10 +60,16 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
       'E_USAGE',
       `${file}:${withNul.line}: the value of ${withNul.name} holds a NUL byte, which an environment variable cannot; remove it`,
     );
+  // As with set: a value `run` cannot inject (too long) is declared `required: false`, with a warning.
+  const notInjectable = accepted
+    .filter((entry) => !warnIfNotInjectable(io, context, entry.name, new TextEncoder().encode(entry.value)))
+    .map((entry) => entry.name);
   const declare = planDeclarations(
     context,
     accepted.map((entry) => entry.name),
     io,
+    undefined,
+    notInjectable,
   );
   const vault = await openProjectVault(io, context);
   const values = new Map(accepted.map((entry) => [entry.name, new TextEncoder().encode(entry.value)]));
@@ -86,10 +100,12 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     return 0;
   }
   const where = `${context.project}/${context.environment}`;
-  say(io, `imported ${imported.length} secret${imported.length === 1 ? '' : 's'} into ${where}`);
+  say(io, `imported ${counted(imported.length, 'secret')} into ${where}`);
   for (const entry of imported) say(io, `  ${entry.status.padEnd(9)} ${entry.name}`);
   for (const skip of skipped)
     say(io, `  skipped   line ${skip.line}${skip.name ? ` ${skip.name}` : ''}: ${skip.reason}`);
-  if (imported.length > 0) say(io, `the values are now in the vault; delete ${file} once nothing reads it`);
+  // Stdin leaves no file behind to delete.
+  if (imported.length > 0 && file !== '-')
+    say(io, `the values are now in the vault; delete ${file} once nothing reads it`);
   return 0;
 }

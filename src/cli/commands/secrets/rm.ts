@@ -18,7 +18,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const vault = await openProjectVault(io, context);
   const record = vault.contents.getProject(context.project);
   if (!record) throw new LatchError('E_NOT_FOUND', `no secret ${name} in ${where}`);
-  requireSecret(requireEnvironment(record, context.project, context.environment), name, where);
+  requireSecret(requireEnvironment(record, context.project, context.environment), name, where, 'list');
   await confirmProtected(io, context, record, `deleting ${name}`);
   await vault.update((contents) => {
     const latest = contents.getProject(context.project);

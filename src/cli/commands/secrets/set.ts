@@ -9,14 +9,17 @@ import {
   projectRecordFor,
   resolveProject,
 } from '../../../app/context.js';
+import { tooLongReason } from '../../../app/secrets-for-run.js';
 import { findManifestFile, writeManifestFile } from '../../../manifest/file.js';
 import { parseManifest } from '../../../manifest/manifest.js';
-import { assertSecretName } from '../../../manifest/names.js';
+import { declaredSecrets } from '../../../manifest/model.js';
+import { assertNotValueAsName, assertSecretName } from '../../../manifest/names.js';
 import { addSecretsToManifest } from '../../../manifest/text.js';
-import { parseDuration, parseExpiry } from '../../../shared/duration.js';
+import { environmentEntryLimit, unusableValues } from '../../../run/plan.js';
+import { expiryTime, parseDuration, parseExpiry } from '../../../shared/duration.js';
 import { LatchError } from '../../../shared/errors.js';
 import { readFileWithin } from '../../../shared/files.js';
-import { type Io, note, say } from '../../../shared/io.js';
+import { type Io, note, say, warn } from '../../../shared/io.js';
 import { readStream } from '../../../shared/terminal.js';
 import { type Charset, generateValue, isCharset } from '../../../vault/generate.js';
 import { ensureEnvironment, maxValueBytes, putSecret } from '../../../vault/secrets.js';
@@ -42,7 +45,13 @@ function metadataFrom(args: ParsedArgs, io: Io): SecretMetadata {
   const rotateEvery = stringOption(args, 'rotate-every');
   if (description !== undefined) metadata.description = description;
   if (owner !== undefined) metadata.owner = owner;
-  if (expires !== undefined) metadata.expires = parseExpiry(expires, io.now());
+  if (expires !== undefined) {
+    metadata.expires = parseExpiry(expires, io.now());
+    // Stored all the same (recording a credential that has already run out is legitimate),
+    // but never silently: `check` and `get` will call it expired from now on.
+    if (expiryTime(metadata.expires) <= io.now().getTime())
+      warn(io, `--expires ${expires} is in the past; the secret counts as expired from now on`);
+  }
   if (rotateEvery !== undefined) {
     parseDuration(rotateEvery);
     metadata.rotateEvery = rotateEvery;
@@ -88,7 +97,7 @@ async function readValue(args: ParsedArgs, io: Io, name: string): Promise<Uint8A
   }
   if (!io.terminal)
     throw new LatchError('E_USAGE', 'no value: pipe it on stdin, or use --from-file or --generate');
-  const typed = await io.terminal.readHidden(`value for ${name}: `);
+  const typed = await io.terminal.readHidden(`value for ${name} (hidden): `);
   // An empty value is a value (stored from stdin or a file); typed, an empty line is a slip.
   if (typed === '')
     throw new LatchError(
@@ -113,6 +122,8 @@ export function planDeclarations(
   names: string[],
   io: Io,
   description?: string,
+  /** Names declared `required: false`: values `run` cannot inject (binary, too long). */
+  optional: readonly string[] = [],
 ): () => void {
   const path = context.manifestPath;
   if (!path || context.manifestText === null) return () => {};
@@ -125,7 +136,12 @@ export function planDeclarations(
   const declare = (text: string) =>
     addSecretsToManifest(
       text,
-      names.map((name) => ({ name, ...onlyHere, ...(description === undefined ? {} : { description }) })),
+      names.map((name) => ({
+        name,
+        ...onlyHere,
+        ...(description === undefined ? {} : { description }),
+        ...(optional.includes(name) ? { required: false } : {}),
+      })),
     );
   if (declare(context.manifestText) === context.manifestText) return () => {};
   return () => {
@@ -138,13 +154,44 @@ export function planDeclarations(
     } catch (error) {
       // A read-only latch.yaml is no reason to refuse the value (nor to skip its audit record).
       if (!(error instanceof LatchError && error.code === 'E_IO')) throw error;
-      note(io, `latch: warning: stored, but not declared in latch.yaml: ${error.message}`);
+      warn(io, `stored, but not declared in latch.yaml: ${error.message}`);
       return;
     }
     const before = new Set(parseManifest(latest.text, path).secrets.map((secret) => secret.name));
     const added = names.filter((name) => !before.has(name));
     note(io, `declared ${added.length === 1 ? added[0] : `${added.length} secrets`} in ${path}`);
   };
+}
+
+/**
+ * Warns when `run` cannot put the value in an environment variable (binary, or too long for
+ * one here), saying what that means for the manifest; returns false then. `check` and `run`
+ * refuse such a value while it is required, so a new declaration says `required: false`.
+ */
+export function warnIfNotInjectable(
+  io: Io,
+  context: ProjectContext,
+  name: string,
+  value: Uint8Array,
+): boolean {
+  const { binary, tooLong } = unusableValues(
+    [{ name, required: true, value }],
+    environmentEntryLimit(process.platform),
+  );
+  if (binary.length + tooLong.length === 0) return true;
+  const why = binary.length > 0 ? 'is binary' : `is too long for an environment variable (${tooLongReason})`;
+  const manifest = context.manifest;
+  const declared = manifest?.secrets.some((secret) => secret.name === name);
+  const required =
+    manifest &&
+    declaredSecrets(manifest, context.environment).some((secret) => secret.name === name && secret.required);
+  const consequence = required
+    ? '; it is required in latch.yaml, so `latch run` and `latch check` exit 7 until you mark it `required: false`'
+    : manifest && !declared
+      ? '; declared with `required: false`'
+      : '';
+  warn(io, `the value of ${name} ${why}, so \`latch run\` cannot inject it${consequence}`);
+  return false;
 }
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
@@ -155,28 +202,48 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
       'E_USAGE',
       'usage: latch set NAME [--env E]; the value comes from a prompt, stdin, --from-file or --generate',
     );
-  assertSecretName(name);
+  assertNotValueAsName(assertSecretName(name));
   const context = await resolveProject(args, io);
   const metadata = metadataFrom(args, io);
-  const declare = planDeclarations(context, [name], io, metadata.description);
-  // On a terminal, unlock first so the prompts come in the usual order (passphrase, then
-  // value); other sources are read first so a bad file fails before any prompt.
-  const typed =
-    stringOption(args, 'from-file') === undefined && !flagOption(args, 'generate') && io.stdin.isTTY;
-  const vault = typed ? await openProjectVault(io, context) : undefined;
-  const value = await readValue(args, io, name);
-  const unlocked = vault ?? (await openProjectVault(io, context));
-  await confirmReplacing(
-    io,
-    context,
-    unlocked.contents.getProject(context.project),
-    new Map([[name, value]]),
-  );
+  // Prepared now so that a description that looks like a value is refused before any prompt.
+  planDeclarations(context, [name], io, metadata.description);
+  // The value first, then the passphrase (docs/commands.md): a value typed at the passphrase
+  // prompt would count as a wrong guess. With metadata options and no value given (a
+  // terminal, or empty stdin), an existing secret gets only its metadata changed, so the
+  // vault is opened first to know whether it exists.
+  const valueGiven = stringOption(args, 'from-file') !== undefined || flagOption(args, 'generate');
+  const editsMetadata = Object.keys(metadata).length > 0 && !valueGiven;
+  const readFirst = editsMetadata && io.stdin.isTTY ? undefined : await readValue(args, io, name);
+  const unlocked = await openProjectVault(io, context);
+  const stored = unlocked.contents.getProject(context.project)?.environments[context.environment]?.secrets[
+    name
+  ];
+  const metadataOnly =
+    editsMetadata && stored !== undefined && (readFirst === undefined || readFirst.length === 0);
+  // Without metadata options an empty value from stdin or a file is a value: set, and empty.
+  // With them, empty stdin means "no value given", which a new secret cannot do without.
+  if (editsMetadata && stored === undefined && readFirst?.length === 0)
+    throw new LatchError('E_USAGE', `empty value for ${name}, which is not stored yet; nothing was stored`);
+  const value = metadataOnly ? undefined : (readFirst ?? (await readValue(args, io, name)));
+  if (value !== undefined)
+    await confirmReplacing(
+      io,
+      context,
+      unlocked.contents.getProject(context.project),
+      new Map([[name, value]]),
+    );
+  const injectable = value === undefined || warnIfNotInjectable(io, context, name, value);
+  const declare = planDeclarations(context, [name], io, metadata.description, injectable ? [] : [name]);
   const outcome = await unlocked.update((contents) => {
     const record = projectRecordFor(context, contents.getProject(context.project));
     const env = ensureEnvironment(record, context.environment);
     contents.putProject(context.project, record);
-    const result = putSecret(env, name, value, metadata, io.now().toISOString());
+    const now = io.now().toISOString();
+    const existing = env.secrets[name];
+    if (value === undefined && !existing)
+      throw new LatchError('E_NOT_FOUND', `${name} was removed meanwhile; nothing was changed`);
+    const result = value === undefined ? 'metadata' : putSecret(env, name, value, metadata, now);
+    if (value === undefined) Object.assign(existing!, metadata);
     return { result, versions: env.secrets[name]!.versions.length };
   }, declare);
   await recordEvent(
@@ -194,9 +261,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     outcome.versions > 0
       ? ` (${outcome.versions} earlier value${outcome.versions === 1 ? '' : 's'} kept)`
       : '';
-  say(
-    io,
-    `${outcome.result === 'unchanged' ? 'unchanged' : outcome.result} ${name} in ${context.project}/${context.environment}${kept}`,
-  );
+  const done = outcome.result === 'metadata' ? 'updated the metadata of' : outcome.result;
+  say(io, `${done} ${name} in ${context.project}/${context.environment}${kept}`);
   return 0;
 }
