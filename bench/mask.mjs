@@ -2,7 +2,7 @@
 // child and the terminal, next to a plain copy loop, in one run.
 //
 //   npm run build && node bench/mask.mjs
-//   LATCH_REDACTOR=/tmp/maskbuild/core/redactor.js node bench/mask.mjs   # another build
+//   LATCH_REDACTOR=/tmp/maskbuild/mask/redactor.js node bench/mask.mjs   # another build
 //   MASK_MIB=64 MASK_RUNS=1 node bench/mask.mjs                          # quicker
 //
 // Each case runs in its own child process (so its peak RSS is its own): it streams MASK_MIB

@@ -307,7 +307,7 @@ async function setUp(work) {
   // How long the cheap KDF itself takes inside a latch process: load hash-wasm's Argon2id
   // from node_modules (as deriveKey does), compile its WebAssembly, derive once. A session
   // replaces exactly this.
-  const argon2File = createRequire(join(distDirectory, 'core', 'kdf.js')).resolve(
+  const argon2File = createRequire(join(distDirectory, 'vault', 'kdf.js')).resolve(
     'hash-wasm/dist/argon2.umd.min.js',
   );
   const kdfProbe = {
@@ -316,7 +316,7 @@ async function setUp(work) {
       '--input-type=module',
       '-e',
       // A first import warms the loader's file machinery, which latch has warmed by then too.
-      `await import(${JSON.stringify(pathToFileURL(join(distDirectory, 'core', 'errors.js')).href)});` +
+      `await import(${JSON.stringify(pathToFileURL(join(distDirectory, 'shared', 'errors.js')).href)});` +
         'const start = performance.now();' +
         `const { argon2id } = (await import('node:module')).createRequire(import.meta.url)(${JSON.stringify(argon2File)});` +
         "await argon2id({ password: 'p', salt: new Uint8Array(16), memorySize: 8192, iterations: 1, parallelism: 1, hashLength: 32, outputType: 'binary' });" +
