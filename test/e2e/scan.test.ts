@@ -135,6 +135,28 @@ describe('latch scan (files)', () => {
     expect(result.stdout).toContain('deep/er/file.txt:1:4');
   });
 
+  it('scans a plain directory and a plain file without git on PATH', () => {
+    const plain = join(sandbox.root, 'plain');
+    writeRepoFile(sandbox, 'deep/file.txt', `k: ${value}\n`, plain);
+    const noGit = join(sandbox.root, 'empty-bin');
+    mkdirSync(noGit);
+    const env = { ...locked, PATH: noGit };
+    for (const [target, path] of [
+      ['.', 'deep/file.txt'],
+      ['deep/file.txt', 'deep/file.txt'],
+    ]) {
+      const result = latch(sandbox, ['scan', target!, '--format', 'json'], { env, cwd: plain });
+      expect(result.code, result.stderr).toBe(5);
+      expect(JSON.parse(result.stdout).findings.map((finding: { path: string }) => finding.path)).toEqual([
+        path,
+      ]);
+    }
+    // In a work tree latch still needs git, and says so.
+    const inRepository = latch(sandbox, ['scan'], { env });
+    expect(inRepository.code).toBe(1);
+    expect(inRepository.stderr).toBe('latch: cannot run git (ENOENT); install git and try again\n');
+  });
+
   it('scans a file whose name is not UTF-8, in a work tree, staged, committed and outside git', () => {
     const name = Buffer.from('caf\xe9.txt', 'latin1');
     const plain = join(sandbox.root, 'plain');
