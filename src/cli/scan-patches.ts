@@ -18,7 +18,7 @@ import {
   inlineHistoryBytes,
   type PatchPool,
 } from './scan-collector.js';
-import { binarySniffLength } from './scan-files.js';
+import { binarySniffLength, binaryUnit } from './scan-files.js';
 import { UnitPool } from './scan-pool.js';
 
 /** Paths per `git diff` process: beyond this, the staged diff is split (argv stays small). */
@@ -69,7 +69,8 @@ async function scanPatches(
   const binaries: FilePatch[] = [];
   const parser = new PatchParser((patch: FilePatch) => {
     if (collector.ignored(patch.path)) return;
-    if (patch.binary) return binaries.push(patch);
+    // Text with a NUL byte (UTF-16 that .gitattributes calls text) is read from git as bytes.
+    if (patch.binary || (patch.blob && patch.text.includes('\0'))) return binaries.push(patch);
     if (patch.text.length > maxSize) return skip(collector, patch, 'too large');
     const unit: ContentUnit = {
       path: patch.path,
@@ -133,9 +134,10 @@ function skip(collector: Collector, patch: FilePatch, reason: Skipped['reason'])
 }
 
 /**
- * Files git called binary. A `binary` or `-diff` attribute in .gitattributes makes git say so
- * of any text, which would let a secret through; so each new blob is read and judged as a
- * files scan does (a NUL byte in its first 8 KiB), and one that is text is scanned whole.
+ * Files git called binary (and text patches holding a NUL byte). A `binary` or `-diff`
+ * attribute in .gitattributes makes git say so of any text, which would let a secret through;
+ * so each new blob is read and judged as a files scan does (a NUL byte in its first 8 KiB):
+ * text is scanned whole, binary content for managed values (in its bytes and UTF-16 decodings).
  */
 function scanBinaries(collector: Collector, root: string, patches: FilePatch[], maxSize: number): void {
   const blobs = readBlobs(
@@ -146,8 +148,13 @@ function scanBinaries(collector: Collector, root: string, patches: FilePatch[], 
   for (const patch of patches) {
     const content = patch.blob ? blobs.get(patch.blob) : undefined;
     if (content === 'too large') skip(collector, patch, 'too large');
-    else if (!content || content.subarray(0, binarySniffLength).includes(0)) skip(collector, patch, 'binary');
-    else {
+    else if (!content) skip(collector, patch, 'binary');
+    else if (content.subarray(0, binarySniffLength).includes(0)) {
+      skip(collector, patch, 'binary');
+      const unit = binaryUnit(patch.path, content);
+      if (collector.matcher)
+        accept(collector, patch.commit ? { ...unit, commit: patch.commit } : unit, content.length);
+    } else {
       const text = content.toString('utf8');
       const unit: ContentUnit = {
         path: patch.path,

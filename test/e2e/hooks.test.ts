@@ -4,10 +4,12 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  binaryLeaks,
   git,
   gitEnv,
   gitlabToken,
   gitRun,
+  hasSqlite,
   initRepository,
   locked,
   randomValue,
@@ -37,7 +39,7 @@ function install(cwd = sandbox.cwd) {
 }
 
 /** Stages `content` as `path` and tries to commit it with the vault locked. */
-function commit(path: string, content: string, cwd = sandbox.cwd) {
+function commit(path: string, content: string | Uint8Array, cwd = sandbox.cwd) {
   writeRepoFile(sandbox, path, content, cwd);
   git(sandbox, ['add', path], { cwd });
   return gitRun(sandbox, ['commit', '-qm', `add ${path}`], { cwd, env: locked });
@@ -105,6 +107,33 @@ describe('pre-commit hook', () => {
     expect(result.stderr).toContain('latch:allow');
     expect(result.stderr).not.toContain(value);
     expect(git(sandbox, ['rev-list', '--count', 'HEAD'])).toBe('1');
+  });
+
+  it.each([
+    ['as git decides', ''],
+    ['with .gitattributes calling them text', '*.ps1 diff\n*.bin diff\n*.sqlite diff\n'],
+  ])('refuses a managed value in a binary file or UTF-16 text, %s', (_kind, attributes) => {
+    install();
+    if (attributes) expect(commit('.gitattributes', attributes).code).toBe(0);
+    const files = binaryLeaks(value, join(sandbox.root, 'scratch.db'));
+    expect(Object.keys(files).length).toBe(hasSqlite ? 4 : 2);
+    for (const [path, bytes] of Object.entries(files)) {
+      const result = commit(path, bytes);
+      expect(result.code, path).not.toBe(0);
+      expect(result.stderr).toContain(`${path}:`);
+      expect(result.stderr).toContain('managed secret myapp/dev/DB_PASSWORD');
+      expect(result.stderr).not.toContain(value);
+      git(sandbox, ['rm', '-q', '--cached', path]);
+    }
+    // Not ASCII: git's patch text would lose these bytes, so the blob itself is searched.
+    const accented = `${randomValue(12)}\u00fcn\u00ef\u20ac${randomValue(8)}`;
+    setSecret(sandbox, 'SIGNING_KEY', accented);
+    const signed = commit('sign.ps1', Buffer.from(`\ufeff$key = "${accented}"\r\n`, 'utf16le'));
+    expect(signed.code).not.toBe(0);
+    expect(signed.stderr).toContain('sign.ps1:1:');
+    expect(signed.stderr).toContain('managed secret myapp/dev/SIGNING_KEY');
+    expect(signed.stderr).not.toContain(accented);
+    expect(git(sandbox, ['rev-list', '--count', 'HEAD'])).toBe(attributes ? '2' : '1');
   });
 
   it('suggests a git restore that works for a name with a space or a leading dash', () => {
