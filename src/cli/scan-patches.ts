@@ -91,7 +91,12 @@ async function scanPatches(
         delete collector.pool;
         return accept(collector, unit, size);
       }
-      pooled.pool = new UnitPool(script, pooled.home, Math.min(availableParallelism(), 4));
+      pooled.pool = new UnitPool(
+        script,
+        pooled.home,
+        Math.min(availableParallelism(), 4),
+        collector.matcher !== null,
+      );
     }
     pooled.batch.push(unit);
     pooled.batchBytes += size;

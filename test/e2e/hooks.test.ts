@@ -1,6 +1,6 @@
 /** `latch hooks` end to end: real repositories, real `git commit` and `git push` running the installed hooks. */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -235,6 +235,83 @@ describe('pre-commit hook', () => {
     });
     expect(viaPath.code).not.toBe(0);
     expect(viaPath.stderr).toContain('managed secret myapp/dev/DB_PASSWORD');
+  });
+});
+
+describe('hooks without a usable scan index', () => {
+  const indexFile = () => join(sandbox.home, 'scan-index');
+  const keyFile = () => join(sandbox.home, 'scan-index.key');
+  const rebuildLine =
+    'latch: the scan index is missing or damaged, so managed values cannot be checked; run `latch scan --reindex` (unlocks the vault) and try again\n';
+  const runHook = (hook: string, input = '') =>
+    latch(sandbox, ['hooks', 'run', hook, ...(hook === 'pre-push' ? ['origin', 'url'] : [])], {
+      env: locked,
+      input,
+    });
+  const unlockedCommand = () => expect(latch(sandbox, ['ls']).code).toBe(0);
+
+  it.each([
+    ['deleted', () => rmSync(indexFile())],
+    [
+      'damaged',
+      () => {
+        const bytes = readFileSync(indexFile());
+        bytes[bytes.length - 20]! ^= 1;
+        writeFileSync(indexFile(), bytes);
+      },
+    ],
+  ])('fail closed (exit 6) when the index is %s, until any unlocked command rebuilds it', (_kind, spoil) => {
+    install();
+    spoil();
+    writeRepoFile(sandbox, 'notes.md', '# fine\n');
+    git(sandbox, ['add', 'notes.md']);
+    const head = git(sandbox, ['rev-parse', 'HEAD']);
+    for (const result of [
+      runHook('pre-commit'),
+      runHook('pre-push', `refs/heads/main ${head} refs/heads/main ${'0'.repeat(40)}\n`),
+      latch(sandbox, ['scan', '--staged'], { env: locked }),
+    ]) {
+      expect(result.code).toBe(6);
+      expect(result.stderr).toBe(rebuildLine);
+    }
+    const blocked = gitRun(sandbox, ['commit', '-qm', 'notes'], { env: locked });
+    expect(blocked.code).not.toBe(0);
+    expect(blocked.stderr).toContain('latch scan --reindex');
+    expect(git(sandbox, ['rev-list', '--count', 'HEAD'])).toBe('1');
+    // A files scan still warns and goes on.
+    expect(latch(sandbox, ['scan', 'notes.md'], { env: locked }).code).toBe(0);
+    unlockedCommand();
+    expect(runHook('pre-commit').code).toBe(0);
+    const leak = commit('leak.txt', `${value}\n`);
+    expect(leak.code).not.toBe(0);
+    expect(leak.stderr).toContain('managed secret myapp/dev/DB_PASSWORD');
+  });
+
+  it('refuses an index key that others can read, and an unlocked command replaces it', () => {
+    install();
+    const before = readFileSync(keyFile());
+    chmodSync(keyFile(), 0o644);
+    const refused = `latch: ${keyFile()} can be read or written by other users; run \`latch scan --reindex\` (unlocks the vault) to replace it\n`;
+    writeRepoFile(sandbox, 'leak.txt', `${value}\n`);
+    git(sandbox, ['add', 'leak.txt']);
+    for (const result of [runHook('pre-commit'), latch(sandbox, ['scan', 'leak.txt'], { env: locked })]) {
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(refused);
+    }
+    unlockedCommand();
+    expect(statSync(keyFile()).mode & 0o777).toBe(0o600);
+    expect(readFileSync(keyFile()).equals(before)).toBe(false);
+    const blocked = runHook('pre-commit');
+    expect(blocked.code).toBe(5);
+    expect(blocked.stderr).toContain('managed secret myapp/dev/DB_PASSWORD');
+  });
+
+  it('an empty LATCH_HOME (no vault) checks the rest and lets a clean commit through', () => {
+    install();
+    const empty = join(sandbox.root, 'other-home');
+    mkdirSync(empty, { mode: 0o700 });
+    const result = latch(sandbox, ['hooks', 'run', 'pre-commit'], { env: { ...locked, LATCH_HOME: empty } });
+    expect(result.code, result.stderr).toBe(0);
   });
 });
 

@@ -10,7 +10,6 @@ import { renderJson, renderSarif, renderText, type ScanOutcome } from '../../cor
 import { listRules } from '../../core/scan-rules.js';
 import { readFileWithin, writeFileAtomic } from '../../platform/files.js';
 import { git, requireWorkTree } from '../../platform/git.js';
-import { writeScanIndex } from '../../platform/scan-index-file.js';
 import { flagOption, type ParsedArgs, stringOption } from '../args.js';
 import { recordScanBlock } from '../audit.js';
 import { latchHome, openVault } from '../context.js';
@@ -69,6 +68,8 @@ export function planScan(args: ParsedArgs, io: Io): ScanPlan & { format: Format;
     revisions: [range ? [range] : ['--all']],
     maxSize: maxSize ? parseSize(maxSize) : defaultMaxSize,
     baseline,
+    // `latch scan --staged` is what hook managers (husky) run before a commit.
+    guard: staged,
     format,
     ...(writeBaseline ? { writeBaseline } : {}),
   };
@@ -84,7 +85,7 @@ export function printOutcome(io: Io, outcome: ScanOutcome, format: Format): void
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
   if (flagOption(args, 'reindex')) {
     const vault = await openVault(io);
-    writeScanIndex(latchHome(io), vault.contents);
+    await vault.repairScanIndex({ force: true });
     say(io, 'scan index rebuilt');
     return 0;
   }
