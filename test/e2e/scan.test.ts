@@ -165,6 +165,15 @@ describe('latch scan (files)', () => {
         excerpt: '[managed:myapp/dev/API_SECRET] (in UTF-16LE text)',
       });
     }
+    git(sandbox, ['add', ...names]);
+    const staged = scan(['--staged', '--format', 'json']);
+    git(sandbox, ['commit', '-qm', 'binaries', '--no-verify']);
+    const history = scan(['--history', '--format', 'json']);
+    for (const result of [staged, history]) {
+      expect(result.code, result.stderr).toBe(5);
+      const paths = JSON.parse(result.stdout).findings.map((finding: { path: string }) => finding.path);
+      expect(paths.filter((path: string) => path !== 'latch.yaml')).toEqual(names);
+    }
   });
 
   it('scans a plain directory and a plain file without git on PATH', () => {
