@@ -211,6 +211,7 @@ export async function openVault(io: Io): Promise<UnlockedVault> {
     session: sessionUnlocker(io.env, home, now, (text) => note(io, text), agentClient(io, home)),
     attempts: auditedAttempts(io, lockoutAttempts(home, now, io.sleep)),
   });
+  await vault.repairScanIndex();
   return keepAuditHeadInVault(io, vault);
 }
 

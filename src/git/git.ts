@@ -3,6 +3,8 @@
  * diff or textconv, unquoted UTF-8 paths, a/ b/ prefixes), whatever the user's config says.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { LatchError } from '../shared/errors.js';
@@ -61,8 +63,22 @@ export function git(
   return result.stdout;
 }
 
+/**
+ * True when git could see a work tree at `cwd`: a `.git` (directory, or the file of a linked
+ * worktree or submodule) in it or a parent, or GIT_DIR set. Elsewhere latch asks git nothing,
+ * so a plain directory scans without git installed.
+ */
+function mayBeInRepository(cwd: string): boolean {
+  if (process.env.GIT_DIR) return true;
+  for (let directory = resolve(cwd); ; directory = dirname(directory)) {
+    if (existsSync(join(directory, '.git'))) return true;
+    if (dirname(directory) === directory) return false;
+  }
+}
+
 /** The top of the work tree containing `cwd`, or null outside one. */
 export function workTreeRoot(cwd: string): string | null {
+  if (!mayBeInRepository(cwd)) return null;
   const out = git(cwd, ['rev-parse', '--show-toplevel'], { allowFailure: true });
   return out ? out.trim() : null;
 }

@@ -5,7 +5,7 @@
  * every secret span is replaced by a marker. A finding never carries the secret itself.
  */
 import { createHash } from 'node:crypto';
-import type { ManagedValueMatcher } from './managed.js';
+import { type ManagedValueMatcher, utf16Decodings } from './managed.js';
 import { findCredentials, findEnvFileProblem } from './rules/rules.js';
 
 export const managedRuleId = 'managed-value';
@@ -47,6 +47,8 @@ export interface ContentUnit {
   lineNumbers?: number[];
   /** Only added lines were given, not the whole file (hygiene then judges what was added). */
   commit?: CommitInfo;
+  /** Binary content (`text` is its latin1 decoding): only the managed-value search runs on it. */
+  binary?: boolean;
 }
 
 interface Span {
@@ -77,21 +79,21 @@ function marker(span: Span): string {
   return span.secretNames ? `[managed:${span.secretNames[0]}]` : `[${span.ruleId}]`;
 }
 
-/** Finds every secret span: managed values first, then rules not overlapping them. */
-function findSpans(unit: ContentUnit, matcher: ManagedValueMatcher | null): Span[] {
-  const spans: Span[] = [];
-  if (matcher && !matcher.isEmpty) {
-    const bytes = unit.bytes ?? Buffer.from(unit.text, 'utf8');
-    for (const match of matcher.find(bytes)) {
-      spans.push({
-        start: byteToStringOffset(bytes, unit.text, match.start),
-        end: byteToStringOffset(bytes, unit.text, match.end),
-        ruleId: managedRuleId,
-        description: 'a value stored in the latch vault',
-        secretNames: match.names,
-      });
-    }
-  }
+/** The managed values in `bytes`, as spans of `text` (the same content decoded). */
+function managedSpans(matcher: ManagedValueMatcher, text: string, bytes: Uint8Array): Span[] {
+  return matcher.find(bytes).map((match) => ({
+    start: byteToStringOffset(bytes, text, match.start),
+    end: byteToStringOffset(bytes, text, match.end),
+    ruleId: managedRuleId,
+    description: 'a value stored in the latch vault',
+    secretNames: match.names,
+  }));
+}
+
+/** Finds every secret span: managed values first, then rules not overlapping them (not in binary content). */
+function findSpans(unit: ContentUnit, matcher: ManagedValueMatcher | null, bytes: Uint8Array | null): Span[] {
+  const spans = matcher && bytes ? managedSpans(matcher, unit.text, bytes) : [];
+  if (unit.binary) return spans;
   const overlaps = (start: number, end: number) => spans.some((span) => start < span.end && span.start < end);
   for (const found of findCredentials(unit.text, unit.path)) {
     if (!overlaps(found.start, found.end)) spans.push({ ...found });
@@ -102,33 +104,65 @@ function findSpans(unit: ContentUnit, matcher: ManagedValueMatcher | null): Span
 }
 
 /**
- * Scans one unit. Findings on a line holding `latch:allow` are dropped (counted in `allowed`).
- * Never throws.
+ * Scans one unit. Managed values are searched for in its bytes and, when they may hold UTF-16
+ * text (`utf16Decodings`), in their UTF-16 decodings too, whatever git calls the file; the
+ * rules read the text (not binary content). Findings on a line holding `latch:allow` are
+ * dropped (counted in `allowed`). Never throws.
  */
 export function scanContent(
   unit: ContentUnit,
   matcher: ManagedValueMatcher | null,
 ): { findings: Finding[]; allowed: number } {
-  const spans = findSpans(unit, matcher);
-  const findings: Finding[] = [];
-  let allowed = 0;
-  if (spans.length === 0) return { findings, allowed };
-  const text = unit.text;
+  const managed = matcher && !matcher.isEmpty ? matcher : null;
+  const bytes = managed ? (unit.bytes ?? Buffer.from(unit.text, 'utf8')) : null;
+  const result = { findings: [] as Finding[], allowed: 0 };
+  const where = unit.binary ? 'binary content' : null;
+  reportSpans(result, unit, unit.text, findSpans(unit, managed, bytes), where, null);
+  if (!managed || !bytes) return result;
+  // The four decodings overlap (UTF-16LE text read as UTF-16BE one byte later is the same
+  // text): a value is reported once per line.
+  const seen = new Set<string>();
+  for (const { encoding, text } of utf16Decodings(bytes)) {
+    const spans = managedSpans(managed, text, Buffer.from(text, 'utf8'));
+    if (spans.length > 0) reportSpans(result, unit, text, spans, `${encoding} text`, seen);
+  }
+  return result;
+}
+
+/**
+ * Turns the spans of `text` (the unit's text, or a decoding of its bytes) into findings. With
+ * `where` (binary content, a UTF-16 decoding: no rule ran on the line, so it could show an
+ * unrecognised secret), the excerpt is the marker and where it was found, not the line.
+ */
+function reportSpans(
+  result: { findings: Finding[]; allowed: number },
+  unit: ContentUnit,
+  text: string,
+  spans: Span[],
+  where: string | null,
+  seen: Set<string> | null,
+): void {
+  const findings = result.findings;
   for (const span of spans) {
     const lineStart = text.lastIndexOf('\n', span.start - 1) + 1;
     let lineEnd = text.indexOf('\n', span.start);
     if (lineEnd < 0) lineEnd = text.length;
     const lineText = text.slice(lineStart, lineEnd).replace(/\r$/, '');
+    const lineIndex = countNewlines(text, 0, lineStart);
+    const secret = text.slice(span.start, span.end);
+    const label = span.secretNames ? span.secretNames.join(',') : span.ruleId;
+    const fingerprint = findingFingerprint(label, unit.path, secret);
+    if (seen) {
+      if (seen.has(`${lineIndex}:${fingerprint}`)) continue;
+      seen.add(`${lineIndex}:${fingerprint}`);
+    }
     if (lineText.includes(allowMarker)) {
-      allowed++;
+      result.allowed++;
       continue;
     }
-    const lineIndex = countNewlines(text, 0, lineStart);
     const endLineStart = text.lastIndexOf('\n', Math.max(span.end - 1, span.start)) + 1;
     const endLineIndex = lineIndex + countNewlines(text, lineStart, endLineStart);
     const fileLine = (index: number) => unit.lineNumbers?.[index] ?? index + 1;
-    const secret = text.slice(span.start, span.end);
-    const label = span.secretNames ? span.secretNames.join(',') : span.ruleId;
     findings.push({
       ruleId: span.ruleId,
       description: span.description,
@@ -138,12 +172,11 @@ export function scanContent(
       column: span.start - lineStart + 1,
       endLine: fileLine(endLineIndex),
       endColumn: span.end - endLineStart + 1,
-      excerpt: redactedExcerpt(lineText, lineStart, span, spans),
-      fingerprint: findingFingerprint(label, unit.path, secret),
+      excerpt: where ? `${marker(span)} (in ${where})` : redactedExcerpt(lineText, lineStart, span, spans),
+      fingerprint,
       ...(unit.commit ? { commit: unit.commit } : {}),
     });
   }
-  return { findings, allowed };
 }
 
 function countNewlines(text: string, from: number, to: number): number {

@@ -29,14 +29,30 @@ export interface ScanPlan {
   revisions: string[][];
   maxSize: number;
   baseline: Set<string> | null;
+  /**
+   * A scan that guards a commit or a push (the hooks, `--staged`): without a usable scan index
+   * while a vault exists, it fails (exit 6) instead of passing managed values unchecked.
+   */
+  guard?: boolean;
 }
 
 export const defaultMaxSize = 5 * 1024 * 1024;
 
-/** The managed-value matcher from the scan index, or null (with a warning) when there is none. */
-export function managedMatcher(io: Io, home: string): ManagedValueMatcher | null {
-  const loaded = loadScanIndex(home);
+/**
+ * The managed-value matcher from the scan index, or null when there is none: with a warning,
+ * or, for a `guard` scan, E_TAMPERED (exit 6). Locked, latch cannot tell whether the vault
+ * holds any secret, so any vault counts. An index that fails authentication is removed, so
+ * that the next unlocked command rebuilds it.
+ */
+export function managedMatcher(io: Io, home: string, guard = false): ManagedValueMatcher | null {
+  const loaded = loadScanIndex(home, { discardUnusable: true });
   if (!loaded) {
+    if (guard && vaultExists(home)) {
+      throw new LatchError(
+        'E_TAMPERED',
+        'the scan index is missing or damaged, so managed values cannot be checked; run `latch scan --reindex` (unlocks the vault) and try again',
+      );
+    }
     if (vaultExists(home)) {
       warn(
         io,
@@ -66,7 +82,7 @@ const toSlash = (path: string) => (sep === '/' ? path : path.split(sep).join('/'
   io: Io,
   home: string,
 ): Promise<ScanOutcome> {
-  const matcher = managedMatcher(io, home);
+  const matcher = managedMatcher(io, home, plan.guard === true);
   if (plan.mode === 'files') return scanFiles(plan, io, home, matcher);
   const root = requireWorkTree(io.cwd, plan.mode === 'staged' ? '--staged' : '--history');
   const collector: Collector = {
@@ -154,7 +170,9 @@ async function scanInWorkers(
   const workers = shares.slice(1).map(
     (files) =>
       new Promise<FilesResult>((resolvePart, reject) => {
-        const worker = new Worker(script, { workerData: { mode: 'files', home, files, maxSize } });
+        const worker = new Worker(script, {
+          workerData: { mode: 'files', home, files, maxSize, managed: matcher !== null },
+        });
         worker.once('message', resolvePart);
         worker.once('error', reject);
         worker.once('exit', (code) => {

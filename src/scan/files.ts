@@ -3,7 +3,7 @@
  * the main thread and the scan workers (src/scan/worker.ts).
  */
 import { closeSync, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
-import { type Finding, scanContent } from './content.js';
+import { type ContentUnit, type Finding, scanContent } from './content.js';
 import type { ManagedValueMatcher } from './managed.js';
 import type { Skipped } from './report.js';
 
@@ -24,6 +24,14 @@ export interface FilesResult {
 
 /** A file with a NUL byte in its first 8 KiB is binary. */
 export const binarySniffLength = 8192;
+
+/**
+ * Binary content as a unit: the managed-value search alone, on its bytes and their UTF-16
+ * decodings (an SQLite file, a UTF-16 script); latin1 keeps one character per byte.
+ */
+export function binaryUnit(path: string, bytes: Buffer): ContentUnit {
+  return { path, text: bytes.toString('latin1'), bytes, binary: true };
+}
 
 /** Scans each file (the baseline is applied by the caller). Never throws for one bad file. */
 export function scanFileList(
@@ -67,12 +75,14 @@ function scanOneFile(
       offset += read;
     }
     const content = bytes.subarray(0, offset);
-    if (content.subarray(0, binarySniffLength).includes(0)) {
+    const binary = content.subarray(0, binarySniffLength).includes(0);
+    if (binary) {
+      // The rules skip it; a managed value is still searched for in its bytes (binaryUnit).
       result.skipped.push({ path, reason: 'binary' });
-      return;
+      if (!matcher) return;
     }
     const { findings, allowed } = scanContent(
-      { path, text: content.toString('utf8'), bytes: content },
+      binary ? binaryUnit(path, content) : { path, text: content.toString('utf8'), bytes: content },
       matcher,
     );
     result.scannedFiles++;

@@ -131,3 +131,30 @@ function settle(matches: ManagedMatch[]): ManagedMatch[] {
   }
   return kept;
 }
+
+/** One decoding of some bytes as UTF-16, which the managed-value search also runs on. */
+export interface Utf16Decoding {
+  encoding: 'UTF-16LE' | 'UTF-16BE';
+  text: string;
+}
+
+/**
+ * The UTF-16LE and UTF-16BE decodings of `bytes`, each at both byte alignments (a string in a
+ * binary file, such as an SQLite page, may start at an odd offset), when `bytes` may hold
+ * UTF-16 text: a NUL byte (every ASCII character in UTF-16 has one) or a UTF-16 byte-order
+ * mark at the start. Otherwise none, so UTF-8 text costs one search for a NUL byte.
+ * Unpaired surrogates decode to U+FFFD. Never throws.
+ */
+export function utf16Decodings(bytes: Uint8Array): Utf16Decoding[] {
+  if (bytes.length < wordOffsets * 2) return [];
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  const byteOrderMark = (view[0] === 0xff && view[1] === 0xfe) || (view[0] === 0xfe && view[1] === 0xff);
+  if (!byteOrderMark && view.indexOf(0) < 0) return [];
+  const decodings: Utf16Decoding[] = [];
+  for (const alignment of [0, 1]) {
+    const units = view.subarray(alignment, alignment + ((view.length - alignment) & ~1));
+    decodings.push({ encoding: 'UTF-16LE', text: units.toString('utf16le') });
+    decodings.push({ encoding: 'UTF-16BE', text: Buffer.from(units).swap16().toString('utf16le') });
+  }
+  return decodings;
+}

@@ -17,7 +17,7 @@ import {
 } from './collector.js';
 import type { ContentUnit } from './content.js';
 import { commitFormat, type FilePatch, PatchParser } from './diff.js';
-import { binarySniffLength } from './files.js';
+import { binarySniffLength, binaryUnit } from './files.js';
 import { UnitPool } from './pool.js';
 import type { Skipped } from './report.js';
 
@@ -69,7 +69,8 @@ async function scanPatches(
   const binaries: FilePatch[] = [];
   const parser = new PatchParser((patch: FilePatch) => {
     if (collector.ignored(patch.path)) return;
-    if (patch.binary) return binaries.push(patch);
+    // Text with a NUL byte (UTF-16 that .gitattributes calls text) is read from git as bytes.
+    if (patch.binary || (patch.blob && patch.text.includes('\0'))) return binaries.push(patch);
     if (patch.text.length > maxSize) return skip(collector, patch, 'too large');
     const unit: ContentUnit = {
       path: patch.path,
@@ -90,7 +91,12 @@ async function scanPatches(
         delete collector.pool;
         return accept(collector, unit, size);
       }
-      pooled.pool = new UnitPool(script, pooled.home, Math.min(availableParallelism(), 4));
+      pooled.pool = new UnitPool(
+        script,
+        pooled.home,
+        Math.min(availableParallelism(), 4),
+        collector.matcher !== null,
+      );
     }
     pooled.batch.push(unit);
     pooled.batchBytes += size;
@@ -133,9 +139,10 @@ function skip(collector: Collector, patch: FilePatch, reason: Skipped['reason'])
 }
 
 /**
- * Files git called binary. A `binary` or `-diff` attribute in .gitattributes makes git say so
- * of any text, which would let a secret through; so each new blob is read and judged as a
- * files scan does (a NUL byte in its first 8 KiB), and one that is text is scanned whole.
+ * Files git called binary (and text patches holding a NUL byte). A `binary` or `-diff`
+ * attribute in .gitattributes makes git say so of any text, which would let a secret through;
+ * so each new blob is read and judged as a files scan does (a NUL byte in its first 8 KiB):
+ * text is scanned whole, binary content for managed values (in its bytes and UTF-16 decodings).
  */
 function scanBinaries(collector: Collector, root: string, patches: FilePatch[], maxSize: number): void {
   const blobs = readBlobs(
@@ -146,8 +153,13 @@ function scanBinaries(collector: Collector, root: string, patches: FilePatch[], 
   for (const patch of patches) {
     const content = patch.blob ? blobs.get(patch.blob) : undefined;
     if (content === 'too large') skip(collector, patch, 'too large');
-    else if (!content || content.subarray(0, binarySniffLength).includes(0)) skip(collector, patch, 'binary');
-    else {
+    else if (!content) skip(collector, patch, 'binary');
+    else if (content.subarray(0, binarySniffLength).includes(0)) {
+      skip(collector, patch, 'binary');
+      const unit = binaryUnit(patch.path, content);
+      if (collector.matcher)
+        accept(collector, patch.commit ? { ...unit, commit: patch.commit } : unit, content.length);
+    } else {
       const text = content.toString('utf8');
       const unit: ContentUnit = {
         path: patch.path,

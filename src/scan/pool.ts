@@ -25,9 +25,9 @@ export class UnitPool {
   private failure: unknown = null;
   private waiting: (() => void)[] = [];
 
-  constructor(script: URL, home: string, size: number) {
+  constructor(script: URL, home: string, size: number, managed: boolean) {
     for (let index = 0; index < size; index++) {
-      const worker = new Worker(script, { workerData: { mode: 'units', home } });
+      const worker = new Worker(script, { workerData: { mode: 'units', home, managed } });
       worker.on('message', (result: UnitsResult) => {
         this.results[this.busy.get(worker)!] = result;
         this.busy.delete(worker);

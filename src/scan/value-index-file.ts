@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { LatchError } from '../shared/errors.js';
-import { writeFileAtomic } from '../shared/files.js';
+import { privateFileExposure, writeFileAtomic } from '../shared/files.js';
 import type { VaultContents } from '../vault/vault.js';
 import {
   buildSection,
@@ -46,10 +46,21 @@ function readOrNull(path: string): Buffer | null {
   }
 }
 
-/** The index key, created (random, 0600) when `create` and there is none. */
+/**
+ * The index key, created (random, 0600) when `create` and there is none. A key that others
+ * may read (a copy lets them test guesses against the index, docs/threat-model.md) throws E_UNSAFE_PERMISSIONS; when `create`, it is replaced instead (the vault is
+ * unlocked, so the index is rebuilt under the new key).
+ */
 function indexKey(home: string, options: { create: boolean; replace?: boolean }): Uint8Array | null {
   const path = scanIndexPaths(home).key;
-  const existing = options.replace ? null : readOrNull(path);
+  const exposure = options.replace ? null : privateFileExposure(path);
+  if (exposure && !options.create) {
+    throw new LatchError(
+      'E_UNSAFE_PERMISSIONS',
+      `${path} ${exposure}; run \`latch scan --reindex\` (unlocks the vault) to replace it`,
+    );
+  }
+  const existing = options.replace || exposure ? null : readOrNull(path);
   if (existing) return new Uint8Array(existing);
   if (!options.create) return null;
   const key = new Uint8Array(randomBytes(32));
@@ -72,16 +83,28 @@ export interface LoadedIndex {
 
 /**
  * Reads the index without the vault. Returns null when there is none (no vault yet, or it
- * was removed because a refresh failed); throws E_TAMPERED when it is damaged.
+ * was removed because a refresh failed) or it fails authentication (damaged, or written under
+ * another key); with `discardUnusable`, such an index is then removed, so the next unlocked
+ * command rebuilds it (`UnlockedVault.repairScanIndex`). Throws E_TAMPERED when it is not an index
+ * file, E_UNSAFE_PERMISSIONS for a key that others may read.
  */
-export function loadScanIndex(home: string): LoadedIndex | null {
+export function loadScanIndex(home: string, options: { discardUnusable?: boolean } = {}): LoadedIndex | null {
   const paths = scanIndexPaths(home);
   const file = readOrNull(paths.index);
   const key = indexKey(home, { create: false });
   if (!file || !key) return null;
   const keys = deriveIndexKeys(key);
   const index = openScanIndex(keys, file);
-  if (!index) return null;
+  if (!index) {
+    if (!options.discardUnusable) return null;
+    // Read again first: `passwd` writes a new key, then the index under it.
+    const again = loadScanIndex(home);
+    if (again) return again;
+    try {
+      unlinkSync(paths.index);
+    } catch {}
+    return null;
+  }
   const digest = vaultDigest(home);
   const current = digest !== null && Buffer.from(digest).equals(index.vaultDigest);
   return { keys, index, current };

@@ -11,9 +11,11 @@ import type { UnitsResult } from './pool.js';
 import { loadScanIndex } from './value-index-file.js';
 
 const data = workerData as
-  | { mode: 'files'; home: string; files: FileToScan[]; maxSize: number }
-  | { mode: 'units'; home: string };
+  | { mode: 'files'; home: string; files: FileToScan[]; maxSize: number; managed: boolean }
+  | { mode: 'units'; home: string; managed: boolean };
 const loaded = loadScanIndex(data.home);
+// The main thread had an index: one gone since (removed, replaced) must not pass values unchecked.
+if (data.managed && !loaded) throw new Error('the scan index went away during the scan');
 const matcher = loaded ? new ManagedValueMatcher(loaded.keys, loaded.index) : null;
 
 if (data.mode === 'files') {

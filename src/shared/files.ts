@@ -219,6 +219,25 @@ export function ensurePrivateDirectory(directory: string): void {
   }
 }
 
+/**
+ * Why the private file at `path` (a key latch wrote 0600) must not be used, or null (also when
+ * it is missing or not a regular file): group or others may read or write it, or another user
+ * owns it. The vault's directory is held to the same standard.
+ */
+export function privateFileExposure(path: string): string | null {
+  if (process.platform === 'win32') return null;
+  let stat: ReturnType<typeof statSync>;
+  try {
+    stat = statSync(path);
+  } catch {
+    return null;
+  }
+  if (!stat.isFile()) return null;
+  if (typeof process.getuid === 'function' && stat.uid !== process.getuid()) return 'belongs to another user';
+  if ((stat.mode & 0o077) !== 0) return 'can be read or written by other users';
+  return null;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**

@@ -9,6 +9,7 @@ import { deriveVaultAuditKey } from '../audit/record.js';
 import { LatchError } from '../shared/errors.js';
 import {
   ensurePrivateDirectory,
+  privateFileExposure,
   removeOrphanedTempFiles,
   withLock,
   writeFileAtomic,
@@ -152,6 +153,27 @@ export class UnlockedVault {
       // The scan index follows every write, so hooks recognise new values with the vault locked.
       refreshScanIndex(this.paths.home, contents);
       return result;
+    });
+  }
+
+  /**
+   * Rebuilds the scan index from the newest contents, under the writers' lock, when it or its
+   * key is missing or the key is exposed (`privateFileExposure`; it is then replaced), or
+   * always with `force` (`latch scan --reindex`, whose failure is the command's). So every
+   * unlocked command repairs what a locked scan can only refuse; when there is nothing to
+   * do, it costs three stats and does not load the index writer.
+   */
+  async repairScanIndex(options: { force?: boolean } = {}): Promise<void> {
+    const index = join(this.paths.home, 'scan-index');
+    const key = join(this.paths.home, 'scan-index.key');
+    if (!options.force && existsSync(index) && existsSync(key) && privateFileExposure(key) === null) return;
+    const { refreshScanIndex, writeScanIndex } = await scanIndexFile();
+    await withLock(this.paths.lock, () => {
+      const latest = readSealed(this.paths);
+      if (!sameBytes(latest.vaultId, this.sealed.vaultId)) return;
+      const contents = VaultContents.decode(openBody(latest, this.dataKey));
+      if (options.force) writeScanIndex(this.paths.home, contents);
+      else refreshScanIndex(this.paths.home, contents);
     });
   }
 

@@ -5,7 +5,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { latch, type RunResult, type Sandbox } from './harness.js';
 
@@ -87,3 +87,36 @@ export function gitlabToken(): string {
 
 /** The environment of a hook run with the vault locked (no passphrase anywhere). */
 export const locked = { LATCH_PASSPHRASE: undefined, LATCH_PASSPHRASE_FILE: undefined };
+
+/** True when the `sqlite3` shell is installed (the Debian package sqlite3). */
+export const hasSqlite = spawnSync('sqlite3', ['-version']).status === 0;
+
+/** An SQLite database (made by the real `sqlite3`, SQL on stdin) in `encoding`, holding `value` in a row. */
+function sqliteDatabase(value: string, encoding: 'UTF-8' | 'UTF-16le' | 'UTF-16be', scratch: string): Buffer {
+  rmSync(scratch, { force: true });
+  const sql = `PRAGMA encoding = '${encoding}';\nCREATE TABLE settings (name TEXT, value TEXT);\nINSERT INTO settings VALUES ('api', '${value}');\n`;
+  const result = spawnSync('sqlite3', [scratch], { input: sql, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`sqlite3 failed: ${result.stderr}`);
+  const bytes = readFileSync(scratch);
+  rmSync(scratch);
+  return bytes;
+}
+
+/**
+ * Files that hold `value` where only a search of bytes and UTF-16 finds it, by name: SQLite
+ * databases (when sqlite3 is installed), a binary with the value's UTF-16BE at an odd offset,
+ * and a PowerShell script saved as UTF-16LE with a byte-order mark.
+ */
+export function binaryLeaks(value: string, scratch: string): Record<string, Buffer> {
+  const noise = randomBytes(300);
+  noise[7] = 0;
+  const files: Record<string, Buffer> = {
+    'blob.bin': Buffer.concat([noise, Buffer.from([0]), Buffer.from(value, 'utf16le').swap16(), noise]),
+    'deploy.ps1': Buffer.from(`\ufeff$token = "${value}"\r\nWrite-Host ok\r\n`, 'utf16le'),
+  };
+  if (hasSqlite) {
+    files['app.sqlite'] = sqliteDatabase(value, 'UTF-8', scratch);
+    files['app16.sqlite'] = sqliteDatabase(value, 'UTF-16le', scratch);
+  }
+  return files;
+}

@@ -1,13 +1,15 @@
 /** `latch hooks` end to end: real repositories, real `git commit` and `git push` running the installed hooks. */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  binaryLeaks,
   git,
   gitEnv,
   gitlabToken,
   gitRun,
+  hasSqlite,
   initRepository,
   locked,
   randomValue,
@@ -37,7 +39,7 @@ function install(cwd = sandbox.cwd) {
 }
 
 /** Stages `content` as `path` and tries to commit it with the vault locked. */
-function commit(path: string, content: string, cwd = sandbox.cwd) {
+function commit(path: string, content: string | Uint8Array, cwd = sandbox.cwd) {
   writeRepoFile(sandbox, path, content, cwd);
   git(sandbox, ['add', path], { cwd });
   return gitRun(sandbox, ['commit', '-qm', `add ${path}`], { cwd, env: locked });
@@ -105,6 +107,33 @@ describe('pre-commit hook', () => {
     expect(result.stderr).toContain('latch:allow');
     expect(result.stderr).not.toContain(value);
     expect(git(sandbox, ['rev-list', '--count', 'HEAD'])).toBe('1');
+  });
+
+  it.each([
+    ['as git decides', ''],
+    ['with .gitattributes calling them text', '*.ps1 diff\n*.bin diff\n*.sqlite diff\n'],
+  ])('refuses a managed value in a binary file or UTF-16 text, %s', (_kind, attributes) => {
+    install();
+    if (attributes) expect(commit('.gitattributes', attributes).code).toBe(0);
+    const files = binaryLeaks(value, join(sandbox.root, 'scratch.db'));
+    expect(Object.keys(files).length).toBe(hasSqlite ? 4 : 2);
+    for (const [path, bytes] of Object.entries(files)) {
+      const result = commit(path, bytes);
+      expect(result.code, path).not.toBe(0);
+      expect(result.stderr).toContain(`${path}:`);
+      expect(result.stderr).toContain('managed secret myapp/dev/DB_PASSWORD');
+      expect(result.stderr).not.toContain(value);
+      git(sandbox, ['rm', '-q', '--cached', path]);
+    }
+    // Not ASCII: git's patch text would lose these bytes, so the blob itself is searched.
+    const accented = `${randomValue(12)}\u00fcn\u00ef\u20ac${randomValue(8)}`;
+    setSecret(sandbox, 'SIGNING_KEY', accented);
+    const signed = commit('sign.ps1', Buffer.from(`\ufeff$key = "${accented}"\r\n`, 'utf16le'));
+    expect(signed.code).not.toBe(0);
+    expect(signed.stderr).toContain('sign.ps1:1:');
+    expect(signed.stderr).toContain('managed secret myapp/dev/SIGNING_KEY');
+    expect(signed.stderr).not.toContain(accented);
+    expect(git(sandbox, ['rev-list', '--count', 'HEAD'])).toBe(attributes ? '2' : '1');
   });
 
   it('suggests a git restore that works for a name with a space or a leading dash', () => {
@@ -206,6 +235,83 @@ describe('pre-commit hook', () => {
     });
     expect(viaPath.code).not.toBe(0);
     expect(viaPath.stderr).toContain('managed secret myapp/dev/DB_PASSWORD');
+  });
+});
+
+describe('hooks without a usable scan index', () => {
+  const indexFile = () => join(sandbox.home, 'scan-index');
+  const keyFile = () => join(sandbox.home, 'scan-index.key');
+  const rebuildLine =
+    'latch: the scan index is missing or damaged, so managed values cannot be checked; run `latch scan --reindex` (unlocks the vault) and try again\n';
+  const runHook = (hook: string, input = '') =>
+    latch(sandbox, ['hooks', 'run', hook, ...(hook === 'pre-push' ? ['origin', 'url'] : [])], {
+      env: locked,
+      input,
+    });
+  const unlockedCommand = () => expect(latch(sandbox, ['ls']).code).toBe(0);
+
+  it.each([
+    ['deleted', () => rmSync(indexFile())],
+    [
+      'damaged',
+      () => {
+        const bytes = readFileSync(indexFile());
+        bytes[bytes.length - 20]! ^= 1;
+        writeFileSync(indexFile(), bytes);
+      },
+    ],
+  ])('fail closed (exit 6) when the index is %s, until any unlocked command rebuilds it', (_kind, spoil) => {
+    install();
+    spoil();
+    writeRepoFile(sandbox, 'notes.md', '# fine\n');
+    git(sandbox, ['add', 'notes.md']);
+    const head = git(sandbox, ['rev-parse', 'HEAD']);
+    for (const result of [
+      runHook('pre-commit'),
+      runHook('pre-push', `refs/heads/main ${head} refs/heads/main ${'0'.repeat(40)}\n`),
+      latch(sandbox, ['scan', '--staged'], { env: locked }),
+    ]) {
+      expect(result.code).toBe(6);
+      expect(result.stderr).toBe(rebuildLine);
+    }
+    const blocked = gitRun(sandbox, ['commit', '-qm', 'notes'], { env: locked });
+    expect(blocked.code).not.toBe(0);
+    expect(blocked.stderr).toContain('latch scan --reindex');
+    expect(git(sandbox, ['rev-list', '--count', 'HEAD'])).toBe('1');
+    // A files scan still warns and goes on.
+    expect(latch(sandbox, ['scan', 'notes.md'], { env: locked }).code).toBe(0);
+    unlockedCommand();
+    expect(runHook('pre-commit').code).toBe(0);
+    const leak = commit('leak.txt', `${value}\n`);
+    expect(leak.code).not.toBe(0);
+    expect(leak.stderr).toContain('managed secret myapp/dev/DB_PASSWORD');
+  });
+
+  it('refuses an index key that others can read, and an unlocked command replaces it', () => {
+    install();
+    const before = readFileSync(keyFile());
+    chmodSync(keyFile(), 0o644);
+    const refused = `latch: ${keyFile()} can be read or written by other users; run \`latch scan --reindex\` (unlocks the vault) to replace it\n`;
+    writeRepoFile(sandbox, 'leak.txt', `${value}\n`);
+    git(sandbox, ['add', 'leak.txt']);
+    for (const result of [runHook('pre-commit'), latch(sandbox, ['scan', 'leak.txt'], { env: locked })]) {
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(refused);
+    }
+    unlockedCommand();
+    expect(statSync(keyFile()).mode & 0o777).toBe(0o600);
+    expect(readFileSync(keyFile()).equals(before)).toBe(false);
+    const blocked = runHook('pre-commit');
+    expect(blocked.code).toBe(5);
+    expect(blocked.stderr).toContain('managed secret myapp/dev/DB_PASSWORD');
+  });
+
+  it('an empty LATCH_HOME (no vault) checks the rest and lets a clean commit through', () => {
+    install();
+    const empty = join(sandbox.root, 'other-home');
+    mkdirSync(empty, { mode: 0o700 });
+    const result = latch(sandbox, ['hooks', 'run', 'pre-commit'], { env: { ...locked, LATCH_HOME: empty } });
+    expect(result.code, result.stderr).toBe(0);
   });
 });
 

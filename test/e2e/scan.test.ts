@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import AjvDraft04 from 'ajv-draft-04';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  binaryLeaks,
   git,
   gitlabToken,
   gitRun,
+  hasSqlite,
   initRepository,
   locked,
   randomValue,
@@ -94,7 +96,8 @@ describe('latch scan (files)', () => {
   it('scans tracked and untracked files but not ignored ones, and reports binary and large files', () => {
     writeRepoFile(sandbox, '.gitignore', 'ignored.txt\n');
     writeRepoFile(sandbox, 'ignored.txt', value);
-    writeRepoFile(sandbox, 'bin.dat', Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(value)]));
+    // The rules do not read binary files (managed values are still searched for in them).
+    writeRepoFile(sandbox, 'bin.dat', Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(gitlabToken())]));
     writeRepoFile(sandbox, 'big.txt', `${'a'.repeat(3000)}\n${value}\n`);
     writeRepoFile(sandbox, 'clean.txt', 'nothing here\n');
     const result = scan(['--max-size', '2k', '--format', 'json']);
@@ -133,6 +136,66 @@ describe('latch scan (files)', () => {
     const result = latch(sandbox, ['scan', plain], { env: locked });
     expect(result.code).toBe(5);
     expect(result.stdout).toContain('deep/er/file.txt:1:4');
+  });
+
+  it('finds managed values in binary files and UTF-16 text, in a work tree and a plain directory', () => {
+    const files = binaryLeaks(value, join(sandbox.root, 'scratch.db'));
+    const plain = join(sandbox.root, 'plain');
+    for (const [name, bytes] of Object.entries(files)) {
+      writeRepoFile(sandbox, name, bytes);
+      writeRepoFile(sandbox, name, bytes, plain);
+    }
+    const names = Object.keys(files).sort();
+    expect(names.length).toBe(hasSqlite ? 4 : 2);
+    for (const target of [[], [plain]]) {
+      const result = scan([...target, '--format', 'json']);
+      expect(result.code, result.stderr).toBe(5);
+      expect(result.stdout).not.toContain(value);
+      const report = JSON.parse(result.stdout);
+      const found = report.findings.filter((finding: { path: string }) => finding.path !== 'latch.yaml');
+      expect(found.map((finding: { path: string }) => finding.path)).toEqual(names);
+      for (const finding of found) {
+        expect(finding).toMatchObject({ ruleId: 'managed-value', secretNames: ['myapp/dev/API_SECRET'] });
+        expect(finding.excerpt).toMatch(
+          /^\[managed:myapp\/dev\/API_SECRET\] \(in (binary content|UTF-16(LE|BE) text)\)$/,
+        );
+      }
+      expect(found.find((finding: { path: string }) => finding.path === 'deploy.ps1')).toMatchObject({
+        line: 1,
+        excerpt: '[managed:myapp/dev/API_SECRET] (in UTF-16LE text)',
+      });
+    }
+    git(sandbox, ['add', ...names]);
+    const staged = scan(['--staged', '--format', 'json']);
+    git(sandbox, ['commit', '-qm', 'binaries', '--no-verify']);
+    const history = scan(['--history', '--format', 'json']);
+    for (const result of [staged, history]) {
+      expect(result.code, result.stderr).toBe(5);
+      const paths = JSON.parse(result.stdout).findings.map((finding: { path: string }) => finding.path);
+      expect(paths.filter((path: string) => path !== 'latch.yaml')).toEqual(names);
+    }
+  });
+
+  it('scans a plain directory and a plain file without git on PATH', () => {
+    const plain = join(sandbox.root, 'plain');
+    writeRepoFile(sandbox, 'deep/file.txt', `k: ${value}\n`, plain);
+    const noGit = join(sandbox.root, 'empty-bin');
+    mkdirSync(noGit);
+    const env = { ...locked, PATH: noGit };
+    for (const [target, path] of [
+      ['.', 'deep/file.txt'],
+      ['deep/file.txt', 'deep/file.txt'],
+    ]) {
+      const result = latch(sandbox, ['scan', target!, '--format', 'json'], { env, cwd: plain });
+      expect(result.code, result.stderr).toBe(5);
+      expect(JSON.parse(result.stdout).findings.map((finding: { path: string }) => finding.path)).toEqual([
+        path,
+      ]);
+    }
+    // In a work tree latch still needs git, and says so.
+    const inRepository = latch(sandbox, ['scan'], { env });
+    expect(inRepository.code).toBe(1);
+    expect(inRepository.stderr).toBe('latch: cannot run git (ENOENT); install git and try again\n');
   });
 
   it('scans a file whose name is not UTF-8, in a work tree, staged, committed and outside git', () => {
@@ -342,7 +405,7 @@ describe('latch scan --staged and --history', () => {
     writeRepoFile(sandbox, '.gitattributes', '*.txt binary\n*.cfg -diff\n');
     writeRepoFile(sandbox, 'notes.txt', `k: ${value}\n`);
     writeRepoFile(sandbox, 'app.cfg', `first\nk: ${value}\n`);
-    writeRepoFile(sandbox, 'logo.bin', Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(value)]));
+    writeRepoFile(sandbox, 'logo.bin', Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(gitlabToken())]));
     git(sandbox, ['add', '.']);
     const staged = scan(['--staged', '--format', 'json']);
     git(sandbox, ['commit', '-qm', 'attributes', '--no-verify']);

@@ -36,6 +36,47 @@ describe('scanContent', () => {
     expect(JSON.stringify(findings)).not.toContain(secret);
   });
 
+  it.each([
+    ['UTF-16LE, even offset', 0, 'le'],
+    ['UTF-16LE, odd offset', 1, 'le'],
+    ['UTF-16BE, even offset', 0, 'be'],
+    ['UTF-16BE, odd offset', 1, 'be'],
+  ] as const)('finds a value in %s binary content once, and runs no rule there', (_kind, pad, order) => {
+    const utf16 = Buffer.from(`x = ${secret}\n`, 'utf16le');
+    if (order === 'be') utf16.swap16();
+    const aws = Buffer.from(['AKIA', 'IOSFODNN7', 'EXAMPLE'].join(''));
+    const bytes = Buffer.concat([Buffer.alloc(2 + pad), utf16, aws]);
+    const { findings } = scanContent(
+      { path: 'a.db', text: bytes.toString('latin1'), bytes, binary: true },
+      matcher,
+    );
+    // ASCII as UTF-16LE one byte off is UTF-16BE: either name is right.
+    expect(findings.map((finding) => [finding.ruleId, finding.line, finding.excerpt])).toEqual([
+      [
+        'managed-value',
+        1,
+        expect.stringMatching(/^\[managed:app\/dev\/DB_PASSWORD\] \(in UTF-16(LE|BE) text\)$/),
+      ],
+    ]);
+  });
+
+  it('searches UTF-16 only where a NUL byte or a byte-order mark says it may be there', () => {
+    const spaced = Buffer.from(secret, 'utf16le').toString('latin1');
+    expect(scanContent({ path: 'a.ps1', text: `x ${spaced}` }, matcher).findings).toHaveLength(1);
+    const nonAscii = 'p\u00e4\u00df\u00f6\u00fc\u00e9\u00e8\u00e0';
+    const accented = new ManagedValueMatcher(keys, {
+      vaultDigest: new Uint8Array(32),
+      sections: [
+        buildSection(keys, 'app', new Uint8Array(32), [
+          { name: 'dev/K', current: new TextEncoder().encode(nonAscii), earlier: [] },
+        ]),
+      ],
+    });
+    const withMark = Buffer.from(`\ufeff${nonAscii}`, 'utf16le');
+    const unit = { path: 'a.ps1', text: withMark.toString('utf8'), bytes: withMark };
+    expect(scanContent(unit, accented).findings.map((finding) => finding.line)).toEqual([1]);
+  });
+
   it('maps byte offsets to characters after non-ASCII text', () => {
     const { findings } = scanContent({ path: 'a.txt', text: `ééé ${secret}` }, matcher);
     expect(findings[0]).toMatchObject({ line: 1, column: 5 });

@@ -106,7 +106,7 @@ async function runHook(hook: 'pre-commit' | 'pre-push', io: Io): Promise<number>
   let outcome: ScanOutcome;
   if (hook === 'pre-commit') {
     outcome = await runScan(
-      { mode: 'staged', paths: [], revisions: [], maxSize: defaultMaxSize, baseline },
+      { mode: 'staged', paths: [], revisions: [], maxSize: defaultMaxSize, baseline, guard: true },
       io,
       latchHome(io),
     );
@@ -114,7 +114,7 @@ async function runHook(hook: 'pre-commit' | 'pre-push', io: Io): Promise<number>
     const revisions = pushRevisions(await readAll(io), (sha) => hasCommitObject(root, sha));
     if (revisions.length === 0) return 0;
     outcome = await runScan(
-      { mode: 'history', paths: [], revisions, maxSize: defaultMaxSize, baseline },
+      { mode: 'history', paths: [], revisions, maxSize: defaultMaxSize, baseline, guard: true },
       io,
       latchHome(io),
     );

@@ -11,7 +11,6 @@ import { parseBaseline, renderBaseline } from '../../../scan/baseline.js';
 import { defaultMaxSize, runScan, type ScanPlan } from '../../../scan/engine.js';
 import { renderJson, renderSarif, renderText, type ScanOutcome } from '../../../scan/report.js';
 import { listRules } from '../../../scan/rules/rules.js';
-import { writeScanIndex } from '../../../scan/value-index-file.js';
 import { LatchError, usageError } from '../../../shared/errors.js';
 import { readFileWithin, writeFileAtomic } from '../../../shared/files.js';
 import { counted, type Io, note, say } from '../../../shared/io.js';
@@ -69,6 +68,8 @@ export function planScan(args: ParsedArgs, io: Io): ScanPlan & { format: Format;
     revisions: [range ? [range] : ['--all']],
     maxSize: maxSize ? parseSize(maxSize) : defaultMaxSize,
     baseline,
+    // `latch scan --staged` is what hook managers (husky) run before a commit.
+    guard: staged,
     format,
     ...(writeBaseline ? { writeBaseline } : {}),
   };
@@ -84,7 +85,7 @@ export function printOutcome(io: Io, outcome: ScanOutcome, format: Format): void
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
   if (flagOption(args, 'reindex')) {
     const vault = await openVault(io);
-    writeScanIndex(latchHome(io), vault.contents);
+    await vault.repairScanIndex({ force: true });
     say(io, 'scan index rebuilt');
     return 0;
   }
