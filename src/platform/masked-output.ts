@@ -1,9 +1,12 @@
 /**
  * One of a child's output streams, through a redactor stream, into latch's own stdout or
  * stderr. Bounded memory: when the target is full the source is paused (the child then
- * blocks on its own write, as it would on a slow terminal). A partial match held back by the
- * redactor is flushed once the source has been quiet for a few milliseconds, so a prompt or a
- * progress bar shows at once. A target that goes away (EPIPE: `latch run -- cmd | head -1`)
+ * blocks on its own write, as it would on a slow terminal). What the redactor holds back may
+ * begin a value, so it stays held until later bytes decide it or the source ends, however long
+ * the child pauses: a child that writes a value a character at a time, 30 ms apart, used to
+ * show all of it but the last character when the held tail was shown after a few quiet
+ * milliseconds. A prompt or a progress bar still shows at once, as the redactor holds nothing
+ * that cannot begin a value (at worst its last characters wait for the next write). A target that goes away (EPIPE: `latch run -- cmd | head -1`)
  * stops the copy quietly; the caller sends the child SIGPIPE, which the kernel would have sent
  * it without latch (the child's end is a socket, whose close gives ECONNRESET rather than
  * SIGPIPE), and the child's end is closed.
@@ -44,18 +47,6 @@ export interface MaskedPipe {
   finish(quietMs: number): Promise<void>;
 }
 
-/** How long the source must be quiet before a held-back partial match is shown. */
-export const idleFlushMs = 8;
-/**
- * The same after a chunk of `busyChunkBytes` or more: the child was most likely cut off in
- * the middle of a write (by the pipe's capacity, or on a terminal by the pty, whose reads
- * come 4,095 bytes at a time), not done, and on a loaded machine it may wait longer than
- * `idleFlushMs` for a CPU. Showing the held tail then would print the start of a value that
- * the next read completes. A prompt or a progress bar is shorter; and a tail is held only
- * when it may begin a value.
- */
-export const busyFlushMs = 250;
-const busyChunkBytes = 2048;
 /** A pipe's capacity on Linux: one read never returns more. */
 const readSize = 64 * 1024;
 /** Direct reads per turn of the event loop (1 MiB): long enough to be cheap, short enough to share. */
@@ -88,10 +79,6 @@ export function pipeMasked(
   sourceFd: number | null = null,
 ): MaskedPipe {
   let pushes = 0;
-  let timer: NodeJS.Timeout | null = null;
-  let armedAt = 0;
-  /** Whether the last chunk was long enough to have cut a write short (see `busyFlushMs`). */
-  let lastChunkLong = false;
   let broken = false;
   let waitingForDrain = false;
   let ended = false;
@@ -142,22 +129,9 @@ export function pipeMasked(
       if (!ended) source.resume();
     });
   };
-  const onIdle = () => {
-    timer = null;
-    if (ended || masking.pendingLength === 0) return;
-    // Data came in since the timer was set: not quiet yet, look again later.
-    if (pushes !== armedAt) return arm();
-    write(masking.flush());
-  };
-  const arm = () => {
-    armedAt = pushes;
-    timer = setTimeout(onIdle, lastChunkLong ? busyFlushMs : idleFlushMs);
-    timer.unref();
-  };
   const end = () => {
     if (ended) return;
     ended = true;
-    if (timer) clearTimeout(timer);
     write(masking.flush());
     target.off?.('error', onTargetError);
     resolveDone();
@@ -174,9 +148,7 @@ export function pipeMasked(
   };
   const take = (chunk: Uint8Array) => {
     pushes++;
-    lastChunkLong = chunk.length >= busyChunkBytes;
     write(masking.push(chunk));
-    if (timer === null && masking.pendingLength > 0 && !ended) arm();
   };
   /** Reads the source's descriptor until it is empty, for a few reads at most. */
   const readDirect = (fd: number, buffer: Buffer) => {
