@@ -56,6 +56,53 @@ export interface Masking {
 /** After the child exits, how long its output may stay quiet before latch stops waiting. */
 const quietAfterExitMs = 200;
 
+/**
+ * On pipes, how long the child must run before latch starts its watchdog: `latch run -- true`
+ * is done before then and pays nothing (a spawn costs latch a few milliseconds).
+ */
+const watchdogDelayMs = 100;
+
+/**
+ * The watchdog's program (POSIX sh): latch writes a line once the child exited. End of input
+ * without one means latch died without waiting (SIGKILL, a crash, out of memory): then each
+ * target's own children (their process groups too: the program on a pty leads its own) and
+ * the target itself get SIGKILL, so no program keeps running with the secrets and nobody
+ * reading its output.
+ */
+const watchdogProgram = `read -r _ && exit 0
+for pid in "$@"; do
+  for kid in $(cat "/proc/$pid/task/$pid/children" 2>/dev/null); do kill -KILL "-$kid" "$kid" 2>/dev/null; done
+  kill -KILL "$pid" 2>/dev/null
+done
+exit 0`;
+
+/**
+ * Starts a process that kills `pid` (and its children) if latch dies before it calls the
+ * returned function, which it does once the child has exited. Node cannot set
+ * PR_SET_PDEATHSIG on a child, and the child stays in latch's process group (a Ctrl-C typed
+ * on the terminal must reach it), so a watchdog it is: `sh` in a session of its own (no key
+ * typed on the terminal stops it), with an empty environment, waiting on a pipe that only
+ * latch holds. Not on Windows.
+ */
+function startWatchdog(pid: number): () => void {
+  if (process.platform === 'win32') return () => {};
+  let watchdog: ChildProcess;
+  try {
+    watchdog = spawn('/bin/sh', ['-c', watchdogProgram, 'latch-watchdog', String(pid)], {
+      detached: true,
+      env: {},
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
+  } catch {
+    return () => {};
+  }
+  watchdog.on('error', () => {});
+  watchdog.stdin?.on('error', () => {});
+  watchdog.unref();
+  (watchdog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  return () => watchdog.stdin?.end('exited\n');
+}
+
 /** Spawns the plan and resolves with the exit code latch should exit with. */
 export async function executePlan(plan: RunPlan, masking: Masking | null = null): Promise<number> {
   const made = await masking?.osPipes;
@@ -103,12 +150,24 @@ export async function executePlan(plan: RunPlan, masking: Masking | null = null)
       }
     }
     const cleanup = handleSignals(child, masking?.pty ? 'pty' : 'direct');
+    // A run on a terminal is a person's: its watchdog starts at once (`script` and the program).
+    let releaseWatchdog = () => {};
+    const watchdogTimer = setTimeout(
+      () => {
+        if (child.pid !== undefined && child.exitCode === null && child.signalCode === null)
+          releaseWatchdog = startWatchdog(child.pid);
+      },
+      masking?.pty ? 0 : watchdogDelayMs,
+    );
     child.once('error', (error: NodeJS.ErrnoException) => {
       cleanup();
+      clearTimeout(watchdogTimer);
       reject(spawnFailure(error, plan.command));
     });
     child.once('exit', (code, signal) => {
       cleanup();
+      clearTimeout(watchdogTimer);
+      releaseWatchdog();
       const exitCode = signal ? 128 + (constants.signals[signal] ?? 0) : (code ?? 1);
       // Everything the child wrote is shown before latch exits with its code.
       Promise.all(pipes.map((pipe) => pipe.finish(quietAfterExitMs))).then(() => resolve(exitCode));

@@ -158,6 +158,34 @@ describe('latch run masks output', () => {
     expect(output).toBe('token for <latch:API_KEY> (skgot yes\n');
   });
 
+  it.runIf(process.platform === 'linux')('a SIGKILL of latch takes the child with it', async () => {
+    // Issue 13: a quiet child used to run on with the secrets after latch was killed.
+    const proc = startLatch(sandbox, ['run', '--', 'sh', '-c', 'echo "pid $$"; exec sleep 30']);
+    let output = '';
+    proc.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    await waitUntil(
+      () => /pid \d+\n/.test(output),
+      () => output,
+    );
+    const childPid = Number(/pid (\d+)/.exec(output)![1]);
+    // Past the start-up grace period (child.ts starts the watchdog after 100 ms).
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    process.kill(proc.pid!, 'SIGKILL');
+    await waitUntil(
+      () => {
+        try {
+          const stat = readFileSync(`/proc/${childPid}/stat`, 'utf8');
+          return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+        } catch {
+          return true;
+        }
+      },
+      () => `child ${childPid} still running`,
+    );
+  });
+
   it.each([
     ['exit 0', 0],
     ['exit 3', 3],
