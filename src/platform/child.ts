@@ -18,7 +18,7 @@ import type { Redactor } from '../core/redactor.js';
 import type { RunPlan } from '../core/run-plan.js';
 import { type MaskedPipe, type MaskTarget, pipeMasked } from './masked-output.js';
 import { closeOsPipes, closeWriteEnds, createOsPipes, type OsPipe } from './os-pipe.js';
-import { type PtySpawn, ptyChildPid } from './pty.js';
+import { execLine, type PtySpawn, ptyChildPid } from './pty.js';
 
 /** Signals latch passes on to the child (issue 2; SIGWINCH for terminal programs). */
 export const forwardedSignals: NodeJS.Signals[] = [
@@ -114,7 +114,7 @@ export async function executePlan(plan: RunPlan, masking: Masking | null = null)
     osPipes = osPipes.slice(0, 1);
   }
   return new Promise((resolve, reject) => {
-    const target = masking?.pty ?? { command: plan.command, args: plan.args, env: plan.env };
+    const target = masking?.pty ?? directSpawn(plan);
     let child: ChildProcess;
     try {
       child = spawn(target.command, target.args, {
@@ -173,6 +173,22 @@ export async function executePlan(plan: RunPlan, masking: Masking | null = null)
       Promise.all(pipes.map((pipe) => pipe.finish(quietAfterExitMs))).then(() => resolve(exitCode));
     });
   });
+}
+
+/**
+ * What to spawn for the plan off a pty: the command itself, or, when a word is not UTF-8
+ * (`plan.wordBytes`), `/bin/sh` rebuilding the words' bytes and `exec`ing them (the same pid;
+ * a missing command is then the shell's "not found", still exit 127). The shell would add
+ * PWD to an environment without it: the line unsets it again.
+ */
+function directSpawn(plan: RunPlan): PtySpawn {
+  if (!plan.wordBytes) return { command: plan.command, args: plan.args, env: plan.env };
+  const line = execLine([plan.command, ...plan.args], plan.wordBytes);
+  return {
+    command: '/bin/sh',
+    args: ['-c', plan.env.PWD === undefined ? `unset PWD; ${line}` : line],
+    env: plan.env,
+  };
 }
 
 /**

@@ -139,6 +139,7 @@ async function runCommand(args: ParsedArgs, io: Io, pipes: PendingPipes): Promis
       `${reasons.join('; ')}; set them with \`latch set NAME --env ${context.environment}\``,
     );
   }
+  result.plan.wordBytes = commandBytes(io, args.rest);
   if (dryRun) {
     const plan = describePlan(result.plan);
     if (flagOption(args, 'json')) sayJson(io, plan);
@@ -179,6 +180,27 @@ async function runCommand(args: ParsedArgs, io: Io, pipes: PendingPipes): Promis
   return executePlan(result.plan, masking);
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The bytes of the command's words that are not UTF-8 (from `io.argvBytes`, whose last words
+ * are the command's), null for the others; undefined when every word is UTF-8. Node would
+ * hand such a word on with U+FFFD in place of its bytes.
+ */
+function commandBytes(io: Io, words: readonly string[]): (Uint8Array | null)[] | undefined {
+  const all = io.argvBytes;
+  if (!all || all.length < words.length) return undefined;
+  const own = all.slice(all.length - words.length).map((bytes) => {
+    try {
+      utf8.decode(bytes);
+      return null;
+    } catch {
+      return bytes;
+    }
+  });
+  return own.some((bytes) => bytes !== null) ? own : undefined;
+}
+
 /** Whether the child runs on a pty (when `script` exists): a person at a terminal, not Windows. */
 const onTerminal = (io: Io) =>
   io.stdout.isTTY === true && io.terminal !== null && process.platform !== 'win32';
@@ -201,6 +223,6 @@ function maskingFor(io: Io, plan: RunPlan): Masking | null {
     note(io, 'latch: no `script` command found, so the program runs on pipes, not a terminal');
     return masking;
   }
-  masking.pty = ptySpawn(script, plan.command, plan.args, plan.env);
+  masking.pty = ptySpawn(script, plan.command, plan.args, plan.env, process.platform, plan.wordBytes);
   return masking;
 }
