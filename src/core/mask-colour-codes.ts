@@ -80,7 +80,8 @@ export class ControlStripping {
         state = Sequence.Complete;
         this.sawBackspace = true;
       } else {
-        [state, end] = readEscape(buffer, at, final);
+        state = readEscape(buffer, at, final);
+        end = escapeEnd;
       }
       if (state !== Sequence.None) {
         if (written !== copied) out.copyWithin(written, copied, start);
@@ -158,12 +159,20 @@ enum Sequence {
   Unfinished,
 }
 
-/** The sequence starting at the ESC at `at`, and where it ends (ECMA-48 section 5). */
-function readEscape(buffer: Uint8Array, at: number, final: boolean): [Sequence, number] {
+/** Where the sequence `readEscape` last read ends (a number, not a tuple: no allocation per sequence). */
+let escapeEnd = 0;
+
+function ending(state: Sequence, end: number): Sequence {
+  escapeEnd = end;
+  return state;
+}
+
+/** The sequence starting at the ESC at `at` (ECMA-48 section 5); where it ends is left in `escapeEnd`. */
+function readEscape(buffer: Uint8Array, at: number, final: boolean): Sequence {
   const length = buffer.length;
-  const cut = (end: number): [Sequence, number] => [final ? Sequence.None : Sequence.Unfinished, end];
+  const cutState = final ? Sequence.None : Sequence.Unfinished;
   let end = at + 1;
-  if (end === length) return cut(end);
+  if (end === length) return ending(cutState, end);
   const kind = buffer[end]!;
   end++;
   if (kind === 0x5b) {
@@ -177,30 +186,30 @@ function readEscape(buffer: Uint8Array, at: number, final: boolean): [Sequence, 
       colour = false;
       end++;
     }
-    if (end === length) return end - at < longestSequence ? cut(end) : [Sequence.None, end];
+    if (end === length) return ending(end - at < longestSequence ? cutState : Sequence.None, end);
     const last = buffer[end]!;
-    if (last < 0x40 || last > 0x7e) return [Sequence.None, end];
-    return [colour && last === 0x6d ? Sequence.Colour : Sequence.Complete, end + 1];
+    if (last < 0x40 || last > 0x7e) return ending(Sequence.None, end);
+    return ending(colour && last === 0x6d ? Sequence.Colour : Sequence.Complete, end + 1);
   }
   if (kind === 0x5d || kind === 0x50 || kind === 0x58 || kind === 0x5e || kind === 0x5f) {
     // A control string: up to BEL or ST (ESC \); another ESC ends it too, as terminals do.
     const limit = Math.min(length, at + longestString);
     while (end < limit && buffer[end] !== 0x07 && buffer[end] !== escapeByte) end++;
-    if (end === limit) return limit === length ? cut(end) : [Sequence.None, end];
-    if (buffer[end] === 0x07) return [Sequence.Complete, end + 1];
-    if (end + 1 === length) return cut(end + 1);
-    return [Sequence.Complete, buffer[end + 1] === 0x5c ? end + 2 : end];
+    if (end === limit) return ending(limit === length ? cutState : Sequence.None, end);
+    if (buffer[end] === 0x07) return ending(Sequence.Complete, end + 1);
+    if (end + 1 === length) return ending(cutState, end + 1);
+    return ending(Sequence.Complete, buffer[end + 1] === 0x5c ? end + 2 : end);
   }
   // ESC, intermediate bytes, one final byte (`ESC ( B`, `ESC 7`, `ESC M`).
   let next = kind;
   end--;
   while (next >= 0x20 && next <= 0x2f && end - at < longestSequence) {
     end++;
-    if (end === length) return cut(end);
+    if (end === length) return ending(cutState, end);
     next = buffer[end]!;
   }
-  if (next < 0x30 || next > 0x7e) return [Sequence.None, end];
-  return [Sequence.Complete, end + 1];
+  if (next < 0x30 || next > 0x7e) return ending(Sequence.None, end);
+  return ending(Sequence.Complete, end + 1);
 }
 
 // Buffer's indexOf is memchr; TypedArray's is an element loop, twenty times slower.

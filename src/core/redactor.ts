@@ -29,7 +29,7 @@ export interface Redactor {
   readonly masksAnything: boolean;
   /** Number of distinct byte patterns searched for (forms of all values). */
   readonly patternCount: number;
-  /** Length of the longest pattern; a stream holds back fewer bytes than this (see RedactorStream.push). */
+  /** Length of the longest pattern; a stream holds back at most this many bytes of text (see RedactorStream.push). */
   readonly longestPattern: number;
   /** A new stream state (one per output stream: stdout and stderr each get their own). */
   stream(options?: StreamOptions): RedactorStream;
@@ -50,17 +50,19 @@ export interface StreamOptions {
 export interface RedactorStream {
   /**
    * Feeds a chunk; returns the bytes that are safe to emit now (possibly empty, possibly a view
-   * of `chunk`). Holds back only a tail that may begin a match: fewer than `longestPattern`
-   * bytes, plus any colour codes inside it when a value is broken up by them. Never throws.
+   * of `chunk`). Holds back only a tail that may begin a match, however long it stays
+   * undecided: fewer than `longestPattern` bytes, plus any control sequences inside it when a
+   * value is broken up by them, plus one last character when a backspace in the next chunk
+   * may erase it. Never throws.
    */
   push(chunk: Uint8Array): Uint8Array;
   /**
-   * Emits everything held back (after masking complete matches); called at end of stream and by
-   * the caller's idle timer so prompts and progress bars appear at once. The stream stays
-   * usable: if later bytes complete a value begun before the flush, the rest of it is masked.
+   * Emits everything held back (after masking complete matches); called at end of stream
+   * (never on a timer: what is held may begin a value). The stream stays usable: if later
+   * bytes complete a value begun before the flush, the rest of it is masked.
    */
   flush(): Uint8Array;
-  /** Bytes held back now, not yet emitted: when 0 the caller needs no idle timer. */
+  /** Bytes held back now, not yet emitted. */
   readonly pendingLength: number;
 }
 

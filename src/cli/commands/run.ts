@@ -180,8 +180,6 @@ async function runCommand(args: ParsedArgs, io: Io, pipes: PendingPipes): Promis
   return executePlan(result.plan, masking);
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
 /**
  * The bytes of the command's words that are not UTF-8 (from `io.argvBytes`, whose last words
  * are the command's), null for the others; undefined when every word is UTF-8. Node would
@@ -190,6 +188,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 function commandBytes(io: Io, words: readonly string[]): (Uint8Array | null)[] | undefined {
   const all = io.argvBytes;
   if (!all || all.length < words.length) return undefined;
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
   const own = all.slice(all.length - words.length).map((bytes) => {
     try {
       utf8.decode(bytes);
