@@ -71,7 +71,9 @@ const watchdogDelayMs = 100;
  */
 const watchdogProgram = `read -r _ && exit 0
 for pid in "$@"; do
-  for kid in $(cat "/proc/$pid/task/$pid/children" 2>/dev/null); do kill -KILL "-$kid" "$kid" 2>/dev/null; done
+  kids=
+  read -r kids < "/proc/$pid/task/$pid/children"
+  for kid in $kids; do kill -KILL "-$kid" "$kid" 2>/dev/null; done
   kill -KILL "$pid" 2>/dev/null
 done
 exit 0`;

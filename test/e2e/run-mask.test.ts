@@ -158,33 +158,37 @@ describe('latch run masks output', () => {
     expect(output).toBe('token for <latch:API_KEY> (skgot yes\n');
   });
 
-  it.runIf(process.platform === 'linux')('a SIGKILL of latch takes the child with it', async () => {
-    // Issue 13: a quiet child used to run on with the secrets after latch was killed.
-    const proc = startLatch(sandbox, ['run', '--', 'sh', '-c', 'echo "pid $$"; exec sleep 30']);
-    let output = '';
-    proc.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    await waitUntil(
-      () => /pid \d+\n/.test(output),
-      () => output,
-    );
-    const childPid = Number(/pid (\d+)/.exec(output)![1]);
-    // Past the start-up grace period (child.ts starts the watchdog after 100 ms).
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    process.kill(proc.pid!, 'SIGKILL');
-    await waitUntil(
-      () => {
+  it.runIf(process.platform === 'linux')(
+    'a SIGKILL of latch takes the child and its children with it',
+    async () => {
+      // Issue 13: a quiet child used to run on with the secrets after latch was killed.
+      const proc = startLatch(sandbox, ['run', '--', 'sh', '-c', 'sleep 30 & echo "pids $$ $!"; wait']);
+      let output = '';
+      proc.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      await waitUntil(
+        () => /pids \d+ \d+\n/.test(output),
+        () => output,
+      );
+      const pids = /pids (\d+) (\d+)/.exec(output)!.slice(1).map(Number);
+      // Past the start-up grace period (child.ts starts the watchdog after 100 ms).
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      process.kill(proc.pid!, 'SIGKILL');
+      const gone = (pid: number) => {
         try {
-          const stat = readFileSync(`/proc/${childPid}/stat`, 'utf8');
+          const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
           return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
         } catch {
           return true;
         }
-      },
-      () => `child ${childPid} still running`,
-    );
-  });
+      };
+      await waitUntil(
+        () => pids.every(gone),
+        () => `still running: ${pids.filter((pid) => !gone(pid)).join(' ')}`,
+      );
+    },
+  );
 
   it.each([
     ['exit 0', 0],
