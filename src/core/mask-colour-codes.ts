@@ -91,7 +91,8 @@ export class ControlStripping {
         this.record(start, complete ? end - start : start - end, written, removed, state === Sequence.Colour);
         copied = end;
       }
-      const from = Math.max(end, at + 1);
+      // Past the sequence; past the ESC alone when none starts there (what follows is text).
+      const from = state === Sequence.None ? at + 1 : end;
       if (nextEscape !== -1 && nextEscape < from)
         nextEscape = from < length ? findByte(buffer, escapeByte, from) : -1;
       if (nextBackspace !== -1 && nextBackspace < from)
