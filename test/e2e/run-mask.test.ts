@@ -158,6 +158,30 @@ describe('latch run masks output', () => {
     expect(output).toBe('token for <latch:API_KEY> (skgot yes\n');
   });
 
+  it('masks a long value through base64, xxd -p, Python repr and terminal control sequences', () => {
+    // Issue 13's findings, with the real tools: wrapped at 76 and 60 columns, repr() of a value
+    // with a backslash and a quote, an erase-line and an OSC title in the middle of the value.
+    const value = `k3y\\with"quote-${'Zq9'.repeat(20)}`;
+    latch(sandbox, ['set', 'LONG_KEY'], { input: value });
+    const script = [
+      'printf %s "$LONG_KEY" | base64',
+      'echo "$LONG_KEY" | base64',
+      'printf %s "$LONG_KEY" | xxd -p',
+      `python3 -c 'import os; print(repr(os.environ["LONG_KEY"]))'`,
+      `${node} -e 'const v = process.env.LONG_KEY; console.log(v.slice(0, 20) + "\\x1b[K" + v.slice(20, 40) + "\\x1b]0;t\\x07" + v.slice(40))'`,
+    ].join('; ');
+    const result = latch(sandbox, ['run', '--', 'sh', '-c', script]);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines).toEqual([
+      '<latch:LONG_KEY>',
+      expect.stringMatching(/^<latch:LONG_KEY>[A-Za-z0-9+/=]{0,4}$/),
+      '<latch:LONG_KEY>',
+      "'<latch:LONG_KEY>'",
+      '<latch:LONG_KEY>',
+    ]);
+  });
+
   it.runIf(process.platform === 'linux')(
     'a SIGKILL of latch takes the child and its children with it',
     async () => {
