@@ -42,7 +42,8 @@ export interface MaskedPipe {
   readonly done: Promise<void>;
   /**
    * After the child exited: resolves when the source ends, or once it has been quiet for
-   * `quietMs` (a background process the child left behind may hold the pipe open forever).
+   * `quietMs` (a background process the child left behind may hold the pipe open forever);
+   * then a held tail, which may begin a value that process has yet to finish, is not shown.
    */
   finish(quietMs: number): Promise<void>;
 }
@@ -129,10 +130,11 @@ export function pipeMasked(
       if (!ended) source.resume();
     });
   };
-  const end = () => {
+  /** `undecided`: the source did not end, latch stops reading it: a held tail stays unshown. */
+  const end = (undecided = false) => {
     if (ended) return;
     ended = true;
-    write(masking.flush());
+    if (!undecided) write(masking.flush());
     target.off?.('error', onTargetError);
     resolveDone();
   };
@@ -179,9 +181,9 @@ export function pipeMasked(
     // Only once the stream has handed over every chunk it read itself: bytes stay in order.
     if (sourceFd !== null && readBuffer && source.readableLength === 0) readDirect(sourceFd, readBuffer);
   });
-  source.once('end', end);
-  source.once('close', end);
-  source.once('error', end);
+  source.once('end', () => end());
+  source.once('close', () => end());
+  source.once('error', () => end());
 
   const finish = (quietMs: number) => {
     if (ended) return done;
@@ -190,7 +192,8 @@ export function pipeMasked(
       if (ended) return;
       if (pushes === seen && !waitingForDrain) {
         source.destroy();
-        end();
+        // What is held may still begin a value that the leftover process has yet to finish.
+        end(true);
         return;
       }
       seen = pushes;

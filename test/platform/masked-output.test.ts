@@ -7,7 +7,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } fro
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createRedactor } from '../../src/core/redactor.js';
 import { type MaskTarget, pipeMasked } from '../../src/platform/masked-output.js';
@@ -74,6 +74,32 @@ describe('pipeMasked', () => {
     expect(seen.map((item) => item.text).join('')).toBe('token for pw=<latch:PW>: ');
     expect(seen.every((item) => item.whileRunning)).toBe(true);
     expect(seen.at(-1)!.at - started).toBeLessThan(1000);
+  });
+
+  it('a source left open after the child exited: stops once quiet, without the held start of a value', async () => {
+    const source = new PassThrough();
+    const seen: string[] = [];
+    const pipe = pipeMasked(
+      source,
+      { write: (bytes) => seen.push(Buffer.from(bytes).toString()) },
+      redactor.stream(),
+    );
+    source.write(`left behind ${secret.slice(0, 12)}`);
+    await pipe.finish(50);
+    expect(seen.join('')).toBe('left behind ');
+  });
+
+  it('shows a held tail once the source really ends: it was not a value', async () => {
+    const source = new PassThrough();
+    const seen: string[] = [];
+    const pipe = pipeMasked(
+      source,
+      { write: (bytes) => seen.push(Buffer.from(bytes).toString()) },
+      redactor.stream(),
+    );
+    source.end(`last words ${secret.slice(0, 12)}`);
+    await pipe.done;
+    expect(seen.join('')).toBe(`last words ${secret.slice(0, 12)}`);
   });
 
   it('does not show the start of a value after a long chunk and a pause: the writer was cut off, not done', async () => {
