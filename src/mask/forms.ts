@@ -1,7 +1,9 @@
 /**
  * The encoded forms of a secret value that `latch run` masks in a child's output: the raw
- * bytes, base64 (whole and embedded in a longer base64 string), hex, percent-encoding and JSON
- * string escaping, for the value and for each long line of a multi-line value.
+ * bytes, base64 (whole and embedded in a longer base64 string), hex, percent-encoding, JSON
+ * string escaping and Python's repr(), for the value and for each long line of a multi-line
+ * value; and, for the redactor only, base64 and hex wrapped into lines as `base64` and `xxd -p`
+ * print them.
  */
 
 /** Lines of a multi-line value shorter than this are not masked on their own (too common). */
@@ -112,6 +114,25 @@ function jsonForms(text: string): string[] {
   ];
 }
 
+const pythonNamed: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+const pythonEscape = (character: string) =>
+  pythonNamed[character] ?? `\\x${character.charCodeAt(0).toString(16).padStart(2, '0')}`;
+
+/**
+ * The inside of Python's repr() of `text` as a str (C0 and C1 controls, DEL, U+00A0 and U+00AD
+ * as `\xhh`) and of its bytes (every byte outside printable ASCII as `\xhh`), each with and
+ * without `\'` (repr escapes the quote only when the text holds both kinds). A value with a
+ * backslash and a `"` has no JSON form that repr() prints.
+ */
+function pythonForms(unit: Uint8Array, text: string | undefined): string[] {
+  const forms: string[] = [];
+  const bytesRepr = latin1(unit).replace(/[\\\x00-\x1f\x7f-\xff]/g, pythonEscape);
+  const add = (inner: string) => forms.push(inner, inner.replaceAll("'", "\\'"));
+  add(bytesRepr);
+  if (text !== undefined) add(text.replace(/[\\\x00-\x1f\x7f-\xa0\xad]/g, pythonEscape));
+  return forms;
+}
+
 /** Every text encoding of one unit (the whole value or one of its lines). */
 function encodingsOf(unit: Uint8Array): string[] {
   const forms: string[] = [];
@@ -138,6 +159,7 @@ function encodingsOf(unit: Uint8Array): string[] {
     // Not UTF-8: no encoder would emit it as a JSON string.
   }
   if (text !== undefined) forms.push(...jsonForms(text));
+  forms.push(...pythonForms(unit, text));
   return forms;
 }
 
@@ -181,7 +203,7 @@ function withCrlf(value: Uint8Array): Uint8Array {
  * bytes long: the raw bytes; base64 standard and URL-safe, padded and not; the base64 cores of
  * the value at the three byte alignments (see `base64Core`); hex lower and upper; percent-
  * encoding (encodeURIComponent, encodeURI and form style, upper- and lower-case escapes); JSON
- * string escaping (when the value is UTF-8). A multi-line value also gives the same forms of
+ * string escaping (when the value is UTF-8); Python's repr() of it as a str and as bytes. A multi-line value also gives the same forms of
  * each line of at least `minimumLineLength` bytes (the first `maximumMaskedLines` such lines),
  * and the raw value with CRLF line ends (what a terminal prints); a value ending in a newline
  * also gives the forms of the value without it.
@@ -220,4 +242,43 @@ export function maskForms(value: Uint8Array, minLength = 6): Uint8Array[] {
     }
   }
   return forms;
+}
+
+/** Line widths of wrapped encodings: `base64` and MIME (76), PEM and `openssl base64` (64), `xxd -p` (60). */
+const wrapWidths = { base64: [76, 64], hex: [60] } as const;
+
+function wrapped(text: string, width: number, lineEnd: string): string {
+  const lines: string[] = [];
+  for (let at = 0; at < text.length; at += width) lines.push(text.slice(at, at + width));
+  return lines.join(lineEnd);
+}
+
+/**
+ * The value, and the value without a final newline, encoded alone and wrapped into lines as
+ * `base64` (76 columns), `openssl base64` (64) and `xxd -p` (60) print it, with LF and with CRLF
+ * line ends (a terminal's output processing); the base64 also without its last group, which
+ * depends on what follows (`echo "$VALUE" | base64` encodes a newline after it). Only forms
+ * longer than one line: a shorter one is already among `maskForms`. Not for the scan index:
+ * the redactor masks these, a scan reads files line by line. Returns [] for a value shorter
+ * than `minLength`. Never throws.
+ */
+export function wrappedForms(value: Uint8Array, minLength = 6): Uint8Array[] {
+  if (value.length < minLength) return [];
+  const units = [value];
+  const trimmed = value.subarray(0, value.length - trailingNewlineLength(value));
+  if (trimmed.length < value.length && trimmed.length >= minLength) units.push(trimmed);
+  const texts = new Set<string>();
+  for (const unit of units) {
+    const encodings = { base64: [base64(unit), base64Core(unit, 0)], hex: [hex(unit)] };
+    for (const kind of ['base64', 'hex'] as const) {
+      for (const width of wrapWidths[kind]) {
+        for (const text of encodings[kind]) {
+          if (text.length <= width) continue;
+          texts.add(wrapped(text, width, '\n'));
+          texts.add(wrapped(text, width, '\r\n'));
+        }
+      }
+    }
+  }
+  return [...texts].map((text) => Buffer.from(text, 'latin1'));
 }

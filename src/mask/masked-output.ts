@@ -1,9 +1,12 @@
 /**
  * One of a child's output streams, through a redactor stream, into latch's own stdout or
  * stderr. Bounded memory: when the target is full the source is paused (the child then
- * blocks on its own write, as it would on a slow terminal). A partial match held back by the
- * redactor is flushed once the source has been quiet for a few milliseconds, so a prompt or a
- * progress bar shows at once. A target that goes away (EPIPE: `latch run -- cmd | head -1`)
+ * blocks on its own write, as it would on a slow terminal). What the redactor holds back may
+ * begin a value, so it stays held until later bytes decide it or the source ends, however long
+ * the child pauses: a child that writes a value a character at a time, 30 ms apart, used to
+ * show all of it but the last character when the held tail was shown after a few quiet
+ * milliseconds. A prompt or a progress bar still shows at once, as the redactor holds nothing
+ * that cannot begin a value (at worst its last characters wait for the next write). A target that goes away (EPIPE: `latch run -- cmd | head -1`)
  * stops the copy quietly; the caller sends the child SIGPIPE, which the kernel would have sent
  * it without latch (the child's end is a socket, whose close gives ECONNRESET rather than
  * SIGPIPE), and the child's end is closed.
@@ -39,23 +42,12 @@ export interface MaskedPipe {
   readonly done: Promise<void>;
   /**
    * After the child exited: resolves when the source ends, or once it has been quiet for
-   * `quietMs` (a background process the child left behind may hold the pipe open forever).
+   * `quietMs` (a background process the child left behind may hold the pipe open forever);
+   * then a held tail, which may begin a value that process has yet to finish, is not shown.
    */
   finish(quietMs: number): Promise<void>;
 }
 
-/** How long the source must be quiet before a held-back partial match is shown. */
-export const idleFlushMs = 8;
-/**
- * The same after a chunk of `busyChunkBytes` or more: the child was most likely cut off in
- * the middle of a write (by the pipe's capacity, or on a terminal by the pty, whose reads
- * come 4,095 bytes at a time), not done, and on a loaded machine it may wait longer than
- * `idleFlushMs` for a CPU. Showing the held tail then would print the start of a value that
- * the next read completes. A prompt or a progress bar is shorter; and a tail is held only
- * when it may begin a value.
- */
-export const busyFlushMs = 250;
-const busyChunkBytes = 2048;
 /** A pipe's capacity on Linux: one read never returns more. */
 const readSize = 64 * 1024;
 /** Direct reads per turn of the event loop (1 MiB): long enough to be cheap, short enough to share. */
@@ -88,10 +80,6 @@ export function pipeMasked(
   sourceFd: number | null = null,
 ): MaskedPipe {
   let pushes = 0;
-  let timer: NodeJS.Timeout | null = null;
-  let armedAt = 0;
-  /** Whether the last chunk was long enough to have cut a write short (see `busyFlushMs`). */
-  let lastChunkLong = false;
   let broken = false;
   let waitingForDrain = false;
   let ended = false;
@@ -142,23 +130,11 @@ export function pipeMasked(
       if (!ended) source.resume();
     });
   };
-  const onIdle = () => {
-    timer = null;
-    if (ended || masking.pendingLength === 0) return;
-    // Data came in since the timer was set: not quiet yet, look again later.
-    if (pushes !== armedAt) return arm();
-    write(masking.flush());
-  };
-  const arm = () => {
-    armedAt = pushes;
-    timer = setTimeout(onIdle, lastChunkLong ? busyFlushMs : idleFlushMs);
-    timer.unref();
-  };
-  const end = () => {
+  /** `undecided`: the source did not end, latch stops reading it: a held tail stays unshown. */
+  const end = (undecided = false) => {
     if (ended) return;
     ended = true;
-    if (timer) clearTimeout(timer);
-    write(masking.flush());
+    if (!undecided) write(masking.flush());
     target.off?.('error', onTargetError);
     resolveDone();
   };
@@ -174,9 +150,7 @@ export function pipeMasked(
   };
   const take = (chunk: Uint8Array) => {
     pushes++;
-    lastChunkLong = chunk.length >= busyChunkBytes;
     write(masking.push(chunk));
-    if (timer === null && masking.pendingLength > 0 && !ended) arm();
   };
   /** Reads the source's descriptor until it is empty, for a few reads at most. */
   const readDirect = (fd: number, buffer: Buffer) => {
@@ -207,9 +181,9 @@ export function pipeMasked(
     // Only once the stream has handed over every chunk it read itself: bytes stay in order.
     if (sourceFd !== null && readBuffer && source.readableLength === 0) readDirect(sourceFd, readBuffer);
   });
-  source.once('end', end);
-  source.once('close', end);
-  source.once('error', end);
+  source.once('end', () => end());
+  source.once('close', () => end());
+  source.once('error', () => end());
 
   const finish = (quietMs: number) => {
     if (ended) return done;
@@ -218,7 +192,8 @@ export function pipeMasked(
       if (ended) return;
       if (pushes === seen && !waitingForDrain) {
         source.destroy();
-        end();
+        // What is held may still begin a value that the leftover process has yet to finish.
+        end(true);
         return;
       }
       seen = pushes;

@@ -1,11 +1,12 @@
 /**
  * Streaming redaction of a child's output for `latch run`: every form of every injected value
  * (see `maskForms`) is replaced by `<latch:NAME>`, chunk by chunk, holding back only a tail
- * that may still begin a match. Also masks values broken up by SGR colour sequences
- * (`ESC [ ... m`), which a terminal program prints, keeping the colour changes.
+ * that may still begin a match. Also masks values broken up by terminal control sequences
+ * (colours, `ESC [ K`, OSC strings, a backspace: see mask-colour-codes.ts), keeping the colour
+ * changes.
  */
-import { SgrStripping } from './colour-codes.js';
-import { latin1, maskForms } from './forms.js';
+import { ControlStripping } from './colour-codes.js';
+import { latin1, maskForms, wrappedForms } from './forms.js';
 import { MatchList, PatternMatcher } from './matcher.js';
 
 /** One injected secret: its name (for the marker) and its value. */
@@ -28,7 +29,7 @@ export interface Redactor {
   readonly masksAnything: boolean;
   /** Number of distinct byte patterns searched for (forms of all values). */
   readonly patternCount: number;
-  /** Length of the longest pattern; a stream holds back fewer bytes than this (see RedactorStream.push). */
+  /** Length of the longest pattern; a stream holds back at most this many bytes of text (see RedactorStream.push). */
   readonly longestPattern: number;
   /** A new stream state (one per output stream: stdout and stderr each get their own). */
   stream(options?: StreamOptions): RedactorStream;
@@ -49,17 +50,19 @@ export interface StreamOptions {
 export interface RedactorStream {
   /**
    * Feeds a chunk; returns the bytes that are safe to emit now (possibly empty, possibly a view
-   * of `chunk`). Holds back only a tail that may begin a match: fewer than `longestPattern`
-   * bytes, plus any colour codes inside it when a value is broken up by them. Never throws.
+   * of `chunk`). Holds back only a tail that may begin a match, however long it stays
+   * undecided: fewer than `longestPattern` bytes, plus any control sequences inside it when a
+   * value is broken up by them, plus one last character when a backspace in the next chunk
+   * may erase it. Never throws.
    */
   push(chunk: Uint8Array): Uint8Array;
   /**
-   * Emits everything held back (after masking complete matches); called at end of stream and by
-   * the caller's idle timer so prompts and progress bars appear at once. The stream stays
-   * usable: if later bytes complete a value begun before the flush, the rest of it is masked.
+   * Emits everything held back (after masking complete matches); called at end of stream
+   * (never on a timer: what is held may begin a value). The stream stays usable: if later
+   * bytes complete a value begun before the flush, the rest of it is masked.
    */
   flush(): Uint8Array;
-  /** Bytes held back now, not yet emitted: when 0 the caller needs no idle timer. */
+  /** Bytes held back now, not yet emitted. */
   readonly pendingLength: number;
 }
 
@@ -67,16 +70,21 @@ const empty = new Uint8Array(0);
 const encoder = new TextEncoder();
 
 /** Matches of `raw` and of `stripped` (mapped back to original offsets), merged in start order. */
-function mergeMatches(raw: MatchList, stripped: MatchList, sgr: SgrStripping, into: MatchList): MatchList {
+function mergeMatches(
+  raw: MatchList,
+  stripped: MatchList,
+  controls: ControlStripping,
+  into: MatchList,
+): MatchList {
   into.clear();
   let left = 0;
   for (let right = 0; right < stripped.count; right++) {
-    const start = sgr.toOriginal(stripped.starts[right]!);
+    const start = controls.toOriginal(stripped.starts[right]!);
     while (left < raw.count && raw.starts[left]! <= start) {
       into.push(raw.starts[left]!, raw.ends[left]!, raw.ids[left]!);
       left++;
     }
-    into.push(start, sgr.toOriginal(stripped.ends[right]! - 1) + 1, stripped.ids[right]!);
+    into.push(start, controls.toOriginal(stripped.ends[right]! - 1) + 1, stripped.ids[right]!);
   }
   for (; left < raw.count; left++) into.push(raw.starts[left]!, raw.ends[left]!, raw.ids[left]!);
   return into;
@@ -114,7 +122,12 @@ class MaskingStream implements RedactorStream {
   private readonly found = new MatchList();
   private readonly foundStripped = new MatchList();
   private readonly merged = new MatchList();
-  private readonly sgr = new SgrStripping();
+  private readonly controls = new ControlStripping();
+  // Backspaces dropped alone, as a reader of the bytes sees the text; made at the first one.
+  private controlsDropped: ControlStripping | null = null;
+  private readonly foundDropped = new MatchList();
+  private readonly mergedDropped = new MatchList();
+  private readonly foundTail = new MatchList();
   // With reuseOutput: where the held tail and the next chunk are joined, grown as needed.
   private joined: Uint8Array | null;
 
@@ -163,17 +176,50 @@ class MaskingStream implements RedactorStream {
     return this.pendingLength === 0 ? empty : this.process(this.held, true);
   }
 
+  /**
+   * Where a possible start of a value ends just before the last byte of `buffer`, when that
+   * byte is a character a backspace in the next chunk may erase (`sk-live-Z` then
+   * `\b4eC...`); else the buffer's length. Looks at the last `longestPattern` bytes only.
+   */
+  private overstrikeStart(buffer: Uint8Array): number {
+    const last = buffer.length - 1;
+    if (last < 1 || buffer[last]! < 0x20 || buffer[last]! > 0x7e) return buffer.length;
+    const from = Math.max(0, last - this.matcher.longest);
+    this.foundTail.clear();
+    const start = from + this.matcher.scan(buffer.subarray(from, last), false, this.foundTail);
+    return start < last ? start : buffer.length;
+  }
+
   private process(buffer: Uint8Array, final: boolean): Uint8Array {
     this.found.clear();
     let safe = this.matcher.scan(buffer, final, this.found);
     let matches = this.found;
-    const sgr = this.sgr;
-    const hasSgr = sgr.strip(buffer, final);
-    if (hasSgr) {
+    const controls = this.controls;
+    const hasControls = controls.strip(buffer, final);
+    if (hasControls) {
       this.foundStripped.clear();
-      const stripped = sgr.stripped.subarray(0, sgr.strippedLength);
-      safe = Math.min(safe, sgr.toOriginal(this.matcher.scan(stripped, final, this.foundStripped)));
-      matches = mergeMatches(this.found, this.foundStripped, sgr, this.merged);
+      const stripped = controls.stripped.subarray(0, controls.strippedLength);
+      safe = Math.min(safe, controls.toOriginal(this.matcher.scan(stripped, final, this.foundStripped)));
+      matches = mergeMatches(this.found, this.foundStripped, controls, this.merged);
+      if (controls.sawBackspace) {
+        this.controlsDropped ??= new ControlStripping(false);
+        const dropped = this.controlsDropped;
+        dropped.strip(buffer, final);
+        this.foundDropped.clear();
+        const text = dropped.stripped.subarray(0, dropped.strippedLength);
+        safe = Math.min(safe, dropped.toOriginal(this.matcher.scan(text, final, this.foundDropped)));
+        matches = mergeMatches(matches, this.foundDropped, dropped, this.mergedDropped);
+      }
+    }
+    if (!final) {
+      safe = Math.min(safe, this.overstrikeStart(buffer));
+      // The same in the text without control sequences, when it ends with the same byte.
+      const last = controls.strippedLength - 1;
+      if (hasControls && last >= 0 && controls.toOriginal(last) === buffer.length - 1)
+        safe = Math.min(
+          safe,
+          controls.toOriginal(this.overstrikeStart(controls.stripped.subarray(0, last + 1))),
+        );
     }
     const end = final ? buffer.length : safe;
     let cursor = this.handled;
@@ -184,7 +230,7 @@ class MaskingStream implements RedactorStream {
       cursor = Math.max(cursor, end);
     } else {
       const pieces: Uint8Array[] = [];
-      let nextSgr = 0;
+      let nextControl = 0;
       for (let index = 0; index < matches.count; index++) {
         const start = matches.starts[index]!;
         if (start >= end) break;
@@ -202,11 +248,15 @@ class MaskingStream implements RedactorStream {
         if (region <= cursor) continue;
         // Dropped bytes: keep the colour changes inside them, so the terminal's state after the
         // marker is what it would have been after the value.
-        for (; nextSgr < sgr.count && sgr.originalStarts[nextSgr]! < region; nextSgr++) {
-          const sgrStart = sgr.originalStarts[nextSgr]!;
-          const sgrEnd = sgrStart + sgr.lengths[nextSgr]!;
-          if (sgrStart >= cursor && sgrEnd <= region && sgrEnd > sgrStart) {
-            pieces.push(buffer.subarray(sgrStart, sgrEnd));
+        for (
+          ;
+          nextControl < controls.count && controls.originalStarts[nextControl]! < region;
+          nextControl++
+        ) {
+          const controlStart = controls.originalStarts[nextControl]!;
+          const controlEnd = controlStart + controls.lengths[nextControl]!;
+          if (controls.kept[nextControl] === 1 && controlStart >= cursor && controlEnd <= region) {
+            pieces.push(buffer.subarray(controlStart, controlEnd));
           }
         }
         cursor = region;
@@ -226,11 +276,11 @@ class MaskingStream implements RedactorStream {
   }
 }
 
-/** `form` without its SGR sequences, or null when it has none. */
-function withoutSgr(form: Uint8Array): Uint8Array | null {
-  // Almost no form holds an ESC: skip making a stripper (four tables) for each.
-  if (!form.includes(0x1b)) return null;
-  const stripping = new SgrStripping();
+/** `form` without its control sequences, or null when it has none. */
+function withoutControls(form: Uint8Array): Uint8Array | null {
+  // Almost no form holds an ESC or a backspace: skip making a stripper (five tables) for each.
+  if (!form.includes(0x1b) && !form.includes(0x08)) return null;
+  const stripping = new ControlStripping();
   return stripping.strip(form, true) ? stripping.stripped.slice(0, stripping.strippedLength) : null;
 }
 
@@ -255,10 +305,10 @@ function compilePatterns(secrets: readonly MaskSecret[], minLength: number): Com
     const forms = maskForms(secret.value, minLength);
     if (forms.length === 0) continue;
     const marker = encoder.encode(`<latch:${secret.name}>`);
-    for (const form of forms) {
+    for (const form of [...forms, ...wrappedForms(secret.value, minLength)]) {
       add(form, marker);
-      // A value that itself holds colour codes reaches the stripped pass without them.
-      const plain = withoutSgr(form);
+      // A value that itself holds control sequences reaches the stripped pass without them.
+      const plain = withoutControls(form);
       if (plain !== null) add(plain, marker);
     }
   }

@@ -18,7 +18,7 @@ import type { Redactor } from '../mask/redactor.js';
 import { LatchError } from '../shared/errors.js';
 import { closeOsPipes, closeWriteEnds, createOsPipes, type OsPipe } from './os-pipe.js';
 import type { RunPlan } from './plan.js';
-import { type PtySpawn, ptyChildPid } from './pty.js';
+import { execLine, type PtySpawn, ptyChildPid } from './pty.js';
 
 /** Signals latch passes on to the child (issue 2; SIGWINCH for terminal programs). */
 export const forwardedSignals: NodeJS.Signals[] = [
@@ -56,6 +56,55 @@ export interface Masking {
 /** After the child exits, how long its output may stay quiet before latch stops waiting. */
 const quietAfterExitMs = 200;
 
+/**
+ * On pipes, how long the child must run before latch starts its watchdog: `latch run -- true`
+ * is done before then and pays nothing (a spawn costs latch a few milliseconds).
+ */
+const watchdogDelayMs = 100;
+
+/**
+ * The watchdog's program (POSIX sh): latch writes a line once the child exited. End of input
+ * without one means latch died without waiting (SIGKILL, a crash, out of memory): then each
+ * target's own children (their process groups too: the program on a pty leads its own) and
+ * the target itself get SIGKILL, so no program keeps running with the secrets and nobody
+ * reading its output.
+ */
+const watchdogProgram = `read -r _ && exit 0
+for pid in "$@"; do
+  kids=
+  read -r kids < "/proc/$pid/task/$pid/children"
+  for kid in $kids; do kill -KILL "-$kid" "$kid" 2>/dev/null; done
+  kill -KILL "$pid" 2>/dev/null
+done
+exit 0`;
+
+/**
+ * Starts a process that kills `pid` (and its children) if latch dies before it calls the
+ * returned function, which it does once the child has exited. Node cannot set
+ * PR_SET_PDEATHSIG on a child, and the child stays in latch's process group (a Ctrl-C typed
+ * on the terminal must reach it), so a watchdog it is: `sh` in a session of its own (no key
+ * typed on the terminal stops it), with an empty environment, waiting on a pipe that only
+ * latch holds. Not on Windows.
+ */
+function startWatchdog(pid: number): () => void {
+  if (process.platform === 'win32') return () => {};
+  let watchdog: ChildProcess;
+  try {
+    watchdog = spawn('/bin/sh', ['-c', watchdogProgram, 'latch-watchdog', String(pid)], {
+      detached: true,
+      env: {},
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
+  } catch {
+    return () => {};
+  }
+  watchdog.on('error', () => {});
+  watchdog.stdin?.on('error', () => {});
+  watchdog.unref();
+  (watchdog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  return () => watchdog.stdin?.end('exited\n');
+}
+
 /** Spawns the plan and resolves with the exit code latch should exit with. */
 export async function executePlan(plan: RunPlan, masking: Masking | null = null): Promise<number> {
   const made = await masking?.osPipes;
@@ -67,7 +116,7 @@ export async function executePlan(plan: RunPlan, masking: Masking | null = null)
     osPipes = osPipes.slice(0, 1);
   }
   return new Promise((resolve, reject) => {
-    const target = masking?.pty ?? { command: plan.command, args: plan.args, env: plan.env };
+    const target = masking?.pty ?? directSpawn(plan);
     let child: ChildProcess;
     try {
       child = spawn(target.command, target.args, {
@@ -103,17 +152,45 @@ export async function executePlan(plan: RunPlan, masking: Masking | null = null)
       }
     }
     const cleanup = handleSignals(child, masking?.pty ? 'pty' : 'direct');
+    // A run on a terminal is a person's: its watchdog starts at once (`script` and the program).
+    let releaseWatchdog = () => {};
+    const watchdogTimer = setTimeout(
+      () => {
+        if (child.pid !== undefined && child.exitCode === null && child.signalCode === null)
+          releaseWatchdog = startWatchdog(child.pid);
+      },
+      masking?.pty ? 0 : watchdogDelayMs,
+    );
     child.once('error', (error: NodeJS.ErrnoException) => {
       cleanup();
+      clearTimeout(watchdogTimer);
       reject(spawnFailure(error, plan.command));
     });
     child.once('exit', (code, signal) => {
       cleanup();
+      clearTimeout(watchdogTimer);
+      releaseWatchdog();
       const exitCode = signal ? 128 + (constants.signals[signal] ?? 0) : (code ?? 1);
       // Everything the child wrote is shown before latch exits with its code.
       Promise.all(pipes.map((pipe) => pipe.finish(quietAfterExitMs))).then(() => resolve(exitCode));
     });
   });
+}
+
+/**
+ * What to spawn for the plan off a pty: the command itself, or, when a word is not UTF-8
+ * (`plan.wordBytes`), `/bin/sh` rebuilding the words' bytes and `exec`ing them (the same pid;
+ * a missing command is then the shell's "not found", still exit 127). The shell would add
+ * PWD to an environment without it: the line unsets it again.
+ */
+function directSpawn(plan: RunPlan): PtySpawn {
+  if (!plan.wordBytes) return { command: plan.command, args: plan.args, env: plan.env };
+  const line = execLine([plan.command, ...plan.args], plan.wordBytes);
+  return {
+    command: '/bin/sh',
+    args: ['-c', plan.env.PWD === undefined ? `unset PWD; ${line}` : line],
+    env: plan.env,
+  };
 }
 
 /**

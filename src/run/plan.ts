@@ -8,6 +8,11 @@ import type { MaskSecret } from '../mask/redactor.js';
 export interface RunPlan {
   command: string;
   args: string[];
+  /**
+   * The command and its arguments as bytes where they are not UTF-8 (null where the string is
+   * exact); absent when every word is. The executor hands these bytes on unchanged.
+   */
+  wordBytes?: (Uint8Array | null)[] | undefined;
   /** The child's complete environment. */
   env: Record<string, string>;
   /** Names of the injected secrets, in manifest order. */

@@ -26,6 +26,25 @@ export function quoteShellWord(text: string): string {
   return `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
+/**
+ * A POSIX shell line that `exec`s `words`: each single-quoted, except a word whose bytes are
+ * given in `wordBytes` (not UTF-8: no string can carry them to a child, as Node encodes every
+ * argument as UTF-8), which printf rebuilds from octal escapes, so the line itself is ASCII.
+ */
+export function execLine(words: readonly string[], wordBytes?: readonly (Uint8Array | null)[]): string {
+  const rebuilt: string[] = [];
+  const quoted = words.map((word, index) => {
+    const bytes = wordBytes?.[index];
+    if (!bytes) return quoteShellWord(word);
+    const name = `latch_word_${index}`;
+    const octal = Array.from(bytes, (byte) => `\\${byte.toString(8).padStart(3, '0')}`).join('');
+    // The x keeps a final newline, which $(...) would remove.
+    rebuilt.push(`${name}=$(printf '${octal}x'); ${name}=\${${name}%x}; `);
+    return `"$${name}"`;
+  });
+  return `${rebuilt.join('')}exec ${quoted.join(' ')}`;
+}
+
 /** The path of an executable `script` on PATH, or null. */
 export function findScript(env: Readonly<Record<string, string | undefined>>): string | null {
   for (const directory of (env.PATH ?? '/usr/bin:/bin').split(delimiter)) {
@@ -41,7 +60,8 @@ export function findScript(env: Readonly<Record<string, string | undefined>>): s
 
 /**
  * How to run `command args` on a pty through `script` at `scriptPath` on `platform`, with
- * the child's environment `env`; null on a platform without a usable `script`.
+ * the child's environment `env` (and the words' bytes, see `execLine`, on Linux); null on a
+ * platform without a usable `script`.
  */
 export function ptySpawn(
   scriptPath: string,
@@ -49,6 +69,7 @@ export function ptySpawn(
   args: readonly string[],
   env: Readonly<Record<string, string>>,
   platform: NodeJS.Platform = process.platform,
+  wordBytes?: readonly (Uint8Array | null)[],
 ): PtySpawn | null {
   if (platform === 'win32') return null;
   if (platform !== 'linux') {
@@ -56,7 +77,7 @@ export function ptySpawn(
   }
   const restoreShell =
     env.SHELL === undefined ? 'unset SHELL' : `SHELL=${quoteShellWord(env.SHELL)}; export SHELL`;
-  const line = `${restoreShell}; exec ${[command, ...args].map(quoteShellWord).join(' ')}`;
+  const line = `${restoreShell}; ${execLine([command, ...args], wordBytes)}`;
   return {
     command: scriptPath,
     args: ['-q', '-e', '-f', '-c', line, '/dev/null'],

@@ -21,6 +21,11 @@ export interface Io {
   now: () => Date;
   /** Waits (lockout delays); tests advance their clock instead. */
   sleep: (ms: number) => Promise<void>;
+  /**
+   * The command line's words as bytes, aligned with the argv given to `runMain`, when one of
+   * them is not UTF-8 (Node put U+FFFD in its place) and the bytes could be read; else absent.
+   */
+  argvBytes?: readonly Uint8Array[] | undefined;
 }
 
 /**

@@ -86,7 +86,44 @@ const screen = () => tmux(['capture-pane', '-p']);
 const screenWithColours = () => tmux(['capture-pane', '-p', '-e']);
 const onScreen = (text: string) => () => (screen().includes(text) ? true : undefined);
 
+/** Whether process `pid` is gone (or a zombie nobody has reaped yet). */
+function isGone(pid: number): true | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z') ? true : undefined;
+  } catch {
+    return true;
+  }
+}
+
+/** The parent of process `pid` (Linux /proc). */
+function parentOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+}
+
 describe('latch run on a terminal', () => {
+  it.runIf(process.platform === 'linux')(
+    'a SIGKILL of latch takes `script` and the program with it, even one that ignores SIGHUP',
+    async () => {
+      // Issue 13: both used to run on with the secrets, `script` waiting on the terminal.
+      const program = `
+        process.on('SIGHUP', () => {});
+        process.stdout.write('pids ' + process.pid + ' ' + process.ppid + '\\n');
+        setInterval(() => {}, 1000);
+      `;
+      startInTmux(program);
+      const [programPid, scriptPid] = await waitFor(() => {
+        const found = /pids (\d+) (\d+)/.exec(screen());
+        return found ? [Number(found[1]), Number(found[2])] : undefined;
+      }, screen);
+      const latchPid = parentOf(scriptPid);
+      expect(readFileSync(`/proc/${latchPid}/cmdline`, 'utf8')).toContain('latch');
+      process.kill(latchPid, 'SIGKILL');
+      await waitFor(() => (isGone(programPid) && isGone(scriptPid)) || undefined, screen, 5000);
+    },
+  );
+
   it('gives the child a pty: isatty, size, resize, raw keys, colours, masking, Ctrl-C exits 130', async () => {
     const program = `
       const out = process.stdout;

@@ -1,7 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { initProject, latch, makeSandbox, type Sandbox, startLatch } from './harness.js';
+import { binary, initProject, latch, makeSandbox, type Sandbox, startLatch } from './harness.js';
 
 let sandbox: Sandbox;
 beforeEach(() => {
@@ -151,6 +152,27 @@ describe('latch run', () => {
       );
     },
   );
+
+  it.runIf(process.platform === 'linux').each([
+    ['masked, on pipes', []],
+    ['with --no-mask', ['--no-mask']],
+  ])('passes argument bytes that are not UTF-8 to the child unchanged (%s)', (_, options) => {
+    // Issue 13: Node decodes argv as UTF-8, so \351 and \377 reached the child as U+FFFD.
+    // A shell gives latch the bytes (no Node string can); the child prints its arguments in hex.
+    const result = spawnSync(
+      '/bin/sh',
+      [
+        '-c',
+        `exec "$0" "$1" run ${options.join(' ')} -- sh -c 'for a; do printf "%s" "$a" | od -An -tx1; done' sh "$(printf 'caf\\351\\n\\377')" plain "$(printf '\\300')"`,
+        process.execPath,
+        binary,
+      ],
+      { cwd: sandbox.cwd, env: sandbox.env, encoding: 'utf8' },
+    );
+    expect(result.stderr).toBe('');
+    expect(result.stdout.replace(/\s+/g, ' ').trim()).toBe('63 61 66 e9 0a ff 70 6c 61 69 6e c0');
+    expect(result.status).toBe(0);
+  });
 
   it('a command that does not exist exits 127 with one line', () => {
     const result = latch(sandbox, ['run', '--', 'no-such-command-latch-test']);

@@ -1,5 +1,5 @@
 /**
- * pipeMasked with a real child's stdout: masking, idle flush, backpressure, a broken target;
+ * pipeMasked with a real child's stdout: masking, slow writers, prompts, backpressure, a broken target;
  * through Node's streams and through the descriptors directly (a FIFO source, a pipe or file target).
  */
 import { spawn } from 'node:child_process';
@@ -7,9 +7,9 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } fro
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { busyFlushMs, idleFlushMs, type MaskTarget, pipeMasked } from '../../src/mask/masked-output.js';
+import { type MaskTarget, pipeMasked } from '../../src/mask/masked-output.js';
 import { createRedactor } from '../../src/mask/redactor.js';
 import { closeWriteEnds, createOsPipes } from '../../src/run/os-pipe.js';
 
@@ -24,14 +24,43 @@ function node(script: string) {
 }
 
 describe('pipeMasked', () => {
-  it('masks a child stream and shows a held-back tail once the child is quiet', async () => {
+  it('never shows the start of a value written a character at a time, however slowly', async () => {
+    // 30 ms between characters: far longer than any quiet time a masker could wait for.
     const child = node(
-      `process.stdout.write('pw=' + process.env.PW + ' then hun'); setTimeout(() => {}, 1500)`,
+      `const text = 'pw=' + process.env.PW + ' then hun';
+       let at = 0;
+       const next = () => { if (at < text.length) { process.stdout.write(text[at++]); setTimeout(next, 30); } };
+       next(); setTimeout(() => {}, text.length * 30 + 300)`,
     );
     let exited = false;
     child.once('exit', () => {
       exited = true;
     });
+    const seen: { text: string; whileRunning: boolean }[] = [];
+    const pipe = pipeMasked(
+      child.stdout!,
+      { write: (bytes) => seen.push({ text: Buffer.from(bytes).toString(), whileRunning: !exited }) },
+      redactor.stream(),
+    );
+    await pipe.done;
+    expect(seen.map((item) => item.text).join('')).toBe('pw=<latch:PW> then hun');
+    const shownWhileRunning = seen.filter((item) => item.whileRunning).map((item) => item.text);
+    expect(shownWhileRunning.join('')).toMatch(/^pw=<latch:PW> then /);
+    // Not a character of the value before its marker: "h", "hu", ... were held, not shown.
+    expect(shownWhileRunning.join('').indexOf('h')).toBeGreaterThan(
+      shownWhileRunning.join('').indexOf('<latch:PW>'),
+    );
+  });
+
+  it('shows a prompt that cannot begin a value at once, while the child waits', async () => {
+    const child = node(
+      `process.stdout.write('token for pw=' + process.env.PW + ': '); setTimeout(() => {}, 1500)`,
+    );
+    let exited = false;
+    child.once('exit', () => {
+      exited = true;
+    });
+    const started = Date.now();
     const seen: { text: string; whileRunning: boolean; at: number }[] = [];
     const pipe = pipeMasked(
       child.stdout!,
@@ -42,18 +71,39 @@ describe('pipeMasked', () => {
       redactor.stream(),
     );
     await pipe.done;
-    expect(seen.map((item) => item.text).join('')).toBe('pw=<latch:PW> then hun');
-    // "hun" (3 bytes, the start of the value) came out soon after the rest, while the child
-    // still ran (it sleeps 1.5 s), not at the end of the stream.
-    const last = seen.at(-1)!;
-    expect(last.text.endsWith('hun')).toBe(true);
-    expect(last.whileRunning).toBe(true);
-    expect(last.at - seen[0]!.at).toBeLessThan(700);
-    expect(idleFlushMs).toBeLessThan(50);
+    expect(seen.map((item) => item.text).join('')).toBe('token for pw=<latch:PW>: ');
+    expect(seen.every((item) => item.whileRunning)).toBe(true);
+    expect(seen.at(-1)!.at - started).toBeLessThan(1000);
+  });
+
+  it('a source left open after the child exited: stops once quiet, without the held start of a value', async () => {
+    const source = new PassThrough();
+    const seen: string[] = [];
+    const pipe = pipeMasked(
+      source,
+      { write: (bytes) => seen.push(Buffer.from(bytes).toString()) },
+      redactor.stream(),
+    );
+    source.write(`left behind ${secret.slice(0, 12)}`);
+    await pipe.finish(50);
+    expect(seen.join('')).toBe('left behind ');
+  });
+
+  it('shows a held tail once the source really ends: it was not a value', async () => {
+    const source = new PassThrough();
+    const seen: string[] = [];
+    const pipe = pipeMasked(
+      source,
+      { write: (bytes) => seen.push(Buffer.from(bytes).toString()) },
+      redactor.stream(),
+    );
+    source.end(`last words ${secret.slice(0, 12)}`);
+    await pipe.done;
+    expect(seen.join('')).toBe(`last words ${secret.slice(0, 12)}`);
   });
 
   it('does not show the start of a value after a long chunk and a pause: the writer was cut off, not done', async () => {
-    // A long write that ends inside the value, then a pause far longer than idleFlushMs (a
+    // A long write that ends inside the value, then a pause (a
     // child waiting for a CPU on a loaded machine), then the rest of the value.
     const child = node(
       `process.stdout.write('a'.repeat(8000) + process.env.PW.slice(0, 10));
@@ -67,29 +117,6 @@ describe('pipeMasked', () => {
     );
     await pipe.done;
     expect(seen.join('')).toBe(`${'a'.repeat(8000)}<latch:PW> done`);
-    expect(busyFlushMs).toBeGreaterThan(120);
-  });
-
-  it('shows a held tail of any length within a few milliseconds of quiet, not only short ones', async () => {
-    // "hunter2-c" is 9 bytes of the value: held back, then shown while the child sleeps.
-    const child = node(
-      `process.stdout.write('x'); setTimeout(() => process.stdout.write(' hunter2-c'), 50); setTimeout(() => {}, 1500)`,
-    );
-    const seen: { text: string; at: number }[] = [];
-    const pipe = pipeMasked(
-      child.stdout!,
-      { write: (bytes) => seen.push({ text: Buffer.from(bytes).toString(), at: Date.now() }) },
-      redactor.stream(),
-    );
-    const text = () => seen.map((item) => item.text).join('');
-    for (let waited = 0; text() !== 'x hunter2-c' && waited < 3000; waited += 10) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    expect(text()).toBe('x hunter2-c');
-    // The old rule held a tail of 4 bytes or more for 1 s of quiet.
-    expect(seen.at(-1)!.at - seen[0]!.at).toBeLessThan(900);
-    child.kill();
-    await pipe.done;
   });
 
   it('pauses the child while the target is full, so memory stays bounded', async () => {

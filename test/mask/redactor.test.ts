@@ -1,11 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { base64Core, maskForms } from '../../src/mask/forms.js';
+import { base64Core, maskForms, wrappedForms } from '../../src/mask/forms.js';
 import { createRedactor, type MaskSecret, type Redactor } from '../../src/mask/redactor.js';
 
 const bytes = (text: string) => new Uint8Array(Buffer.from(text, 'utf8'));
 const latin1 = (data: Uint8Array) => Buffer.from(data).toString('latin1');
 const concat = (...parts: Uint8Array[]) => new Uint8Array(Buffer.concat(parts));
+const wrap = (text: string, width: number, lineEnd: string) =>
+  (text.match(new RegExp(`.{1,${width}}`, 'g')) ?? []).join(lineEnd);
 
 /** Streams `chunks` through a fresh stream of `redactor` and returns everything it emitted. */
 function redact(redactor: Redactor, chunks: readonly Uint8Array[]): Uint8Array {
@@ -323,21 +325,92 @@ describe('redactor', () => {
       expect(latin1(output)).toBe(latin1(input));
     }
   });
+
+  it("masks Python's repr() of a value with a backslash and a quote, as str and as bytes", () => {
+    // repr('pa/ss+wo"rd\\ünï 7') keeps the `"` that JSON escapes; repr(value.encode()) escapes
+    // every byte outside ASCII.
+    const repr = `'pa/ss+wo"rd\\\\ünï 7'`;
+    const bytesRepr = `b'pa/ss+wo"rd\\\\\\xc3\\xbcn\\xc3\\xaf 7'`;
+    const quoted = createRedactor([{ name: 'Q', value: bytes(`it's "x"\\y`) }]);
+    expect(latin1(redact(redactor, [bytes(`${repr}\n${bytesRepr}\n`)]))).toBe(
+      `'<latch:PASSWORD>'\nb'<latch:PASSWORD>'\n`,
+    );
+    // Both kinds of quote: repr escapes the single one.
+    expect(latin1(redact(quoted, [bytes(`'it\\'s "x"\\\\y'`)]))).toBe(`'<latch:Q>'`);
+  });
+
+  it.each([
+    ['base64 (76 columns)', (value: Buffer) => wrap(value.toString('base64'), 76, '\n')],
+    [
+      'base64 after echo (a newline encoded too)',
+      (value: Buffer) => wrap(Buffer.concat([value, Buffer.from('\n')]).toString('base64'), 76, '\n'),
+    ],
+    ['openssl base64 (64 columns)', (value: Buffer) => wrap(value.toString('base64'), 64, '\n')],
+    ['xxd -p (60 columns)', (value: Buffer) => wrap(value.toString('hex'), 60, '\n')],
+    ['base64 on a terminal (CRLF)', (value: Buffer) => wrap(value.toString('base64'), 76, '\r\n')],
+  ])('masks a long value encoded and wrapped into lines: %s', (_, encode) => {
+    const value = Buffer.from(`sk-live-${'4eC39HqLyjWDarjtT1zdp7dc'.repeat(4)}`);
+    const wrapping = createRedactor([{ name: 'LONG', value: new Uint8Array(value) }]);
+    const input = bytes(`out:\n${encode(value)}\nend\n`);
+    for (let split = 0; split <= input.length; split += 7) {
+      const output = latin1(redact(wrapping, [input.subarray(0, split), input.subarray(split)]));
+      expect(output).toMatch(/^out:\n<latch:LONG>[A-Za-z0-9+/=]{0,4}\nend\n$/);
+    }
+  });
+
+  it.each([
+    ['erase to end of line', '\x1b[K'],
+    ['a cursor move', '\x1b[3D\x1b[3C'],
+    ['a private mode', '\x1b[?25l'],
+    ['an OSC title ended by BEL', '\x1b]0;build\x07'],
+    ['an OSC hyperlink ended by ST', '\x1b]8;;https://example.com\x1b\\'],
+    ['a character set switch', '\x1b(B'],
+    ['save cursor', '\x1b7'],
+    ['a character and a backspace over it', 'Z\b'],
+  ])('masks a value broken up by %s', (_, sequence) => {
+    const input = bytes(`key=sk-live-4eC39Hq${sequence}LyjWDarjtT1zdp7dc.\n`);
+    for (let split = 0; split <= input.length; split++) {
+      const output = latin1(redact(redactor, [input.subarray(0, split), input.subarray(split)]));
+      expect(output).toBe('key=<latch:API_KEY>.\n');
+    }
+  });
+
+  it('masks a value with a run of backspaces in it, written at once', () => {
+    const input = bytes('key=sk-live-4eC39Hqab\b\bLyjWDarjtT1zdp7dc.\n');
+    expect(latin1(redact(redactor, [input]))).toBe('key=<latch:API_KEY>.\n');
+  });
+
+  it('passes control sequences without secrets through unchanged', () => {
+    const input = bytes(
+      'progress 45%\x1b[K\r\x1b]0;title\x07ok\x1b7 a\bb \x1b]8;;unterminated \x1b(B\x1b[?25h\x1b]0;x\x1b',
+    );
+    for (let split = 0; split <= input.length; split++) {
+      const output = redact(redactor, [input.subarray(0, split), input.subarray(split)]);
+      expect(latin1(output)).toBe(latin1(input));
+    }
+  });
 });
 
 // Values for property tests: no `<` or `>` (so no form can be made of a marker's edge plus
-// neighbouring text) and no ESC (so no form can be made of a kept colour code plus text).
+// neighbouring text) and no ESC or backspace (so no form can be made of a kept colour code
+// plus text).
 const printableValue = fc
   .string({ minLength: 6, maxLength: 40 })
   .map((text) => bytes(text.replace(/[<>]/g, '_')));
 const binaryValue = fc
   .uint8Array({ minLength: 6, maxLength: 40 })
-  .map((value) => value.map((byte) => (byte === 0x3c || byte === 0x3e || byte === 0x1b ? 0x20 : byte)));
+  .map((value) =>
+    value.map((byte) => (byte === 0x3c || byte === 0x3e || byte === 0x1b || byte === 0x08 ? 0x20 : byte)),
+  );
 const multiLineValue = fc
   .array(fc.string({ minLength: 0, maxLength: 20 }), { minLength: 2, maxLength: 4 })
   .map((lines) => bytes(lines.join('\n').replace(/[<>]/g, '_')))
   .filter((value) => value.length >= 6);
-const secretValues = fc.array(fc.oneof(printableValue, binaryValue, multiLineValue), {
+// Long enough for base64 and hex wrapped into lines (see wrappedForms).
+const longValue = fc
+  .string({ minLength: 46, maxLength: 100 })
+  .map((text) => bytes(text.replace(/[<>\x1b\x08]/g, '_')));
+const secretValues = fc.array(fc.oneof(printableValue, binaryValue, multiLineValue, longValue), {
   minLength: 1,
   maxLength: 4,
 });
@@ -350,8 +423,13 @@ function secretsOf(list: readonly Uint8Array[]): MaskSecret[] {
   return list.map((value, index) => ({ name: `S${index}`, value }));
 }
 
+/** Every form of a value the redactor masks: `maskForms` and the wrapped ones. */
+function formsOf(value: Uint8Array): Uint8Array[] {
+  return [...maskForms(value), ...wrappedForms(value)];
+}
+
 function allForms(list: readonly Uint8Array[]): Uint8Array[] {
-  return list.flatMap((value) => maskForms(value));
+  return list.flatMap(formsOf);
 }
 
 /** Builds output text from fillers, whole forms and (when `partial`) forms cut short. */
@@ -363,7 +441,7 @@ function buildInput(
   return concat(
     ...pieces.map((part) => {
       if ('filler' in part) return part.filler;
-      const forms = maskForms(list[part.secret % list.length]!);
+      const forms = formsOf(list[part.secret % list.length]!);
       const form = forms[part.form % forms.length]!;
       return partial ? form.subarray(0, part.cut % form.length) : form;
     }),
@@ -382,10 +460,13 @@ describe('redactor properties', () => {
         secretValues,
         fc.array(piece, { maxLength: 12 }),
         fc.array(fc.nat(), { maxLength: 8 }),
-        (list, pieces, cuts) => {
+        fc.boolean(),
+        (list, pieces, cuts, byteByByte) => {
           fc.pre(markersHide(list));
           const input = buildInput(list, pieces, false);
-          const output = redact(createRedactor(secretsOf(list)), chunked(input, cuts));
+          // A write per byte is how a child that prints slowly arrives (see masked-output.ts).
+          const chunks = byteByByte ? Array.from(input, (byte) => Uint8Array.of(byte)) : chunked(input, cuts);
+          const output = redact(createRedactor(secretsOf(list)), chunks);
           for (const form of allForms(list)) expect(contains(output, form)).toBe(false);
         },
       ),
@@ -393,10 +474,26 @@ describe('redactor properties', () => {
     );
   });
 
-  it('never lets a form through when colour codes break it up', () => {
-    const colours = fc.constantFrom('\x1b[0m', '\x1b[31m', '\x1b[1;32m', '\x1b[38;5;208m', '\x1b[m');
+  it('never lets a form through when control sequences break it up', () => {
+    const colours = fc.constantFrom(
+      '\x1b[0m',
+      '\x1b[31m',
+      '\x1b[1;32m',
+      '\x1b[38;5;208m',
+      '\x1b[m',
+      '\x1b[K',
+      '\x1b[2;5H',
+      '\x1b[?25l',
+      '\x1b]0;title\x07',
+      '\x1b]8;;https://example.com\x1b\\',
+      '\x1b(B',
+      '\x1b7',
+      'Z\b',
+    );
     const breaks = fc.array(fc.tuple(fc.nat(), colours), { maxLength: 4 });
-    const sgr = /\x1b\[[0-9;:]*m/g;
+    // What a terminal shows (a backspace lets the next character overwrite the one before it)
+    // and what a reader of the bytes who skips control characters sees.
+    const controls = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b[\]P^_X][^\x07\x1b]*(\x07|\x1b\\)|\x1b[ -/]*[0-~]/g;
     fc.assert(
       fc.property(
         secretValues,
@@ -405,7 +502,9 @@ describe('redactor properties', () => {
         (list, parts, cuts) => {
           fc.pre(markersHide(list));
           const coloured = parts.map(([part, inserts]) => {
-            const text = latin1(buildInput(list, [part], false).map((byte) => (byte === 0x1b ? 0x20 : byte)));
+            const text = latin1(
+              buildInput(list, [part], false).map((byte) => (byte === 0x1b || byte === 0x08 ? 0x20 : byte)),
+            );
             const at = inserts.map(([offset]) => offset % (text.length + 1)).sort((a, b) => a - b);
             return at.reduceRight(
               (result, offset, index) => result.slice(0, offset) + inserts[index]![1] + result.slice(offset),
@@ -414,8 +513,13 @@ describe('redactor properties', () => {
           });
           const input = new Uint8Array(Buffer.from(coloured.join(''), 'latin1'));
           const output = redact(createRedactor(secretsOf(list)), chunked(input, cuts));
-          const visible = new Uint8Array(Buffer.from(latin1(output).replace(sgr, ''), 'latin1'));
-          for (const form of allForms(list)) expect(contains(visible, form)).toBe(false);
+          const withoutSequences = latin1(output).replace(controls, '');
+          let onTerminal = withoutSequences;
+          while (/[ -~]\x08/.test(onTerminal)) onTerminal = onTerminal.replace(/[ -~]\x08/, '');
+          for (const visible of [onTerminal, withoutSequences.replaceAll('\b', '')]) {
+            const seen = new Uint8Array(Buffer.from(visible, 'latin1'));
+            for (const form of allForms(list)) expect(contains(seen, form)).toBe(false);
+          }
         },
       ),
       { numRuns: 300 },
@@ -460,9 +564,11 @@ describe('redactor properties', () => {
         fc.array(piece, { maxLength: 12 }),
         fc.array(fc.nat(), { maxLength: 8 }),
         (list, pieces, cuts) => {
-          const input = buildInput(list, pieces, true);
-          const stripped = bytes(latin1(input).replace(/\x1b\[[0-9;:]*m/g, ''));
-          fc.pre(allForms(list).every((form) => !contains(input, form) && !contains(stripped, form)));
+          // Without ESC and backspace: control sequences are the test above's and the unit tests'.
+          const input = buildInput(list, pieces, true).map((byte) =>
+            byte === 0x1b || byte === 0x08 ? 0x20 : byte,
+          );
+          fc.pre(allForms(list).every((form) => !contains(input, form)));
           const output = redact(createRedactor(secretsOf(list)), chunked(input, cuts));
           expect(Buffer.from(output).equals(Buffer.from(input))).toBe(true);
         },
@@ -478,8 +584,10 @@ describe('redactor properties', () => {
         fc.array(piece, { maxLength: 12 }),
         fc.array(fc.nat(), { maxLength: 8 }),
         (list, pieces, cuts) => {
-          // Without ESC: an unfinished colour code may be held on top (see RedactorStream).
-          const input = buildInput(list, pieces, true).map((byte) => (byte === 0x1b ? 0x20 : byte));
+          // Without ESC and backspace: an unfinished sequence may be held on top (see RedactorStream).
+          const input = buildInput(list, pieces, true).map((byte) =>
+            byte === 0x1b || byte === 0x08 ? 0x20 : byte,
+          );
           const compiled = createRedactor(secretsOf(list));
           const forms = allForms(list).map(latin1);
           const stream = compiled.stream();
@@ -487,14 +595,20 @@ describe('redactor properties', () => {
           for (const chunk of chunked(input, cuts)) {
             stream.push(chunk);
             fed += chunk.length;
-            expect(stream.pendingLength).toBeLessThanOrEqual(compiled.longestPattern - 1);
+            expect(stream.pendingLength).toBeLessThanOrEqual(compiled.longestPattern);
             if (stream.pendingLength === 0) continue;
-            // The held bytes end a partial match, which may begin inside a value just masked.
-            const partial = Array.from(
-              { length: compiled.longestPattern - stream.pendingLength },
-              (_, extra) => latin1(input.subarray(Math.max(0, fed - stream.pendingLength - extra), fed)),
+            // The held bytes end a partial match, which may begin inside a value just masked; or
+            // all but the last do, a character that a backspace next may erase.
+            const printableLast = input[fed - 1]! >= 0x20 && input[fed - 1]! <= 0x7e;
+            const ends = [fed, ...(printableLast ? [fed - 1] : [])];
+            const partial = ends.flatMap((end) =>
+              Array.from({ length: compiled.longestPattern - stream.pendingLength + 1 }, (_, extra) =>
+                latin1(input.subarray(Math.max(0, fed - stream.pendingLength - extra), end)),
+              ),
             );
-            expect(partial.some((tail) => forms.some((form) => form.startsWith(tail)))).toBe(true);
+            expect(partial.some((tail) => tail !== '' && forms.some((form) => form.startsWith(tail)))).toBe(
+              true,
+            );
           }
           stream.flush();
           expect(stream.pendingLength).toBe(0);

@@ -49,6 +49,7 @@ async function runCommand(args: ParsedArgs, io: Io, pipes: PendingPipes): Promis
     mask: !flagOption(args, 'no-mask'),
     dryRun,
   });
+  prepared.plan.wordBytes = commandBytes(io, args.rest);
   if (dryRun) {
     const plan = describePlan(prepared.plan);
     if (flagOption(args, 'json')) sayJson(io, plan);
@@ -70,6 +71,26 @@ async function runCommand(args: ParsedArgs, io: Io, pipes: PendingPipes): Promis
     pipes.taken = true;
   }
   return executePlan(prepared.plan, masking);
+}
+
+/**
+ * The bytes of the command's words that are not UTF-8 (from `io.argvBytes`, whose last words
+ * are the command's), null for the others; undefined when every word is UTF-8. Node would
+ * hand such a word on with U+FFFD in place of its bytes.
+ */
+function commandBytes(io: Io, words: readonly string[]): (Uint8Array | null)[] | undefined {
+  const all = io.argvBytes;
+  if (!all || all.length < words.length) return undefined;
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  const own = all.slice(all.length - words.length).map((bytes) => {
+    try {
+      utf8.decode(bytes);
+      return null;
+    } catch {
+      return bytes;
+    }
+  });
+  return own.some((bytes) => bytes !== null) ? own : undefined;
 }
 
 /** Whether the child runs on a pty (when `script` exists): a person at a terminal, not Windows. */
@@ -94,6 +115,6 @@ function maskingFor(io: Io, plan: RunPlan): Masking | null {
     note(io, 'latch: no `script` command found, so the program runs on pipes, not a terminal');
     return masking;
   }
-  masking.pty = ptySpawn(script, plan.command, plan.args, plan.env);
+  masking.pty = ptySpawn(script, plan.command, plan.args, plan.env, process.platform, plan.wordBytes);
   return masking;
 }
