@@ -4,12 +4,12 @@
  * command whose manifest did not change never loads the yaml parser.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { LatchError } from '../core/errors.js';
 import type { Manifest, ManifestSecret } from '../core/manifest-model.js';
 import { decodeUtf8 } from '../core/utf8.js';
-import { removeOrphanedTempFiles, writeFileAtomic } from './files.js';
+import { readFileWithin, removeOrphanedTempFiles, writeFileAtomic } from './files.js';
 
 export const manifestFileName = 'latch.yaml';
 
@@ -55,12 +55,25 @@ export function findManifestFile(cwd: string): ManifestFile | null {
   }
 }
 
+const tooLarge = (path: string) =>
+  new LatchError(
+    'E_MANIFEST',
+    `${path} is larger than ${maxManifestBytes / 1024 / 1024} MiB; a manifest holds names only: shorten it`,
+  );
+
 const isDirectory = (path: string) =>
   new LatchError('E_MANIFEST', `${path} is a directory; latch.yaml must be a file`);
 
 /**
- * The bytes of `path`, which must be a regular file: opened without waiting, so a FIFO named
- * latch.yaml is refused (E_MANIFEST) instead of blocking every command until a writer comes.
+ * The largest latch.yaml read: thousands of declared secrets fit in far less, and a file
+ * past it is not parsed, cached or rewritten (like every other input latch reads).
+ */
+export const maxManifestBytes = 1024 * 1024;
+
+/**
+ * The bytes of `path`, which must be a regular file of at most maxManifestBytes: opened
+ * without waiting, so a FIFO named latch.yaml is refused (E_MANIFEST) instead of blocking
+ * every command until a writer comes.
  */
 function readRegularFile(path: string): Buffer {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -69,7 +82,13 @@ function readRegularFile(path: string): Buffer {
     if (stat.isDirectory()) throw isDirectory(path);
     if (!stat.isFile())
       throw new LatchError('E_MANIFEST', `${path} is not a regular file; latch.yaml must be a file`);
-    return readFileSync(fd);
+    if (stat.size > maxManifestBytes) throw tooLarge(path);
+    try {
+      // Bounded again while reading: the file may grow after the stat.
+      return readFileWithin(fd, maxManifestBytes, path);
+    } catch (error) {
+      throw error instanceof LatchError && error.code === 'E_TOO_LARGE' ? tooLarge(path) : error;
+    }
   } finally {
     closeSync(fd);
   }
@@ -156,6 +175,9 @@ function readCacheEntry(file: string): CacheEntry | null {
 
 function writeCacheEntry(home: string, file: string, entry: CacheEntry): void {
   const directory = manifestCacheDirectory(home);
+  // No vault, no cache: the command is about to fail for want of one (or is `init`, which
+  // makes the vault after), and a command that fails leaves nothing behind.
+  if (!existsSync(join(home, 'vault'))) return;
   try {
     try {
       // Not recursive: caching is no reason to create LATCH_HOME itself.

@@ -3,7 +3,7 @@
  * serialised across processes by a lock file and written crash-safely (DESIGN.md 3-5).
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { deriveVaultAuditKey } from '../core/audit-record.js';
 import { LatchError } from '../core/errors.js';
@@ -64,9 +64,7 @@ function readSealed(paths: VaultPaths): SealedVault {
     bytes = readFileSync(paths.vault);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
-      throw new LatchError('E_NO_VAULT', `no vault in ${paths.home}; create one with \`latch init\``);
-    }
+    if (code === 'ENOENT') throw noVaultError(paths.home);
     if (code === 'EISDIR') {
       throw new LatchError(
         'E_UNSUPPORTED_FORMAT',
@@ -216,6 +214,32 @@ function sameBytes(left: Uint8Array, right: Uint8Array): boolean {
   return left.length === right.length && left.every((byte, index) => byte === right[index]);
 }
 
+/**
+ * True when `home` holds a non-empty vault.prev: the previous generation, and after the vault
+ * file was lost, the only copy of the data.
+ */
+export function earlierGenerationExists(home: string): boolean {
+  try {
+    const stat = statSync(vaultPaths(home).previous);
+    return stat.isFile() && stat.size > 0;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The error for a home without a vault file. With vault.prev there it says how to restore
+ * it: `latch init` would start an empty vault and, on its first write, replace vault.prev.
+ */
+export function noVaultError(home: string): LatchError {
+  return new LatchError(
+    'E_NO_VAULT',
+    earlierGenerationExists(home)
+      ? `no vault in ${home}, but vault.prev there holds its previous generation; restore it with \`cp -p vault.prev vault\` in that directory`
+      : `no vault in ${home}; create one with \`latch init\``,
+  );
+}
+
 /** True when `home` holds a vault file. */
 export function vaultExists(home: string): boolean {
   return existsSync(vaultPaths(home).vault);
@@ -247,6 +271,8 @@ export async function unlockVault(
   options: UnlockOptions | PassphraseSource,
 ): Promise<UnlockedVault> {
   const { passphrase, session, attempts } = typeof options === 'function' ? { passphrase: options } : options;
+  // Opening never creates LATCH_HOME: a command that fails for want of a vault leaves no trace.
+  if (!existsSync(home)) throw noVaultError(home);
   ensurePrivateDirectory(home);
   const paths = vaultPaths(home);
   const sealed = readSealed(paths);

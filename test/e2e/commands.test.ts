@@ -76,6 +76,72 @@ describe('init', () => {
   });
 });
 
+describe('a lost vault file (vault.prev is the only copy)', () => {
+  const storedNames = () =>
+    (JSON.parse(latch(sandbox, ['ls', '--json']).stdout) as { name: string; stored: boolean }[])
+      .filter((row) => row.stored)
+      .map((row) => row.name);
+  it('says how to restore vault.prev, init refuses to replace it, and the restored vault verifies its log', () => {
+    initProject(sandbox, ['--envs', 'dev']);
+    expect(latch(sandbox, ['set', 'A'], { input: 'first-value-1' }).code).toBe(0);
+    expect(latch(sandbox, ['set', 'B'], { input: 'second-value-2' }).code).toBe(0);
+    expect(latch(sandbox, ['run', '--', 'true']).code).toBe(0);
+    const vault = join(sandbox.home, 'vault');
+    const previous = join(sandbox.home, 'vault.prev');
+    const kept = readFileSync(previous);
+    rmSync(vault);
+    for (const args of [['ls'], ['status'], ['unlock']]) {
+      const result = latch(sandbox, args);
+      expect(result.code, `${args}: ${result.stderr}`).toBe(4);
+      expect(result.stderr).toBe(
+        `latch: no vault in ${sandbox.home}, but vault.prev there holds its previous generation; restore it with \`cp -p vault.prev vault\` in that directory\n`,
+      );
+    }
+    const init = latch(sandbox, ['init']);
+    expect(init.code).toBe(1);
+    expect(init.stderr).toMatch(/restore it with `cp -p vault\.prev vault`.+`latch init --discard-previous`/);
+    expect(readFileSync(previous)).toEqual(kept);
+    expect(readdirSync(sandbox.home)).not.toContain('vault');
+    // Following the advice restores the data, and the log still verifies against it.
+    copyFileSync(previous, vault);
+    expect(storedNames()).toEqual(['A']);
+    const verify = latch(sandbox, ['audit', 'verify']);
+    expect(verify.code, verify.stderr).toBe(0);
+    expect(latch(sandbox, ['set', 'C'], { input: 'third-value-3' }).code).toBe(0);
+    expect(latch(sandbox, ['audit', 'verify']).code).toBe(0);
+  });
+
+  it('init --discard-previous starts a new vault when the user gives vault.prev up', () => {
+    initProject(sandbox, ['--envs', 'dev']);
+    expect(latch(sandbox, ['set', 'A'], { input: 'first-value-1' }).code).toBe(0);
+    rmSync(join(sandbox.home, 'vault'));
+    const result = latch(sandbox, ['init', '--discard-previous']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(storedNames()).toEqual([]);
+  });
+});
+
+describe('a command that fails for want of a vault', () => {
+  it('writes nothing: no LATCH_HOME, no cache, nothing in an existing home', () => {
+    writeFileSync(join(sandbox.cwd, 'latch.yaml'), 'project: myapp\nenvironments:\n  dev: {}\nsecrets: []\n');
+    for (const args of [['ls'], ['run', '--', 'true'], ['get', 'A']]) {
+      const result = latch(sandbox, args);
+      expect(result.code, result.stderr).toBe(4);
+      expect(result.stderr).toBe(`latch: no vault in ${sandbox.home}; create one with \`latch init\`\n`);
+      expect(readdirSync(sandbox.home)).toEqual([]);
+    }
+    const missing = join(sandbox.root, 'no-home');
+    expect(latch(sandbox, ['ls'], { env: { LATCH_HOME: missing } }).code).toBe(4);
+    expect(readdirSync(sandbox.root)).not.toContain('no-home');
+  });
+
+  it('unlock with neither vault nor keychain reports the vault (exit 4), not the keychain', () => {
+    const result = latch(sandbox, ['unlock'], { env: { LATCH_KEYCHAIN: 'off' } });
+    expect(result.code).toBe(4);
+    expect(result.stderr).toBe(`latch: no vault in ${sandbox.home}; create one with \`latch init\`\n`);
+  });
+});
+
 describe('set, get, ls, rm', () => {
   beforeEach(() => initProject(sandbox));
 

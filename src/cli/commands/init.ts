@@ -8,8 +8,8 @@ import { openKeychain } from '../../platform/keychain.js';
 import { findManifestFile, manifestFileName, writeManifestFile } from '../../platform/manifest-file.js';
 import { stopAgent } from '../../platform/session-agent.js';
 import { removeForeignItems } from '../../platform/sessions.js';
-import { createVault, vaultExists } from '../../platform/store.js';
-import { type ParsedArgs, stringOption } from '../args.js';
+import { createVault, earlierGenerationExists, noVaultError, vaultExists } from '../../platform/store.js';
+import { flagOption, type ParsedArgs, stringOption } from '../args.js';
 import { keepAuditHeadInVault } from '../audit.js';
 import { kdfParams, latchHome, openProjectVault, projectRecordFor, readPassphrase } from '../context.js';
 import { type Io, note, say } from '../io.js';
@@ -67,6 +67,14 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     manifestText: null,
   };
   const created = !vaultExists(home);
+  // A lost vault file leaves vault.prev as the only copy of the data; the new vault's first
+  // write would replace it. Say how to restore it, unless the user gives it up in so many words.
+  if (created && earlierGenerationExists(home) && !flagOption(args, 'discard-previous')) {
+    throw new LatchError(
+      'E_EXISTS',
+      `${noVaultError(home).message}, or run \`latch init --discard-previous\` to start an empty vault instead`,
+    );
+  }
   const vault = created
     ? keepAuditHeadInVault(
         io,

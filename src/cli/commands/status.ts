@@ -1,19 +1,17 @@
 /** `latch status`: locked or unlocked, until when, which keychain, failed attempts. */
 
-import { LatchError } from '../../core/errors.js';
 import { checkAttempt, describeWait } from '../../core/lockout.js';
 import { readLockoutState } from '../../platform/lockout-file.js';
 import { pingAgent } from '../../platform/session-agent.js';
 import { readSessionStatus } from '../../platform/sessions.js';
-import { vaultExists } from '../../platform/store.js';
+import { noVaultError, vaultExists } from '../../platform/store.js';
 import { flagOption, type ParsedArgs } from '../args.js';
 import { latchHome } from '../context.js';
 import { type Io, say, sayJson } from '../io.js';
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const home = latchHome(io);
-  if (!vaultExists(home))
-    throw new LatchError('E_NO_VAULT', `no vault in ${home}; create one with \`latch init\``);
+  if (!vaultExists(home)) throw noVaultError(home);
   const now = io.now().getTime();
   const session = readSessionStatus(home, io.env, now);
   const agent = await pingAgent(home);

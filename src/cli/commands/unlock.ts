@@ -5,7 +5,7 @@ import { openKeychain } from '../../platform/keychain.js';
 import { lockoutAttempts } from '../../platform/lockout-file.js';
 import { stopAgent } from '../../platform/session-agent.js';
 import { startSession } from '../../platform/sessions.js';
-import { unlockVault } from '../../platform/store.js';
+import { noVaultError, unlockVault, vaultExists } from '../../platform/store.js';
 import { type ParsedArgs, stringOption } from '../args.js';
 import { auditedAttempts, keepAuditHeadInVault, recordEvent } from '../audit.js';
 import { latchHome, readPassphrase } from '../context.js';
@@ -18,6 +18,9 @@ const maxSessionMs = 30 * 86_400_000;
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const duration = parseDuration(stringOption(args, 'for') ?? '8h');
   if (duration > maxSessionMs) throw new LatchError('E_USAGE', '--for can be at most 30d');
+  const home = latchHome(io);
+  // No vault is the first thing to fix (exit 4): a keychain would not help without one.
+  if (!vaultExists(home)) throw noVaultError(home);
   const availability = openKeychain(io.env);
   if (!availability.ok) {
     throw new LatchError(
@@ -25,7 +28,6 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
       `no OS keychain to keep a session in: ${availability.reason}; latch will ask for the passphrase each time (or read LATCH_PASSPHRASE_FILE)`,
     );
   }
-  const home = latchHome(io);
   const now = () => io.now().getTime();
   // A session always starts from the passphrase, never from another session.
   const vault = keepAuditHeadInVault(
