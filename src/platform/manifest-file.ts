@@ -4,7 +4,17 @@
  * command whose manifest did not change never loads the yaml parser.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { LatchError } from '../core/errors.js';
 import type { Manifest, ManifestSecret } from '../core/manifest-model.js';
@@ -20,7 +30,7 @@ export interface ManifestFile {
 
 /**
  * The nearest latch.yaml at or above `cwd`, or null. Throws E_MANIFEST for one that is a
- * directory or not UTF-8 (latch rewrites the file, and must not turn a byte into U+FFFD),
+ * directory, a symlink to nothing, or not UTF-8 (latch rewrites the file, and must not turn a byte into U+FFFD),
  * E_IO for one it cannot read.
  */
 export function findManifestFile(cwd: string): ManifestFile | null {
@@ -34,6 +44,8 @@ export function findManifestFile(cwd: string): ManifestFile | null {
       if (error instanceof LatchError) throw error;
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EISDIR') throw isDirectory(path);
+      // A link to nothing is a manifest gone missing, not a directory without one.
+      if (code === 'ENOENT') linkTarget(path);
       if (code !== 'ENOENT' && code !== 'ENOTDIR')
         throw new LatchError(
           'E_IO',
@@ -96,11 +108,34 @@ function readRegularFile(path: string): Buffer {
 
 /**
  * Rewrites the manifest crash-safely (0644: it is committed and holds no values), first
- * removing `latch.yaml.tmp-*` files that a killed latch left in the repository.
+ * removing `latch.yaml.tmp-*` files that a killed latch left in the repository. A latch.yaml
+ * that is a symlink is written through: the file it points to is replaced, and the link
+ * stays. Throws E_MANIFEST for a link to nothing, E_IO when the file cannot be written.
  */
 export function writeManifestFile(path: string, text: string): void {
-  removeOrphanedTempFiles(dirname(path), basename(path));
-  writeFileAtomic(path, new TextEncoder().encode(text), { mode: 0o644 });
+  const target = linkTarget(path);
+  removeOrphanedTempFiles(dirname(target), basename(target));
+  writeFileAtomic(target, new TextEncoder().encode(text), { mode: 0o644 });
+}
+
+/**
+ * The file `path` names, following symlinks: replacing the link itself would leave its
+ * target, the manifest other checkouts share, as it was (and the link gone).
+ */
+function linkTarget(path: string): string {
+  try {
+    if (!lstatSync(path).isSymbolicLink()) return path;
+  } catch {
+    return path;
+  }
+  try {
+    return realpathSync(path);
+  } catch (error) {
+    throw new LatchError(
+      'E_MANIFEST',
+      `${path} is a symlink to a file that cannot be found (${(error as NodeJS.ErrnoException).code ?? 'error'}); fix the link or remove it`,
+    );
+  }
 }
 
 /**

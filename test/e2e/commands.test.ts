@@ -2,11 +2,13 @@ import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
   copyFileSync,
+  lstatSync,
   mkdirSync,
   readdirSync,
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -118,6 +120,34 @@ describe('a lost vault file (vault.prev is the only copy)', () => {
     const result = latch(sandbox, ['init', '--discard-previous']);
     expect(result.code, result.stderr).toBe(0);
     expect(storedNames()).toEqual([]);
+  });
+});
+
+describe('a latch.yaml that is a symlink', () => {
+  it('is written through: the target gets the edit and the link stays a link', () => {
+    const shared = join(sandbox.root, 'shared');
+    mkdirSync(shared);
+    const target = join(shared, 'latch.yaml');
+    writeFileSync(target, 'project: myapp\nenvironments:\n  dev: {}\nsecrets: []\n');
+    const link = join(sandbox.cwd, 'latch.yaml');
+    symlinkSync(target, link);
+    initProject(sandbox);
+    expect(latch(sandbox, ['set', 'THROUGH_LINK'], { input: 'linked-value-1' }).code).toBe(0);
+    expect(latch(sandbox, ['env', 'add', 'qa']).code).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(target, 'utf8')).toMatch(/name: THROUGH_LINK[\s\S]*qa:|qa:[\s\S]*name: THROUGH_LINK/);
+    expect(readdirSync(sandbox.cwd)).toEqual(['latch.yaml']);
+  });
+
+  it('a link to nothing is one line, and stays as it was', () => {
+    const link = join(sandbox.cwd, 'latch.yaml');
+    symlinkSync(join(sandbox.root, 'missing.yaml'), link);
+    const result = latch(sandbox, ['init']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `latch: ${link} is a symlink to a file that cannot be found (ENOENT); fix the link or remove it\n`,
+    );
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
   });
 });
 
