@@ -116,14 +116,18 @@ export class UnlockedVault {
   /**
    * Applies `change` to the newest contents under the writers' lock and saves the result
    * crash-safely, keeping the previous generation. `beforeWrite` runs under the lock too,
-   * after `change` and before the vault is replaced, for files that must change in step with
-   * the vault (latch.yaml): a crash between the two then leaves a declared secret without its
-   * value, which `check` and `run` report, never a stored one that `run` leaves out unsaid.
-   * Returns what `change` returns.
+   * after `change` and before the vault is replaced, for what must change in step with the
+   * vault: latch.yaml (a crash between the two then leaves a declared secret without its
+   * value, which `check` and `run` report, never a stored one that `run` leaves out unsaid)
+   * and the audit record of the change (never a change without its record). When it throws,
+   * the vault is not written. Returns what `change` returns.
    */
-  async update<T>(change: (contents: VaultContents) => T, beforeWrite?: (result: T) => void): Promise<T> {
+  async update<T>(
+    change: (contents: VaultContents) => T,
+    beforeWrite?: (result: T) => void | Promise<void>,
+  ): Promise<T> {
     const { refreshScanIndex } = await scanIndexFile();
-    return withLock(this.paths.lock, () => {
+    return withLock(this.paths.lock, async () => {
       removeOrphanedTempFiles(this.paths.home);
       const latest = readSealed(this.paths);
       if (!sameBytes(latest.vaultId, this.sealed.vaultId)) {
@@ -134,7 +138,7 @@ export class UnlockedVault {
       }
       const contents = VaultContents.decode(openBody(latest, this.dataKey));
       const result = change(contents);
-      beforeWrite?.(result);
+      await beforeWrite?.(result);
       this.beforeSeal?.(contents);
       const body = sealBody(latest.vaultId, this.dataKey, contents.encode(), random(12));
       const next: SealedVault = { vaultId: latest.vaultId, slots: latest.slots, body };
@@ -283,12 +287,29 @@ export async function unlockVault(
     try {
       dataKey = await unwrapWithPassphrase(sealed, typed);
     } catch (error) {
-      if (error instanceof LatchError && error.code === 'E_BAD_PASSPHRASE') await attempts?.failed();
+      if (error instanceof LatchError && error.code === 'E_BAD_PASSPHRASE') await countFailure(attempts);
       throw error;
     }
     await attempts?.succeeded();
   }
   return new UnlockedVault(paths, sealed, dataKey, VaultContents.decode(openBody(sealed, dataKey)));
+}
+
+/**
+ * Counts a wrong passphrase. The answer stays "wrong passphrase" (exit 3) when the count
+ * cannot be written (a read-only LATCH_HOME): that the passphrase is wrong is what the user
+ * must act on, and the line says the failure went uncounted.
+ */
+async function countFailure(attempts: PassphraseAttempts | undefined): Promise<void> {
+  try {
+    await attempts?.failed();
+  } catch (error) {
+    const reason = error instanceof LatchError ? error.message : String(error);
+    throw new LatchError(
+      'E_BAD_PASSPHRASE',
+      `wrong passphrase; try again (the failure was not counted: ${reason})`,
+    );
+  }
 }
 
 /**

@@ -7,7 +7,7 @@ import { detectAgent, detectAgentInProcesses } from '../../src/core/agent.js';
 import { verifyLog } from '../../src/core/audit-chain.js';
 import { parseLine } from '../../src/core/audit-record.js';
 import { parseMoment } from '../../src/core/duration.js';
-import { clock, fakeIo, tempDirs } from './fake-io.js';
+import { clock, fakeIo, scriptedTerminal, tempDirs } from './fake-io.js';
 
 let dirs: ReturnType<typeof tempDirs>;
 let project: string;
@@ -288,4 +288,21 @@ it('env rm and project rm record what they deleted', async () => {
     { event: 'rm', project: 'app', environment: 'staging', scope: 'environment', count: 2 },
     { event: 'rm', project: 'app', scope: 'project', count: 2 },
   ]);
+});
+
+it("values typed at run's prompt are stored with a set record each, before the run record", async () => {
+  const manifest = join(project, 'latch.yaml');
+  writeFileSync(manifest, `${readFileSync(manifest, 'utf8')}  - name: TYPED_KEY\n    required: true\n`);
+  const io = fakeIo({
+    cwd: project,
+    env: base(),
+    terminal: scriptedTerminal(['y', 'typed-value-1']),
+  });
+  expect(await runMain(['run', '--', 'true'], io), io.err()).toBe(0);
+  const records = await timeline(['-n', '2']);
+  expect(records).toMatchObject([
+    { event: 'set', secret: 'TYPED_KEY', outcome: 'created', environment: 'dev' },
+    { event: 'run', secrets: ['API_KEY', 'OTHER', 'TYPED_KEY'] },
+  ]);
+  expect((await ok(['audit', 'verify'])).out).toMatch(/^ok: 10 records verified/);
 });

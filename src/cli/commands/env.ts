@@ -6,7 +6,7 @@ import { assertEnvironmentName } from '../../core/names.js';
 import { nameMap } from '../../core/vault.js';
 import { writeManifestFile } from '../../platform/manifest-file.js';
 import { flagOption, type ParsedArgs } from '../args.js';
-import { recordEvent } from '../audit.js';
+import { type AuditEvent, updateRecorded } from '../audit.js';
 import { openProjectVault, projectRecordFor, resolveProject } from '../context.js';
 import { type Io, say, sayJson } from '../io.js';
 
@@ -80,21 +80,30 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
           dropSecretsOnlyThere: flagOption(args, 'force'),
         })
       : null;
-  const known = await vault.update((contents) => {
-    const record = contents.getProject(context.project);
-    if (!record?.environments[name]) return false;
-    delete record.environments[name];
-    return true;
-  });
+  const known = await updateRecorded(
+    io,
+    vault,
+    (contents) => {
+      const record = contents.getProject(context.project);
+      if (!record?.environments[name]) return false;
+      delete record.environments[name];
+      return true;
+    },
+    (removed): AuditEvent[] =>
+      removed
+        ? [
+            {
+              kind: 'rm',
+              project: context.project,
+              environment: name,
+              detail: { scope: 'environment', count },
+            },
+          ]
+        : [],
+  );
   if (context.manifestPath && manifestText !== null) writeManifestFile(context.manifestPath, manifestText);
   else if (!known)
     throw new LatchError('E_NOT_FOUND', `project ${context.project} has no environment ${name}`);
-  if (known)
-    await recordEvent(
-      io,
-      { kind: 'rm', project: context.project, environment: name, detail: { scope: 'environment', count } },
-      vault,
-    );
   say(
     io,
     `removed environment ${name}${count > 0 ? ` and its ${count} secret${count === 1 ? '' : 's'}` : ''}`,

@@ -6,7 +6,7 @@ import { ensureEnvironment, putSecret } from '../../core/secrets.js';
 import { decodeUtf8 } from '../../core/utf8.js';
 import { readFileWithin } from '../../platform/files.js';
 import { flagOption, type ParsedArgs } from '../args.js';
-import { recordEvent } from '../audit.js';
+import { updateRecorded } from '../audit.js';
 import { openProjectVault, projectRecordFor, resolveProject } from '../context.js';
 import { type Io, say, sayJson } from '../io.js';
 import { planDeclarations } from './set.js';
@@ -51,24 +51,27 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   );
   const vault = await openProjectVault(io, context);
   const now = io.now().toISOString();
-  const imported = await vault.update((contents) => {
-    const record = projectRecordFor(context, contents.getProject(context.project));
-    const env = ensureEnvironment(record, context.environment);
-    contents.putProject(context.project, record);
-    return accepted.map((entry) => ({
-      name: entry.name,
-      status: putSecret(env, entry.name, new TextEncoder().encode(entry.value), {}, now),
-    }));
-  }, declare);
-  await recordEvent(
+  const imported = await updateRecorded(
     io,
-    {
-      kind: 'import',
-      project: context.project,
-      environment: context.environment,
-      secrets: imported.filter((entry) => entry.status !== 'unchanged').map((entry) => entry.name),
-    },
     vault,
+    (contents) => {
+      const record = projectRecordFor(context, contents.getProject(context.project));
+      const env = ensureEnvironment(record, context.environment);
+      contents.putProject(context.project, record);
+      return accepted.map((entry) => ({
+        name: entry.name,
+        status: putSecret(env, entry.name, new TextEncoder().encode(entry.value), {}, now),
+      }));
+    },
+    (done) => [
+      {
+        kind: 'import',
+        project: context.project,
+        environment: context.environment,
+        secrets: done.filter((entry) => entry.status !== 'unchanged').map((entry) => entry.name),
+      },
+    ],
+    declare,
   );
   skipped.sort((left, right) => left.line - right.line);
   if (flagOption(args, 'json')) {

@@ -11,7 +11,7 @@ import { assertSecretName } from '../../core/names.js';
 import { formatReference } from '../../core/references.js';
 import { requireEnvironment, requireSecret } from '../../core/secrets.js';
 import { flagOption, type ParsedArgs, stringOption } from '../args.js';
-import { checkAuditLog, recordEvent } from '../audit.js';
+import { checkAuditLog, updateRecorded } from '../audit.js';
 import { openProjectVault, resolveProject } from '../context.js';
 import { type Io, say, sayJson } from '../io.js';
 
@@ -80,22 +80,24 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   );
   const groups = groupDeliveries(deliveries);
   const markedAt = io.now().toISOString();
-  await vault.update((contents) => {
-    const latest = contents.getProject(context.project);
-    const entry = latest?.environments[context.environment]?.secrets[name];
-    if (!entry) throw new LatchError('E_NOT_FOUND', `no secret ${name} in ${where}`);
-    entry.rotationNeeded = markedAt;
-  });
-  await recordEvent(
+  await updateRecorded(
     io,
-    {
-      kind: 'leaked',
-      project: context.project,
-      environment: context.environment,
-      secret: name,
-      detail: { since: new Date(since).toISOString(), deliveries: deliveries.length },
-    },
     vault,
+    (contents) => {
+      const latest = contents.getProject(context.project);
+      const entry = latest?.environments[context.environment]?.secrets[name];
+      if (!entry) throw new LatchError('E_NOT_FOUND', `no secret ${name} in ${where}`);
+      entry.rotationNeeded = markedAt;
+    },
+    () => [
+      {
+        kind: 'leaked',
+        project: context.project,
+        environment: context.environment,
+        secret: name,
+        detail: { since: new Date(since).toISOString(), deliveries: deliveries.length },
+      },
+    ],
   );
   const logVerified = verified.ok;
   const sinceIso = new Date(since).toISOString();

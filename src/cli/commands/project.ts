@@ -2,7 +2,7 @@
 import { LatchError } from '../../core/errors.js';
 import { assertProjectName } from '../../core/names.js';
 import { flagOption, type ParsedArgs } from '../args.js';
-import { recordEvent } from '../audit.js';
+import { updateRecorded } from '../audit.js';
 import { confirmOnTerminal, openVault } from '../context.js';
 import { type Io, say, sayJson } from '../io.js';
 
@@ -46,8 +46,12 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   }
   // The vault is the only place latch keeps anything about a project so far; keychain items
   // and the scan index (later issues) must be removed here too.
-  await vault.update((contents) => contents.removeProject(name));
-  await recordEvent(io, { kind: 'rm', project: name, detail: { scope: 'project', count: secrets } }, vault);
+  await updateRecorded(
+    io,
+    vault,
+    (contents) => contents.removeProject(name),
+    () => [{ kind: 'rm', project: name, detail: { scope: 'project', count: secrets } }],
+  );
   say(io, `removed project ${name} (${secrets} secrets); its latch.yaml, if any, is left for you to delete`);
   return 0;
 }

@@ -3,7 +3,7 @@ import { LatchError } from '../../core/errors.js';
 import { assertSecretName } from '../../core/names.js';
 import { requireEnvironment, requireSecret } from '../../core/secrets.js';
 import type { ParsedArgs } from '../args.js';
-import { recordEvent } from '../audit.js';
+import { updateRecorded } from '../audit.js';
 import { confirmOnTerminal, isProtected, openProjectVault, resolveProject } from '../context.js';
 import { type Io, say } from '../io.js';
 
@@ -19,16 +19,16 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   requireSecret(requireEnvironment(record, context.project, context.environment), name, where);
   if (isProtected(context, record))
     await confirmOnTerminal(io, `${where} is protected; deleting ${name}`, context.environment);
-  await vault.update((contents) => {
-    const latest = contents.getProject(context.project);
-    const env = latest && requireEnvironment(latest, context.project, context.environment);
-    if (!env?.secrets[name]) throw new LatchError('E_NOT_FOUND', `no secret ${name} in ${where}`);
-    delete env.secrets[name];
-  });
-  await recordEvent(
+  await updateRecorded(
     io,
-    { kind: 'rm', project: context.project, environment: context.environment, secret: name },
     vault,
+    (contents) => {
+      const latest = contents.getProject(context.project);
+      const env = latest && requireEnvironment(latest, context.project, context.environment);
+      if (!env?.secrets[name]) throw new LatchError('E_NOT_FOUND', `no secret ${name} in ${where}`);
+      delete env.secrets[name];
+    },
+    () => [{ kind: 'rm', project: context.project, environment: context.environment, secret: name }],
   );
   say(io, `removed ${name} from ${where}`);
   if (context.manifest?.secrets.some((secret) => secret.name === name)) {

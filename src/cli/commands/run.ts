@@ -20,7 +20,7 @@ import { closeOsPipes, type OsPipe } from '../../platform/os-pipe.js';
 import { findScript, ptySpawn } from '../../platform/pty.js';
 import type { UnlockedVault } from '../../platform/store.js';
 import { flagOption, listOption, type ParsedArgs } from '../args.js';
-import { recordEvent } from '../audit.js';
+import { recordEvent, updateRecorded } from '../audit.js';
 import {
   confirmOnTerminal,
   isProtected,
@@ -45,12 +45,29 @@ async function promptForMissing(io: Io, context: ProjectContext, vault: Unlocked
     const typed = await io.terminal.readHidden(`value for ${name}: `);
     if (typed !== '') values.set(name, new TextEncoder().encode(typed));
   }
-  await vault.update((contents) => {
-    const record = projectRecordFor(context, contents.getProject(context.project));
-    const env = ensureEnvironment(record, context.environment);
-    for (const [name, value] of values) putSecret(env, name, value, {}, io.now().toISOString());
-    contents.putProject(context.project, record);
-  });
+  // Stored like `set`, with a `set` record for each value.
+  await updateRecorded(
+    io,
+    vault,
+    (contents) => {
+      const record = projectRecordFor(context, contents.getProject(context.project));
+      const env = ensureEnvironment(record, context.environment);
+      const stored = [...values].map(([name, value]) => ({
+        name,
+        outcome: putSecret(env, name, value, {}, io.now().toISOString()),
+      }));
+      contents.putProject(context.project, record);
+      return stored;
+    },
+    (stored) =>
+      stored.map(({ name, outcome }) => ({
+        kind: 'set' as const,
+        project: context.project,
+        environment: context.environment,
+        secret: name,
+        outcome,
+      })),
+  );
 }
 
 /** Why a value too long for one environment variable is not injected (Linux only has the limit). */
@@ -170,6 +187,7 @@ async function runCommand(args: ParsedArgs, io: Io, pipes: PendingPipes): Promis
       },
     },
     vault,
+    'required',
   );
   const masking = maskingFor(io, result.plan);
   if (masking && pipes.made) {

@@ -13,7 +13,7 @@ import { readFileWithin } from '../../platform/files.js';
 import { findManifestFile, writeManifestFile } from '../../platform/manifest-file.js';
 import { readStream } from '../../platform/terminal.js';
 import { flagOption, type ParsedArgs, stringOption } from '../args.js';
-import { recordEvent } from '../audit.js';
+import { updateRecorded } from '../audit.js';
 import { openProjectVault, type ProjectContext, projectRecordFor, resolveProject } from '../context.js';
 import { type Io, note, say } from '../io.js';
 
@@ -154,23 +154,26 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const value = await readValue(args, io, name);
   if (value.length === 0) throw new LatchError('E_USAGE', `empty value for ${name}; nothing was stored`);
   const unlocked = vault ?? (await openProjectVault(io, context));
-  const outcome = await unlocked.update((contents) => {
-    const record = projectRecordFor(context, contents.getProject(context.project));
-    const env = ensureEnvironment(record, context.environment);
-    contents.putProject(context.project, record);
-    const result = putSecret(env, name, value, metadata, io.now().toISOString());
-    return { result, versions: env.secrets[name]!.versions.length };
-  }, declare);
-  await recordEvent(
+  const outcome = await updateRecorded(
     io,
-    {
-      kind: 'set',
-      project: context.project,
-      environment: context.environment,
-      secret: name,
-      outcome: outcome.result,
-    },
     unlocked,
+    (contents) => {
+      const record = projectRecordFor(context, contents.getProject(context.project));
+      const env = ensureEnvironment(record, context.environment);
+      contents.putProject(context.project, record);
+      const result = putSecret(env, name, value, metadata, io.now().toISOString());
+      return { result, versions: env.secrets[name]!.versions.length };
+    },
+    (done) => [
+      {
+        kind: 'set',
+        project: context.project,
+        environment: context.environment,
+        secret: name,
+        outcome: done.result,
+      },
+    ],
+    declare,
   );
   const kept =
     outcome.versions > 0
