@@ -144,7 +144,7 @@ export async function recordEvent(
 /**
  * Applies `change` to the vault together with its records (docs/audit.md, "Every change has
  * its record"): `events` describes what `change` did, and its records are appended under the
- * vault's writers' lock after `beforeWrite` and before the vault is replaced. So a crash
+ * vault's writers' lock before `beforeWrite` and the vault is replaced. So a crash
  * leaves no change without its record (at worst a record of a change that did not land), the
  * head the vault keeps names the change's own record, and a record that cannot be written
  * stops the change (required policy). Returns what `change` returns.
@@ -157,8 +157,9 @@ export function updateRecorded<T>(
   beforeWrite?: (result: T) => void,
 ): Promise<T> {
   return vault.update(change, async (result) => {
-    beforeWrite?.(result);
+    // The records first: one that cannot be written leaves latch.yaml untouched too.
     for (const event of events(result)) await recordEvent(io, event, vault, 'required');
+    beforeWrite?.(result);
   });
 }
 

@@ -259,6 +259,30 @@ describe('a LATCH_HOME that cannot be written', () => {
   );
 });
 
+describe('a change whose record cannot be written', () => {
+  it('is not made: set exits 1 and stores nothing, unless LATCH_AUDIT=best-effort', () => {
+    initProject(sandbox, ['--envs', 'dev']);
+    mkdirSync(logPath());
+    const refused = latch(sandbox, ['set', 'UNRECORDED'], { input: 'unrecorded-value-1' });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /^latch: could not write the audit log \([^\n]+\), so the vault was not changed; fix that, or set LATCH_AUDIT=best-effort to go on without a record\n$/,
+    );
+    const stored = () =>
+      (JSON.parse(ok(['ls', '--json']).stdout) as { name: string; stored: boolean }[]).find(
+        (row) => row.name === 'UNRECORDED',
+      )?.stored;
+    expect(stored()).not.toBe(true);
+    expect(readFileSync(join(sandbox.cwd, 'latch.yaml'), 'utf8')).not.toMatch(/UNRECORDED/);
+    const optedOut = latch(sandbox, ['set', 'UNRECORDED'], {
+      input: 'unrecorded-value-1',
+      env: { LATCH_AUDIT: 'best-effort' },
+    });
+    expect(optedOut.code, optedOut.stderr).toBe(0);
+    expect(stored()).toBe(true);
+  });
+});
+
 describe('concurrent appends', () => {
   it('eight processes appending at once keep one linear chain that verifies', async () => {
     initProject(sandbox);
