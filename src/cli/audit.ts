@@ -12,7 +12,12 @@ import { timingSafeEqual } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { detectAgent, detectAgentInProcesses } from '../core/agent.js';
 import { type RememberedHead, type VerifyResult, verifyLog } from '../core/audit-chain.js';
-import type { AuditEventKind, AuditFields, AuditValue } from '../core/audit-record.js';
+import {
+  type AuditEventKind,
+  type AuditFields,
+  type AuditValue,
+  deliveryKinds,
+} from '../core/audit-record.js';
 import { LatchError } from '../core/errors.js';
 import type { ScanOutcome } from '../core/scan-report.js';
 import type { VaultContents } from '../core/vault.js';
@@ -85,9 +90,6 @@ function eventFields(io: Io, event: AuditEvent, actor: Actor): AuditFields {
   return fields;
 }
 
-/** The events that hand a value out of latch (docs/audit.md, "Event kinds"). */
-const deliveries: ReadonlySet<AuditEventKind> = new Set(['reveal', 'run', 'load', 'inject']);
-
 /**
  * Whether a record must be written for the command to go on: for deliveries and changes to
  * the vault, unless LATCH_AUDIT=best-effort says otherwise.
@@ -130,7 +132,9 @@ export async function recordEvent(
     const reason =
       error instanceof LatchError ? error.message : ((error as NodeJS.ErrnoException).code ?? 'error');
     if (policy === 'required' && io.env.LATCH_AUDIT !== 'best-effort') {
-      const undone = deliveries.has(event.kind) ? 'no value was handed out' : 'the vault was not changed';
+      const undone = deliveryKinds.includes(event.kind)
+        ? 'no value was handed out'
+        : 'the vault was not changed';
       throw new LatchError(
         'E_IO',
         `could not write the audit log (${reason}), so ${undone}; fix that, or set LATCH_AUDIT=best-effort to go on without a record`,
