@@ -92,8 +92,8 @@ describe('a lost vault file (vault.prev is the only copy)', () => {
     const previous = join(sandbox.home, 'vault.prev');
     const kept = readFileSync(previous);
     rmSync(vault);
-    for (const args of [['ls'], ['status'], ['unlock']]) {
-      const result = latch(sandbox, args);
+    for (const args of [['ls'], ['status'], ['unlock'], ['lock'], ['set', 'C']]) {
+      const result = latch(sandbox, args, { input: 'third-value-3' });
       expect(result.code, `${args}: ${result.stderr}`).toBe(4);
       expect(result.stderr).toBe(
         `latch: no vault in ${sandbox.home}, but vault.prev there holds its previous generation; restore it with \`cp -p vault.prev vault\` in that directory\n`,

@@ -7,7 +7,14 @@ import { deviceSlots } from '../../core/session.js';
 import { openKeychain } from '../../platform/keychain.js';
 import { stopAgent } from '../../platform/session-agent.js';
 import { endSession, sessionUnlocker } from '../../platform/sessions.js';
-import { type UnlockedVault, unlockVault, vaultExists, vaultPaths } from '../../platform/store.js';
+import {
+  earlierGenerationExists,
+  noVaultError,
+  type UnlockedVault,
+  unlockVault,
+  vaultExists,
+  vaultPaths,
+} from '../../platform/store.js';
 import type { ParsedArgs } from '../args.js';
 import { recordEvent } from '../audit.js';
 import { latchHome } from '../context.js';
@@ -20,7 +27,9 @@ export async function run(_args: ParsedArgs, io: Io): Promise<number> {
   const home = latchHome(io);
   if (!vaultExists(home)) {
     await stopAgent(home);
-    throw new LatchError('E_NO_VAULT', `no vault in ${home}; nothing to lock`);
+    throw earlierGenerationExists(home)
+      ? noVaultError(home)
+      : new LatchError('E_NO_VAULT', `no vault in ${home}; nothing to lock`);
   }
   const vaultId = decodeVault(readFileSync(vaultPaths(home).vault)).vaultId;
   // Open through the session while it is live (the agent first, which needs no D-Bus), to take
