@@ -16,7 +16,7 @@ import { findManifestFile, loadManifest } from '../platform/manifest-file.js';
 import { sessionUnlocker } from '../platform/sessions.js';
 import { type UnlockedVault, unlockVault } from '../platform/store.js';
 import { type ParsedArgs, stringOption } from './args.js';
-import { auditedAttempts, keepAuditHeadInVault } from './audit.js';
+import { auditedAttempts, keepAuditHeadInVault, updateRecorded } from './audit.js';
 import { type Io, note } from './io.js';
 import { agentClient } from './session-agent.js';
 
@@ -199,10 +199,16 @@ export async function openProjectVault(io: Io, context: ProjectContext): Promise
       context.project,
     );
   }
-  await vault.update((contents) => {
-    const latest = contents.getProject(context.project);
-    if (latest) contents.putProject(context.project, projectRecordFor(context, latest));
-  });
+  await updateRecorded(
+    io,
+    vault,
+    (contents) => {
+      const latest = contents.getProject(context.project);
+      if (latest) contents.putProject(context.project, projectRecordFor(context, latest));
+    },
+    // Security-relevant: from now on this directory's repository gets the project's secrets.
+    () => [{ kind: 'project', project: context.project, detail: { action: 'trust', directory } }],
+  );
   return vault;
 }
 

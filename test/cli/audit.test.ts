@@ -306,3 +306,22 @@ it("values typed at run's prompt are stored with a set record each, before the r
   ]);
   expect((await ok(['audit', 'verify'])).out).toMatch(/^ok: 10 records verified/);
 });
+
+it('changes to projects are recorded too: env add, a repository trusted, a project registered', async () => {
+  await ok(['env', 'add', 'qa']);
+  const elsewhere = join(dirs.root, 'fork');
+  mkdirSync(elsewhere);
+  writeFileSync(join(elsewhere, 'latch.yaml'), readFileSync(join(project, 'latch.yaml')));
+  const confirm = fakeIo({ cwd: elsewhere, env: base(), terminal: scriptedTerminal(['app']) });
+  expect(await runMain(['ls'], confirm), confirm.err()).toBe(0);
+  const other = join(dirs.root, 'other');
+  mkdirSync(other);
+  const init = fakeIo({ cwd: other, env: base() });
+  expect(await runMain(['init'], init), init.err()).toBe(0);
+  expect(await timeline(['-n', '3'])).toMatchObject([
+    { event: 'project', project: 'app', environment: 'qa', action: 'env-add', protected: false },
+    { event: 'project', project: 'app', action: 'trust', directory: elsewhere },
+    { event: 'project', project: 'other', action: 'register', directory: other },
+  ]);
+  expect((await ok(['audit', 'verify'])).out).toMatch(/^ok: 11 records verified/);
+});

@@ -55,12 +55,24 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
         addEnvironmentToManifest(context.manifestText, name, { protected: isProtected }),
       );
     }
-    await vault.update((contents) => {
-      const record = projectRecordFor(context, contents.getProject(context.project));
-      record.environments[name] ??= { protected: isProtected, secrets: nameMap() };
-      record.environments[name].protected ||= isProtected;
-      contents.putProject(context.project, record);
-    });
+    await updateRecorded(
+      io,
+      vault,
+      (contents) => {
+        const record = projectRecordFor(context, contents.getProject(context.project));
+        record.environments[name] ??= { protected: isProtected, secrets: nameMap() };
+        record.environments[name].protected ||= isProtected;
+        contents.putProject(context.project, record);
+      },
+      () => [
+        {
+          kind: 'project',
+          project: context.project,
+          environment: name,
+          detail: { action: 'env-add', protected: isProtected },
+        },
+      ],
+    );
     say(io, `added environment ${name} to ${context.project}${isProtected ? ' (protected)' : ''}`);
     return 0;
   }

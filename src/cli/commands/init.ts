@@ -1,5 +1,5 @@
 /** `latch init`: create the vault the first time, write latch.yaml, register the project. */
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { LatchError } from '../../core/errors.js';
 import { parseManifest } from '../../core/manifest.js';
 import { renderManifest } from '../../core/manifest-text.js';
@@ -10,7 +10,7 @@ import { stopAgent } from '../../platform/session-agent.js';
 import { removeForeignItems } from '../../platform/sessions.js';
 import { createVault, earlierGenerationExists, noVaultError, vaultExists } from '../../platform/store.js';
 import { flagOption, type ParsedArgs, stringOption } from '../args.js';
-import { keepAuditHeadInVault } from '../audit.js';
+import { keepAuditHeadInVault, updateRecorded } from '../audit.js';
 import { kdfParams, latchHome, openProjectVault, projectRecordFor, readPassphrase } from '../context.js';
 import { type Io, note, say } from '../io.js';
 
@@ -90,9 +90,25 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     await stopAgent(home);
   }
 
-  await vault.update((contents) => {
-    contents.putProject(manifest.project, projectRecordFor(context, contents.getProject(manifest.project)));
-  });
+  // Registering a project in an existing vault is recorded like every change; the first
+  // write of a vault init has just created is where its log begins.
+  await updateRecorded(
+    io,
+    vault,
+    (contents) => {
+      contents.putProject(manifest.project, projectRecordFor(context, contents.getProject(manifest.project)));
+    },
+    () =>
+      created
+        ? []
+        : [
+            {
+              kind: 'project',
+              project: manifest.project,
+              detail: { action: 'register', directory: dirname(manifestPath) },
+            },
+          ],
+  );
   if (newManifestText !== null) {
     writeManifestFile(manifestPath, newManifestText);
     say(io, `wrote ${manifestPath} (commit it: it holds names, never values)`);
