@@ -88,6 +88,7 @@ export async function loadSecrets(options: LoadOptions = {}): Promise<Record<str
       program: basename(process.argv[1] ?? process.argv0),
     },
     vault,
+    'required',
   );
   return result.plan.env;
 }

@@ -13,6 +13,7 @@ import type { Io } from '../shared/io.js';
 import { sameBytes } from '../vault/secrets.js';
 import type { UnlockedVault } from '../vault/store.js';
 import type { ProjectRecord } from '../vault/vault.js';
+import { updateRecorded } from './audit.js';
 
 /** Where a command acts: a project, one of its environments, and the manifest that applies. */
 export interface EnvironmentScope {
@@ -93,6 +94,27 @@ export function trustsDirectory(record: ProjectRecord, directory: string): boole
 }
 
 /**
+ * Asks a person to trust `directory` with `project` (it does not yet): they type the
+ * project's name. Writes nothing; throws E_CONFIRMATION_REQUIRED without a terminal or a
+ * matching answer.
+ */
+export async function askToTrust(
+  io: Io,
+  record: ProjectRecord,
+  project: string,
+  directory: string,
+  asking: string,
+): Promise<void> {
+  const trusted = record.trustedPaths ?? [];
+  const used = trusted.length > 0 ? `which you use in ${trusted.join(', ')}` : 'which no directory uses yet';
+  await confirmOnTerminal(
+    io,
+    `${asking} project ${project}, ${used}; trusting it gives ${directory} its secrets`,
+    project,
+  );
+}
+
+/**
  * Makes sure `project` trusts `directory` before any of its values reach it: the manifest,
  * a reference in an env file, the caller's environment or a template, the library. When it
  * does not, a person types the project's name, and the directory is trusted from then on.
@@ -108,19 +130,19 @@ export async function confirmDirectoryTrust(
 ): Promise<void> {
   const record = vault.contents.getProject(project);
   if (!record || trustsDirectory(record, directory)) return;
-  const trusted = record.trustedPaths ?? [];
-  const used = trusted.length > 0 ? `which you use in ${trusted.join(', ')}` : 'which no directory uses yet';
-  await confirmOnTerminal(
+  await askToTrust(io, record, project, directory, asking);
+  await updateRecorded(
     io,
-    `${asking} project ${project}, ${used}; trusting it gives ${directory} its secrets`,
-    project,
+    vault,
+    (contents) => {
+      const latest = contents.getProject(project);
+      if (latest && !trustsDirectory(latest, directory)) {
+        latest.trustedPaths = [...(latest.trustedPaths ?? []), directory];
+      }
+    },
+    // Security-relevant: from now on this directory gets the project's secrets.
+    () => [{ kind: 'project', project, detail: { action: 'trust', directory } }],
   );
-  await vault.update((contents) => {
-    const latest = contents.getProject(project);
-    if (latest && !trustsDirectory(latest, directory)) {
-      latest.trustedPaths = [...(latest.trustedPaths ?? []), directory];
-    }
-  });
 }
 
 /** Values about to be shown in clear: their names, the environments (`P/E`) they come from, and how. */

@@ -1,10 +1,11 @@
 /**
  * What commands call to write the audit log (docs/audit.md). `recordEvent` adds who and
  * where (user, agent, terminal, pid, parent pid, cwd), picks the key (the vault's when it is
- * open, else the state key) and appends. It never fails the command: a log that cannot be
- * written is reported on stderr and the command goes on, because a command that an attacker
- * can stop by breaking a file is a lever, and `latch audit verify` catches what was done to
- * the log. The one stronger reaction: when the vault remembers a longer log than the one on
+ * open, else the state key) and appends. A delivery (a value leaving latch) or a change to
+ * the vault that cannot be recorded does not happen: the command stops with the reason,
+ * unless the user opted out with LATCH_AUDIT=best-effort. Other records (failed unlocks,
+ * lock, scan blocks) never fail the command: a log that cannot be written is reported on
+ * stderr and the command goes on. When the vault remembers a longer log than the one on
  * disk, every record written says so on stderr until someone looks.
  */
 import { timingSafeEqual } from 'node:crypto';
@@ -13,12 +14,13 @@ import { detectAgent, detectAgentInProcesses } from '../audit/agent.js';
 import { type RememberedHead, type VerifyResult, verifyLog } from '../audit/chain.js';
 import { appendAuditRecord, readAuditLog, readAuditState } from '../audit/log.js';
 import { readAncestors } from '../audit/processes.js';
-import type { AuditEventKind, AuditFields, AuditValue } from '../audit/record.js';
+import { type AuditEventKind, type AuditFields, type AuditValue, deliveryKinds } from '../audit/record.js';
 import type { ScanOutcome } from '../scan/report.js';
 import { LatchError } from '../shared/errors.js';
 import { resolveLatchHome } from '../shared/home.js';
 import { type Io, note, warn } from '../shared/io.js';
 import type { PassphraseAttempts, UnlockedVault } from '../vault/store.js';
+import type { VaultContents } from '../vault/vault.js';
 
 export type { AuditEventKind } from '../audit/record.js';
 
@@ -84,10 +86,23 @@ function eventFields(io: Io, event: AuditEvent, actor: Actor): AuditFields {
 }
 
 /**
- * Appends `event` to the audit log; with `vault` (open), MACed with the vault's key, else
- * with the state key. Never throws: failures become one line on stderr.
+ * Whether a record must be written for the command to go on: for deliveries and changes to
+ * the vault, unless LATCH_AUDIT=best-effort says otherwise.
  */
-export async function recordEvent(io: Io, event: AuditEvent, vault?: UnlockedVault | null): Promise<void> {
+export type RecordPolicy = 'required' | 'best-effort';
+
+/**
+ * Appends `event` to the audit log; with `vault` (open), MACed with the vault's key, else
+ * with the state key. With `policy` 'required' (and LATCH_AUDIT not `best-effort`), a record
+ * that cannot be written throws E_IO naming the reason; otherwise failures become one line on
+ * stderr and the command goes on.
+ */
+export async function recordEvent(
+  io: Io,
+  event: AuditEvent,
+  vault?: UnlockedVault | null,
+  policy: RecordPolicy = 'best-effort',
+): Promise<void> {
   const home = resolveLatchHome(io.env);
   try {
     const kept = vault?.contents.getAuditState() ?? null;
@@ -111,8 +126,40 @@ export async function recordEvent(io: Io, event: AuditEvent, vault?: UnlockedVau
   } catch (error) {
     const reason =
       error instanceof LatchError ? error.message : ((error as NodeJS.ErrnoException).code ?? 'error');
+    if (policy === 'required' && io.env.LATCH_AUDIT !== 'best-effort') {
+      const undone = deliveryKinds.includes(event.kind)
+        ? 'no value was handed out'
+        : 'the vault was not changed';
+      throw new LatchError(
+        'E_IO',
+        `could not write the audit log (${reason}), so ${undone}; fix that, or set LATCH_AUDIT=best-effort to go on without a record`,
+        { cause: error },
+      );
+    }
     note(io, `latch: could not write the audit log (${reason}); the command goes on`);
   }
+}
+
+/**
+ * Applies `change` to the vault together with its records (docs/audit.md, "Every change has
+ * its record"): `events` describes what `change` did, and its records are appended under the
+ * vault's writers' lock before `beforeWrite` and the vault is replaced. So a crash
+ * leaves no change without its record (at worst a record of a change that did not land), the
+ * head the vault keeps names the change's own record, and a record that cannot be written
+ * stops the change (required policy). Returns what `change` returns.
+ */
+export function updateRecorded<T>(
+  io: Io,
+  vault: UnlockedVault,
+  change: (contents: VaultContents) => T,
+  events: (result: T) => AuditEvent[],
+  beforeWrite?: (result: T) => void,
+): Promise<T> {
+  return vault.update(change, async (result) => {
+    // The records first: one that cannot be written leaves latch.yaml untouched too.
+    for (const event of events(result)) await recordEvent(io, event, vault, 'required');
+    beforeWrite?.(result);
+  });
 }
 
 /**
@@ -149,8 +196,12 @@ export function auditedAttempts(io: Io, attempts: PassphraseAttempts): Passphras
       }
     },
     async failed() {
-      await attempts.failed();
-      await recordEvent(io, { kind: 'unlock', outcome: 'failure' });
+      try {
+        await attempts.failed();
+      } finally {
+        // Recorded even when the count cannot be written.
+        await recordEvent(io, { kind: 'unlock', outcome: 'failure' });
+      }
     },
     succeeded: () => attempts.succeeded(),
   };

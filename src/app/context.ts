@@ -19,8 +19,8 @@ import { defaultKdfParams, type KdfParams, parseKdfParams } from '../vault/kdf.j
 import { lockoutAttempts } from '../vault/lockout-file.js';
 import { type UnlockedVault, unlockVault } from '../vault/store.js';
 import { nameMap, type ProjectRecord } from '../vault/vault.js';
-import { confirmDirectoryTrust, trustsDirectory } from './access.js';
-import { auditedAttempts, keepAuditHeadInVault } from './audit.js';
+import { askToTrust, trustsDirectory } from './access.js';
+import { auditedAttempts, keepAuditHeadInVault, updateRecorded } from './audit.js';
 
 export interface ProjectContext {
   project: string;
@@ -247,18 +247,25 @@ export async function openProjectVault(io: Io, context: ProjectContext): Promise
   if (!context.manifestPath) return vault;
   const record = vault.contents.getProject(context.project);
   if (!record || trustsDirectory(record, context.directory)) return vault;
-  if (record.trustedPaths?.length) {
-    await confirmDirectoryTrust(
-      io,
-      vault,
-      context.project,
-      context.directory,
-      `${context.manifestPath} names`,
-    );
-  }
-  await vault.update((contents) => {
-    const latest = contents.getProject(context.project);
-    if (latest) contents.putProject(context.project, projectRecordFor(context, latest));
-  });
+  // A project pinned to other directories needs a person; the trust and the manifest's
+  // environments are then written in one change, with one record.
+  if (record.trustedPaths?.length)
+    await askToTrust(io, record, context.project, context.directory, `${context.manifestPath} names`);
+  await updateRecorded(
+    io,
+    vault,
+    (contents) => {
+      const latest = contents.getProject(context.project);
+      if (latest) contents.putProject(context.project, projectRecordFor(context, latest));
+    },
+    // Security-relevant: from now on this directory's repository gets the project's secrets.
+    () => [
+      {
+        kind: 'project',
+        project: context.project,
+        detail: { action: 'trust', directory: context.directory },
+      },
+    ],
+  );
   return vault;
 }

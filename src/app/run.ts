@@ -20,7 +20,7 @@ import { type Io, note } from '../shared/io.js';
 import { ensureEnvironment, putSecret } from '../vault/secrets.js';
 import type { UnlockedVault } from '../vault/store.js';
 import { confirmProtected, confirmReveal } from './access.js';
-import { recordEvent } from './audit.js';
+import { recordEvent, updateRecorded } from './audit.js';
 import {
   openProjectVault,
   type ProjectChoice,
@@ -69,12 +69,29 @@ async function promptForMissing(io: Io, context: ProjectContext, vault: Unlocked
     const typed = await io.terminal.readHidden(`value for ${name} (hidden): `);
     if (typed !== '') values.set(name, new TextEncoder().encode(typed));
   }
-  await vault.update((contents) => {
-    const record = projectRecordFor(context, contents.getProject(context.project));
-    const env = ensureEnvironment(record, context.environment);
-    for (const [name, value] of values) putSecret(env, name, value, {}, io.now().toISOString());
-    contents.putProject(context.project, record);
-  });
+  // Stored like `set`, with a `set` record for each value.
+  await updateRecorded(
+    io,
+    vault,
+    (contents) => {
+      const record = projectRecordFor(context, contents.getProject(context.project));
+      const env = ensureEnvironment(record, context.environment);
+      const stored = [...values].map(([name, value]) => ({
+        name,
+        outcome: putSecret(env, name, value, {}, io.now().toISOString()),
+      }));
+      contents.putProject(context.project, record);
+      return stored;
+    },
+    (stored) =>
+      stored.map(({ name, outcome }) => ({
+        kind: 'set' as const,
+        project: context.project,
+        environment: context.environment,
+        secret: name,
+        outcome,
+      })),
+  );
 }
 
 /**
@@ -175,5 +192,6 @@ export async function authorizeRun(io: Io, run: PreparedRun): Promise<void> {
       detail: { references: run.references.map(formatReference) },
     },
     run.vault,
+    'required',
   );
 }

@@ -34,7 +34,7 @@ export const commands: CommandSpec[] = [
   {
     name: 'init',
     summary: 'Create the vault (first time) and a latch.yaml for this repository.',
-    usage: '[--project NAME] [--envs dev,staging,prod]',
+    usage: '[--project NAME] [--envs dev,staging,prod] [--discard-previous]',
     options: [
       { ...project, description: 'project name (default: the directory name)' },
       {
@@ -42,6 +42,11 @@ export const commands: CommandSpec[] = [
         kind: 'value',
         placeholder: 'LIST',
         description: 'environments, comma-separated (default: dev,staging,prod)',
+      },
+      {
+        name: 'discard-previous',
+        kind: 'flag',
+        description: 'with no vault but a vault.prev: start a new vault, giving up vault.prev',
       },
     ],
     maxPositionals: 0,

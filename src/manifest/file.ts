@@ -4,10 +4,20 @@
  * command whose manifest did not change never loads the yaml parser.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { LatchError } from '../shared/errors.js';
-import { removeOrphanedTempFiles, writeFileAtomic } from '../shared/files.js';
+import { readFileWithin, removeOrphanedTempFiles, writeFileAtomic } from '../shared/files.js';
 import { decodeUtf8 } from '../shared/utf8.js';
 import type { Manifest, ManifestSecret } from './model.js';
 
@@ -20,7 +30,7 @@ export interface ManifestFile {
 
 /**
  * The nearest latch.yaml at or above `cwd`, or null. Throws E_MANIFEST for one that is a
- * directory or not UTF-8 (latch rewrites the file, and must not turn a byte into U+FFFD),
+ * directory, a symlink to nothing, or not UTF-8 (latch rewrites the file, and must not turn a byte into U+FFFD),
  * E_IO for one it cannot read.
  */
 export function findManifestFile(cwd: string): ManifestFile | null {
@@ -34,6 +44,8 @@ export function findManifestFile(cwd: string): ManifestFile | null {
       if (error instanceof LatchError) throw error;
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EISDIR') throw isDirectory(path);
+      // A link to nothing is a manifest gone missing, not a directory without one.
+      if (code === 'ENOENT') linkTarget(path);
       if (code !== 'ENOENT' && code !== 'ENOTDIR')
         throw new LatchError(
           'E_IO',
@@ -55,12 +67,25 @@ export function findManifestFile(cwd: string): ManifestFile | null {
   }
 }
 
+const tooLarge = (path: string) =>
+  new LatchError(
+    'E_MANIFEST',
+    `${path} is larger than ${maxManifestBytes / 1024 / 1024} MiB; a manifest holds names only: shorten it`,
+  );
+
 const isDirectory = (path: string) =>
   new LatchError('E_MANIFEST', `${path} is a directory; latch.yaml must be a file`);
 
 /**
- * The bytes of `path`, which must be a regular file: opened without waiting, so a FIFO named
- * latch.yaml is refused (E_MANIFEST) instead of blocking every command until a writer comes.
+ * The largest latch.yaml read: thousands of declared secrets fit in far less, and a file
+ * past it is not parsed, cached or rewritten (like every other input latch reads).
+ */
+export const maxManifestBytes = 1024 * 1024;
+
+/**
+ * The bytes of `path`, which must be a regular file of at most maxManifestBytes: opened
+ * without waiting, so a FIFO named latch.yaml is refused (E_MANIFEST) instead of blocking
+ * every command until a writer comes.
  */
 function readRegularFile(path: string): Buffer {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -69,7 +94,13 @@ function readRegularFile(path: string): Buffer {
     if (stat.isDirectory()) throw isDirectory(path);
     if (!stat.isFile())
       throw new LatchError('E_MANIFEST', `${path} is not a regular file; latch.yaml must be a file`);
-    return readFileSync(fd);
+    if (stat.size > maxManifestBytes) throw tooLarge(path);
+    try {
+      // Bounded again while reading: the file may grow after the stat.
+      return readFileWithin(fd, maxManifestBytes, path);
+    } catch (error) {
+      throw error instanceof LatchError && error.code === 'E_TOO_LARGE' ? tooLarge(path) : error;
+    }
   } finally {
     closeSync(fd);
   }
@@ -77,11 +108,34 @@ function readRegularFile(path: string): Buffer {
 
 /**
  * Rewrites the manifest crash-safely (0644: it is committed and holds no values), first
- * removing `latch.yaml.tmp-*` files that a killed latch left in the repository.
+ * removing `latch.yaml.tmp-*` files that a killed latch left in the repository. A latch.yaml
+ * that is a symlink is written through: the file it points to is replaced, and the link
+ * stays. Throws E_MANIFEST for a link to nothing, E_IO when the file cannot be written.
  */
 export function writeManifestFile(path: string, text: string): void {
-  removeOrphanedTempFiles(dirname(path), basename(path));
-  writeFileAtomic(path, new TextEncoder().encode(text), { mode: 0o644 });
+  const target = linkTarget(path);
+  removeOrphanedTempFiles(dirname(target), basename(target));
+  writeFileAtomic(target, new TextEncoder().encode(text), { mode: 0o644 });
+}
+
+/**
+ * The file `path` names, following symlinks: replacing the link itself would leave its
+ * target, the manifest other checkouts share, as it was (and the link gone).
+ */
+function linkTarget(path: string): string {
+  try {
+    if (!lstatSync(path).isSymbolicLink()) return path;
+  } catch {
+    return path;
+  }
+  try {
+    return realpathSync(path);
+  } catch (error) {
+    throw new LatchError(
+      'E_MANIFEST',
+      `${path} is a symlink to a file that cannot be found (${(error as NodeJS.ErrnoException).code ?? 'error'}); fix the link or remove it`,
+    );
+  }
 }
 
 /**
@@ -156,6 +210,9 @@ function readCacheEntry(file: string): CacheEntry | null {
 
 function writeCacheEntry(home: string, file: string, entry: CacheEntry): void {
   const directory = manifestCacheDirectory(home);
+  // No vault, no cache: the command is about to fail for want of one (or is `init`, which
+  // makes the vault after), and a command that fails leaves nothing behind.
+  if (!existsSync(join(home, 'vault'))) return;
   try {
     try {
       // Not recursive: caching is no reason to create LATCH_HOME itself.

@@ -65,7 +65,12 @@ export function lockoutAttempts(
     async succeeded() {
       // The common case, no failures on record, needs neither the lock nor a write.
       if (readLockoutState(home).failures === 0) return;
-      await update((state) => (state.failures === 0 ? null : cleanLockoutState));
+      try {
+        await update((state) => (state.failures === 0 ? null : cleanLockoutState));
+      } catch {
+        // A read-only LATCH_HOME: the right passphrase still opens the vault, and the count
+        // left standing only delays the next wrong one.
+      }
     },
   };
 }

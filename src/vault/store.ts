@@ -3,7 +3,7 @@
  * serialised across processes by a lock file and written crash-safely (DESIGN.md 3-5).
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { deriveVaultAuditKey } from '../audit/record.js';
 import { LatchError } from '../shared/errors.js';
@@ -70,9 +70,7 @@ function readSealed(paths: VaultPaths): SealedVault {
     bytes = readFileSync(paths.vault);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
-      throw new LatchError('E_NO_VAULT', `no vault in ${paths.home}; create one with \`latch init\``);
-    }
+    if (code === 'ENOENT') throw noVaultError(paths.home);
     if (code === 'EISDIR') {
       throw new LatchError(
         'E_UNSUPPORTED_FORMAT',
@@ -125,14 +123,18 @@ export class UnlockedVault {
   /**
    * Applies `change` to the newest contents under the writers' lock and saves the result
    * crash-safely, keeping the previous generation. `beforeWrite` runs under the lock too,
-   * after `change` and before the vault is replaced, for files that must change in step with
-   * the vault (latch.yaml): a crash between the two then leaves a declared secret without its
-   * value, which `check` and `run` report, never a stored one that `run` leaves out unsaid.
-   * Returns what `change` returns.
+   * after `change` and before the vault is replaced, for what must change in step with the
+   * vault: latch.yaml (a crash between the two then leaves a declared secret without its
+   * value, which `check` and `run` report, never a stored one that `run` leaves out unsaid)
+   * and the audit record of the change (never a change without its record). When it throws,
+   * the vault is not written. Returns what `change` returns.
    */
-  async update<T>(change: (contents: VaultContents) => T, beforeWrite?: (result: T) => void): Promise<T> {
+  async update<T>(
+    change: (contents: VaultContents) => T,
+    beforeWrite?: (result: T) => void | Promise<void>,
+  ): Promise<T> {
     const { refreshScanIndex } = await scanIndexFile();
-    return withLock(this.paths.lock, () => {
+    return withLock(this.paths.lock, async () => {
       removeOrphanedTempFiles(this.paths.home);
       const latest = readSealed(this.paths);
       if (!sameBytes(latest.vaultId, this.sealed.vaultId)) {
@@ -143,7 +145,7 @@ export class UnlockedVault {
       }
       const contents = VaultContents.decode(openBody(latest, this.dataKey));
       const result = change(contents);
-      beforeWrite?.(result);
+      await beforeWrite?.(result);
       this.beforeSeal?.(contents);
       const body = sealBody(latest.vaultId, this.dataKey, contents.encode(), random(12));
       const next: SealedVault = { vaultId: latest.vaultId, slots: latest.slots, body };
@@ -244,6 +246,32 @@ function sameBytes(left: Uint8Array, right: Uint8Array): boolean {
   return left.length === right.length && left.every((byte, index) => byte === right[index]);
 }
 
+/**
+ * True when `home` holds a non-empty vault.prev: the previous generation, and after the vault
+ * file was lost, the only copy of the data.
+ */
+export function earlierGenerationExists(home: string): boolean {
+  try {
+    const stat = statSync(vaultPaths(home).previous);
+    return stat.isFile() && stat.size > 0;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The error for a home without a vault file. With vault.prev there it says how to restore
+ * it: `latch init` would start an empty vault and, on its first write, replace vault.prev.
+ */
+export function noVaultError(home: string): LatchError {
+  return new LatchError(
+    'E_NO_VAULT',
+    earlierGenerationExists(home)
+      ? `no vault in ${home}, but vault.prev there holds its previous generation; restore it with \`cp -p vault.prev vault\` in that directory`
+      : `no vault in ${home}; create one with \`latch init\``,
+  );
+}
+
 /** True when `home` holds a vault file. */
 export function vaultExists(home: string): boolean {
   return existsSync(vaultPaths(home).vault);
@@ -275,6 +303,8 @@ export async function unlockVault(
   options: UnlockOptions | PassphraseSource,
 ): Promise<UnlockedVault> {
   const { passphrase, session, attempts } = typeof options === 'function' ? { passphrase: options } : options;
+  // Opening never creates LATCH_HOME: a command that fails for want of a vault leaves no trace.
+  if (!existsSync(home)) throw noVaultError(home);
   ensurePrivateDirectory(home);
   const paths = vaultPaths(home);
   const sealed = readSealed(paths);
@@ -285,12 +315,29 @@ export async function unlockVault(
     try {
       dataKey = await unwrapWithPassphrase(sealed, typed);
     } catch (error) {
-      if (error instanceof LatchError && error.code === 'E_BAD_PASSPHRASE') await attempts?.failed();
+      if (error instanceof LatchError && error.code === 'E_BAD_PASSPHRASE') await countFailure(attempts);
       throw error;
     }
     await attempts?.succeeded();
   }
   return new UnlockedVault(paths, sealed, dataKey, VaultContents.decode(openBody(sealed, dataKey)));
+}
+
+/**
+ * Counts a wrong passphrase. The answer stays "wrong passphrase" (exit 3) when the count
+ * cannot be written (a read-only LATCH_HOME): that the passphrase is wrong is what the user
+ * must act on, and the line says the failure went uncounted.
+ */
+async function countFailure(attempts: PassphraseAttempts | undefined): Promise<void> {
+  try {
+    await attempts?.failed();
+  } catch (error) {
+    const reason = error instanceof LatchError ? error.message : String(error);
+    throw new LatchError(
+      'E_BAD_PASSPHRASE',
+      `wrong passphrase; try again (the failure was not counted: ${reason})`,
+    );
+  }
 }
 
 /**

@@ -7,7 +7,7 @@ import { verifyLog } from '../../src/audit/chain.js';
 import { parseLine } from '../../src/audit/record.js';
 import { runMain } from '../../src/cli/main.js';
 import { parseMoment } from '../../src/shared/duration.js';
-import { clock, fakeIo, tempDirs } from './fake-io.js';
+import { clock, fakeIo, scriptedTerminal, tempDirs } from './fake-io.js';
 
 let dirs: ReturnType<typeof tempDirs>;
 let project: string;
@@ -290,4 +290,40 @@ it('env rm and project rm record what they deleted', async () => {
     { event: 'rm', project: 'app', environment: 'staging', scope: 'environment', count: 2 },
     { event: 'rm', project: 'app', scope: 'project', count: 2 },
   ]);
+});
+
+it("values typed at run's prompt are stored with a set record each, before the run record", async () => {
+  const manifest = join(project, 'latch.yaml');
+  writeFileSync(manifest, `${readFileSync(manifest, 'utf8')}  - name: TYPED_KEY\n    required: true\n`);
+  const io = fakeIo({
+    cwd: project,
+    env: base(),
+    terminal: scriptedTerminal(['y', 'typed-value-1']),
+  });
+  expect(await runMain(['run', '--', 'true'], io), io.err()).toBe(0);
+  const records = await timeline(['-n', '2']);
+  expect(records).toMatchObject([
+    { event: 'set', secret: 'TYPED_KEY', outcome: 'created', environment: 'dev' },
+    { event: 'run', secrets: ['API_KEY', 'OTHER', 'TYPED_KEY'] },
+  ]);
+  expect((await ok(['audit', 'verify'])).out).toMatch(/^ok: 10 records verified/);
+});
+
+it('changes to projects are recorded too: env add, a repository trusted, a project registered', async () => {
+  await ok(['env', 'add', 'qa']);
+  const elsewhere = join(dirs.root, 'fork');
+  mkdirSync(elsewhere);
+  writeFileSync(join(elsewhere, 'latch.yaml'), readFileSync(join(project, 'latch.yaml')));
+  const confirm = fakeIo({ cwd: elsewhere, env: base(), terminal: scriptedTerminal(['app']) });
+  expect(await runMain(['ls'], confirm), confirm.err()).toBe(0);
+  const other = join(dirs.root, 'other');
+  mkdirSync(other);
+  const init = fakeIo({ cwd: other, env: base() });
+  expect(await runMain(['init'], init), init.err()).toBe(0);
+  expect(await timeline(['-n', '3'])).toMatchObject([
+    { event: 'project', project: 'app', environment: 'qa', action: 'env-add', protected: false },
+    { event: 'project', project: 'app', action: 'trust', directory: elsewhere },
+    { event: 'project', project: 'other', action: 'register', directory: other },
+  ]);
+  expect((await ok(['audit', 'verify'])).out).toMatch(/^ok: 11 records verified/);
 });

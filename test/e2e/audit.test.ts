@@ -5,13 +5,15 @@
  * agent is recognised from its parent process; `audit --follow` streams new records.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   appendFileSync,
+  chmodSync,
   existsSync,
   mkdirSync,
   readFileSync,
   renameSync,
+  statSync,
   symlinkSync,
   unlinkSync,
   writeFileSync,
@@ -178,7 +180,7 @@ describe('audit verify', () => {
   it('a log cut back before a vault write, with audit.head rewritten to match, is still caught by the vault head', () => {
     populate();
     const lines = logLines();
-    // Record 4 is the second `set`: the vault was written after record 3 and remembers it.
+    // Record 4 is the second `set`: appended before the vault write, which remembers it.
     writeLines(lines.slice(0, 2));
     // audit.head as docs/audit.md specifies it: two 128-byte slots, each with its check.
     const mac = JSON.parse(lines[1]!).mac;
@@ -187,7 +189,7 @@ describe('audit verify', () => {
     writeFileSync(join(sandbox.home, 'audit.head'), slot + slot);
     const result = latch(sandbox, ['audit', 'verify']);
     expect(result.code).toBe(6);
-    expect(result.stderr).toMatch(/the vault remembers record 3/);
+    expect(result.stderr).toMatch(/the vault remembers record 4/);
   });
 
   it('a directory in place of audit.log exits 6 with one line naming it; the vault still works', () => {
@@ -202,6 +204,85 @@ describe('audit verify', () => {
       );
     }
     expect(latch(sandbox, ['ls']).code).toBe(0);
+  });
+});
+
+describe('a LATCH_HOME that cannot be written', () => {
+  /**
+   * Runs latch with LATCH_HOME at 0500. Root ignores modes, so as root latch runs without
+   * CAP_DAC_OVERRIDE (setpriv), which makes the directory as read-only for it as for a user.
+   */
+  const readOnly = (args: string[], env: Record<string, string> = {}) => {
+    const prefix =
+      process.getuid?.() === 0
+        ? ['setpriv', '--bounding-set', '-dac_override', '--inh-caps', '-dac_override']
+        : [];
+    const [command, ...rest] = [...prefix, process.execPath, binary, ...args] as [string, ...string[]];
+    const result = spawnSync(command, rest, {
+      cwd: sandbox.cwd,
+      env: { ...sandbox.env, ...env },
+      input: '',
+      encoding: 'utf8',
+    });
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  };
+
+  it.skipIf(process.platform !== 'linux')(
+    'a wrong passphrase still exits 3; a reveal or run that cannot be recorded does not happen unless LATCH_AUDIT=best-effort',
+    () => {
+      initProject(sandbox);
+      ok(['set', 'API_KEY'], { input: values.API_KEY });
+      // One failure counted while the home was writable: a right passphrase cannot clear it now.
+      expect(latch(sandbox, ['ls'], { env: { LATCH_PASSPHRASE: 'wrong passphrase' } }).code).toBe(3);
+      chmodSync(sandbox.home, 0o500);
+      const wrong = readOnly(['ls'], { LATCH_PASSPHRASE: 'wrong passphrase' });
+      expect(wrong.code, wrong.stderr).toBe(3);
+      // The failed unlock's record cannot be written either: a note first, then the error.
+      expect(wrong.stderr.split('\n').at(-2)).toMatch(
+        /^latch: wrong passphrase; try again \(the failure was not counted: cannot write \S+lockout\.lock \(EACCES\)[^\n]*\)$/,
+      );
+      const right = readOnly(['ls']);
+      expect(right.code, right.stderr).toBe(0);
+      const refused =
+        /^latch: could not write the audit log \([^\n]*EACCES[^\n]*\), so no value was handed out; fix that, or set LATCH_AUDIT=best-effort to go on without a record\n$/;
+      const reveal = readOnly(['get', 'API_KEY', '--reveal']);
+      expect(reveal.code).toBe(1);
+      expect(reveal.stdout).toBe('');
+      expect(reveal.stderr).toMatch(refused);
+      const run = readOnly(['run', '--', 'sh', '-c', 'echo the child ran']);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(refused);
+      const optedOut = readOnly(['get', 'API_KEY', '--reveal'], { LATCH_AUDIT: 'best-effort' });
+      expect(optedOut.code, optedOut.stderr).toBe(0);
+      expect(optedOut.stdout).toBe(values.API_KEY);
+      expect(optedOut.stderr).toMatch(/could not write the audit log \(.*\); the command goes on/);
+      chmodSync(sandbox.home, 0o700);
+    },
+  );
+});
+
+describe('a change whose record cannot be written', () => {
+  it('is not made: set exits 1 and stores nothing, unless LATCH_AUDIT=best-effort', () => {
+    initProject(sandbox, ['--envs', 'dev']);
+    mkdirSync(logPath());
+    const refused = latch(sandbox, ['set', 'UNRECORDED'], { input: 'unrecorded-value-1' });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /^latch: could not write the audit log \([^\n]+\), so the vault was not changed; fix that, or set LATCH_AUDIT=best-effort to go on without a record\n$/,
+    );
+    const stored = () =>
+      (JSON.parse(ok(['ls', '--json']).stdout) as { name: string; stored: boolean }[]).find(
+        (row) => row.name === 'UNRECORDED',
+      )?.stored;
+    expect(stored()).not.toBe(true);
+    expect(readFileSync(join(sandbox.cwd, 'latch.yaml'), 'utf8')).not.toMatch(/UNRECORDED/);
+    const optedOut = latch(sandbox, ['set', 'UNRECORDED'], {
+      input: 'unrecorded-value-1',
+      env: { LATCH_AUDIT: 'best-effort' },
+    });
+    expect(optedOut.code, optedOut.stderr).toBe(0);
+    expect(stored()).toBe(true);
   });
 });
 
@@ -272,6 +353,34 @@ describe('crashes', () => {
     expect(verify.code, verify.stderr).toBe(0);
     expect(verify.stdout).toMatch(/^ok: \d+ records verified/);
   });
+
+  it('a set killed as soon as the vault holds the new secret has its record already', async () => {
+    initProject(sandbox);
+    const vault = join(sandbox.home, 'vault');
+    const original = statSync(vault).ino;
+    const child = startLatch(sandbox, ['set', 'LARGE_KEY']);
+    child.stdin.on('error', () => {});
+    // A large value keeps the writer busy after the vault is replaced (the scan index).
+    child.stdin.end(randomBytes(400_000).toString('base64'));
+    let killed = false;
+    const poll = setInterval(() => {
+      if (!killed && statSync(vault).ino !== original) {
+        killed = true;
+        child.kill('SIGKILL');
+      }
+    }, 1);
+    const signal = await new Promise((resolve) => child.on('exit', (_code, name) => resolve(name))).finally(
+      () => clearInterval(poll),
+    );
+    expect(signal, 'the writer finished before it could be killed').toBe('SIGKILL');
+    const rows = JSON.parse(ok(['ls', '--json']).stdout) as { name: string; stored: boolean }[];
+    expect(rows.find((row) => row.name === 'LARGE_KEY')?.stored, 'killed before the vault was written').toBe(
+      true,
+    );
+    const records = logLines().map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records).toContainEqual(expect.objectContaining({ event: 'set', secret: 'LARGE_KEY' }));
+    expect(ok(['audit', 'verify']).stdout).toMatch(/^ok: 1 record verified/);
+  }, 60_000);
 
   it('a torn last line is reported, never chained onto, and sealed off by the next append', () => {
     populate();

@@ -2,11 +2,13 @@ import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
   copyFileSync,
+  lstatSync,
   mkdirSync,
   readdirSync,
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -73,6 +75,100 @@ describe('init', () => {
       /^latch: \S+latch\.yaml already lists the environments; add one with `latch env add NAME`/,
     );
     expect(readFileSync(join(sandbox.cwd, 'latch.yaml'), 'utf8')).toBe(manifest);
+  });
+});
+
+describe('a lost vault file (vault.prev is the only copy)', () => {
+  const storedNames = () =>
+    (JSON.parse(latch(sandbox, ['ls', '--json']).stdout) as { name: string; stored: boolean }[])
+      .filter((row) => row.stored)
+      .map((row) => row.name);
+  it('says how to restore vault.prev, init refuses to replace it, and the restored vault verifies its log', () => {
+    initProject(sandbox, ['--envs', 'dev']);
+    expect(latch(sandbox, ['set', 'A'], { input: 'first-value-1' }).code).toBe(0);
+    expect(latch(sandbox, ['set', 'B'], { input: 'second-value-2' }).code).toBe(0);
+    expect(latch(sandbox, ['run', '--', 'true']).code).toBe(0);
+    const vault = join(sandbox.home, 'vault');
+    const previous = join(sandbox.home, 'vault.prev');
+    const kept = readFileSync(previous);
+    rmSync(vault);
+    for (const args of [['ls'], ['status'], ['unlock'], ['lock'], ['set', 'C']]) {
+      const result = latch(sandbox, args, { input: 'third-value-3' });
+      expect(result.code, `${args}: ${result.stderr}`).toBe(4);
+      expect(result.stderr).toBe(
+        `latch: no vault in ${sandbox.home}, but vault.prev there holds its previous generation; restore it with \`cp -p vault.prev vault\` in that directory\n`,
+      );
+    }
+    const init = latch(sandbox, ['init']);
+    expect(init.code).toBe(1);
+    expect(init.stderr).toMatch(/restore it with `cp -p vault\.prev vault`.+`latch init --discard-previous`/);
+    expect(readFileSync(previous)).toEqual(kept);
+    expect(readdirSync(sandbox.home)).not.toContain('vault');
+    // Following the advice restores the data, and the log still verifies against it.
+    copyFileSync(previous, vault);
+    expect(storedNames()).toEqual(['A']);
+    const verify = latch(sandbox, ['audit', 'verify']);
+    expect(verify.code, verify.stderr).toBe(0);
+    expect(latch(sandbox, ['set', 'C'], { input: 'third-value-3' }).code).toBe(0);
+    expect(latch(sandbox, ['audit', 'verify']).code).toBe(0);
+  });
+
+  it('init --discard-previous starts a new vault when the user gives vault.prev up', () => {
+    initProject(sandbox, ['--envs', 'dev']);
+    expect(latch(sandbox, ['set', 'A'], { input: 'first-value-1' }).code).toBe(0);
+    rmSync(join(sandbox.home, 'vault'));
+    const result = latch(sandbox, ['init', '--discard-previous']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(storedNames()).toEqual([]);
+  });
+});
+
+describe('a latch.yaml that is a symlink', () => {
+  it('is written through: the target gets the edit and the link stays a link', () => {
+    const shared = join(sandbox.root, 'shared');
+    mkdirSync(shared);
+    const target = join(shared, 'latch.yaml');
+    writeFileSync(target, 'project: myapp\nenvironments:\n  dev: {}\nsecrets: []\n');
+    const link = join(sandbox.cwd, 'latch.yaml');
+    symlinkSync(target, link);
+    initProject(sandbox);
+    expect(latch(sandbox, ['set', 'THROUGH_LINK'], { input: 'linked-value-1' }).code).toBe(0);
+    expect(latch(sandbox, ['env', 'add', 'qa']).code).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(target, 'utf8')).toMatch(/name: THROUGH_LINK[\s\S]*qa:|qa:[\s\S]*name: THROUGH_LINK/);
+    expect(readdirSync(sandbox.cwd)).toEqual(['latch.yaml']);
+  });
+
+  it('a link to nothing is one line, and stays as it was', () => {
+    const link = join(sandbox.cwd, 'latch.yaml');
+    symlinkSync(join(sandbox.root, 'missing.yaml'), link);
+    const result = latch(sandbox, ['init']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `latch: ${link} is a symlink to a file that cannot be found (ENOENT); fix the link or remove it\n`,
+    );
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+  });
+});
+
+describe('a command that fails for want of a vault', () => {
+  it('writes nothing: no LATCH_HOME, no cache, nothing in an existing home', () => {
+    writeFileSync(join(sandbox.cwd, 'latch.yaml'), 'project: myapp\nenvironments:\n  dev: {}\nsecrets: []\n');
+    for (const args of [['ls'], ['run', '--', 'true'], ['get', 'A']]) {
+      const result = latch(sandbox, args);
+      expect(result.code, result.stderr).toBe(4);
+      expect(result.stderr).toBe(`latch: no vault in ${sandbox.home}; create one with \`latch init\`\n`);
+      expect(readdirSync(sandbox.home)).toEqual([]);
+    }
+    const missing = join(sandbox.root, 'no-home');
+    expect(latch(sandbox, ['ls'], { env: { LATCH_HOME: missing } }).code).toBe(4);
+    expect(readdirSync(sandbox.root)).not.toContain('no-home');
+  });
+
+  it('unlock with neither vault nor keychain reports the vault (exit 4), not the keychain', () => {
+    const result = latch(sandbox, ['unlock'], { env: { LATCH_KEYCHAIN: 'off' } });
+    expect(result.code).toBe(4);
+    expect(result.stderr).toBe(`latch: no vault in ${sandbox.home}; create one with \`latch init\`\n`);
   });
 });
 

@@ -17,6 +17,7 @@ import {
   loadManifest,
   type ManifestFile,
   manifestCacheDirectory,
+  maxManifestBytes,
 } from '../../src/manifest/file.js';
 import { parseManifest } from '../../src/manifest/manifest.js';
 
@@ -44,6 +45,8 @@ beforeEach(() => {
   home = join(root, 'home');
   project = join(root, 'shop');
   mkdirSync(home, { mode: 0o700 });
+  // The cache is kept only next to a vault (its contents do not matter here).
+  writeFileSync(join(home, 'vault'), 'a vault');
   mkdirSync(project);
 });
 afterEach(() => {
@@ -154,6 +157,24 @@ describe('loadManifest', () => {
       'project: shop\nenvironments: {}\nsecrets:\n  - name: K\n    value: hunter2\n',
     );
     await expect(loadManifest(found, home)).rejects.toMatchObject({ code: 'E_MANIFEST' });
+    expect(existsSync(manifestCacheDirectory(home))).toBe(false);
+  });
+
+  it('caches nothing in a home without a vault: the command is about to fail for want of one', async () => {
+    rmSync(join(home, 'vault'));
+    expect((await loadManifest(writeManifest(text), home)).project).toBe('shop');
+    expect(readdirSync(home)).toEqual([]);
+  });
+
+  it('refuses a latch.yaml over 1 MiB before parsing or caching it (E_MANIFEST, one line)', async () => {
+    const padding = `# ${'x'.repeat(maxManifestBytes)}\n`;
+    writeFileSync(join(project, 'latch.yaml'), text + padding);
+    expect(() => findManifestFile(project)).toThrow(
+      expect.objectContaining({ code: 'E_MANIFEST', message: expect.stringMatching(/larger than 1 MiB/) }),
+    );
+    // Just under the limit is read as usual.
+    writeFileSync(join(project, 'latch.yaml'), text + padding.slice(text.length + 3));
+    expect(findManifestFile(project)!.text.length).toBe(maxManifestBytes);
     expect(existsSync(manifestCacheDirectory(home))).toBe(false);
   });
 

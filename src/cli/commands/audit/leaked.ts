@@ -4,7 +4,7 @@
  * the secret is marked as needing rotation (shown by `ls` and `check`, cleared by a new
  * `set`), and the next steps are printed.
  */
-import { checkAuditLog, recordEvent } from '../../../app/audit.js';
+import { checkAuditLog, updateRecorded } from '../../../app/audit.js';
 import { openProjectVault, resolveProject } from '../../../app/context.js';
 import { type AuditRecord, deliveryKinds, readRecords } from '../../../audit/record.js';
 import { assertSecretName } from '../../../manifest/names.js';
@@ -85,22 +85,24 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   );
   const groups = groupDeliveries(deliveries);
   const markedAt = io.now().toISOString();
-  await vault.update((contents) => {
-    const latest = contents.getProject(context.project);
-    const entry = latest?.environments[context.environment]?.secrets[name];
-    if (!entry) throw new LatchError('E_NOT_FOUND', `no secret ${name} in ${where}`);
-    entry.rotationNeeded = markedAt;
-  });
-  await recordEvent(
+  await updateRecorded(
     io,
-    {
-      kind: 'leaked',
-      project: context.project,
-      environment: context.environment,
-      secret: name,
-      detail: { since: new Date(since).toISOString(), deliveries: deliveries.length },
-    },
     vault,
+    (contents) => {
+      const latest = contents.getProject(context.project);
+      const entry = latest?.environments[context.environment]?.secrets[name];
+      if (!entry) throw new LatchError('E_NOT_FOUND', `no secret ${name} in ${where}`);
+      entry.rotationNeeded = markedAt;
+    },
+    () => [
+      {
+        kind: 'leaked',
+        project: context.project,
+        environment: context.environment,
+        secret: name,
+        detail: { since: new Date(since).toISOString(), deliveries: deliveries.length },
+      },
+    ],
   );
   const logVerified = verified.ok;
   const sinceIso = new Date(since).toISOString();

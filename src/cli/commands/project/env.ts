@@ -1,6 +1,6 @@
 /** `latch env ls | add NAME | rm NAME`: a project's environments, in latch.yaml and the vault. */
 import { confirmProtected } from '../../../app/access.js';
-import { recordEvent } from '../../../app/audit.js';
+import { type AuditEvent, updateRecorded } from '../../../app/audit.js';
 import { openProjectVault, projectRecordFor, resolveProject } from '../../../app/context.js';
 import { writeManifestFile } from '../../../manifest/file.js';
 import { declaredEnvironment } from '../../../manifest/model.js';
@@ -56,16 +56,28 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
         addEnvironmentToManifest(context.manifestText, name, { protected: isProtected }),
       );
     }
-    const before = await vault.update((contents) => {
-      const record = projectRecordFor(context, contents.getProject(context.project));
-      // projectRecordFor brings in the manifest's environments: what existed before this add.
-      const existing = record.environments[name];
-      const was = { existed: existing !== undefined, protected: existing?.protected === true };
-      record.environments[name] ??= { protected: isProtected, secrets: nameMap() };
-      record.environments[name].protected ||= isProtected;
-      contents.putProject(context.project, record);
-      return was;
-    });
+    const before = await updateRecorded(
+      io,
+      vault,
+      (contents) => {
+        const record = projectRecordFor(context, contents.getProject(context.project));
+        // projectRecordFor brings in the manifest's environments: what existed before this add.
+        const existing = record.environments[name];
+        const was = { existed: existing !== undefined, protected: existing?.protected === true };
+        record.environments[name] ??= { protected: isProtected, secrets: nameMap() };
+        record.environments[name].protected ||= isProtected;
+        contents.putProject(context.project, record);
+        return was;
+      },
+      () => [
+        {
+          kind: 'project',
+          project: context.project,
+          environment: name,
+          detail: { action: 'env-add', protected: isProtected },
+        },
+      ],
+    );
     if (!before.existed)
       say(io, `added environment ${name} to ${context.project}${isProtected ? ' (protected)' : ''}`);
     else if (isProtected && !before.protected)
@@ -90,21 +102,30 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
           dropSecretsOnlyThere: flagOption(args, 'force'),
         })
       : null;
-  const known = await vault.update((contents) => {
-    const record = contents.getProject(context.project);
-    if (!record?.environments[name]) return false;
-    delete record.environments[name];
-    return true;
-  });
+  const known = await updateRecorded(
+    io,
+    vault,
+    (contents) => {
+      const record = contents.getProject(context.project);
+      if (!record?.environments[name]) return false;
+      delete record.environments[name];
+      return true;
+    },
+    (removed): AuditEvent[] =>
+      removed
+        ? [
+            {
+              kind: 'rm',
+              project: context.project,
+              environment: name,
+              detail: { scope: 'environment', count },
+            },
+          ]
+        : [],
+  );
   if (context.manifestPath && manifestText !== null) writeManifestFile(context.manifestPath, manifestText);
   else if (!known)
     throw new LatchError('E_NOT_FOUND', `project ${context.project} has no environment ${name}`);
-  if (known)
-    await recordEvent(
-      io,
-      { kind: 'rm', project: context.project, environment: name, detail: { scope: 'environment', count } },
-      vault,
-    );
   say(
     io,
     `removed environment ${name}${count > 0 ? ` and its ${count} secret${count === 1 ? '' : 's'}` : ''}`,

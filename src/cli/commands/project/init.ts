@@ -1,6 +1,6 @@
 /** `latch init`: create the vault the first time, write latch.yaml, register the project. */
 import { basename, dirname, join } from 'node:path';
-import { keepAuditHeadInVault } from '../../../app/audit.js';
+import { keepAuditHeadInVault, updateRecorded } from '../../../app/audit.js';
 import {
   kdfParams,
   latchHome,
@@ -17,8 +17,8 @@ import { openKeychain } from '../../../session/keychain.js';
 import { removeForeignItems } from '../../../session/sessions.js';
 import { LatchError } from '../../../shared/errors.js';
 import { type Io, note, say } from '../../../shared/io.js';
-import { createVault, vaultExists } from '../../../vault/store.js';
-import { type ParsedArgs, stringOption } from '../../args.js';
+import { createVault, earlierGenerationExists, noVaultError, vaultExists } from '../../../vault/store.js';
+import { flagOption, type ParsedArgs, stringOption } from '../../args.js';
 
 function environmentsFrom(text: string | undefined): { name: string; protected: boolean }[] {
   const names = (text ?? 'dev,staging,prod')
@@ -74,6 +74,14 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     directory: dirname(manifestPath),
   };
   const created = !vaultExists(home);
+  // A lost vault file leaves vault.prev as the only copy of the data; the new vault's first
+  // write would replace it. Say how to restore it, unless the user gives it up in so many words.
+  if (created && earlierGenerationExists(home) && !flagOption(args, 'discard-previous')) {
+    throw new LatchError(
+      'E_EXISTS',
+      `${noVaultError(home).message}, or run \`latch init --discard-previous\` to start an empty vault instead`,
+    );
+  }
   const vault = created
     ? keepAuditHeadInVault(
         io,
@@ -89,9 +97,25 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     await stopAgent(home);
   }
 
-  await vault.update((contents) => {
-    contents.putProject(manifest.project, projectRecordFor(context, contents.getProject(manifest.project)));
-  });
+  // Registering a project in an existing vault is recorded like every change; the first
+  // write of a vault init has just created is where its log begins.
+  await updateRecorded(
+    io,
+    vault,
+    (contents) => {
+      contents.putProject(manifest.project, projectRecordFor(context, contents.getProject(manifest.project)));
+    },
+    () =>
+      created
+        ? []
+        : [
+            {
+              kind: 'project',
+              project: manifest.project,
+              detail: { action: 'register', directory: dirname(manifestPath) },
+            },
+          ],
+  );
   if (newManifestText !== null) {
     writeManifestFile(manifestPath, newManifestText);
     say(io, `wrote ${manifestPath} (commit it: it holds names, never values)`);

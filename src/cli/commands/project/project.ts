@@ -1,6 +1,6 @@
 /** `latch project ls | rm NAME`: the projects in the vault. */
 import { confirmOnTerminal, protectedEnvironments } from '../../../app/access.js';
-import { recordEvent } from '../../../app/audit.js';
+import { updateRecorded } from '../../../app/audit.js';
 import { openVault } from '../../../app/context.js';
 import { assertProjectName } from '../../../manifest/names.js';
 import { LatchError } from '../../../shared/errors.js';
@@ -58,8 +58,12 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   }
   // The vault is the only place latch keeps anything about a project so far; keychain items
   // and the scan index (later issues) must be removed here too.
-  await vault.update((contents) => contents.removeProject(name));
-  await recordEvent(io, { kind: 'rm', project: name, detail: { scope: 'project', count: secrets } }, vault);
+  await updateRecorded(
+    io,
+    vault,
+    (contents) => contents.removeProject(name),
+    () => [{ kind: 'rm', project: name, detail: { scope: 'project', count: secrets } }],
+  );
   say(
     io,
     `removed project ${name} (${counted(secrets, 'secret')}); its latch.yaml, if any, is left for you to delete`,

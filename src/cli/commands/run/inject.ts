@@ -81,6 +81,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
         },
       },
       vault,
+      'required',
     );
   }
   const texts = values.map((value, index) => {

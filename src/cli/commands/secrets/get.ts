@@ -36,6 +36,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
       io,
       { kind: 'reveal', project: context.project, environment: context.environment, secret: name },
       vault,
+      'required',
     );
   }
   const declared = context.manifest?.secrets.find((entry) => entry.name === name);

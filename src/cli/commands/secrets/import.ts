@@ -1,6 +1,6 @@
 /** `latch import FILE`: store the variables of a .env file (dotenv dialect, no $ expansion). */
 import { confirmReplacing } from '../../../app/access.js';
-import { recordEvent } from '../../../app/audit.js';
+import { updateRecorded } from '../../../app/audit.js';
 import { openProjectVault, projectRecordFor, resolveProject } from '../../../app/context.js';
 import { isSecretName } from '../../../manifest/names.js';
 import { looksLikeCredential } from '../../../manifest/value-shape.js';
@@ -75,24 +75,27 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const values = new Map(accepted.map((entry) => [entry.name, new TextEncoder().encode(entry.value)]));
   await confirmReplacing(io, context, vault.contents.getProject(context.project), values);
   const now = io.now().toISOString();
-  const imported = await vault.update((contents) => {
-    const record = projectRecordFor(context, contents.getProject(context.project));
-    const env = ensureEnvironment(record, context.environment);
-    contents.putProject(context.project, record);
-    return accepted.map((entry) => ({
-      name: entry.name,
-      status: putSecret(env, entry.name, new TextEncoder().encode(entry.value), {}, now),
-    }));
-  }, declare);
-  await recordEvent(
+  const imported = await updateRecorded(
     io,
-    {
-      kind: 'import',
-      project: context.project,
-      environment: context.environment,
-      secrets: imported.filter((entry) => entry.status !== 'unchanged').map((entry) => entry.name),
-    },
     vault,
+    (contents) => {
+      const record = projectRecordFor(context, contents.getProject(context.project));
+      const env = ensureEnvironment(record, context.environment);
+      contents.putProject(context.project, record);
+      return accepted.map((entry) => ({
+        name: entry.name,
+        status: putSecret(env, entry.name, new TextEncoder().encode(entry.value), {}, now),
+      }));
+    },
+    (done) => [
+      {
+        kind: 'import',
+        project: context.project,
+        environment: context.environment,
+        secrets: done.filter((entry) => entry.status !== 'unchanged').map((entry) => entry.name),
+      },
+    ],
+    declare,
   );
   skipped.sort((left, right) => left.line - right.line);
   if (flagOption(args, 'json')) {

@@ -1,7 +1,6 @@
 /** `latch rm NAME`: delete a secret (and its earlier values) from one environment. */
-
 import { confirmProtected } from '../../../app/access.js';
-import { recordEvent } from '../../../app/audit.js';
+import { updateRecorded } from '../../../app/audit.js';
 import { openProjectVault, resolveProject } from '../../../app/context.js';
 import { assertSecretName } from '../../../manifest/names.js';
 import { LatchError } from '../../../shared/errors.js';
@@ -20,16 +19,16 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   if (!record) throw new LatchError('E_NOT_FOUND', `no secret ${name} in ${where}`);
   requireSecret(requireEnvironment(record, context.project, context.environment), name, where, 'list');
   await confirmProtected(io, context, record, `deleting ${name}`);
-  await vault.update((contents) => {
-    const latest = contents.getProject(context.project);
-    const env = latest && requireEnvironment(latest, context.project, context.environment);
-    if (!env?.secrets[name]) throw new LatchError('E_NOT_FOUND', `no secret ${name} in ${where}`);
-    delete env.secrets[name];
-  });
-  await recordEvent(
+  await updateRecorded(
     io,
-    { kind: 'rm', project: context.project, environment: context.environment, secret: name },
     vault,
+    (contents) => {
+      const latest = contents.getProject(context.project);
+      const env = latest && requireEnvironment(latest, context.project, context.environment);
+      if (!env?.secrets[name]) throw new LatchError('E_NOT_FOUND', `no secret ${name} in ${where}`);
+      delete env.secrets[name];
+    },
+    () => [{ kind: 'rm', project: context.project, environment: context.environment, secret: name }],
   );
   say(io, `removed ${name} from ${where}`);
   if (context.manifest?.secrets.some((secret) => secret.name === name)) {

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import { confirmReplacing } from '../../../app/access.js';
-import { recordEvent } from '../../../app/audit.js';
+import { updateRecorded } from '../../../app/audit.js';
 import {
   openProjectVault,
   type ProjectContext,
@@ -234,28 +234,31 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     );
   const injectable = value === undefined || warnIfNotInjectable(io, context, name, value);
   const declare = planDeclarations(context, [name], io, metadata.description, injectable ? [] : [name]);
-  const outcome = await unlocked.update((contents) => {
-    const record = projectRecordFor(context, contents.getProject(context.project));
-    const env = ensureEnvironment(record, context.environment);
-    contents.putProject(context.project, record);
-    const now = io.now().toISOString();
-    const existing = env.secrets[name];
-    if (value === undefined && !existing)
-      throw new LatchError('E_NOT_FOUND', `${name} was removed meanwhile; nothing was changed`);
-    const result = value === undefined ? 'metadata' : putSecret(env, name, value, metadata, now);
-    if (value === undefined) Object.assign(existing!, metadata);
-    return { result, versions: env.secrets[name]!.versions.length };
-  }, declare);
-  await recordEvent(
+  const outcome = await updateRecorded(
     io,
-    {
-      kind: 'set',
-      project: context.project,
-      environment: context.environment,
-      secret: name,
-      outcome: outcome.result,
-    },
     unlocked,
+    (contents) => {
+      const record = projectRecordFor(context, contents.getProject(context.project));
+      const env = ensureEnvironment(record, context.environment);
+      contents.putProject(context.project, record);
+      const now = io.now().toISOString();
+      const existing = env.secrets[name];
+      if (value === undefined && !existing)
+        throw new LatchError('E_NOT_FOUND', `${name} was removed meanwhile; nothing was changed`);
+      const result = value === undefined ? 'metadata' : putSecret(env, name, value, metadata, now);
+      if (value === undefined) Object.assign(existing!, metadata);
+      return { result, versions: env.secrets[name]!.versions.length };
+    },
+    (done) => [
+      {
+        kind: 'set',
+        project: context.project,
+        environment: context.environment,
+        secret: name,
+        outcome: done.result,
+      },
+    ],
+    declare,
   );
   const kept =
     outcome.versions > 0

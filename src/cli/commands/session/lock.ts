@@ -11,7 +11,14 @@ import { endSession, sessionUnlocker } from '../../../session/sessions.js';
 import { LatchError } from '../../../shared/errors.js';
 import { type Io, say } from '../../../shared/io.js';
 import { decodeVault } from '../../../vault/format.js';
-import { type UnlockedVault, unlockVault, vaultExists, vaultPaths } from '../../../vault/store.js';
+import {
+  earlierGenerationExists,
+  noVaultError,
+  type UnlockedVault,
+  unlockVault,
+  vaultExists,
+  vaultPaths,
+} from '../../../vault/store.js';
 import type { ParsedArgs } from '../../args.js';
 
 const noPassphrase = Symbol('no passphrase');
@@ -20,7 +27,9 @@ export async function run(_args: ParsedArgs, io: Io): Promise<number> {
   const home = latchHome(io);
   if (!vaultExists(home)) {
     await stopAgent(home);
-    throw new LatchError('E_NO_VAULT', `no vault in ${home}; nothing to lock`);
+    throw earlierGenerationExists(home)
+      ? noVaultError(home)
+      : new LatchError('E_NO_VAULT', `no vault in ${home}; nothing to lock`);
   }
   const vaultId = decodeVault(readFileSync(vaultPaths(home).vault)).vaultId;
   // Open through the session while it is live (the agent first, which needs no D-Bus), to take

@@ -8,8 +8,10 @@ import type { ParsedArgs } from '../../args.js';
 export async function run(_args: ParsedArgs, io: Io): Promise<number> {
   const vault = await openVault(io);
   const passphrase = await readPassphrase(io, { confirm: true, prefix: 'LATCH_NEW_PASSPHRASE' });
+  // Recorded first, like every change to the vault: a passwd cut short leaves a record of a
+  // change that did not land, never a changed passphrase with no record.
+  await recordEvent(io, { kind: 'passwd' }, vault, 'required');
   await vault.changePassphrase(passphrase, kdfParams(io));
-  await recordEvent(io, { kind: 'passwd' }, vault);
   say(io, 'passphrase changed; the old one no longer opens the vault');
   return 0;
 }

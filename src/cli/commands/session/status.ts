@@ -3,17 +3,15 @@
 import { latchHome } from '../../../app/context.js';
 import { pingAgent } from '../../../session/agent-socket.js';
 import { readSessionStatus } from '../../../session/sessions.js';
-import { LatchError } from '../../../shared/errors.js';
 import { type Io, say, sayJson } from '../../../shared/io.js';
 import { checkAttempt, describeWait } from '../../../vault/lockout.js';
 import { readLockoutState } from '../../../vault/lockout-file.js';
-import { vaultExists } from '../../../vault/store.js';
+import { noVaultError, vaultExists } from '../../../vault/store.js';
 import { flagOption, type ParsedArgs } from '../../args.js';
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const home = latchHome(io);
-  if (!vaultExists(home))
-    throw new LatchError('E_NO_VAULT', `no vault in ${home}; create one with \`latch init\``);
+  if (!vaultExists(home)) throw noVaultError(home);
   const now = io.now().getTime();
   const session = readSessionStatus(home, io.env, now);
   const agent = await pingAgent(home);

@@ -1,5 +1,4 @@
 /** `latch unlock [--for 8h]`: start a session backed by a device key in the OS keychain. */
-
 import { auditedAttempts, keepAuditHeadInVault, recordEvent } from '../../../app/audit.js';
 import { latchHome, readPassphrase } from '../../../app/context.js';
 import { startAgentAndWait } from '../../../session/agent.js';
@@ -10,7 +9,7 @@ import { parseDuration } from '../../../shared/duration.js';
 import { LatchError } from '../../../shared/errors.js';
 import { type Io, say } from '../../../shared/io.js';
 import { lockoutAttempts } from '../../../vault/lockout-file.js';
-import { unlockVault } from '../../../vault/store.js';
+import { noVaultError, unlockVault, vaultExists } from '../../../vault/store.js';
 import { type ParsedArgs, stringOption } from '../../args.js';
 
 /** The longest session latch starts: long enough for a working week, short of forever. */
@@ -19,6 +18,9 @@ const maxSessionMs = 30 * 86_400_000;
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const duration = parseDuration(stringOption(args, 'for') ?? '8h');
   if (duration > maxSessionMs) throw new LatchError('E_USAGE', '--for can be at most 30d');
+  const home = latchHome(io);
+  // No vault is the first thing to fix (exit 4): a keychain would not help without one.
+  if (!vaultExists(home)) throw noVaultError(home);
   const availability = openKeychain(io.env);
   if (!availability.ok) {
     throw new LatchError(
@@ -26,7 +28,6 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
       `no OS keychain to keep a session in: ${availability.reason}; latch will ask for the passphrase each time (or read LATCH_PASSPHRASE_FILE)`,
     );
   }
-  const home = latchHome(io);
   const now = () => io.now().getTime();
   // A session always starts from the passphrase, never from another session.
   const vault = keepAuditHeadInVault(
