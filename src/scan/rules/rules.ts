@@ -8,10 +8,19 @@ import { aiRules } from './ai.js';
 import { paymentRules } from './apps.js';
 import { cloudRules } from './cloud.js';
 import { registryRules, secretManagerRules, sourceHostingRules } from './code.js';
+import { contextRules } from './context.js';
+import { isDocumentedExample } from './examples.js';
 import { findGenericSecrets, genericKeywords } from './generic.js';
 import { connectionStringRules, privateKeyRules, tokenRules } from './keys.js';
+import {
+  findKubernetesSecrets,
+  kubernetesDataRule,
+  kubernetesKeyword,
+  kubernetesStringDataRule,
+} from './kubernetes.js';
 import { messagingRules } from './messaging.js';
 import type { CredentialFinding, CredentialRule, RuleInfo } from './model.js';
+import { decodesToPlaceholder } from './placeholders.js';
 import { platformRules } from './platforms.js';
 import { createPrefilter } from './prefilter.js';
 import { observabilityRules, productivityRules } from './saas.js';
@@ -41,6 +50,7 @@ const credentialRules: readonly CredentialRule[] = [
   ...privateKeyRules,
   ...connectionStringRules,
   ...tokenRules,
+  ...contextRules,
 ];
 const ruleOrder = new Map(credentialRules.map((rule, index) => [rule.id, index]));
 
@@ -53,7 +63,10 @@ for (const rule of credentialRules) {
   }
 }
 
-const prefilter = createPrefilter([...rulesByKeyword.keys(), ...genericKeywords], genericKeywords);
+const prefilter = createPrefilter(
+  [...rulesByKeyword.keys(), ...genericKeywords, kubernetesKeyword],
+  genericKeywords,
+);
 
 function runRule(rule: CredentialRule, text: string, findings: CredentialFinding[]): void {
   const pattern = rule.pattern;
@@ -70,7 +83,8 @@ function runRule(rule: CredentialRule, text: string, findings: CredentialFinding
       if (span[1] > end) end = span[1];
     }
     if (end < 0) continue;
-    if (rule.check && !rule.check(text.slice(start, end))) continue;
+    const secret = text.slice(start, end);
+    if ((rule.check && !rule.check(secret)) || isDocumentedExample(secret)) continue;
     findings.push({ ruleId: rule.id, description: rule.description, start, end });
   }
 }
@@ -89,10 +103,21 @@ export function findCredentials(text: string, path: string): CredentialFinding[]
       for (const rule of rulesByKeyword.get(keyword) ?? []) triggered.add(rule);
     for (const rule of triggered) runRule(rule, text, findings);
     const specific = removeOverlaps(findings);
+    const outsideSpecific = (candidate: CredentialFinding) =>
+      !specific.some((found) => candidate.start < found.end && found.start < candidate.end);
+    const manifests = hits.present.has(kubernetesKeyword)
+      ? findKubernetesSecrets(text, (decoded) => findCredentials(decoded, path).length > 0).filter(
+          outsideSpecific,
+        )
+      : [];
     const generic = findGenericSecrets(text, path, hits.trackedPositions).filter(
-      (candidate) => !specific.some((found) => candidate.start < found.end && found.start < candidate.end),
+      (candidate) =>
+        outsideSpecific(candidate) &&
+        !isDocumentedExample(text.slice(candidate.start, candidate.end)) &&
+        !decodesToPlaceholder(text.slice(candidate.start, candidate.end)) &&
+        !manifests.some((found) => candidate.start < found.end && found.start < candidate.end),
     );
-    return [...specific, ...generic].sort((a, b) => a.start - b.start || a.end - b.end);
+    return [...specific, ...manifests, ...generic].sort((a, b) => a.start - b.start || a.end - b.end);
   } catch {
     // A detector bug must not stop a commit hook with a stack trace; report what was found.
     return findings.sort((a, b) => a.start - b.start);
@@ -118,6 +143,8 @@ function removeOverlaps(findings: CredentialFinding[]): CredentialFinding[] {
 export function listRules(): RuleInfo[] {
   return [
     ...credentialRules.map(({ id, provider, description }) => ({ id, provider, description })),
+    kubernetesDataRule,
+    kubernetesStringDataRule,
     genericRuleInfo,
     { id: 'env-file-committed', provider: 'Hygiene', description: '.env file with real values committed' },
   ];
