@@ -69,13 +69,18 @@ export const contextRules: readonly CredentialRule[] = [
     { allowPlaceholder: true, check: isBasicCredential },
   ),
   // Any scheme, after the specific connection-string rules: SQLAlchemy's `postgresql+psycopg2://`,
-  // `https://user:pass@host`, `redis://:pass@host`. Starting at the literal `://` keeps it fast.
-  patternRule(
-    { id: 'url-password', provider: 'URL', description: 'Password in the user part of a URL' },
-    ['://'],
-    `(?<=[A-Za-z][A-Za-z0-9+.-]{0,30})://[^\\s:/@"'\`<>{}]{0,128}:([^\\s/@"'\`<>]{1,256})@[A-Za-z0-9[._-]`,
-    { allowPlaceholder: true, check: urlPassword },
-  ),
+  // `https://user:pass@host`, `redis://:pass@host`. The rarer literal `@` first and the URL read
+  // behind it: a leading lookbehind is tried at every offset (20 times slower), and `://` is
+  // on most lines of source (twice slower).
+  {
+    ...patternRule(
+      { id: 'url-password', provider: 'URL', description: 'Password in the user part of a URL' },
+      ['://'],
+      `@(?<=[A-Za-z][A-Za-z0-9+.-]{0,30}://[^\\s:/@"'\`<>{}]{0,128}:([^\\s/@"'\`<>]{1,256})@)[A-Za-z0-9[._-]`,
+      { allowPlaceholder: true, check: urlPassword },
+    ),
+    requires: '@',
+  },
   patternRule(
     {
       id: 'odbc-password',

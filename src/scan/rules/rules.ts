@@ -69,6 +69,7 @@ const prefilter = createPrefilter(
 );
 
 function runRule(rule: CredentialRule, text: string, findings: CredentialFinding[]): void {
+  if (rule.requires !== undefined && !text.includes(rule.requires)) return;
   const pattern = rule.pattern;
   pattern.lastIndex = 0;
   for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
