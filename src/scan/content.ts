@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ManagedValueMatcher } from './managed.js';
-import { findCredentials, findEnvFileProblem } from './rules/rules.js';
+import { type CredentialRule, findCredentials, findEnvFileProblem } from './rules/rules.js';
 
 export const managedRuleId = 'managed-value';
 export const allowMarker = 'latch:allow';
@@ -22,6 +22,8 @@ export interface Finding {
   /** A rule id of scan-rules.ts, or `managed-value`. */
   ruleId: string;
   description: string;
+  /** The severity its custom rule declares (`.latch/scan-rules.yaml`), if any. */
+  severity?: string;
   /** `project/env/NAME` of the managed secret(s), for `managed-value` findings. */
   secretNames?: string[];
   path: string;
@@ -55,6 +57,7 @@ interface Span {
   ruleId: string;
   description: string;
   secretNames?: string[];
+  severity?: string;
 }
 
 const isAscii = (text: string, bytes: Uint8Array) => text.length === bytes.length;
@@ -78,7 +81,11 @@ function marker(span: Span): string {
 }
 
 /** Finds every secret span: managed values first, then rules not overlapping them. */
-function findSpans(unit: ContentUnit, matcher: ManagedValueMatcher | null): Span[] {
+function findSpans(
+  unit: ContentUnit,
+  matcher: ManagedValueMatcher | null,
+  customRules: readonly CredentialRule[],
+): Span[] {
   const spans: Span[] = [];
   if (matcher && !matcher.isEmpty) {
     const bytes = unit.bytes ?? Buffer.from(unit.text, 'utf8');
@@ -93,7 +100,7 @@ function findSpans(unit: ContentUnit, matcher: ManagedValueMatcher | null): Span
     }
   }
   const overlaps = (start: number, end: number) => spans.some((span) => start < span.end && span.start < end);
-  for (const found of findCredentials(unit.text, unit.path)) {
+  for (const found of findCredentials(unit.text, unit.path, customRules)) {
     if (!overlaps(found.start, found.end)) spans.push({ ...found });
   }
   const hygiene = findEnvFileProblem(unit.path, unit.text);
@@ -102,14 +109,15 @@ function findSpans(unit: ContentUnit, matcher: ManagedValueMatcher | null): Span
 }
 
 /**
- * Scans one unit. Findings on a line holding `latch:allow` are dropped (counted in `allowed`).
- * Never throws.
+ * Scans one unit, with the built-in rules and a repository's `customRules`. Findings on a line
+ * holding `latch:allow` are dropped (counted in `allowed`). Never throws.
  */
 export function scanContent(
   unit: ContentUnit,
   matcher: ManagedValueMatcher | null,
+  customRules: readonly CredentialRule[] = [],
 ): { findings: Finding[]; allowed: number } {
-  const spans = findSpans(unit, matcher);
+  const spans = findSpans(unit, matcher, customRules);
   const findings: Finding[] = [];
   let allowed = 0;
   if (spans.length === 0) return { findings, allowed };
@@ -132,6 +140,7 @@ export function scanContent(
     findings.push({
       ruleId: span.ruleId,
       description: span.description,
+      ...(span.severity ? { severity: span.severity } : {}),
       ...(span.secretNames ? { secretNames: span.secretNames } : {}),
       path: unit.path,
       line: fileLine(lineIndex),

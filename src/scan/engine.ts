@@ -14,6 +14,8 @@ import { type Io, note } from '../shared/io.js';
 import { vaultExists } from '../vault/store.js';
 import { type Collector, findWorkerScript, newOutcome } from './collector.js';
 import type { Finding } from './content.js';
+import { type CustomRules, noCustomRules } from './custom-rule-spec.js';
+import { loadCustomRules } from './custom-rules.js';
 import { type FilesResult, type FileToScan, scanFileList } from './files.js';
 import { parseLatchignore } from './latchignore.js';
 import { ManagedValueMatcher } from './managed.js';
@@ -77,6 +79,7 @@ const toSlash = (path: string) => (sep === '/' ? path : path.split(sep).join('/'
     ignored: readLatchignore(root),
     matcher,
     baseline: plan.baseline,
+    customRules: loadCustomRules(root),
   };
   if (plan.mode === 'staged') await scanStaged(collector, root, plan.maxSize);
   else await scanHistory(collector, root, plan.revisions, plan.maxSize, io, home);
@@ -95,6 +98,8 @@ async function scanFiles(
   const targets = plan.paths.length > 0 ? plan.paths : ['.'];
   const outcome = newOutcome('files', matcher !== null);
   const list: FileToScan[] = [];
+  // The rules file of the first target's work tree (or directory, outside git) serves the scan.
+  let customRules: CustomRules | null = null;
   for (const target of targets) {
     const absolute = resolve(io.cwd, target);
     let stat: ReturnType<typeof statSync>;
@@ -107,6 +112,7 @@ async function scanFiles(
     const root = workTreeRoot(lookFrom);
     const base = root ?? (stat.isDirectory() ? absolute : io.cwd);
     const ignored = readLatchignore(base);
+    customRules ??= loadCustomRules(base);
     const names = root
       ? listWorkTreeFiles(root, [toSlash(relative(root, absolute)) || '.'])
       : stat.isDirectory()
@@ -118,9 +124,10 @@ async function scanFiles(
     }
   }
   const workerScript = list.length >= filesPerWorkerThreshold ? findWorkerScript() : null;
+  const rules = customRules ?? noCustomRules;
   const parts = workerScript
-    ? await scanInWorkers(workerScript, list, home, plan.maxSize, matcher)
-    : [scanFileList(list, matcher, plan.maxSize)];
+    ? await scanInWorkers(workerScript, list, home, plan.maxSize, matcher, rules)
+    : [scanFileList(list, matcher, plan.maxSize, rules.rules)];
   for (const part of parts) {
     outcome.scannedFiles += part.scannedFiles;
     outcome.scannedBytes += part.scannedBytes;
@@ -150,6 +157,7 @@ async function scanInWorkers(
   home: string,
   maxSize: number,
   matcher: ManagedValueMatcher | null,
+  customRules: CustomRules,
 ): Promise<FilesResult[]> {
   const count = Math.min(availableParallelism(), 4);
   const shares: FileToScan[][] = Array.from({ length: count }, () => []);
@@ -157,7 +165,9 @@ async function scanInWorkers(
   const workers = shares.slice(1).map(
     (files) =>
       new Promise<FilesResult>((resolvePart, reject) => {
-        const worker = new Worker(script, { workerData: { mode: 'files', home, files, maxSize } });
+        const worker = new Worker(script, {
+          workerData: { mode: 'files', home, files, maxSize, customRules: customRules.specs },
+        });
         worker.once('message', resolvePart);
         worker.once('error', reject);
         worker.once('exit', (code) => {
@@ -168,7 +178,7 @@ async function scanInWorkers(
   // Observed now, so a worker failing while this thread scans is not an unhandled rejection.
   const others = Promise.all(workers);
   others.catch(() => {});
-  const own = scanFileList(shares[0]!, matcher, maxSize);
+  const own = scanFileList(shares[0]!, matcher, maxSize, customRules.rules);
   return [own, ...(await others)];
 }
 

@@ -90,7 +90,12 @@ async function scanPatches(
         delete collector.pool;
         return accept(collector, unit, size);
       }
-      pooled.pool = new UnitPool(script, pooled.home, Math.min(availableParallelism(), 4));
+      pooled.pool = new UnitPool(
+        script,
+        pooled.home,
+        Math.min(availableParallelism(), 4),
+        collector.customRules.specs,
+      );
     }
     pooled.batch.push(unit);
     pooled.batchBytes += size;

@@ -14,6 +14,8 @@ export interface CredentialFinding {
   start: number;
   /** Exclusive end of the secret part. */
   end: number;
+  /** The severity a custom rule declares (`.latch/scan-rules.yaml`); built-in rules have none. */
+  severity?: string;
 }
 
 /** What a report or SARIF `tool.driver.rules` needs to know about a rule. */
@@ -39,6 +41,8 @@ export interface CredentialRule extends RuleInfo {
    * than a pattern's own search when that pattern cannot start with a literal run.
    */
   requires?: string;
+  /** See {@link CredentialFinding.severity}. */
+  severity?: string;
 }
 
 /** Characters that continue a token: a match must not be a slice of a longer one. */

@@ -26,7 +26,7 @@ import { createPrefilter } from './prefilter.js';
 import { observabilityRules, productivityRules } from './saas.js';
 
 export { findEnvFileProblem } from './hygiene.js';
-export type { CredentialFinding, RuleInfo } from './model.js';
+export type { CredentialFinding, CredentialRule, RuleInfo } from './model.js';
 
 const genericRuleInfo: RuleInfo = {
   id: 'generic-secret-assignment',
@@ -86,16 +86,27 @@ function runRule(rule: CredentialRule, text: string, findings: CredentialFinding
     if (end < 0) continue;
     const secret = text.slice(start, end);
     if ((rule.check && !rule.check(secret)) || isDocumentedExample(secret)) continue;
-    findings.push({ ruleId: rule.id, description: rule.description, start, end });
+    findings.push({
+      ruleId: rule.id,
+      description: rule.description,
+      start,
+      end,
+      ...(rule.severity ? { severity: rule.severity } : {}),
+    });
   }
 }
 
 /**
  * All known-format and generic findings in one text (one file's contents or one hunk of added
  * lines), sorted by offset. `path` lets the generic rule skip lock files and test fixtures.
- * A span found by a known-format rule is not reported again by the generic rule. Never throws.
+ * A span found by a known-format rule is not reported again by the generic rule. `customRules`
+ * (a repository's own, see custom.ts) run beside the built-in ones. Never throws.
  */
-export function findCredentials(text: string, path: string): CredentialFinding[] {
+export function findCredentials(
+  text: string,
+  path: string,
+  customRules: readonly CredentialRule[] = [],
+): CredentialFinding[] {
   const findings: CredentialFinding[] = [];
   try {
     const hits = prefilter.find(text);
@@ -103,6 +114,16 @@ export function findCredentials(text: string, path: string): CredentialFinding[]
     for (const keyword of hits.present)
       for (const rule of rulesByKeyword.get(keyword) ?? []) triggered.add(rule);
     for (const rule of triggered) runRule(rule, text, findings);
+    // A repository's own rules (.latch/scan-rules.yaml): few, so a plain search per keyword.
+    let lower: string | null = null;
+    for (const rule of customRules) {
+      if (rule.keywords.length > 0) {
+        lower ??= text.toLowerCase();
+        const folded = lower;
+        if (!rule.keywords.some((keyword) => folded.includes(keyword))) continue;
+      }
+      runRule(rule, text, findings);
+    }
     const specific = removeOverlaps(findings);
     const outsideSpecific = (candidate: CredentialFinding) =>
       !specific.some((found) => candidate.start < found.end && found.start < candidate.end);
