@@ -53,13 +53,13 @@ export const contextRules: readonly CredentialRule[] = [
   patternRule(
     { id: 'curl-user-password', provider: 'curl', description: 'Password in a curl -u/--user option' },
     ['curl'],
-    `\\bcurl\\b[^\\n]{0,400}?\\s(?:-u\\s*|-U\\s*|--user[\\s=]+|--proxy-user[\\s=]+)["']?[^\\s:"'$]{1,64}:([^\\s"']{1,256})`,
+    `\\bcurl\\b[^\\n]{0,400}?\\s(?:-u\\s*|-U\\s*|--user[\\s=]+|--proxy-user[\\s=]+)["']?[^\\s:"'\`$]{1,64}:([^\\s"'\`]{1,256})`,
     { allowPlaceholder: true, check: isPlausiblePassword },
   ),
   patternRule(
     { id: 'wget-password', provider: 'wget', description: 'Password in a wget --password option' },
     ['wget'],
-    `\\bwget\\b[^\\n]{0,400}?\\s--(?:http-|ftp-|proxy-)?password(?:=|\\s+)["']?([^\\s"']{1,256})`,
+    `\\bwget\\b[^\\n]{0,400}?\\s--(?:http-|ftp-|proxy-)?password(?:=|\\s+)["']?([^\\s"'\`]{1,256})`,
     { allowPlaceholder: true, check: isPlausiblePassword },
   ),
   patternRule(

@@ -171,3 +171,27 @@ export function listRules(): RuleInfo[] {
     { id: 'env-file-committed', provider: 'Hygiene', description: '.env file with real values committed' },
   ];
 }
+
+/** A rule as docs/scan-rules.md describes it: what it is, its pattern, keywords and checks. */
+export interface RuleDescription extends RuleInfo {
+  /** The pattern's source, or null for the rules that are code (generic, Kubernetes, `.env`). */
+  pattern: string | null;
+  keywords: readonly string[];
+  checks: readonly string[];
+}
+
+/** Every rule of {@link listRules}, with its pattern, keywords and checks, for the docs. */
+export function describeRules(): RuleDescription[] {
+  const byId = new Map(credentialRules.map((rule) => [rule.id, rule]));
+  return listRules().map((info) => {
+    const rule = byId.get(info.id);
+    return {
+      ...info,
+      pattern: rule ? rule.pattern.source : null,
+      keywords: rule ? rule.keywords : [],
+      checks: rule
+        ? [...(rule.checks ?? []), ...(rule.requires ? [`only in texts holding ${rule.requires}`] : [])]
+        : [],
+    };
+  });
+}
