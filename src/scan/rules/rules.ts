@@ -100,7 +100,7 @@ function runRule(rule: CredentialRule, text: string, findings: CredentialFinding
  * All known-format and generic findings in one text (one file's contents or one hunk of added
  * lines), sorted by offset. `path` lets the generic rule skip lock files and test fixtures.
  * A span found by a known-format rule is not reported again by the generic rule. `customRules`
- * (a repository's own, see custom.ts) run beside the built-in ones. Never throws.
+ * (a repository's own, see scan/custom-rule-spec.ts) run beside the built-in ones. Never throws.
  */
 export function findCredentials(
   text: string,
