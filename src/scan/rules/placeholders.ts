@@ -18,6 +18,16 @@ const placeholderWordPattern =
 const maskPattern = /^[*x.#?_-]+$|(.)\1{5,}|\*{3,}|x{6,}|X{6,}/;
 const sequencePattern = /0123456|1234567|abcdefg|ABCDEFG|qwerty|QWERTY|asdfgh/;
 
+// The passwords of tutorials and connection-string references: `myPassword`, `password123`,
+// `db_secret1`. Anchored and made of words, so no random token of any format can match.
+const documentationPasswordPattern =
+  /^(?:my|your|the|some|a)?[_-]?(?:db|database|user|admin|app|root|test)?[_-]?(?:password|passwd|pass|pwd|secret|passphrase)[_-]?\d{0,4}!?$/i;
+
+/** True for a tutorial's password (`myPassword`, `password123`, `db_secret1`): a placeholder. */
+export function isDocumentationPassword(value: string): boolean {
+  return documentationPasswordPattern.test(value);
+}
+
 /** True for a reference to a value held elsewhere (`${DB_PASSWORD}`, `{{ .Values.x }}`, `%(pw)s`). */
 export function isReference(value: string): boolean {
   return referencePattern.test(value);
@@ -33,6 +43,7 @@ export function isPlaceholderValue(value: string): boolean {
     trimmed.length === 0 ||
     isReference(trimmed) ||
     placeholderWordPattern.test(trimmed) ||
+    documentationPasswordPattern.test(trimmed) ||
     maskPattern.test(trimmed) ||
     sequencePattern.test(trimmed) ||
     /example|placeholder|changeme|redacted|dummy/i.test(trimmed)

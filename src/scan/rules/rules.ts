@@ -20,7 +20,7 @@ import {
 } from './kubernetes.js';
 import { messagingRules } from './messaging.js';
 import type { CredentialFinding, CredentialRule, RuleInfo } from './model.js';
-import { decodesToPlaceholder } from './placeholders.js';
+import { decodesToPlaceholder, isDocumentationPassword } from './placeholders.js';
 import { platformRules } from './platforms.js';
 import { createPrefilter } from './prefilter.js';
 import { observabilityRules, productivityRules } from './saas.js';
@@ -85,7 +85,8 @@ function runRule(rule: CredentialRule, text: string, findings: CredentialFinding
     }
     if (end < 0) continue;
     const secret = text.slice(start, end);
-    if ((rule.check && !rule.check(secret)) || isDocumentedExample(secret)) continue;
+    if ((rule.check && !rule.check(secret)) || isDocumentedExample(secret) || isDocumentationPassword(secret))
+      continue;
     findings.push({
       ruleId: rule.id,
       description: rule.description,

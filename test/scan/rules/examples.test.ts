@@ -47,6 +47,14 @@ describe('documented example credentials', () => {
     expect(ids(`const key = "${real(createRandom(5))}";\n`)).toEqual([ruleId]);
   });
 
+  it("drops a tutorial's password in a connection string, not a real one in the same place", () => {
+    expect(ids('Server=db;Database=app;User Id=app;Password=myPassword;\n')).toEqual([]);
+    expect(ids('DATABASE_URL=postgres://app:password123@db/app\n')).toEqual([]);
+    const real = `${createRandom(4).base62(12)}-x`;
+    expect(ids(`Server=db;Database=app;User Id=app;Password=${real};\n`)).toEqual(['ado-net-password']);
+    expect(ids(`DATABASE_URL=postgres://app:${real}@db/app\n`)).toEqual(['postgres-url-password']);
+  });
+
   it('does not suppress the generic rule for anything but the exact value', () => {
     const secret = ['wJalrXUtnFEMI/K7MDENG', '/bPxRfiCYEXAMPLEKEY'].join('');
     expect(ids(`aws_secret_access_key = ${secret}\n`)).toEqual([]);

@@ -118,6 +118,11 @@ const nearMisses: Record<string, Sample> = {
   stars: () => 'password: "****************"',
   'low entropy': () => 'secret: abababababababababab',
   'low entropy hex': () => 'token = "00000000000000001111111111111111"',
+  'connectionstrings.com reference': () =>
+    'Server=myServer;Database=myDB;User Id=myUser;Password=myPassword;',
+  'tutorial mongodb url': () => 'mongodb://username:password123@localhost:27017/test',
+  'tutorial postgres url': () => 'postgres://user:secret123@localhost/db',
+  'redis.conf example': () => 'REDIS_URL=redis://:foobared@localhost:6379',
   'k8s placeholder data': () =>
     `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  password: ${b64('changeme')}\n  user: ${b64('admin')}\n`,
   'k8s reference stringData': () =>
