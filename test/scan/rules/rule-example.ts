@@ -8,6 +8,8 @@
  * placeholder, so the page stays free of findings (test/scan/self.test.ts checks it).
  */
 
+const lookbehindMarker = '\u0001';
+
 interface Cursor {
   source: string;
   at: number;
@@ -24,21 +26,28 @@ function classCharacter(body: string): string {
   return unescaped[0] ?? 'X';
 }
 
-/** One atom at the cursor: its text (null for zero-width), and the cursor moved past it. */
+/**
+ * One atom at the cursor: its text (null for zero-width), and the cursor moved past it. A
+ * positive lookbehind is the text that ends where it stands, so it replaces what came before
+ * (`@(?<=://user:(pass)@)` reads `://user:pass@`).
+ */
 function atom(cursor: Cursor): string | null {
   const { source } = cursor;
   const character = source[cursor.at]!;
   if (character === '(') {
     cursor.at++;
     let lookaround = false;
+    let lookbehind = false;
     if (source[cursor.at] === '?') {
       const rest = source.slice(cursor.at);
       const prefix = /^\?(?:<[=!]|[=!]|:|<[A-Za-z_]\w*>)/.exec(rest)?.[0] ?? '?:';
       lookaround = /^\?<?[=!]/.test(prefix);
+      lookbehind = prefix === '?<=';
       cursor.at += prefix.length;
     }
     const inner = sequence(cursor);
     cursor.at++; // )
+    if (lookbehind) return `${lookbehindMarker}${inner}`;
     return lookaround ? null : inner;
   }
   if (character === '[') {
@@ -90,7 +99,8 @@ function sequence(cursor: Cursor): string {
     }
     const text = atom(cursor);
     const count = repeat(cursor);
-    if (text !== null) branches[branches.length - 1] += text.repeat(count);
+    if (text?.startsWith(lookbehindMarker)) branches[branches.length - 1] = text.slice(1);
+    else if (text !== null) branches[branches.length - 1] += text.repeat(count);
   }
   // An assignment operator reads best as `=`; otherwise the first branch.
   return branches.includes('=') ? '=' : branches[0]!;
