@@ -68,6 +68,13 @@ describe('custom scan rules', () => {
       ['src/f1.ts', 'acme-deploy-token', 'high'],
       ['src/f299.ts', 'acme-deploy-token', 'high'],
     ]);
+    const sarif = JSON.parse(latch(sandbox, ['scan', '--format', 'sarif', 'src'], { env: locked }).stdout);
+    const run = sarif.runs[0];
+    const index = run.results[0].ruleIndex;
+    expect(run.tool.driver.rules[index]).toMatchObject({
+      id: 'acme-deploy-token',
+      properties: { provider: 'Custom' },
+    });
     git(sandbox, ['add', 'src']);
     expect(gitRun(sandbox, ['commit', '-qm', 'sources', '--no-verify']).code).toBe(0);
     const history = latch(sandbox, ['scan', '--history'], { env: locked });
