@@ -19,10 +19,13 @@ export const kubernetesStringDataRule: RuleInfo = {
   description: 'Credential in a stringData value of a Kubernetes Secret',
 };
 
-/** Lowercase keyword that makes a text worth parsing as manifests. */
-export const kubernetesKeyword = 'kind:';
+/** Lowercase keywords that make a text worth reading as manifests (YAML, or JSON from `kubectl -o json`). */
+export const kubernetesKeywords: readonly string[] = ['kind:', '"kind"'];
 
 const kindPattern = /^kind:\s*["']?Secret["']?\s*(?:#.*)?$/m;
+const jsonKindPattern = /"kind"\s*:\s*"Secret"/;
+const jsonBlockPattern = /"(data|stringData)"\s*:\s*\{([^{}]*)\}/dg;
+const jsonEntryPattern = /"[\w.-]{1,253}"\s*:\s*"([^"\\\s]{1,4096})"/dg;
 const entryPattern = /^([ \t]+)(["']?)([\w.-]{1,253})\2:[ \t]*(["']?)([^\s"'#]{1,4096})\4[ \t]*(?:#.*)?$/d;
 
 /** The decoded text of a base64 Secret value, or null when it is not base64 of UTF-8 text. */
@@ -33,7 +36,7 @@ function decodeBase64(value: string): string | null {
 }
 
 /**
- * Findings in the Secret manifests of `text` (YAML, several documents allowed). The span is
+ * Findings in the Secret manifests of `text` (YAML, several documents allowed, or JSON). The span is
  * the value as written (base64 for `data:`). `isKnownCredential` says whether a decoded value
  * holds a known credential format. Never throws.
  */
@@ -41,8 +44,9 @@ export function findKubernetesSecrets(
   text: string,
   isKnownCredential: (decoded: string) => boolean,
 ): CredentialFinding[] {
-  if (!kindPattern.test(text)) return [];
   const findings: CredentialFinding[] = [];
+  if (jsonKindPattern.test(text)) scanJson(text, isKnownCredential, findings);
+  if (!kindPattern.test(text)) return findings;
   let begin = 0;
   const documents: [number, number][] = [];
   for (const separator of text.matchAll(/^---[^\n]*$/gm)) {
@@ -54,6 +58,47 @@ export function findKubernetesSecrets(
     if (kindPattern.test(text.slice(start, end))) scanDocument(text, start, end, isKnownCredential, findings);
   }
   return findings;
+}
+
+/** The `data` and `stringData` objects of a JSON manifest (or a `kubectl -o json` list of them). */
+function scanJson(
+  text: string,
+  isKnownCredential: (decoded: string) => boolean,
+  findings: CredentialFinding[],
+): void {
+  for (const block of text.matchAll(jsonBlockPattern)) {
+    const offset = block.indices![2]![0];
+    for (const entry of block[2]!.matchAll(jsonEntryPattern)) {
+      const [start, end] = entry.indices![1]!;
+      judge(
+        block[1] as 'data' | 'stringData',
+        entry[1]!,
+        offset + start,
+        offset + end,
+        isKnownCredential,
+        findings,
+      );
+    }
+  }
+}
+
+/** Reports one value of a Secret's `data` (base64) or `stringData` (plain) when it looks like a credential. */
+function judge(
+  block: 'data' | 'stringData',
+  value: string,
+  start: number,
+  end: number,
+  isKnownCredential: (decoded: string) => boolean,
+  findings: CredentialFinding[],
+): void {
+  if (block === 'data') {
+    const decoded = decodeBase64(value);
+    if (decoded === null || isPlaceholderValue(decoded)) return;
+    if (!isKnownCredential(decoded) && !looksLikeSecretValue(decoded, true)) return;
+    findings.push({ ...describe(kubernetesDataRule), start, end });
+  } else if (!isPlaceholderValue(value) && looksLikeSecretValue(value, true)) {
+    findings.push({ ...describe(kubernetesStringDataRule), start, end });
+  }
 }
 
 function scanDocument(
@@ -75,19 +120,11 @@ function scanDocument(
       block = key ? (key[1] as 'data' | 'stringData') : null;
       continue;
     }
-    const entry = block === null ? null : entryPattern.exec(line);
+    if (block === null) continue;
+    const entry = entryPattern.exec(line);
     const span = entry?.indices?.[5];
     if (!entry || !span) continue;
-    const value = entry[5]!;
-    const found = { start: at + span[0], end: at + span[1] };
-    if (block === 'data') {
-      const decoded = decodeBase64(value);
-      if (decoded === null || isPlaceholderValue(decoded)) continue;
-      if (!isKnownCredential(decoded) && !looksLikeSecretValue(decoded, true)) continue;
-      findings.push({ ...describe(kubernetesDataRule), ...found });
-    } else if (!isPlaceholderValue(value) && looksLikeSecretValue(value, true)) {
-      findings.push({ ...describe(kubernetesStringDataRule), ...found });
-    }
+    judge(block, entry[5]!, at + span[0], at + span[1], isKnownCredential, findings);
   }
 }
 

@@ -15,7 +15,7 @@ import { connectionStringRules, privateKeyRules, tokenRules } from './keys.js';
 import {
   findKubernetesSecrets,
   kubernetesDataRule,
-  kubernetesKeyword,
+  kubernetesKeywords,
   kubernetesStringDataRule,
 } from './kubernetes.js';
 import { messagingRules } from './messaging.js';
@@ -64,7 +64,7 @@ for (const rule of credentialRules) {
 }
 
 const prefilter = createPrefilter(
-  [...rulesByKeyword.keys(), ...genericKeywords, kubernetesKeyword],
+  [...rulesByKeyword.keys(), ...genericKeywords, ...kubernetesKeywords],
   genericKeywords,
 );
 
@@ -128,7 +128,7 @@ export function findCredentials(
     const specific = removeOverlaps(findings);
     const outsideSpecific = (candidate: CredentialFinding) =>
       !specific.some((found) => candidate.start < found.end && found.start < candidate.end);
-    const manifests = hits.present.has(kubernetesKeyword)
+    const manifests = kubernetesKeywords.some((keyword) => hits.present.has(keyword))
       ? findKubernetesSecrets(text, (decoded) => findCredentials(decoded, path).length > 0).filter(
           outsideSpecific,
         )

@@ -52,6 +52,24 @@ describe('Kubernetes Secret manifests', () => {
     expect(found(text)).toEqual([['kubernetes-secret-string-data', signing]]);
   });
 
+  it('reads JSON manifests as kubectl -o json prints them', () => {
+    const password = `${random.base62(12)}!${random.base62(6)}`;
+    const signing = random.base62(32);
+    const manifest = {
+      apiVersion: 'v1',
+      items: [
+        { kind: 'Secret', metadata: { name: 'db' }, data: { user: b64('app'), password: b64(password) } },
+        { kind: 'Secret', stringData: { SIGNING: signing, mode: 'production' } },
+      ],
+      kind: 'List',
+    };
+    expect(found(JSON.stringify(manifest, null, 2))).toEqual([
+      ['kubernetes-secret-data', b64(password)],
+      ['kubernetes-secret-string-data', signing],
+    ]);
+    expect(found(JSON.stringify({ kind: 'ConfigMap', data: { blob: b64(password) } }))).toEqual([]);
+  });
+
   it('leaves placeholders alone: base64 of changeme, references, empty values', () => {
     const text = `kind: Secret\ndata:\n  password: ${b64('changeme')}\n  token: ${b64(`${'$'}{TOKEN}`)}\n  empty: ""\n`;
     expect(found(text)).toEqual([]);
