@@ -73,7 +73,7 @@ export async function runMain(argv: string[], io: Io): Promise<number> {
     return await run(args, io);
   } catch (error) {
     if (error instanceof LatchError) {
-      io.stderr.write(`latch: ${oneLine(error.message)}\n`);
+      for (const line of [error.message, ...error.details]) io.stderr.write(`latch: ${oneLine(line)}\n`);
       if (debug && error.stack) io.stderr.write(`${error.stack}\n`);
       return error.exitCode;
     }

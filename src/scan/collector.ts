@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { type ContentUnit, scanContent } from './content.js';
+import type { CustomRules } from './custom-rule-spec.js';
 import type { ManagedValueMatcher } from './managed.js';
 import type { UnitPool } from './pool.js';
 import type { ScanOutcome } from './report.js';
@@ -17,6 +18,8 @@ export interface Collector {
   ignored: (path: string) => boolean;
   matcher: ManagedValueMatcher | null;
   baseline: Set<string> | null;
+  /** The repository's `.latch/scan-rules.yaml`. */
+  customRules: CustomRules;
   /** History: hands units to worker threads once the patches are large enough to pay for them. */
   pool?: PatchPool;
 }
@@ -51,7 +54,7 @@ export function newOutcome(mode: ScanMode, managedChecked: boolean): ScanOutcome
 
 /** Scans one unit in this thread and records its findings (less the baselined ones). */
 export function accept(collector: Collector, unit: ContentUnit, byteCount: number): void {
-  const { findings, allowed } = scanContent(unit, collector.matcher);
+  const { findings, allowed } = scanContent(unit, collector.matcher, collector.customRules.rules);
   const outcome = collector.outcome;
   outcome.scannedFiles++;
   outcome.scannedBytes += byteCount;

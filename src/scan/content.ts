@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type ManagedValueMatcher, utf16Decodings } from './managed.js';
-import { findCredentials, findEnvFileProblem } from './rules/rules.js';
+import { type CredentialRule, findCredentials, findEnvFileProblem } from './rules/rules.js';
 
 export const managedRuleId = 'managed-value';
 export const allowMarker = 'latch:allow';
@@ -22,6 +22,8 @@ export interface Finding {
   /** A rule id of scan-rules.ts, or `managed-value`. */
   ruleId: string;
   description: string;
+  /** The severity its custom rule declares (`.latch/scan-rules.yaml`), if any. */
+  severity?: string;
   /** `project/env/NAME` of the managed secret(s), for `managed-value` findings. */
   secretNames?: string[];
   path: string;
@@ -57,6 +59,7 @@ interface Span {
   ruleId: string;
   description: string;
   secretNames?: string[];
+  severity?: string;
 }
 
 const isAscii = (text: string, bytes: Uint8Array) => text.length === bytes.length;
@@ -91,11 +94,16 @@ function managedSpans(matcher: ManagedValueMatcher, text: string, bytes: Uint8Ar
 }
 
 /** Finds every secret span: managed values first, then rules not overlapping them (not in binary content). */
-function findSpans(unit: ContentUnit, matcher: ManagedValueMatcher | null, bytes: Uint8Array | null): Span[] {
+function findSpans(
+  unit: ContentUnit,
+  matcher: ManagedValueMatcher | null,
+  bytes: Uint8Array | null,
+  customRules: readonly CredentialRule[],
+): Span[] {
   const spans = matcher && bytes ? managedSpans(matcher, unit.text, bytes) : [];
   if (unit.binary) return spans;
   const overlaps = (start: number, end: number) => spans.some((span) => start < span.end && span.start < end);
-  for (const found of findCredentials(unit.text, unit.path)) {
+  for (const found of findCredentials(unit.text, unit.path, customRules)) {
     if (!overlaps(found.start, found.end)) spans.push({ ...found });
   }
   const hygiene = findEnvFileProblem(unit.path, unit.text);
@@ -106,18 +114,19 @@ function findSpans(unit: ContentUnit, matcher: ManagedValueMatcher | null, bytes
 /**
  * Scans one unit. Managed values are searched for in its bytes and, when they may hold UTF-16
  * text (`utf16Decodings`), in their UTF-16 decodings too, whatever git calls the file; the
- * rules read the text (not binary content). Findings on a line holding `latch:allow` are
- * dropped (counted in `allowed`). Never throws.
+ * built-in rules and a repository's `customRules` read the text (not binary content).
+ * Findings on a line holding `latch:allow` are dropped (counted in `allowed`). Never throws.
  */
 export function scanContent(
   unit: ContentUnit,
   matcher: ManagedValueMatcher | null,
+  customRules: readonly CredentialRule[] = [],
 ): { findings: Finding[]; allowed: number } {
   const managed = matcher && !matcher.isEmpty ? matcher : null;
   const bytes = managed ? (unit.bytes ?? Buffer.from(unit.text, 'utf8')) : null;
   const result = { findings: [] as Finding[], allowed: 0 };
   const where = unit.binary ? 'binary content' : null;
-  reportSpans(result, unit, unit.text, findSpans(unit, managed, bytes), where, null);
+  reportSpans(result, unit, unit.text, findSpans(unit, managed, bytes, customRules), where, null);
   if (!managed || !bytes) return result;
   // The four decodings overlap (UTF-16LE text read as UTF-16BE one byte later is the same
   // text): a value is reported once per line.
@@ -166,6 +175,7 @@ function reportSpans(
     findings.push({
       ruleId: span.ruleId,
       description: span.description,
+      ...(span.severity ? { severity: span.severity } : {}),
       ...(span.secretNames ? { secretNames: span.secretNames } : {}),
       path: unit.path,
       line: fileLine(lineIndex),

@@ -14,6 +14,8 @@ import { type Io, warn } from '../shared/io.js';
 import { vaultExists } from '../vault/store.js';
 import { type Collector, findWorkerScript, newOutcome } from './collector.js';
 import type { Finding } from './content.js';
+import { type CustomRules, noCustomRules } from './custom-rule-spec.js';
+import { loadCustomRules } from './custom-rules.js';
 import { type FilesResult, type FileToScan, scanFileList } from './files.js';
 import { parseLatchignore } from './latchignore.js';
 import { ManagedValueMatcher } from './managed.js';
@@ -90,6 +92,7 @@ const toSlash = (path: string) => (sep === '/' ? path : path.split(sep).join('/'
     ignored: readLatchignore(root),
     matcher,
     baseline: plan.baseline,
+    customRules: loadCustomRules(root),
   };
   if (plan.mode === 'staged') await scanStaged(collector, root, plan.maxSize);
   else await scanHistory(collector, root, plan.revisions, plan.maxSize, io, home);
@@ -108,6 +111,8 @@ async function scanFiles(
   const targets = plan.paths.length > 0 ? plan.paths : ['.'];
   const outcome = newOutcome('files', matcher !== null);
   const list: FileToScan[] = [];
+  // The rules file of the first target's work tree (or directory, outside git) serves the scan.
+  let customRules: CustomRules | null = null;
   for (const target of targets) {
     const absolute = resolve(io.cwd, target);
     let stat: ReturnType<typeof statSync>;
@@ -120,6 +125,7 @@ async function scanFiles(
     const root = workTreeRoot(lookFrom);
     const base = root ?? (stat.isDirectory() ? absolute : io.cwd);
     const ignored = readLatchignore(base);
+    customRules ??= loadCustomRules(base);
     const names = root
       ? listWorkTreeFiles(root, [toSlash(relative(root, absolute)) || '.'])
       : stat.isDirectory()
@@ -131,9 +137,10 @@ async function scanFiles(
     }
   }
   const workerScript = list.length >= filesPerWorkerThreshold ? findWorkerScript() : null;
+  const rules = customRules ?? noCustomRules;
   const parts = workerScript
-    ? await scanInWorkers(workerScript, list, home, plan.maxSize, matcher)
-    : [scanFileList(list, matcher, plan.maxSize)];
+    ? await scanInWorkers(workerScript, list, home, plan.maxSize, matcher, rules)
+    : [scanFileList(list, matcher, plan.maxSize, rules.rules)];
   for (const part of parts) {
     outcome.scannedFiles += part.scannedFiles;
     outcome.scannedBytes += part.scannedBytes;
@@ -163,6 +170,7 @@ async function scanInWorkers(
   home: string,
   maxSize: number,
   matcher: ManagedValueMatcher | null,
+  customRules: CustomRules,
 ): Promise<FilesResult[]> {
   const count = Math.min(availableParallelism(), 4);
   const shares: FileToScan[][] = Array.from({ length: count }, () => []);
@@ -171,7 +179,14 @@ async function scanInWorkers(
     (files) =>
       new Promise<FilesResult>((resolvePart, reject) => {
         const worker = new Worker(script, {
-          workerData: { mode: 'files', home, files, maxSize, managed: matcher !== null },
+          workerData: {
+            mode: 'files',
+            home,
+            files,
+            maxSize,
+            managed: matcher !== null,
+            customRules: customRules.specs,
+          },
         });
         worker.once('message', resolvePart);
         worker.once('error', reject);
@@ -183,7 +198,7 @@ async function scanInWorkers(
   // Observed now, so a worker failing while this thread scans is not an unhandled rejection.
   const others = Promise.all(workers);
   others.catch(() => {});
-  const own = scanFileList(shares[0]!, matcher, maxSize);
+  const own = scanFileList(shares[0]!, matcher, maxSize, customRules.rules);
   return [own, ...(await others)];
 }
 

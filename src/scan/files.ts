@@ -6,6 +6,7 @@ import { closeSync, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
 import { type ContentUnit, type Finding, scanContent } from './content.js';
 import type { ManagedValueMatcher } from './managed.js';
 import type { Skipped } from './report.js';
+import type { CredentialRule } from './rules/rules.js';
 
 export interface FileToScan {
   /** Bytes when the name is not UTF-8 (a Uint8Array once sent to a worker thread). */
@@ -38,9 +39,10 @@ export function scanFileList(
   files: FileToScan[],
   matcher: ManagedValueMatcher | null,
   maxSize: number,
+  customRules: readonly CredentialRule[] = [],
 ): FilesResult {
   const result: FilesResult = { findings: [], skipped: [], allowed: 0, scannedFiles: 0, scannedBytes: 0 };
-  for (const file of files) scanOneFile(result, file, matcher, maxSize);
+  for (const file of files) scanOneFile(result, file, matcher, maxSize, customRules);
   return result;
 }
 
@@ -49,6 +51,7 @@ function scanOneFile(
   file: FileToScan,
   matcher: ManagedValueMatcher | null,
   maxSize: number,
+  customRules: readonly CredentialRule[],
 ): void {
   const { absolute, path } = file;
   let fd: number;
@@ -84,6 +87,7 @@ function scanOneFile(
     const { findings, allowed } = scanContent(
       binary ? binaryUnit(path, content) : { path, text: content.toString('utf8'), bytes: content },
       matcher,
+      customRules,
     );
     result.scannedFiles++;
     result.scannedBytes += content.length;

@@ -96,6 +96,7 @@ async function scanPatches(
         pooled.home,
         Math.min(availableParallelism(), 4),
         collector.matcher !== null,
+        collector.customRules.specs,
       );
     }
     pooled.batch.push(unit);

@@ -6,6 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { LatchError } from '../shared/errors.js';
 import type { ContentUnit, Finding } from './content.js';
+import type { CustomRuleSpec } from './custom-rule-spec.js';
 
 export interface UnitsResult {
   findings: Finding[];
@@ -25,9 +26,15 @@ export class UnitPool {
   private failure: unknown = null;
   private waiting: (() => void)[] = [];
 
-  constructor(script: URL, home: string, size: number, managed: boolean) {
+  constructor(
+    script: URL,
+    home: string,
+    size: number,
+    managed: boolean,
+    customRules: readonly CustomRuleSpec[] = [],
+  ) {
     for (let index = 0; index < size; index++) {
-      const worker = new Worker(script, { workerData: { mode: 'units', home, managed } });
+      const worker = new Worker(script, { workerData: { mode: 'units', home, managed, customRules } });
       worker.on('message', (result: UnitsResult) => {
         this.results[this.busy.get(worker)!] = result;
         this.busy.delete(worker);

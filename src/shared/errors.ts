@@ -34,6 +34,7 @@ export type ErrorCode =
   | 'E_TOO_LARGE'
   | 'E_LOCK_TIMEOUT'
   | 'E_NO_KEYCHAIN'
+  | 'E_SCAN_RULES'
   | 'E_IO';
 
 const exitCodeOf: Record<ErrorCode, number> = {
@@ -54,6 +55,7 @@ const exitCodeOf: Record<ErrorCode, number> = {
   E_TOO_LARGE: ExitCode.usage,
   E_LOCK_TIMEOUT: ExitCode.error,
   E_NO_KEYCHAIN: ExitCode.error,
+  E_SCAN_RULES: ExitCode.usage,
   E_IO: ExitCode.error,
 };
 
@@ -61,13 +63,20 @@ const exitCodeOf: Record<ErrorCode, number> = {
 export class LatchError extends Error {
   readonly code: ErrorCode;
   readonly exitCode: number;
+  /** More errors of the same kind, each printed on a line of its own (one per bad custom rule). */
+  readonly details: readonly string[];
 
   /** `exitCode` overrides the code's usual exit code (e.g. 127 for a command not found, as shells do). */
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; exitCode?: number }) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown; exitCode?: number; details?: readonly string[] },
+  ) {
     super(message, options);
     this.name = 'LatchError';
     this.code = code;
     this.exitCode = options?.exitCode ?? exitCodeOf[code];
+    this.details = options?.details ?? [];
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import { nameAround, readAssignment } from './assignment.js';
 import { type CredentialFinding, shannonEntropy } from './model.js';
+import { isLowEntropyForAlphabet, isPlaceholderValue } from './placeholders.js';
 
 /** Keywords that make a line worth a look: parts of secret-looking names. */
 export const genericKeywords: readonly string[] = [
@@ -57,13 +58,27 @@ const fixtureSegments = new Set([
   '__mocks__',
 ]);
 
-/** True when `path` is a lock file or lies in a test-fixture directory, where the generic rule stays silent. */
-export function isGenericExemptPath(path: string): boolean {
+/** True when `path` is a lock file, where the generic rule stays silent (integrity hashes by design). */
+export function isLockFile(path: string): boolean {
+  const name = path.replace(/\\/g, '/').toLowerCase().split('/').pop() ?? '';
+  return lockFileNames.has(name);
+}
+
+/**
+ * True when `path` is a test fixture (a fixture directory or a file named so). Fixtures are not
+ * ignored: there the generic rule reports only values that are long and random for their
+ * alphabet, since a fixture's `password: hunter2-test` is made up but a pasted key is not.
+ */
+export function isTestFixturePath(path: string): boolean {
   const segments = path.replace(/\\/g, '/').toLowerCase().split('/');
   const name = segments[segments.length - 1] ?? '';
-  if (lockFileNames.has(name) || name.endsWith('.snap') || /(^|[._-])fixtures?([._-]|$)/.test(name))
-    return true;
+  if (name.endsWith('.snap') || /(^|[._-])fixtures?([._-]|$)/.test(name)) return true;
   return segments.slice(0, -1).some((segment) => fixtureSegments.has(segment));
+}
+
+/** A value random enough to be reported even in a test fixture. */
+function looksRandomInFixture(value: string): boolean {
+  return value.length >= 16 && !isPlaceholderValue(value) && !isLowEntropyForAlphabet(value, 0.85);
 }
 
 // Names of things that are not secrets although they contain a keyword.
@@ -274,7 +289,7 @@ export function looksLikeSecretValue(value: string, isPassword: boolean): boolea
 
 /**
  * Generic findings in `text`: values of secret-looking assignments that look random. Silent
- * for lock files and test fixtures (`path`). `keywordPositions` (from the prefilter: ascending
+ * for lock files; stricter in test fixtures (`path`). `keywordPositions` (from the prefilter: ascending
  * offsets of generic keywords) says where to look, so that only the names holding a keyword
  * are read. Never throws.
  */
@@ -283,7 +298,8 @@ export function findGenericSecrets(
   path: string,
   keywordPositions: readonly number[],
 ): CredentialFinding[] {
-  if (keywordPositions.length === 0 || isGenericExemptPath(path)) return [];
+  if (keywordPositions.length === 0 || isLockFile(path)) return [];
+  const fixture = isTestFixturePath(path);
   const findings: CredentialFinding[] = [];
   let lastNameEnd = -1;
   for (const position of keywordPositions) {
@@ -297,6 +313,7 @@ export function findGenericSecrets(
     if (assignment === null) continue;
     const value = text.slice(assignment.valueStart, assignment.valueEnd);
     if (!looksLikeSecretValue(value, /pass|pwd/i.test(assignment.name))) continue;
+    if (fixture && !looksRandomInFixture(value)) continue;
     findings.push({
       ruleId: 'generic-secret-assignment',
       description,

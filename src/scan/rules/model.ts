@@ -14,6 +14,8 @@ export interface CredentialFinding {
   start: number;
   /** Exclusive end of the secret part. */
   end: number;
+  /** The severity a custom rule declares (`.latch/scan-rules.yaml`); built-in rules have none. */
+  severity?: string;
 }
 
 /** What a report or SARIF `tool.driver.rules` needs to know about a rule. */
@@ -34,6 +36,15 @@ export interface CredentialRule extends RuleInfo {
   pattern: RegExp;
   /** Extra test on the secret (entropy, checksum, decodes to JSON...); false drops the match. */
   check?: (secret: string) => boolean;
+  /**
+   * A literal the text must contain for the pattern to run: `String.includes` is far cheaper
+   * than a pattern's own search when that pattern cannot start with a literal run.
+   */
+  requires?: string;
+  /** See {@link CredentialFinding.severity}. */
+  severity?: string;
+  /** What the checks test, in words, for docs/scan-rules.md (`entropy >= 3 bits/char`, ...). */
+  checks?: readonly string[];
 }
 
 /** Characters that continue a token: a match must not be a slice of a longer one. */
@@ -98,6 +109,16 @@ export interface RuleOptions {
   allowPlaceholder?: boolean;
 }
 
+/** The checks of `options` in words: the function's name stands for a custom check. */
+function describeChecks(options: RuleOptions): string[] {
+  const checks: string[] = [];
+  if (!options.allowPlaceholder) checks.push('not a placeholder');
+  if (options.minEntropy !== undefined) checks.push(`entropy >= ${options.minEntropy} bits/char`);
+  const name = options.check?.name;
+  if (options.check) checks.push(name && name !== 'check' ? name : 'format check');
+  return checks;
+}
+
 function combinedCheck(options: RuleOptions): ((secret: string) => boolean) | undefined {
   const { minEntropy, check, allowPlaceholder } = options;
   if (minEntropy === undefined && check === undefined && allowPlaceholder) return undefined;
@@ -121,6 +142,7 @@ export function patternRule(
     keywords: keywords.map((keyword) => keyword.toLowerCase()),
     pattern: new RegExp(source, 'gd'),
     ...(check ? { check } : {}),
+    checks: describeChecks(options),
   };
 }
 

@@ -8,16 +8,25 @@ import { aiRules } from './ai.js';
 import { paymentRules } from './apps.js';
 import { cloudRules } from './cloud.js';
 import { registryRules, secretManagerRules, sourceHostingRules } from './code.js';
+import { contextRules } from './context.js';
+import { isDocumentedExample } from './examples.js';
 import { findGenericSecrets, genericKeywords } from './generic.js';
 import { connectionStringRules, privateKeyRules, tokenRules } from './keys.js';
+import {
+  findKubernetesSecrets,
+  kubernetesDataRule,
+  kubernetesKeywords,
+  kubernetesStringDataRule,
+} from './kubernetes.js';
 import { messagingRules } from './messaging.js';
 import type { CredentialFinding, CredentialRule, RuleInfo } from './model.js';
+import { decodesToPlaceholder, isDocumentationPassword } from './placeholders.js';
 import { platformRules } from './platforms.js';
 import { createPrefilter } from './prefilter.js';
 import { observabilityRules, productivityRules } from './saas.js';
 
 export { findEnvFileProblem } from './hygiene.js';
-export type { CredentialFinding, RuleInfo } from './model.js';
+export type { CredentialFinding, CredentialRule, RuleInfo } from './model.js';
 
 const genericRuleInfo: RuleInfo = {
   id: 'generic-secret-assignment',
@@ -41,6 +50,7 @@ const credentialRules: readonly CredentialRule[] = [
   ...privateKeyRules,
   ...connectionStringRules,
   ...tokenRules,
+  ...contextRules,
 ];
 const ruleOrder = new Map(credentialRules.map((rule, index) => [rule.id, index]));
 
@@ -53,9 +63,13 @@ for (const rule of credentialRules) {
   }
 }
 
-const prefilter = createPrefilter([...rulesByKeyword.keys(), ...genericKeywords], genericKeywords);
+const prefilter = createPrefilter(
+  [...rulesByKeyword.keys(), ...genericKeywords, ...kubernetesKeywords],
+  genericKeywords,
+);
 
 function runRule(rule: CredentialRule, text: string, findings: CredentialFinding[]): void {
+  if (rule.requires !== undefined && !text.includes(rule.requires)) return;
   const pattern = rule.pattern;
   pattern.lastIndex = 0;
   for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
@@ -70,17 +84,30 @@ function runRule(rule: CredentialRule, text: string, findings: CredentialFinding
       if (span[1] > end) end = span[1];
     }
     if (end < 0) continue;
-    if (rule.check && !rule.check(text.slice(start, end))) continue;
-    findings.push({ ruleId: rule.id, description: rule.description, start, end });
+    const secret = text.slice(start, end);
+    if ((rule.check && !rule.check(secret)) || isDocumentedExample(secret) || isDocumentationPassword(secret))
+      continue;
+    findings.push({
+      ruleId: rule.id,
+      description: rule.description,
+      start,
+      end,
+      ...(rule.severity ? { severity: rule.severity } : {}),
+    });
   }
 }
 
 /**
  * All known-format and generic findings in one text (one file's contents or one hunk of added
  * lines), sorted by offset. `path` lets the generic rule skip lock files and test fixtures.
- * A span found by a known-format rule is not reported again by the generic rule. Never throws.
+ * A span found by a known-format rule is not reported again by the generic rule. `customRules`
+ * (a repository's own, see scan/custom-rule-spec.ts) run beside the built-in ones. Never throws.
  */
-export function findCredentials(text: string, path: string): CredentialFinding[] {
+export function findCredentials(
+  text: string,
+  path: string,
+  customRules: readonly CredentialRule[] = [],
+): CredentialFinding[] {
   const findings: CredentialFinding[] = [];
   try {
     const hits = prefilter.find(text);
@@ -88,11 +115,32 @@ export function findCredentials(text: string, path: string): CredentialFinding[]
     for (const keyword of hits.present)
       for (const rule of rulesByKeyword.get(keyword) ?? []) triggered.add(rule);
     for (const rule of triggered) runRule(rule, text, findings);
+    // A repository's own rules (.latch/scan-rules.yaml): few, so a plain search per keyword.
+    let lower: string | null = null;
+    for (const rule of customRules) {
+      if (rule.keywords.length > 0) {
+        lower ??= text.toLowerCase();
+        const folded = lower;
+        if (!rule.keywords.some((keyword) => folded.includes(keyword))) continue;
+      }
+      runRule(rule, text, findings);
+    }
     const specific = removeOverlaps(findings);
+    const outsideSpecific = (candidate: CredentialFinding) =>
+      !specific.some((found) => candidate.start < found.end && found.start < candidate.end);
+    const manifests = kubernetesKeywords.some((keyword) => hits.present.has(keyword))
+      ? findKubernetesSecrets(text, (decoded) => findCredentials(decoded, path).length > 0).filter(
+          outsideSpecific,
+        )
+      : [];
     const generic = findGenericSecrets(text, path, hits.trackedPositions).filter(
-      (candidate) => !specific.some((found) => candidate.start < found.end && found.start < candidate.end),
+      (candidate) =>
+        outsideSpecific(candidate) &&
+        !isDocumentedExample(text.slice(candidate.start, candidate.end)) &&
+        !decodesToPlaceholder(text.slice(candidate.start, candidate.end)) &&
+        !manifests.some((found) => candidate.start < found.end && found.start < candidate.end),
     );
-    return [...specific, ...generic].sort((a, b) => a.start - b.start || a.end - b.end);
+    return [...specific, ...manifests, ...generic].sort((a, b) => a.start - b.start || a.end - b.end);
   } catch {
     // A detector bug must not stop a commit hook with a stack trace; report what was found.
     return findings.sort((a, b) => a.start - b.start);
@@ -118,7 +166,33 @@ function removeOverlaps(findings: CredentialFinding[]): CredentialFinding[] {
 export function listRules(): RuleInfo[] {
   return [
     ...credentialRules.map(({ id, provider, description }) => ({ id, provider, description })),
+    kubernetesDataRule,
+    kubernetesStringDataRule,
     genericRuleInfo,
     { id: 'env-file-committed', provider: 'Hygiene', description: '.env file with real values committed' },
   ];
+}
+
+/** A rule as docs/scan-rules.md describes it: what it is, its pattern, keywords and checks. */
+export interface RuleDescription extends RuleInfo {
+  /** The pattern's source, or null for the rules that are code (generic, Kubernetes, `.env`). */
+  pattern: string | null;
+  keywords: readonly string[];
+  checks: readonly string[];
+}
+
+/** Every rule of {@link listRules}, with its pattern, keywords and checks, for the docs. */
+export function describeRules(): RuleDescription[] {
+  const byId = new Map(credentialRules.map((rule) => [rule.id, rule]));
+  return listRules().map((info) => {
+    const rule = byId.get(info.id);
+    return {
+      ...info,
+      pattern: rule ? rule.pattern.source : null,
+      keywords: rule ? rule.keywords : [],
+      checks: rule
+        ? [...(rule.checks ?? []), ...(rule.requires ? [`only in texts holding ${rule.requires}`] : [])]
+        : [],
+    };
+  });
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type CredentialFinding, findCredentials, listRules } from '../../../src/scan/rules/rules.js';
 import { alphabets, armour, checksummedToken, createRandom, makeJwt, type Random } from '../fixtures.js';
+import { contextFixtures } from './context-fixtures.js';
 
 /** One rule's fixture: text holding one secret, and texts that must not be reported by that rule. */
 interface Fixture {
@@ -552,6 +553,8 @@ const fixtures: Record<string, Fixture> = {
     negatives: () => ['"Server=tcp:db.internal,1433;Database=app;User ID=app;Password=<password>;"'],
   },
 };
+
+Object.assign(fixtures, contextFixtures);
 
 const ruleIds = listRules()
   .map((rule) => rule.id)

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isGenericExemptPath, isSecretName, looksLikeSecretValue } from '../../../src/scan/rules/generic.js';
+import {
+  isLockFile,
+  isSecretName,
+  isTestFixturePath,
+  looksLikeSecretValue,
+} from '../../../src/scan/rules/generic.js';
 import { findCredentials } from '../../../src/scan/rules/rules.js';
 import { createRandom } from '../fixtures.js';
 
@@ -76,7 +81,7 @@ describe('generic secret assignments', () => {
     expect(genericSpans(`${line}\n`)).toEqual([]);
   });
 
-  it('stays silent in lock files and test fixtures, but not in ordinary sources', () => {
+  it('stays silent in lock files, and in test fixtures for made-up values only', () => {
     const line = `"auth_token": "${value()}"\n`;
     for (const path of [
       'package-lock.json',
@@ -88,13 +93,19 @@ describe('generic secret assignments', () => {
     ]) {
       expect(genericSpans(line, path)).toEqual([]);
     }
-    for (const path of [
+    const fixturePaths = [
       'test/fixtures/tokens.json',
       'pkg/testdata/config.yaml',
       'src/__snapshots__/a.snap',
-    ]) {
-      expect(genericSpans(line, path)).toEqual([]);
+    ];
+    // A random value pasted into a fixture is still a leak; a short made-up password is not.
+    const secret = value();
+    for (const path of fixturePaths) {
+      expect(genericSpans(`"auth_token": "${secret}"\n`, path)).toEqual([secret]);
+      expect(genericSpans('DB_PASSWORD=Tr0ub4dor&3\n', path)).toEqual([]);
+      expect(genericSpans('api_secret: aaaabbbbccccdddd1234\n', path)).toEqual([]);
     }
+    expect(genericSpans('DB_PASSWORD=Tr0ub4dor&3\n', 'config/settings.env')).toEqual(['Tr0ub4dor&3']);
     expect(genericSpans(line, 'config/settings.json')).toHaveLength(1);
   });
 
@@ -151,11 +162,11 @@ describe('generic secret assignments', () => {
     expect(looksLikeSecretValue('k9#Lq2!v', false)).toBe(false);
   });
 
-  it('exempts lock files and fixture directories by path', () => {
-    expect(isGenericExemptPath('deep/dir/package-lock.json')).toBe(true);
-    expect(isGenericExemptPath('spec\\fixtures\\keys.yml')).toBe(true);
-    expect(isGenericExemptPath('src/fixture-loader.ts')).toBe(true);
-    expect(isGenericExemptPath('src/lock.json')).toBe(false);
-    expect(isGenericExemptPath('src/keys.ts')).toBe(false);
+  it('tells lock files and test fixtures by path', () => {
+    expect(isLockFile('deep/dir/package-lock.json')).toBe(true);
+    expect(isLockFile('src/lock.json')).toBe(false);
+    expect(isTestFixturePath('spec\\fixtures\\keys.yml')).toBe(true);
+    expect(isTestFixturePath('src/fixture-loader.ts')).toBe(true);
+    expect(isTestFixturePath('src/keys.ts')).toBe(false);
   });
 });

@@ -10,7 +10,8 @@ import { git, requireWorkTree } from '../../../git/git.js';
 import { parseBaseline, renderBaseline } from '../../../scan/baseline.js';
 import { defaultMaxSize, runScan, type ScanPlan } from '../../../scan/engine.js';
 import { renderJson, renderSarif, renderText, type ScanOutcome } from '../../../scan/report.js';
-import { listRules } from '../../../scan/rules/rules.js';
+import { listRules, type RuleInfo } from '../../../scan/rules/rules.js';
+import { writeScanIndex } from '../../../scan/value-index-file.js';
 import { LatchError, usageError } from '../../../shared/errors.js';
 import { readFileWithin, writeFileAtomic } from '../../../shared/files.js';
 import { counted, type Io, note, say } from '../../../shared/io.js';
@@ -75,10 +76,22 @@ export function planScan(args: ParsedArgs, io: Io): ScanPlan & { format: Format;
   };
 }
 
+/** The built-in rules and the custom rules (`.latch/scan-rules.yaml`) that found something. */
+function withCustomRules(rules: RuleInfo[], outcome: ScanOutcome): RuleInfo[] {
+  const known = new Set(rules.map((rule) => rule.id));
+  const custom = new Map<string, RuleInfo>();
+  for (const finding of outcome.findings) {
+    if (finding.secretNames || known.has(finding.ruleId) || custom.has(finding.ruleId)) continue;
+    custom.set(finding.ruleId, { id: finding.ruleId, provider: 'Custom', description: finding.description });
+  }
+  return [...rules, ...custom.values()];
+}
+
 /** Prints the outcome in `format`. */
 export function printOutcome(io: Io, outcome: ScanOutcome, format: Format): void {
   if (format === 'json') io.stdout.write(renderJson(outcome));
-  else if (format === 'sarif') io.stdout.write(renderSarif(outcome, listRules(), version));
+  else if (format === 'sarif')
+    io.stdout.write(renderSarif(outcome, withCustomRules(listRules(), outcome), version));
   else io.stdout.write(renderText(outcome));
 }
 
