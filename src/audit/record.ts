@@ -33,6 +33,7 @@ export type AuditEventKind =
   | 'inject'
   | 'scan-block'
   | 'leaked'
+  | 'team'
   | 'truncated-tail';
 
 /** Every kind, for code that validates or lists them. */
@@ -49,6 +50,7 @@ export const auditEventKinds: readonly AuditEventKind[] = [
   'inject',
   'scan-block',
   'leaked',
+  'team',
   'truncated-tail',
 ];
 
