@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { git } from '../git/git.js';
 import { LatchError } from '../shared/errors.js';
 import { removeOrphanedTempFiles, writeFileAtomic } from '../shared/files.js';
 import { hasConflictMarkers, parseRecipientsFile, type Team } from './recipients-file.js';
@@ -124,4 +125,20 @@ export function removeSecretFile(repository: TeamRepository, environment: string
 /** The path of `file` relative to the repository root (for messages). */
 export function shownPath(repository: TeamRepository, file: string): string {
   return relative(repository.root, file);
+}
+
+/** `.latch/.gitattributes`: secret files diff through the `latch` driver, never as text. */
+export const latchGitattributes = 'envs/** diff=latch\n';
+
+/**
+ * Points this clone's `diff.latch.command` at `command` (git config is not committed, so each
+ * clone sets it: `team init` and `pull` do) unless it is set already. Outside a git work tree
+ * it does nothing.
+ */
+export function configureDiffDriver(repository: TeamRepository, command: string): void {
+  const current = git(repository.root, ['config', '--local', '--get', 'diff.latch.command'], {
+    allowFailure: true,
+  });
+  if (current?.trim()) return;
+  git(repository.root, ['config', '--local', 'diff.latch.command', command], { allowFailure: true });
 }

@@ -22,6 +22,8 @@ export interface TeamProjectState {
   accepted: string[];
   /** environment -> secret name -> its state at the last sync. */
   synced: Record<string, Record<string, SyncedSecret>>;
+  /** environment -> when it was last pulled or pushed (ISO): `latch run`'s hint compares it. */
+  pulled: Record<string, string>;
 }
 
 export interface TeamState {
@@ -47,7 +49,11 @@ export function readTeamState(contents: VaultContents): TeamState {
     const synced = nameMap<Record<string, SyncedSecret>>();
     for (const [env, secrets] of Object.entries(project.synced ?? {}))
       synced[env] = Object.assign(nameMap<SyncedSecret>(), secrets);
-    projects[name] = { accepted: [...(project.accepted ?? [])], synced };
+    projects[name] = {
+      accepted: [...(project.accepted ?? [])],
+      synced,
+      pulled: Object.assign(nameMap<string>(), project.pulled),
+    };
   }
   return { identity: typeof team?.identity === 'string' ? team.identity : null, projects };
 }
@@ -59,7 +65,7 @@ export function writeTeamState(contents: VaultContents, state: TeamState): void 
 
 /** The project's part of the state, created empty when missing. */
 export function projectState(state: TeamState, project: string): TeamProjectState {
-  state.projects[project] ??= { accepted: [], synced: nameMap() };
+  state.projects[project] ??= { accepted: [], synced: nameMap(), pulled: nameMap() };
   return state.projects[project];
 }
 

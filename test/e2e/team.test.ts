@@ -190,6 +190,11 @@ describe('team sharing between three members', () => {
     ok(carol!, ['set', 'API_KEY'], fromCarol);
     ok(bob!, ['push']);
     ok(carol!, ['push']);
+    // git diff names the secret through latch's diff driver: no ciphertext, no value.
+    const diff = git(bob!, ['diff']);
+    expect(diff).toContain('DB_PASSWORD in dev: changed');
+    expect(diff).not.toContain('AGE ENCRYPTED FILE');
+    expect(diff).not.toContain(fromBob);
     git(bob!, ['add', '-A']);
     git(bob!, ['commit', '-qm', 'bob: DB_PASSWORD']);
     git(carol!, ['add', '-A']);
@@ -198,7 +203,10 @@ describe('team sharing between three members', () => {
     update(carol!); // a git merge of two different files: no conflict
     git(carol!, ['push', '-q', 'origin', 'HEAD:main']);
     update(alice!);
+    const hint = '.latch/envs/dev/ changed since your last `latch pull`';
+    expect(sh(alice!, ['run', '--', 'true']).stderr).toContain(hint);
     const pulled = ok(alice!, ['pull']);
+    expect(sh(alice!, ['run', '--', 'true']).stderr).not.toContain(hint);
     expect(pulled).toContain('changed  dev/API_KEY');
     expect(pulled).toContain('changed  dev/DB_PASSWORD');
     expect(reveal(alice!, 'API_KEY')).toBe(fromCarol);

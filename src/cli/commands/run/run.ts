@@ -2,7 +2,7 @@
  * `latch run -- COMMAND`: plan (resolve secrets, check required ones), then execute (spawn,
  * forward signals, return the child's exit code).
  */
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { recordEvent } from '../../../app/audit.js';
 import {
   confirmOnTerminal,
@@ -30,6 +30,7 @@ import { completeReference, formatReference } from '../../../run/references.js';
 import { pipesForRun } from '../../../session/agent.js';
 import { LatchError } from '../../../shared/errors.js';
 import { type Io, note, say, sayJson } from '../../../shared/io.js';
+import { sharedFilesAreNewer } from '../../../team/freshness.js';
 import { ensureEnvironment, putSecret } from '../../../vault/secrets.js';
 import type { UnlockedVault } from '../../../vault/store.js';
 import { flagOption, listOption, type ParsedArgs } from '../../args.js';
@@ -91,6 +92,15 @@ async function runCommand(args: ParsedArgs, io: Io, pipes: PendingPipes): Promis
   const where = `${context.project}/${context.environment}`;
   const variables = readRunVariables(io, listOption(args, 'env-file'));
   const vault = await openProjectVault(io, context);
+  if (
+    context.manifestPath &&
+    sharedFilesAreNewer(dirname(context.manifestPath), context.project, context.environment, vault.contents)
+  ) {
+    note(
+      io,
+      `latch: .latch/envs/${context.environment}/ changed since your last \`latch pull\`; run it to get the team's values`,
+    );
+  }
   // Confirm a protected environment before anything else, typed values included.
   const confirmed = new Set<string>();
   if (!dryRun && isProtected(context, vault.contents.getProject(context.project))) {

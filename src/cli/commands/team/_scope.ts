@@ -3,13 +3,14 @@
  * the unlocked vault, your identity (created on first need and kept in the vault) and your
  * team state for the project.
  */
+import { realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { openProjectVault, type ProjectContext, resolveProject } from '../../../app/context.js';
 import { LatchError } from '../../../shared/errors.js';
 import type { Io } from '../../../shared/io.js';
 import { type Identity, parseIdentity } from '../../../team/keys.js';
 import type { Team } from '../../../team/recipients-file.js';
-import { readTeam, type TeamRepository, teamRepository } from '../../../team/repo.js';
+import { configureDiffDriver, readTeam, type TeamRepository, teamRepository } from '../../../team/repo.js';
 import {
   generateIdentityText,
   projectState,
@@ -68,7 +69,7 @@ export function scopeOf(open: OpenTeam, team: Team = readTeam(open.repository)):
     repository: open.repository,
     team,
     identity: open.identity,
-    state: state ?? { accepted: [], synced: Object.create(null) },
+    state: state ?? { accepted: [], synced: Object.create(null), pulled: Object.create(null) },
   };
 }
 
@@ -83,4 +84,22 @@ export async function saveProjectState<T>(
     writeTeamState(contents, state);
     return result;
   });
+}
+
+function shellQuote(text: string): string {
+  return `'${text.replaceAll("'", "'\\''")}'`;
+}
+
+/**
+ * Sets this clone's git diff driver for secret files to this very latch (the absolute node
+ * and bin paths, as the hooks do), unless the clone has one.
+ */
+export function setUpDiffDriver(repository: TeamRepository): void {
+  let bin: string;
+  try {
+    bin = realpathSync(process.argv[1] ?? '');
+  } catch {
+    return;
+  }
+  configureDiffDriver(repository, `${shellQuote(process.execPath)} ${shellQuote(bin)} team diff-driver`);
 }

@@ -11,9 +11,9 @@ import { LatchError } from '../../../shared/errors.js';
 import { type Io, say } from '../../../shared/io.js';
 import { fingerprintOf } from '../../../team/keys.js';
 import { isMemberName, renderRecipientsFile } from '../../../team/recipients-file.js';
-import { teamExists, writeTeamFile } from '../../../team/repo.js';
+import { latchGitattributes, teamExists, writeTeamFile } from '../../../team/repo.js';
 import { type ParsedArgs, stringOption } from '../../args.js';
-import { openTeam, saveProjectState } from './_scope.js';
+import { openTeam, saveProjectState, setUpDiffDriver } from './_scope.js';
 
 /** The files `.latch/` starts with besides the recipients (docs/format.md, "Team files"). */
 export const latchGitignore = '# temp files of a write that was interrupted (latch removes them)\n*.tmp-*\n';
@@ -64,6 +64,8 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   if (!isMemberName(name))
     throw new LatchError('E_USAGE', `"${name}" is not a member name (letters, digits, . _ @ -)`);
   writeTeamFile(repository, '.latch/.gitignore', latchGitignore);
+  writeTeamFile(repository, '.latch/.gitattributes', latchGitattributes);
+  setUpDiffDriver(repository);
   writeTeamFile(
     repository,
     '.latch/recipients',

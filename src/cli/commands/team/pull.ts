@@ -13,7 +13,7 @@ import { projectState, readTeamState, writeTeamState } from '../../../team/state
 import { applyPull, type Resolution, readChanges } from '../../../team/sync.js';
 import { requireMembership, unacceptedMembers } from '../../../team/trust.js';
 import { flagOption, type ParsedArgs } from '../../args.js';
-import { openTeam, scopeOf } from './_scope.js';
+import { openTeam, scopeOf, setUpDiffDriver } from './_scope.js';
 import { chosenEnvironments } from './push.js';
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
@@ -34,12 +34,16 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     );
   }
   const environments = chosenEnvironments(args, scope.team.environments, me.environments);
+  setUpDiffDriver(open.repository);
   const changes = await readChanges(scope, environments);
   const outcome = await open.vault.update((contents) => {
     const record = projectRecordFor(open.context, contents.getProject(open.context.project));
     contents.putProject(open.context.project, record);
     const state = readTeamState(contents);
-    const result = applyPull(record, projectState(state, open.context.project), changes, resolution);
+    const projectTeam = projectState(state, open.context.project);
+    const result = applyPull(record, projectTeam, changes, resolution);
+    const now = io.now().toISOString();
+    for (const environment of environments) projectTeam.pulled[environment] = now;
     writeTeamState(contents, state);
     return result;
   });

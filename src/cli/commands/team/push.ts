@@ -42,10 +42,12 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     (sum, outcome) => sum + outcome.written.length + outcome.removed.length,
     0,
   );
+  const now = io.now().toISOString();
+  await saveProjectState(open, (state) => {
+    state.synced = scope.state.synced;
+    for (const environment of environments) state.pulled[environment] = now;
+  });
   if (written > 0) {
-    await saveProjectState(open, (state) => {
-      state.synced = scope.state.synced;
-    });
     await recordEvent(
       io,
       {

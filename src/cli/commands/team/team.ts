@@ -17,6 +17,8 @@ const subcommands: Record<string, () => Promise<{ run: (args: ParsedArgs, io: Io
   ack: () => import('./ack.js'),
   share: () => import('./share.js'),
   verify: () => import('./verify.js'),
+  // git's external diff command for .latch/envs/** (not in the usage: git runs it).
+  'diff-driver': () => import('./diff-driver.js'),
 };
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
