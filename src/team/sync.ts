@@ -135,7 +135,7 @@ export async function pushSecrets(
     const readers = readersOf(scope.team, environment);
     const to = recipientsKey(readers);
     const local = project?.environments[environment]?.secrets ?? {};
-    const synced = scope.state.synced[environment] ?? {};
+    const synced = syncedOf(scope.state, environment);
     const names = new Set([
       ...Object.keys(local),
       ...listSecretFiles(scope.repository, environment),
@@ -145,8 +145,17 @@ export async function pushSecrets(
       const armored = readSecretFile(scope.repository, environment, name);
       const base = synced[name];
       const fileHash = armored === null ? null : digest(armored);
-      const changedThere = base ? fileHash !== base.file : armored !== null;
+      let changedThere = base ? fileHash !== base.file : armored !== null;
       const secret = local[name];
+      if (changedThere && secret && armored !== null) {
+        // The file holds your value already (a push killed before it saved its state, or a
+        // teammate who stored the same value): in sync, not a change to pull first.
+        const there = await openSecretFile(scope, environment, name, armored);
+        if (Buffer.from(there.value).equals(Buffer.from(secret.value))) {
+          synced[name] = { value: digest(secret.value), file: fileHash!, to: [...there.to].sort().join(',') };
+          changedThere = false;
+        }
+      }
       if (changedThere && (secret || base)) {
         stale.push(`${environment}/${name}`);
         continue;

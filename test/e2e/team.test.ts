@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gitRun, randomValue } from './git-harness.js';
-import { latch, makeSandbox, type RunResult, type Sandbox } from './harness.js';
+import { latch, makeSandbox, type RunResult, type Sandbox, startLatch } from './harness.js';
 
 interface Member {
   name: string;
@@ -276,6 +276,63 @@ describe('team sharing between three members', () => {
     expect(reveal(alice!, 'BY_HAND')).toBe(handmade);
   });
 
+  it('takes an ssh-ed25519 member: age -d -i id_ed25519 reads what latch writes, latch reads age -R', () => {
+    const { alice } = members as Record<string, Member>;
+    const dave = join_('dave');
+    members.dave = dave;
+    update(dave);
+    ok(dave, ['init']);
+    const sshKey = join(dave.sandbox.root, 'id_ed25519');
+    execFileSync('ssh-keygen', ['-t', 'ed25519', '-N', '', '-q', '-C', 'dave@laptop', '-f', sshKey]);
+    ok(dave, ['team', 'key', '--import', sshKey]);
+    keyOf(dave);
+    const publicKey = readFileSync(`${sshKey}.pub`, 'utf8').trim();
+    expect(dave.recipient).toBe(publicKey.split(' ').slice(0, 2).join(' '));
+    update(alice!);
+    ok(alice!, ['pull']);
+    ok(alice!, ['team', 'add', 'dave', publicKey, '--envs', 'dev', '--fingerprint', dave.fingerprint]);
+    publish(alice!, 'add dave (ssh)');
+    update(dave);
+    const file = join(dave.sandbox.cwd, '.latch/envs/dev/API_KEY.age');
+    const document = JSON.parse(execFileSync('age', ['-d', '-i', sshKey, file], { encoding: 'utf8' })) as {
+      value: string;
+    };
+    ok(dave, ['pull']);
+    expect(reveal(dave, 'API_KEY')).toBe(Buffer.from(document.value, 'base64').toString());
+    // A file made by age for the ssh key alone (a recovery by hand): latch reads it.
+    const now = new Date().toISOString();
+    const own = randomValue();
+    const json = JSON.stringify({
+      v: 1,
+      env: 'dev',
+      name: 'DAVE_ONLY',
+      value: Buffer.from(own).toString('base64'),
+      created: now,
+      updated: now,
+      by: '',
+      to: [],
+    });
+    execFileSync(
+      'age',
+      ['-a', '-R', `${sshKey}.pub`, '-o', join(dave.sandbox.cwd, '.latch/envs/dev/DAVE_ONLY.age')],
+      { input: json },
+    );
+    expect(ok(dave, ['pull'])).toContain('added    dev/DAVE_ONLY');
+    expect(reveal(dave, 'DAVE_ONLY')).toBe(own);
+    rmSync(join(dave.sandbox.cwd, '.latch/envs/dev/DAVE_ONLY.age'));
+    ok(dave, ['rm', 'DAVE_ONLY']);
+    // Alice cannot read it: "not for you" names dave's key by its ssh tag.
+    execFileSync(
+      'age',
+      ['-a', '-R', `${sshKey}.pub`, '-o', join(alice!.sandbox.cwd, '.latch/envs/dev/DAVE_ONLY.age')],
+      { input: json },
+    );
+    const notForAlice = sh(alice!, ['pull']);
+    expect(notForAlice.code).toBe(3);
+    expect(notForAlice.stderr).toContain(`made for dave (${dave.fingerprint})`);
+    rmSync(join(alice!.sandbox.cwd, '.latch/envs/dev/DAVE_ONLY.age'));
+  });
+
   it('removes a member: the report lists exactly what they could read, marks it, and new files are closed to them', () => {
     const { alice, carol } = members as Record<string, Member>;
     update(alice!);
@@ -359,4 +416,29 @@ describe('team sharing between three members', () => {
     writeFileSync(recipients, team);
     expect(sh(alice!, ['push', '--env', 'nope']).code).toBe(4);
   });
+
+  it('leaves only whole files when a push is killed (kill -9), and the next push completes', async () => {
+    const { alice } = members as Record<string, Member>;
+    update(alice!);
+    ok(alice!, ['pull', '--theirs']);
+    for (const delay of [150, 350, 600]) {
+      const dotenv = Array.from({ length: 60 }, (_, index) => `BULK_${index}=${randomValue()}`).join('\n');
+      const file = join(alice!.sandbox.root, 'bulk.env');
+      writeFileSync(file, `${dotenv}\n`);
+      ok(alice!, ['import', file]);
+      const child = startLatch(alice!.sandbox, ['push']);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+      // Every file decrypts and names itself (verify reads them all); temp files are ignored.
+      expect(ok(alice!, ['team', 'verify'])).toContain('ok:');
+      expect(
+        git(alice!, ['status', '--porcelain', '--ignored=no'])
+          .split('\n')
+          .filter((line) => line.includes('.tmp-')),
+      ).toEqual([]);
+      ok(alice!, ['push']);
+      expect(ok(alice!, ['push'])).toContain('nothing to push');
+    }
+  }, 120_000);
 });

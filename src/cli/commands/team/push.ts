@@ -33,6 +33,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const me = requireMembership(scope.team, open.identity);
   requireAccepted(scope.team, scope.state.accepted, open.identity);
   const environments = chosenEnvironments(args, scope.team.environments, me.environments);
+  const syncedBefore = JSON.stringify(scope.state.synced);
   const outcomes = await pushSecrets(
     scope,
     open.vault.contents.getProject(open.context.project),
@@ -42,11 +43,14 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     (sum, outcome) => sum + outcome.written.length + outcome.removed.length,
     0,
   );
-  const now = io.now().toISOString();
-  await saveProjectState(open, (state) => {
-    state.synced = scope.state.synced;
-    for (const environment of environments) state.pulled[environment] = now;
-  });
+  // Nothing written and nothing learnt: the vault is not rewritten either.
+  if (written > 0 || JSON.stringify(scope.state.synced) !== syncedBefore) {
+    const now = io.now().toISOString();
+    await saveProjectState(open, (state) => {
+      state.synced = scope.state.synced;
+      for (const environment of environments) state.pulled[environment] = now;
+    });
+  }
   if (written > 0) {
     await recordEvent(
       io,
