@@ -6,12 +6,18 @@
 import { createHash } from 'node:crypto';
 import { LatchError } from '../shared/errors.js';
 import {
+  ed25519SeedToX25519,
+  type SshEd25519Key,
   type StanzaParts,
+  sshEd25519Key,
   unwrapSshEd25519,
   unwrapX25519,
   wrapSshEd25519,
   wrapX25519,
-  x25519Public,
+  type X25519Point,
+  x25519Point,
+  x25519PrivateKey,
+  x25519Secret,
 } from './x25519.js';
 
 const charset = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
@@ -102,18 +108,29 @@ export function parseRecipient(text: string): Recipient | null {
   if (trimmed.startsWith('age1')) {
     const decoded = bech32Decode(trimmed);
     if (decoded?.prefix !== 'age' || decoded.bytes.length !== 32) return null;
-    const point = decoded.bytes;
-    return { kind: 'x25519', text: trimmed.toLowerCase(), wrap: (fileKey) => wrapX25519(fileKey, point) };
+    let point: X25519Point | undefined;
+    return {
+      kind: 'x25519',
+      text: trimmed.toLowerCase(),
+      wrap: (fileKey) => {
+        point ??= x25519Point(decoded.bytes);
+        return wrapX25519(fileKey, point);
+      },
+    };
   }
   const [type, base64] = trimmed.split(/\s+/);
   if (type !== 'ssh-ed25519' || !base64) return null;
   const wire = new Uint8Array(Buffer.from(base64, 'base64'));
   const edPublic = sshEd25519Public(wire);
   if (!edPublic || Buffer.from(wire).toString('base64') !== base64) return null;
+  let key: SshEd25519Key | undefined;
   return {
     kind: 'ssh-ed25519',
     text: `ssh-ed25519 ${base64}`,
-    wrap: (fileKey) => wrapSshEd25519(fileKey, wire, edPublic),
+    wrap: (fileKey) => {
+      key ??= sshEd25519Key(wire, edPublic);
+      return wrapSshEd25519(fileKey, key);
+    },
   };
 }
 
@@ -152,8 +169,8 @@ function badIdentity(): LatchError {
 function x25519Identity(line: string): Identity {
   const decoded = bech32Decode(line);
   if (decoded?.prefix !== 'age-secret-key-' || decoded.bytes.length !== 32) throw badIdentity();
-  const secret = decoded.bytes;
-  const recipient = parseRecipient(bech32Encode('age', x25519Public(secret)))!;
+  const secret = x25519Secret(decoded.bytes);
+  const recipient = parseRecipient(bech32Encode('age', secret.point))!;
   return {
     text: `${line.toUpperCase()}\n`,
     recipient,
@@ -197,15 +214,16 @@ function opensshIdentity(text: string): Identity {
   const publicAgain = type && readSshString(block, type.next);
   const secret = publicAgain && readSshString(block, publicAgain.next);
   if (!edPublic || !secret || secret.value.length !== 64) throw badIdentity();
-  const seed = secret.value.slice(0, 32);
+  const scalar = x25519PrivateKey(ed25519SeedToX25519(secret.value.subarray(0, 32)));
   const wire = publicWire.value.slice();
+  const sshKey = sshEd25519Key(wire, edPublic);
   const recipient = parseRecipient(`ssh-ed25519 ${Buffer.from(wire).toString('base64')}`)!;
   return {
     text: `${body[0]}\n`,
     recipient,
     unwrap: (stanzas) => {
       for (const stanza of stanzas) {
-        const key = unwrapSshEd25519(stanza, wire, seed);
+        const key = unwrapSshEd25519(stanza, sshKey, scalar);
         if (key) return key;
       }
       return null;

@@ -26,7 +26,6 @@ export interface StanzaParts {
 const x25519Label = 'age-encryption.org/v1/X25519';
 const sshLabel = 'age-encryption.org/v1/ssh-ed25519';
 const pkcs8Prefix = Buffer.from('302e020100300506032b656e04220420', 'hex');
-const spkiPrefix = Buffer.from('302a300506032b656e032100', 'hex');
 
 /** Base64 without padding, as age writes stanza arguments and bodies. */
 export function rawBase64(bytes: Uint8Array): string {
@@ -40,33 +39,31 @@ export function fromRawBase64(text: string): Uint8Array | null {
   return rawBase64(bytes) === text ? new Uint8Array(bytes) : null;
 }
 
-function privateKey(scalar: Uint8Array): KeyObject {
+/** An X25519 private key object from a 32-byte scalar (made once per identity: it is slow). */
+export function x25519PrivateKey(scalar: Uint8Array): KeyObject {
   return createPrivateKey({ key: Buffer.concat([pkcs8Prefix, scalar]), format: 'der', type: 'pkcs8' });
 }
 
-function publicKey(point: Uint8Array): KeyObject {
-  return createPublicKey({ key: Buffer.concat([spkiPrefix, point]), format: 'der', type: 'spki' });
+/** An X25519 public key object from its 32 bytes. */
+export function x25519PublicKey(point: Uint8Array): KeyObject {
+  return createPublicKey({
+    key: { kty: 'OKP', crv: 'X25519', x: Buffer.from(point).toString('base64url') },
+    format: 'jwk',
+  });
 }
 
 function rawPublic(key: KeyObject): Uint8Array {
-  return new Uint8Array(key.export({ format: 'der', type: 'spki' }).subarray(spkiPrefix.length));
+  return new Uint8Array(Buffer.from(key.export({ format: 'jwk' }).x!, 'base64url'));
 }
 
-/** X25519(scalar, point); null for the all-zero result age refuses (a low-order point). */
-export function x25519(scalar: Uint8Array, point: Uint8Array): Uint8Array | null {
+/** X25519 with key objects; null for the all-zero result age refuses (a low-order point). */
+function agree(privateKey: KeyObject, publicKey: KeyObject): Uint8Array | null {
   try {
-    const shared = new Uint8Array(
-      diffieHellman({ privateKey: privateKey(scalar), publicKey: publicKey(point) }),
-    );
+    const shared = new Uint8Array(diffieHellman({ privateKey, publicKey }));
     return shared.some((byte) => byte !== 0) ? shared : null;
   } catch {
     return null;
   }
-}
-
-/** The X25519 public key of a 32-byte secret scalar. */
-export function x25519Public(scalar: Uint8Array): Uint8Array {
-  return rawPublic(createPublicKey(privateKey(scalar)));
 }
 
 function hkdf(ikm: Uint8Array, salt: Uint8Array, info: string): Uint8Array {
@@ -91,32 +88,55 @@ function open(key: Uint8Array, body: Uint8Array): Uint8Array | null {
   }
 }
 
-function ephemeral(): { secret: Uint8Array; share: Uint8Array } {
+function ephemeral(): { privateKey: KeyObject; share: Uint8Array } {
+  // generateKeyPairSync is ~20 times faster than importing a random scalar.
   const pair = generateKeyPairSync('x25519');
-  const der = pair.privateKey.export({ format: 'der', type: 'pkcs8' });
-  return { secret: new Uint8Array(der.subarray(pkcs8Prefix.length)), share: rawPublic(pair.publicKey) };
+  return { privateKey: pair.privateKey, share: rawPublic(pair.publicKey) };
+}
+
+/** An X25519 recipient's bytes and key object, made once and used for every file. */
+export interface X25519Point {
+  point: Uint8Array;
+  key: KeyObject;
+}
+
+/** Prepares a recipient point for wrapping. */
+export function x25519Point(point: Uint8Array): X25519Point {
+  return { point, key: x25519PublicKey(point) };
 }
 
 /** Wraps `fileKey` to an X25519 public key: the `-> X25519 SHARE` stanza. */
-export function wrapX25519(fileKey: Uint8Array, recipient: Uint8Array): StanzaParts {
-  const { secret, share } = ephemeral();
-  const shared = x25519(secret, recipient);
+export function wrapX25519(fileKey: Uint8Array, recipient: X25519Point): StanzaParts {
+  const { privateKey, share } = ephemeral();
+  const shared = agree(privateKey, recipient.key);
   if (!shared) throw new Error('invalid X25519 recipient');
-  const key = hkdf(shared, Buffer.concat([share, recipient]), x25519Label);
+  const key = hkdf(shared, Buffer.concat([share, recipient.point]), x25519Label);
   return { args: ['X25519', rawBase64(share)], body: seal(key, fileKey) };
+}
+
+/** An identity's scalar as key objects, made once and used for every file. */
+export interface X25519Secret {
+  key: KeyObject;
+  point: Uint8Array;
+}
+
+/** Prepares a secret scalar for unwrapping. */
+export function x25519Secret(scalar: Uint8Array): X25519Secret {
+  const key = x25519PrivateKey(scalar);
+  return { key, point: rawPublic(createPublicKey(key)) };
 }
 
 /**
  * The file key from an X25519 stanza for `secret`, or null when it is not for this key.
  * Throws for an X25519 stanza that is malformed (age: the file is invalid).
  */
-export function unwrapX25519(stanza: StanzaParts, secret: Uint8Array): Uint8Array | null {
+export function unwrapX25519(stanza: StanzaParts, secret: X25519Secret): Uint8Array | null {
   if (stanza.args[0] !== 'X25519') return null;
   const share = stanza.args.length === 2 ? fromRawBase64(stanza.args[1]!) : null;
   if (!share || share.length !== 32 || stanza.body.length !== 32) throw new Error('malformed X25519 stanza');
-  const shared = x25519(secret, share);
+  const shared = agree(secret.key, x25519PublicKey(share));
   if (!shared) throw new Error('malformed X25519 stanza');
-  const key = hkdf(shared, Buffer.concat([share, x25519Public(secret)]), x25519Label);
+  const key = hkdf(shared, Buffer.concat([share, secret.point]), x25519Label);
   return open(key, stanza.body);
 }
 
@@ -150,43 +170,54 @@ export function sshTag(sshKeyWire: Uint8Array): string {
   return rawBase64(createHash('sha256').update(sshKeyWire).digest().subarray(0, 4));
 }
 
-function sshWrapKey(shared: Uint8Array, sshKeyWire: Uint8Array, share: Uint8Array, point: Uint8Array) {
-  const tweak = hkdf(new Uint8Array(0), sshKeyWire, sshLabel);
-  const tweaked = x25519(tweak, shared);
-  if (!tweaked) return null;
-  return hkdf(tweaked, Buffer.concat([share, point]), sshLabel);
+/** An ssh-ed25519 recipient prepared once: its wire form, Montgomery point and tweak. */
+export interface SshEd25519Key {
+  wire: Uint8Array;
+  tag: string;
+  point: X25519Point;
+  tweak: KeyObject;
 }
 
-/** Wraps `fileKey` to an ssh-ed25519 key (its wire form): the `-> ssh-ed25519 TAG SHARE` stanza. */
-export function wrapSshEd25519(
-  fileKey: Uint8Array,
-  sshKeyWire: Uint8Array,
-  edPublic: Uint8Array,
-): StanzaParts {
-  const point = ed25519ToX25519(edPublic);
-  const { secret, share } = ephemeral();
-  const shared = x25519(secret, point);
-  const key = shared && sshWrapKey(shared, sshKeyWire, share, point);
-  if (!key) throw new Error('invalid ssh-ed25519 recipient');
-  return { args: ['ssh-ed25519', sshTag(sshKeyWire), rawBase64(share)], body: seal(key, fileKey) };
+/** Prepares an ssh-ed25519 public key (its wire form and the 32-byte Ed25519 key). */
+export function sshEd25519Key(wire: Uint8Array, edPublic: Uint8Array): SshEd25519Key {
+  return {
+    wire,
+    tag: sshTag(wire),
+    point: x25519Point(ed25519ToX25519(edPublic)),
+    tweak: x25519PrivateKey(hkdf(new Uint8Array(0), wire, sshLabel)),
+  };
+}
+
+function sshWrapKey(shared: Uint8Array, key: SshEd25519Key, share: Uint8Array) {
+  const tweaked = agree(key.tweak, x25519PublicKey(shared));
+  return tweaked && hkdf(tweaked, Buffer.concat([share, key.point.point]), sshLabel);
+}
+
+/** Wraps `fileKey` to an ssh-ed25519 key: the `-> ssh-ed25519 TAG SHARE` stanza. */
+export function wrapSshEd25519(fileKey: Uint8Array, key: SshEd25519Key): StanzaParts {
+  const { privateKey, share } = ephemeral();
+  const shared = agree(privateKey, key.point.key);
+  const wrapKey = shared && sshWrapKey(shared, key, share);
+  if (!wrapKey) throw new Error('invalid ssh-ed25519 recipient');
+  return { args: ['ssh-ed25519', key.tag, rawBase64(share)], body: seal(wrapKey, fileKey) };
 }
 
 /**
  * The file key from an ssh-ed25519 stanza for this key, or null when the stanza names another
- * key. Throws for a stanza with this key's tag that is malformed.
+ * key. Throws for a stanza with this key's tag that is malformed. `secret` is the X25519 form
+ * of the ssh key's seed (`ed25519SeedToX25519`).
  */
 export function unwrapSshEd25519(
   stanza: StanzaParts,
-  sshKeyWire: Uint8Array,
-  seed: Uint8Array,
+  key: SshEd25519Key,
+  secret: KeyObject,
 ): Uint8Array | null {
-  if (stanza.args[0] !== 'ssh-ed25519' || stanza.args[1] !== sshTag(sshKeyWire)) return null;
+  if (stanza.args[0] !== 'ssh-ed25519' || stanza.args[1] !== key.tag) return null;
   const share = stanza.args.length === 3 ? fromRawBase64(stanza.args[2]!) : null;
   if (!share || share.length !== 32 || stanza.body.length !== 32)
     throw new Error('malformed ssh-ed25519 stanza');
-  const scalar = ed25519SeedToX25519(seed);
-  const shared = x25519(scalar, share);
-  const key = shared && sshWrapKey(shared, sshKeyWire, share, x25519Public(scalar));
-  if (!key) throw new Error('malformed ssh-ed25519 stanza');
-  return open(key, stanza.body);
+  const shared = agree(secret, x25519PublicKey(share));
+  const wrapKey = shared && sshWrapKey(shared, key, share);
+  if (!wrapKey) throw new Error('malformed ssh-ed25519 stanza');
+  return open(wrapKey, stanza.body);
 }
