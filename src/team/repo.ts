@@ -3,8 +3,21 @@
  * the recipients file and the secret files, and writing them crash-safely (a temp file
  * renamed into place, so a push killed at any moment leaves whole files). I/O.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+} from 'node:fs';
+import { open } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
 import { git } from '../git/git.js';
 import { LatchError } from '../shared/errors.js';
 import { removeOrphanedTempFiles, writeFileAtomic } from '../shared/files.js';
@@ -141,4 +154,64 @@ export function configureDiffDriver(repository: TeamRepository, command: string)
   });
   if (current?.trim()) return;
   git(repository.root, ['config', '--local', 'diff.latch.command', command], { allowFailure: true });
+}
+
+/** One file of a batch: its path relative to the root, and its text. */
+export interface TeamFile {
+  path: string;
+  text: string;
+}
+
+function fsyncDirectory(directory: string): void {
+  const fd = openSync(directory, constants.O_RDONLY);
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Writes many team files crash-safely, as `writeTeamFile` does one, but with their fsyncs in
+ * flight together (the file system commits them as one group) and one fsync per directory
+ * at the end: 50 files cost about what two cost one at a time. Every temp file is whole before
+ * the first rename, so a kill at any moment leaves each file old or new. Throws E_IO.
+ */
+export async function writeTeamFiles(repository: TeamRepository, files: TeamFile[]): Promise<void> {
+  const staged: { temp: string; path: string }[] = [];
+  const directories = new Set<string>();
+  try {
+    await Promise.all(
+      files.map(async (file) => {
+        const path = join(repository.root, file.path);
+        const directory = dirname(path);
+        if (!directories.has(directory)) {
+          mkdirSync(directory, { recursive: true });
+          removeOrphanedTempFiles(directory);
+          directories.add(directory);
+        }
+        const temp = `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+        const handle = await open(temp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o644);
+        staged.push({ temp, path });
+        try {
+          await handle.writeFile(file.text);
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+      }),
+    );
+    for (const { temp, path } of staged) renameSync(temp, path);
+    for (const directory of directories) fsyncDirectory(directory);
+  } catch (error) {
+    for (const { temp } of staged) {
+      try {
+        unlinkSync(temp);
+      } catch {}
+    }
+    throw new LatchError(
+      'E_IO',
+      `cannot write .latch/ files (${(error as NodeJS.ErrnoException).code ?? 'error'}); check the directory's permissions and free space`,
+    );
+  }
 }

@@ -15,8 +15,9 @@ import {
   readSecretFile,
   removeSecretFile,
   secretFilePath,
+  type TeamFile,
   type TeamRepository,
-  writeTeamFile,
+  writeTeamFiles,
 } from './repo.js';
 import { decodeSharedSecret, encodeSharedSecret, type SharedSecret } from './secret-file.js';
 import { digest, type SyncedSecret, type TeamProjectState } from './state.js';
@@ -93,19 +94,23 @@ export async function openSecretFile(
   return decodeSharedSecret(plaintext, environment, name, shown);
 }
 
-/** Encrypts a secret to the readers of its environment and writes its file; returns the new state. */
-async function writeSecret(
-  scope: TeamScope,
+/**
+ * Encrypts a secret to the readers of its environment: the file to write (`writeTeamFiles`)
+ * and the last-sync state it makes.
+ */
+async function sealSecret(
   secret: Omit<SharedSecret, 'to'>,
   readers: Member[],
-): Promise<SyncedSecret> {
+): Promise<{ file: TeamFile; synced: SyncedSecret }> {
   const to = recipientsKey(readers);
   const armored = await encryptArmored(
     encodeSharedSecret({ ...secret, to: to.split(',') }),
     readers.map((member) => member.recipient),
   );
-  writeTeamFile(scope.repository, secretFilePath(secret.environment, secret.name), armored);
-  return { value: digest(secret.value), file: digest(armored), to };
+  return {
+    file: { path: secretFilePath(secret.environment, secret.name), text: armored },
+    synced: { value: digest(secret.value), file: digest(armored), to },
+  };
 }
 
 export interface PushOutcome {
@@ -177,17 +182,12 @@ export async function pushSecrets(
       `changed in .latch/ since your last pull: ${stale.join(', ')}; run \`latch pull\` first (nothing was written)`,
     );
   }
+  const files: TeamFile[] = [];
+  const written: { step: Step; synced: SyncedSecret }[] = [];
   for (const step of steps) {
-    const synced = syncedOf(scope.state, step.environment);
-    if (step.action === 'remove') {
-      removeSecretFile(scope.repository, step.environment, step.name);
-      delete synced[step.name];
-      outcomes[step.environment]!.removed.push(step.name);
-      continue;
-    }
+    if (step.action === 'remove') continue;
     const secret = project!.environments[step.environment]!.secrets[step.name]!;
-    synced[step.name] = await writeSecret(
-      scope,
+    const sealed = await sealSecret(
       {
         environment: step.environment,
         name: step.name,
@@ -198,7 +198,19 @@ export async function pushSecrets(
       },
       readersOf(scope.team, step.environment),
     );
+    files.push(sealed.file);
+    written.push({ step, synced: sealed.synced });
+  }
+  await writeTeamFiles(scope.repository, files);
+  for (const { step, synced } of written) {
+    syncedOf(scope.state, step.environment)[step.name] = synced;
     outcomes[step.environment]!.written.push(step.name);
+  }
+  for (const step of steps) {
+    if (step.action !== 'remove') continue;
+    removeSecretFile(scope.repository, step.environment, step.name);
+    delete syncedOf(scope.state, step.environment)[step.name];
+    outcomes[step.environment]!.removed.push(step.name);
   }
   return outcomes;
 }
@@ -211,19 +223,24 @@ export async function pushSecrets(
 export async function reencryptEnvironment(scope: TeamScope, environment: string): Promise<string[]> {
   const readers = readersOf(scope.team, environment);
   const rewritten: string[] = [];
+  const files: TeamFile[] = [];
+  const followed: { name: string; synced: SyncedSecret }[] = [];
   for (const name of listSecretFiles(scope.repository, environment)) {
     const armored = readSecretFile(scope.repository, environment, name)!;
     const secret = await openSecretFile(scope, environment, name, armored);
-    if (readers.length === 0) {
-      removeSecretFile(scope.repository, environment, name);
-      rewritten.push(name);
-      continue;
-    }
-    const next = await writeSecret(scope, secret, readers);
-    const synced = scope.state.synced[environment];
-    if (synced?.[name]?.file === digest(armored)) synced[name] = next;
     rewritten.push(name);
+    if (readers.length === 0) continue;
+    const sealed = await sealSecret(secret, readers);
+    files.push(sealed.file);
+    if (scope.state.synced[environment]?.[name]?.file === digest(armored))
+      followed.push({ name, synced: sealed.synced });
   }
+  if (readers.length === 0) {
+    for (const name of rewritten) removeSecretFile(scope.repository, environment, name);
+    return rewritten;
+  }
+  await writeTeamFiles(scope.repository, files);
+  for (const { name, synced } of followed) syncedOf(scope.state, environment)[name] = synced;
   return rewritten;
 }
 
