@@ -80,4 +80,26 @@ describe('latch team key', () => {
     expect(await runMain(['push'], io)).toBe(4);
     expect(io.err()).toContain('latch team init');
   });
+
+  it('shares a protected environment only when a person types its name, never at init', async () => {
+    const refusedInit = fakeIo({ cwd: project, env });
+    expect(await runMain(['team', 'init', 'alice', '--envs', 'dev,prod'], refusedInit)).toBe(2);
+    expect(refusedInit.err()).toContain('latch team share --env prod');
+    const init = fakeIo({ cwd: project, env });
+    expect(await runMain(['team', 'init', 'alice'], init), init.err()).toBe(0);
+    const recipients = join(project, '.latch', 'recipients');
+    expect(readFileSync(recipients, 'utf8')).toContain('# environments: dev,staging\n');
+    expect(await runMain(['team', 'share', '--env', 'prod'], fakeIo({ cwd: project, env }))).toBe(3);
+    const agent = fakeIo({
+      cwd: project,
+      env: { ...env, CLAUDECODE: '1' },
+      terminal: scriptedTerminal(['prod']),
+    });
+    expect(await runMain(['team', 'share', '--env', 'prod'], agent)).toBe(3);
+    expect(readFileSync(recipients, 'utf8')).not.toContain('prod');
+    const person = fakeIo({ cwd: project, env, terminal: scriptedTerminal(['prod']) });
+    expect(await runMain(['team', 'share', '--env', 'prod'], person), person.err()).toBe(0);
+    expect(readFileSync(recipients, 'utf8')).toContain('# environments: dev,staging,prod\n');
+    expect(readFileSync(recipients, 'utf8')).toContain('envs=dev,staging,prod\n');
+  });
 });
