@@ -101,5 +101,10 @@ describe('latch team key', () => {
     expect(await runMain(['team', 'share', '--env', 'prod'], person), person.err()).toBe(0);
     expect(readFileSync(recipients, 'utf8')).toContain('# environments: dev,staging,prod\n');
     expect(readFileSync(recipients, 'utf8')).toContain('envs=dev,staging,prod\n');
+    // Each push of it asks again; without a terminal it is refused, the others are not.
+    expect(await runMain(['push'], fakeIo({ cwd: project, env }))).toBe(3);
+    expect(await runMain(['push', '--env', 'dev'], fakeIo({ cwd: project, env }))).toBe(0);
+    const again = fakeIo({ cwd: project, env, terminal: scriptedTerminal(['prod']) });
+    expect(await runMain(['push', '--env', 'prod'], again), again.err()).toBe(0);
   });
 });

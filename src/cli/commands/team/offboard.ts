@@ -17,9 +17,10 @@ export async function offboard(
   open: OpenTeam,
   name: string,
   current: Team | null,
+  io: Io,
 ): Promise<{ report: ExposedSecret[]; marked: string[] }> {
   const report = await exposedSecrets(open.repository, name, open.identity, current);
-  const markedAt = new Date().toISOString();
+  const markedAt = io.now().toISOString();
   const marked = await open.vault.update((contents) => {
     const record = contents.getProject(open.context.project);
     const names: string[] = [];
@@ -77,7 +78,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   if (!name || args.positionals.length > 1)
     throw new LatchError('E_USAGE', 'usage: latch team offboard-report NAME [--json]');
   const open = await openTeam(args, io);
-  const { report, marked } = await offboard(open, name, readTeam(open.repository));
+  const { report, marked } = await offboard(open, name, readTeam(open.repository), io);
   if (report.length === 0 && !flagOption(args, 'json')) {
     say(
       io,

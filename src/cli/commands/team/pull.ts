@@ -14,7 +14,7 @@ import { applyPull, type Resolution, readChanges } from '../../../team/sync.js';
 import { requireMembership, unacceptedMembers } from '../../../team/trust.js';
 import { flagOption, type ParsedArgs } from '../../args.js';
 import { openTeam, scopeOf, setUpDiffDriver } from './_scope.js';
-import { chosenEnvironments } from './push.js';
+import { chosenEnvironments, confirmProtected } from './push.js';
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
   if (flagOption(args, 'theirs') && flagOption(args, 'ours'))
@@ -34,6 +34,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     );
   }
   const environments = chosenEnvironments(args, scope.team.environments, me.environments);
+  await confirmProtected(open, environments, io, 'pulling .latch/ into your vault');
   setUpDiffDriver(open.repository);
   const changes = await readChanges(scope, environments);
   const outcome = await open.vault.update((contents) => {

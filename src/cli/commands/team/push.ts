@@ -5,12 +5,35 @@
  * `.latch/recipients` lists a key you have not accepted.
  */
 import { recordEvent } from '../../../app/audit.js';
+import { confirmOnTerminal, isProtected } from '../../../app/context.js';
 import { LatchError } from '../../../shared/errors.js';
 import { type Io, say, sayJson } from '../../../shared/io.js';
 import { pushSecrets } from '../../../team/sync.js';
 import { requireAccepted, requireMembership } from '../../../team/trust.js';
 import { flagOption, type ParsedArgs, stringOption } from '../../args.js';
-import { openTeam, saveProjectState, scopeOf } from './_scope.js';
+import { type OpenTeam, openTeam, saveProjectState, scopeOf } from './_scope.js';
+
+/**
+ * A protected environment is used only after a person confirms on a terminal (DESIGN.md):
+ * sharing it was a person's decision, and so is each push or pull of it.
+ */
+export async function confirmProtected(
+  open: OpenTeam,
+  environments: string[],
+  io: Io,
+  action: string,
+): Promise<void> {
+  const record = open.vault.contents.getProject(open.context.project);
+  for (const environment of environments) {
+    if (isProtected({ ...open.context, environment }, record)) {
+      await confirmOnTerminal(
+        io,
+        `${open.context.project}/${environment} is protected; ${action}`,
+        environment,
+      );
+    }
+  }
+}
 
 /** The shared environments a push or pull covers: --env, else all you read. */
 export function chosenEnvironments(args: ParsedArgs, shared: string[], mine: string[]): string[] {
@@ -33,6 +56,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const me = requireMembership(scope.team, open.identity);
   requireAccepted(scope.team, scope.state.accepted, open.identity);
   const environments = chosenEnvironments(args, scope.team.environments, me.environments);
+  await confirmProtected(open, environments, io, 'pushing its secrets into .latch/');
   const syncedBefore = JSON.stringify(scope.state.synced);
   const outcomes = await pushSecrets(
     scope,

@@ -29,7 +29,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
       'you cannot remove yourself: another member runs `latch team rm` for you',
     );
   // The report first: the working tree still lists the member, so its files count as read.
-  const { report, marked } = await offboard(open, name, scope.team);
+  const { report, marked } = await offboard(open, name, scope.team, io);
   writeTeamFile(
     open.repository,
     '.latch/recipients',
