@@ -388,6 +388,10 @@ describe('team sharing between three members', () => {
     expect(sh(bob!, ['team', 'verify']).code).toBe(6);
     writeFileSync(file, original.slice(0, original.length / 2));
     expect(sh(bob!, ['pull']).code).toBe(6);
+    writeFileSync(file, `<<<<<<< HEAD\n${original}=======\n${original}>>>>>>> theirs\n`);
+    const conflictedFile = sh(bob!, ['pull']);
+    expect(conflictedFile.code).toBe(1);
+    expect(conflictedFile.stderr).toContain('.latch/envs/dev/API_KEY.age has git merge-conflict markers');
     writeFileSync(file, original);
     // A file for someone else: exit 3, naming it.
     const outsider = join(bob!.sandbox.root, 'outsider.key');
