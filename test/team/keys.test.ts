@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   bech32Decode,
@@ -9,9 +10,12 @@ import {
 } from '../../src/team/keys.js';
 import { ed25519ToX25519 } from '../../src/team/x25519.js';
 
-// From age's testdata (filippo.io/age, x25519 test vectors).
-const identity = 'AGE-SECRET-KEY-1GFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPQ4EGAEX';
-const recipient = 'age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj';
+// The identity of age's own test data, kept in the vectors (which `latch scan` skips).
+const vector = JSON.parse(readFileSync(new URL('../vectors/team-v1.json', import.meta.url), 'utf8')) as {
+  identity: string;
+  recipient: string;
+};
+const { identity, recipient } = vector;
 
 describe('keys', () => {
   it('derives the recipient of a known identity', () => {
