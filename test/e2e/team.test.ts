@@ -4,7 +4,7 @@
  * what latch writes and writing what latch reads.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gitRun, randomValue } from './git-harness.js';
@@ -406,6 +406,18 @@ describe('team sharing between three members', () => {
     const foreign = sh(bob!, ['pull']);
     expect(foreign.code).toBe(3);
     expect(foreign.stderr).toContain('FOREIGN.age is not encrypted to your key');
+    const strangerKey = join(bob!.sandbox.root, 'stranger_ed25519');
+    execFileSync('ssh-keygen', ['-t', 'ed25519', '-N', '', '-q', '-f', strangerKey]);
+    execFileSync(
+      'age',
+      ['-a', '-R', `${strangerKey}.pub`, '-o', join(bob!.sandbox.cwd, '.latch/envs/dev/FOREIGN.age')],
+      {
+        input: '{}',
+      },
+    );
+    const verified = sh(bob!, ['team', 'verify']);
+    expect(verified.code).toBe(6);
+    expect(verified.stdout).toContain('FOREIGN.age: encrypted to 1 ssh key that no member of dev has');
     rmSync(join(bob!.sandbox.cwd, '.latch/envs/dev/FOREIGN.age'));
     const recipients = join(bob!.sandbox.cwd, '.latch/recipients');
     const team = readFileSync(recipients, 'utf8');
@@ -425,15 +437,29 @@ describe('team sharing between three members', () => {
     const { alice } = members as Record<string, Member>;
     update(alice!);
     ok(alice!, ['pull', '--theirs']);
-    for (const delay of [150, 350, 600]) {
+    const directory = join(alice!.sandbox.cwd, '.latch/envs/dev');
+    let killedMidWrite = 0;
+    for (let round = 0; round < 3; round++) {
       const dotenv = Array.from({ length: 60 }, (_, index) => `BULK_${index}=${randomValue()}`).join('\n');
       const file = join(alice!.sandbox.root, 'bulk.env');
       writeFileSync(file, `${dotenv}\n`);
       ok(alice!, ['import', file]);
       const child = startLatch(alice!.sandbox, ['push']);
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      child.kill('SIGKILL');
-      await new Promise((resolve) => child.once('exit', resolve));
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      // Killed the moment its first temp file shows: in the middle of writing the batch.
+      await new Promise<void>((resolve) => {
+        const started = Date.now();
+        const poll = setInterval(() => {
+          const writing = readdirSync(directory).some((name) => name.includes('.tmp-'));
+          if (writing || child.exitCode !== null || Date.now() - started > 20_000) {
+            clearInterval(poll);
+            if (writing) killedMidWrite++;
+            child.kill('SIGKILL');
+            resolve();
+          }
+        }, 1);
+      });
+      await exited;
       // Every file decrypts and names itself (verify reads them all); temp files are ignored.
       expect(ok(alice!, ['team', 'verify'])).toContain('ok:');
       expect(
@@ -444,5 +470,6 @@ describe('team sharing between three members', () => {
       ok(alice!, ['push']);
       expect(ok(alice!, ['push'])).toContain('nothing to push');
     }
+    expect(killedMidWrite).toBeGreaterThan(0);
   }, 120_000);
 });

@@ -6,13 +6,20 @@
 import { LatchError } from '../../../shared/errors.js';
 import { type Io, say, sayJson } from '../../../shared/io.js';
 import { headerStanzas } from '../../../team/age.js';
-import { fingerprintOf } from '../../../team/keys.js';
+import { fingerprintOf, type Recipient } from '../../../team/keys.js';
 import { readersOf } from '../../../team/recipients-file.js';
 import { listSecretFiles, readSecretFile, secretFilePath } from '../../../team/repo.js';
 import { openSecretFile, recipientsKey } from '../../../team/sync.js';
 import { unacceptedMembers } from '../../../team/trust.js';
+import { sshTag } from '../../../team/x25519.js';
 import { flagOption, type ParsedArgs } from '../../args.js';
 import { openTeam, scopeOf } from './_scope.js';
+
+function sshTagOf(recipient: Recipient): string | null {
+  return recipient.kind === 'ssh-ed25519'
+    ? sshTag(new Uint8Array(Buffer.from(recipient.text.split(' ')[1]!, 'base64')))
+    : null;
+}
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
   if (args.positionals.length > 0) throw new LatchError('E_USAGE', 'usage: latch team verify [--json]');
@@ -48,6 +55,13 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
           `${shown}: encrypted to ${stanzas.length} key${stanzas.length === 1 ? '' : 's'}, but ${environment} has ${readers.length} member${readers.length === 1 ? '' : 's'}; re-encrypt with \`latch push\``,
         );
       }
+      // ssh-ed25519 stanzas name their key (a tag): each must be a reader's.
+      const sshTags = new Set(readers.map((member) => sshTagOf(member.recipient)).filter(Boolean));
+      const strangers = stanzas.filter((args) => args[0] === 'ssh-ed25519' && !sshTags.has(args[1]!)).length;
+      if (strangers > 0)
+        problems.push(
+          `${shown}: encrypted to ${strangers} ssh key${strangers === 1 ? '' : 's'} that no member of ${environment} has`,
+        );
       if (!mine) continue;
       try {
         const secret = await openSecretFile(scope, environment, name, armored);
