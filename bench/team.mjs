@@ -172,6 +172,11 @@ try {
   );
   console.log(renderTable(['command', 'median ms', 'p90 ms', 'target ms'], rows));
 } finally {
+  // End the sessions (and their agents) before the Secret Service goes.
+  if (keyring.service) {
+    for (const env of [alice, bob])
+      spawnSync(node, [latchBin, 'lock'], { cwd: project, env, stdio: 'ignore' });
+  }
   keyring.service?.stop();
   if (process.env.BENCH_KEEP === '1') console.log(`kept ${root}`);
   else rmSync(root, { recursive: true, force: true });
