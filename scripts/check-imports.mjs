@@ -34,7 +34,10 @@ const mayUse = {
   'src/vault': ['src/shared', 'src/audit', 'src/scan', 'src/manifest'],
   'src/scan': ['src/shared', 'src/scan/rules', 'src/git', 'src/mask', 'src/vault'],
   'src/session': ['src/shared', 'src/vault', 'src/run'],
+  // Team sharing over git: age files of the vault's secrets, recipients, history.
+  'src/team': ['src/shared', 'src/git', 'src/vault'],
   'src/app': [
+    'src/team',
     'src/shared',
     'src/audit',
     'src/git',

@@ -6,7 +6,7 @@
  * consent an unmasked run needs and the audit record, both before the child exists. The
  * front end executes the plan (run/child.ts) and shows the output its own way.
  */
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import {
   buildRunPlan,
   environmentEntryLimit,
@@ -17,6 +17,7 @@ import {
 import { completeReference, formatReference, type ResolvedReference } from '../run/references.js';
 import { LatchError } from '../shared/errors.js';
 import { type Io, note } from '../shared/io.js';
+import { sharedFilesAreNewer } from '../team/freshness.js';
 import { ensureEnvironment, putSecret } from '../vault/secrets.js';
 import type { UnlockedVault } from '../vault/store.js';
 import { confirmProtected, confirmReveal } from './access.js';
@@ -105,6 +106,15 @@ export async function prepareRun(io: Io, choice: ProjectChoice, request: RunRequ
   const where = `${context.project}/${context.environment}`;
   const variables = readRunVariables(io, request.envFiles);
   const vault = await openProjectVault(io, context);
+  if (
+    context.manifestPath &&
+    sharedFilesAreNewer(dirname(context.manifestPath), context.project, context.environment, vault.contents)
+  ) {
+    note(
+      io,
+      `latch: .latch/envs/${context.environment}/ changed since your last \`latch pull\`; run it to get the team's values`,
+    );
+  }
   // Confirm a protected environment before anything else, typed values included.
   const confirmed = new Set<string>();
   const record = vault.contents.getProject(context.project);

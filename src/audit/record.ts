@@ -34,6 +34,7 @@ export type AuditEventKind =
   | 'scan-block'
   | 'leaked'
   | 'project'
+  | 'team'
   | 'truncated-tail';
 
 /** Every kind, for code that validates or lists them. */
@@ -51,6 +52,7 @@ export const auditEventKinds: readonly AuditEventKind[] = [
   'scan-block',
   'leaked',
   'project',
+  'team',
   'truncated-tail',
 ];
 

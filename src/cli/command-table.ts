@@ -337,6 +337,65 @@ export const commands: CommandSpec[] = [
     subcommands: ['install', 'uninstall', 'status'],
   },
   {
+    name: 'team',
+    summary: 'Share secrets with your team through git, encrypted to each member (age).',
+    usage:
+      'init [--envs dev,staging] | key [--import FILE | --export] [--json] | add NAME RECIPIENT [--envs L] [--fingerprint FP] | rm NAME | ls | ack [--fingerprint FP] | verify | share --env E | offboard-report NAME',
+    options: [
+      { ...env, description: 'share: the environment to start sharing' },
+      project,
+      { name: 'envs', kind: 'value', placeholder: 'LIST', description: 'environments, comma-separated' },
+      {
+        name: 'import',
+        kind: 'value',
+        placeholder: 'FILE',
+        description: 'key: use this age identity (or ssh ed25519 key)',
+      },
+      { name: 'export', kind: 'flag', description: 'key: print your identity (a person, on a terminal)' },
+      {
+        name: 'fingerprint',
+        kind: 'value',
+        placeholder: 'FP',
+        description: 'add, ack: the fingerprint the member gave you, for scripts',
+      },
+      json,
+    ],
+    subcommands: ['init', 'key', 'add', 'rm', 'ls', 'ack', 'verify', 'share', 'offboard-report'],
+  },
+  {
+    name: 'push',
+    summary: "Write your vault's values of the shared environments into .latch/ (changed files only).",
+    usage: '[--env E] [--all]',
+    options: [
+      { ...env, description: 'only this shared environment' },
+      project,
+      { name: 'all', short: 'a', kind: 'flag', description: 'every shared environment (the default)' },
+      json,
+    ],
+    maxPositionals: 0,
+  },
+  {
+    name: 'pull',
+    summary: 'Read .latch/ into your vault: added, changed and removed secrets, by name.',
+    usage: '[--env E] [--theirs | --ours]',
+    options: [
+      { ...env, description: 'only this shared environment' },
+      project,
+      {
+        name: 'theirs',
+        kind: 'flag',
+        description: "resolve conflicts with .latch/'s value (yours is kept as a version)",
+      },
+      {
+        name: 'ours',
+        kind: 'flag',
+        description: 'resolve conflicts with your value (the next push writes it)',
+      },
+      json,
+    ],
+    maxPositionals: 0,
+  },
+  {
     name: 'completion',
     summary: 'Print a shell completion script.',
     usage: 'bash|zsh|fish',

@@ -35,6 +35,9 @@ const loaders: Record<string, CommandEntry['load']> = {
   scan: () => import('./commands/scan/scan.js'),
   hooks: () => import('./commands/scan/hooks.js'),
   completion: () => import('./commands/completion.js'),
+  team: () => import('./commands/team/team.js'),
+  push: () => import('./commands/team/push.js'),
+  pull: () => import('./commands/team/pull.js'),
 };
 
 /** The command named `name` with its loader, or undefined. */

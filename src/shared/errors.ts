@@ -35,7 +35,10 @@ export type ErrorCode =
   | 'E_LOCK_TIMEOUT'
   | 'E_NO_KEYCHAIN'
   | 'E_SCAN_RULES'
-  | 'E_IO';
+  | 'E_IO'
+  | 'E_NOT_FOR_YOU'
+  | 'E_UNACCEPTED_RECIPIENT'
+  | 'E_CONFLICT';
 
 const exitCodeOf: Record<ErrorCode, number> = {
   E_USAGE: ExitCode.usage,
@@ -57,6 +60,9 @@ const exitCodeOf: Record<ErrorCode, number> = {
   E_NO_KEYCHAIN: ExitCode.error,
   E_SCAN_RULES: ExitCode.usage,
   E_IO: ExitCode.error,
+  E_NOT_FOR_YOU: ExitCode.auth,
+  E_UNACCEPTED_RECIPIENT: ExitCode.auth,
+  E_CONFLICT: ExitCode.error,
 };
 
 /** An expected failure: a stable code, an exit code, and a message safe to print. */

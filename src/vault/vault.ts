@@ -286,7 +286,29 @@ export class VaultContents {
   }
 
   projectNames(): string[] {
-    return [...this.entries.keys()].filter((name) => name !== auditEntryName).sort();
+    return [...this.entries.keys()].filter((name) => !name.startsWith('#')).sort();
+  }
+
+  /**
+   * A side document kept beside the projects under a `#` name (`#team`: the team identity
+   * and accepted recipients), or null. Like the audit entry it is shaped as a project
+   * document with no environments, so an older latch carries it as an empty project.
+   */
+  getSideDocument(name: `#${string}`): Record<string, unknown> | null {
+    const entry = this.entries.get(name);
+    if (!entry?.raw) return null;
+    try {
+      const document = JSON.parse(textDecoder.decode(entry.raw)) as unknown;
+      return typeof document === 'object' && document !== null ? (document as Record<string, unknown>) : null;
+    } catch {
+      throw malformed(`${name} is not JSON`);
+    }
+  }
+
+  /** Stores a side document (written with the next `encode`). */
+  putSideDocument(name: `#${string}`, fields: Record<string, unknown>): void {
+    const document = { v: projectDocumentVersion, environments: {}, ...fields };
+    this.entries.set(name, { raw: textEncoder.encode(JSON.stringify(document)) });
   }
 
   /** The audit log's state kept in the vault, or null for a vault written before it. */

@@ -11,7 +11,6 @@ import { parseBaseline, renderBaseline } from '../../../scan/baseline.js';
 import { defaultMaxSize, runScan, type ScanPlan } from '../../../scan/engine.js';
 import { renderJson, renderSarif, renderText, type ScanOutcome } from '../../../scan/report.js';
 import { listRules, type RuleInfo } from '../../../scan/rules/rules.js';
-import { writeScanIndex } from '../../../scan/value-index-file.js';
 import { LatchError, usageError } from '../../../shared/errors.js';
 import { readFileWithin, writeFileAtomic } from '../../../shared/files.js';
 import { counted, type Io, note, say } from '../../../shared/io.js';
