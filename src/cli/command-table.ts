@@ -332,6 +332,14 @@ export const commands: CommandSpec[] = [
     subcommands: ['install', 'uninstall', 'status'],
   },
   {
+    name: 'mcp',
+    summary:
+      'Serve the Model Context Protocol on stdio, so an AI coding agent works with secrets by name (docs/agents.md).',
+    usage: '[--project NAME] [--env E]',
+    options: [env, project],
+    maxPositionals: 0,
+  },
+  {
     name: 'completion',
     summary: 'Print a shell completion script.',
     usage: 'bash|zsh|fish',

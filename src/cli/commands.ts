@@ -35,6 +35,7 @@ const loaders: Record<string, CommandEntry['load']> = {
   scan: () => import('./commands/scan/scan.js'),
   hooks: () => import('./commands/scan/hooks.js'),
   completion: () => import('./commands/completion.js'),
+  mcp: () => import('./commands/mcp/mcp.js'),
 };
 
 /** The command named `name` with its loader, or undefined. */

@@ -20,6 +20,11 @@ export interface Io {
   now: () => Date;
   /** Waits (lockout delays); tests advance their clock instead. */
   sleep: (ms: number) => Promise<void>;
+  /**
+   * The client a front end serves for an agent (the MCP server: the client's name and
+   * version from its `initialize` request): recorded as the agent of every audit record.
+   */
+  client?: string;
 }
 
 /** Writes a line to stdout. */
