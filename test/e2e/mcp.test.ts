@@ -2,10 +2,11 @@
  * `latch mcp` through the MCP SDK's real Client and stdio transport, against the built binary
  * and a real vault: the tools and their schemas, list and check by name only, bad input.
  */
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { initProject, latch, makeSandbox, type Sandbox } from './harness.js';
+import { binary, initProject, latch, makeSandbox, type Sandbox } from './harness.js';
 import { connectMcp, type McpSession, resultText } from './mcp-harness.js';
 
 let sandbox: Sandbox;
@@ -122,5 +123,34 @@ describe('latch mcp', () => {
       }),
       expect.objectContaining({ agent: 'claude-code 1.2.3', tool: 'latch_list', outcome: 'E_USAGE' }),
     ]);
+  });
+
+  it('answers malformed JSON-RPC with an error and keeps serving', async () => {
+    const server = spawn(process.execPath, [binary, 'mcp'], { cwd: sandbox.cwd, env: sandbox.env });
+    let output = '';
+    server.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    const initialize = {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '0' } },
+    };
+    server.stdin.write('{this is not json\n');
+    server.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call' })}\n`);
+    server.stdin.write(`${JSON.stringify(initialize)}\n`);
+    const end = Date.now() + 10_000;
+    while (!output.includes('"id":1') && Date.now() < end)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    server.stdin.end();
+    await new Promise((resolve) => server.once('exit', resolve));
+    const replies = output
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(replies.find((reply) => reply.id === 7)?.error).toBeDefined();
+    expect(replies.find((reply) => reply.id === 1)?.result.serverInfo.name).toBe('latch');
+    expect(server.exitCode).toBe(0);
   });
 });
