@@ -340,6 +340,25 @@ export const commands: CommandSpec[] = [
     maxPositionals: 0,
   },
   {
+    name: 'grant',
+    summary:
+      'Let AI agents run with a protected environment through latch mcp for a while; a person confirms on a terminal.',
+    usage: '--env E --for DURATION [--agent NAME] | ls [--json] | revoke [--env E] [--agent NAME]',
+    options: [
+      env,
+      project,
+      { name: 'for', kind: 'value', placeholder: 'DURATION', description: 'how long (15m, 2h; at most 24h)' },
+      {
+        name: 'agent',
+        kind: 'value',
+        placeholder: 'NAME',
+        description: "only this MCP client (its name, as in the audit log's agent)",
+      },
+      json,
+    ],
+    subcommands: ['ls', 'revoke'],
+  },
+  {
     name: 'completion',
     summary: 'Print a shell completion script.',
     usage: 'bash|zsh|fish',

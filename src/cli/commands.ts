@@ -36,6 +36,7 @@ const loaders: Record<string, CommandEntry['load']> = {
   hooks: () => import('./commands/scan/hooks.js'),
   completion: () => import('./commands/completion.js'),
   mcp: () => import('./commands/mcp/mcp.js'),
+  grant: () => import('./commands/mcp/grant.js'),
 };
 
 /** The command named `name` with its loader, or undefined. */

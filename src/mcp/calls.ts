@@ -6,14 +6,16 @@
  * for the audit record.
  */
 import { basename } from 'node:path';
-import { openProjectVault, type ProjectChoice, resolveProject } from '../app/context.js';
+import { projectPolicy, readAgentPolicy } from '../app/agent-policy.js';
+import { latchHome, openProjectVault, type ProjectChoice, resolveProject } from '../app/context.js';
+import { activeGrants, grantCovers, readGrants } from '../app/grants.js';
 import { authorizeRun, prepareRun } from '../app/run.js';
 import { checkEnvironment, secretStatuses } from '../app/secret-status.js';
 import { createRedactor } from '../mask/redactor.js';
 import { runCaptured } from '../run/captured-child.js';
 import { LatchError } from '../shared/errors.js';
 import type { Io } from '../shared/io.js';
-import { defaultAllowance, type ProgramAllowance, refusalFor } from './programs.js';
+import { refusalFor } from './programs.js';
 import { defaultRunTimeoutSeconds, type ToolArguments } from './tools.js';
 
 /** The names a call involved, recorded in its `mcp-tool` audit record. */
@@ -37,7 +39,6 @@ export interface CallContext {
   choice: ProjectChoice;
   /** Aborted when the client goes away or cancels the call. */
   signal: AbortSignal;
-  programs?: ProgramAllowance;
 }
 
 /** Masked bytes kept per output stream of latch_run (the rest is counted and dropped). */
@@ -83,14 +84,40 @@ export async function runProgram(call: CallContext, args: ToolArguments, names: 
   const [command, ...commandArgs] = args.argv as string[];
   if (command === undefined) throw new LatchError('E_USAGE', 'argv needs at least the program to run');
   names.program = basename(command);
-  const refusal = refusalFor(args.argv as string[], call.programs ?? defaultAllowance);
+  const choice = choiceFor(call, args);
+  const context = await resolveProject(choice, call.io);
+  names.project = context.project;
+  names.environment = context.environment;
+  // The person's policy and grants, from LATCH_HOME: nothing in the repository widens them.
+  const home = latchHome(call.io);
+  const rules = projectPolicy(readAgentPolicy(home), context.project);
+  const granted = activeGrants(readGrants(home), call.io.now().getTime()).filter((grant) =>
+    grantCovers(grant, context.project, context.environment, call.io.client),
+  );
+  const where = `${context.project}/${context.environment}`;
+  const allowed = rules.environments ?? [context.manifest?.defaultEnvironment ?? 'dev'];
+  if (!allowed.includes(context.environment) && granted.length === 0)
+    throw new LatchError(
+      'E_CONFIRMATION_REQUIRED',
+      `the person's policy does not let agents run with ${where}; a person can allow it in ${home}/agent-policy.json, or for a while with \`latch grant --env ${context.environment} --for 15m\``,
+    );
+  if (rules.commands !== null && !rules.commands.includes(names.program))
+    throw new LatchError(
+      'E_CONFIRMATION_REQUIRED',
+      `the person's policy lets agents run only ${rules.commands.join(', ') || 'no program'} in ${context.project}; a person can add ${names.program} to its commands in ${home}/agent-policy.json`,
+    );
+  const refusal = refusalFor(args.argv as string[], {
+    shells: rules.shells,
+    environmentPrinters: rules.environmentPrinters,
+  });
   if (refusal) throw new LatchError('E_USAGE', refusal);
-  const prepared = await prepareRun(call.io, choiceFor(call, args), {
+  const prepared = await prepareRun(call.io, choice, {
     command,
     args: commandArgs,
     envFiles: [],
     mask: true,
     dryRun: false,
+    granted: new Set(granted.length > 0 ? [where] : []),
   });
   names.project = prepared.context.project;
   names.environment = prepared.context.environment;

@@ -15,7 +15,6 @@ import type { ProjectChoice } from '../app/context.js';
 import { LatchError } from '../shared/errors.js';
 import { type Io, note } from '../shared/io.js';
 import { type CallContext, type CallNames, checkSecrets, listSecrets, runProgram } from './calls.js';
-import type { ProgramAllowance } from './programs.js';
 import { loadMcpSdk } from './sdk.js';
 import { checkArguments, findTool, type ToolArguments, tools } from './tools.js';
 
@@ -26,7 +25,6 @@ export interface ServeOptions {
   output: Writable;
   /** latch's version, told to the client. */
   version: string;
-  programs?: ProgramAllowance;
 }
 
 type Handler = (call: CallContext, args: ToolArguments, names: CallNames) => Promise<string>;
@@ -52,6 +50,11 @@ export function errorText(error: unknown): { code: string; text: string } {
       return {
         code: error.code,
         text: 'the vault is locked: a person must run `latch unlock` in a terminal, then call this tool again',
+      };
+    if (error.code === 'E_CONFIRMATION_REQUIRED' && /protected/.test(error.message))
+      return {
+        code: error.code,
+        text: `${error.message}; a person can let agents use it for a while with \`latch grant --env ENV --for 15m\` on a terminal`,
       };
     return { code: error.code, text: error.message };
   }
@@ -94,7 +97,6 @@ export async function serveMcp(io: Io, options: ServeOptions): Promise<void> {
       io: callIo(),
       choice: options.choice,
       signal: AbortSignal.any([extra.signal, stopAll.signal]),
-      ...(options.programs ? { programs: options.programs } : {}),
     };
     const work = (async () => {
       if (!tool || !handler)
