@@ -10,6 +10,7 @@ import { projectPolicy, readAgentPolicy } from '../app/agent-policy.js';
 import { latchHome, openProjectVault, type ProjectChoice, resolveProject } from '../app/context.js';
 import { activeGrants, grantCovers, readGrants } from '../app/grants.js';
 import { authorizeRun, prepareRun } from '../app/run.js';
+import { dropAnsweredRequests } from '../app/secret-requests.js';
 import { checkEnvironment, secretStatuses } from '../app/secret-status.js';
 import { createRedactor } from '../mask/redactor.js';
 import { runCaptured } from '../run/captured-child.js';
@@ -45,7 +46,7 @@ export interface CallContext {
 export const runOutputCapBytes = 256 * 1024;
 
 /** The server's choice, with the call's `environment` when it names one. */
-function choiceFor(call: CallContext, args: ToolArguments): ProjectChoice {
+export function choiceFor(call: CallContext, args: ToolArguments): ProjectChoice {
   const environment = typeof args.environment === 'string' ? args.environment : undefined;
   return { options: { ...call.choice.options, ...(environment ? { env: environment } : {}) } };
 }
@@ -63,6 +64,15 @@ async function projectStatus(call: CallContext, args: ToolArguments, names: Call
     call.io.now().getTime(),
   );
   names.secrets = statuses.map((status) => status.name);
+  const set = new Set(statuses.filter((status) => status.set).map((status) => status.name));
+  if (set.size > 0)
+    dropAnsweredRequests(
+      latchHome(call.io),
+      context.project,
+      context.environment,
+      set,
+      call.io.now().getTime(),
+    );
   return { context, statuses };
 }
 

@@ -15,6 +15,8 @@ import type { ProjectChoice } from '../app/context.js';
 import { LatchError } from '../shared/errors.js';
 import { type Io, note } from '../shared/io.js';
 import { type CallContext, type CallNames, checkSecrets, listSecrets, runProgram } from './calls.js';
+import { auditProject, scanProject } from './report-calls.js';
+import { requestSecret } from './request-call.js';
 import { loadMcpSdk } from './sdk.js';
 import { checkArguments, findTool, type ToolArguments, tools } from './tools.js';
 
@@ -33,6 +35,9 @@ const handlers: Record<string, Handler> = {
   latch_list: listSecrets,
   latch_check: checkSecrets,
   latch_run: runProgram,
+  latch_request_secret: requestSecret,
+  latch_scan: scanProject,
+  latch_audit: auditProject,
 };
 
 /** The client's name and version as one short printable label (it comes from the client). */

@@ -85,6 +85,76 @@ export const tools: ToolSpec[] = [
   },
 ];
 
+/** The most findings latch_scan and deliveries latch_audit return. */
+export const maxListedItems = 200;
+
+tools.push(
+  {
+    name: 'latch_request_secret',
+    description:
+      'Asks the person for a secret this project needs and does not have: records NAME and your reason, and tells the person (a desktop notification and a line in `latch status`) to run `latch set NAME`. The person types the value into latch, never into this conversation: do not ask them to paste it here. Call latch_check later to see whether it is set.',
+    inputSchema: {
+      type: 'object',
+      properties: {
+        name: {
+          type: 'string',
+          description: "The secret's name, an environment variable name such as STRIPE_SECRET_KEY.",
+          minLength: 1,
+          maxLength: 128,
+        },
+        reason: {
+          type: 'string',
+          description: 'Why it is needed, in one sentence the person will read.',
+          minLength: 1,
+          maxLength: 300,
+        },
+        environment,
+      },
+      required: ['name', 'reason'],
+      additionalProperties: false,
+    },
+  },
+  {
+    name: 'latch_scan',
+    description:
+      "Scans files of the project (or the staged changes) for credentials and for values of secrets latch manages. Returns each finding's rule, file and line, never the matched text. Use it before committing.",
+    inputSchema: {
+      type: 'object',
+      properties: {
+        paths: {
+          type: 'array',
+          description:
+            'Files or directories inside the project, relative to it (default: the whole project).',
+          items: { type: 'string', maxLength: 4096 },
+          maxItems: 256,
+        },
+        staged: {
+          type: 'boolean',
+          description: 'Scan the changes staged for the next git commit instead of files.',
+        },
+      },
+      additionalProperties: false,
+    },
+  },
+  {
+    name: 'latch_audit',
+    description:
+      "Lists the recent deliveries of this project's secrets from latch's audit log: when, which environment, which secrets by name, to which program, and who (user or agent). No values.",
+    inputSchema: {
+      type: 'object',
+      properties: {
+        limit: {
+          type: 'integer',
+          description: `How many of the most recent deliveries (default 50, at most ${maxListedItems}).`,
+          minimum: 1,
+          maximum: maxListedItems,
+        },
+      },
+      additionalProperties: false,
+    },
+  },
+);
+
 /** The tool named `name`, or undefined. */
 export function findTool(name: string): ToolSpec | undefined {
   return tools.find((tool) => tool.name === name);
