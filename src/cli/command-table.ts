@@ -335,9 +335,20 @@ export const commands: CommandSpec[] = [
     name: 'mcp',
     summary:
       'Serve the Model Context Protocol on stdio, so an AI coding agent works with secrets by name (docs/agents.md).',
-    usage: '[--project NAME] [--env E]',
-    options: [env, project],
-    maxPositionals: 0,
+    usage:
+      '[--project NAME] [--env E] | install claude|cursor|codex|gemini [--project-scope | --user] [--print]',
+    options: [
+      env,
+      project,
+      { name: 'user', kind: 'flag', description: "install: in the user's own configuration" },
+      {
+        name: 'project-scope',
+        kind: 'flag',
+        description: "install: in the project's configuration (the default)",
+      },
+      { name: 'print', kind: 'flag', description: 'install: print the files instead of writing them' },
+    ],
+    subcommands: ['install'],
   },
   {
     name: 'grant',

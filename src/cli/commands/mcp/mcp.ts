@@ -8,9 +8,13 @@ import { usageError } from '../../../shared/errors.js';
 import type { Io } from '../../../shared/io.js';
 import type { ParsedArgs } from '../../args.js';
 import { version } from '../../version.js';
+import { install, installUsage } from './install.js';
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
-  if (args.positionals.length > 0) throw usageError('usage: latch mcp [--project NAME] [--env E]');
+  const [action, client, ...extra] = args.positionals;
+  if (action === 'install' && extra.length === 0) return install(args, io, client);
+  if (args.positionals.length > 0)
+    throw usageError(`usage: latch mcp [--project NAME] [--env E]; ${installUsage}`);
   await serveMcp(io, {
     choice: args,
     // The real io's stdin and stdout are the process's streams; the protocol runs over them.
