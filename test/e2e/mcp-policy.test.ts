@@ -113,6 +113,25 @@ describe('latch mcp: policy and grants', () => {
     expect(result.text).toContain('lets agents run only npm');
   });
 
+  it('env allowed by the policy still has every value masked', async () => {
+    writeFileSync(
+      join(sandbox.home, 'agent-policy.json'),
+      JSON.stringify({ projects: { '*': { environment_printers: true, shells: ['sh'] } } }),
+      { mode: 0o600 },
+    );
+    session = await connectMcp(sandbox);
+    for (const argv of [['env'], ['sh', '-c', 'printf %s "$API_KEY" | base64']]) {
+      const result = await session.client.callTool({ name: 'latch_run', arguments: { argv } });
+      const text = resultText(result);
+      expect(result.isError, text).toBeFalsy();
+      expect(text).not.toContain('value-for-dev-1234');
+      expect(text).not.toContain(Buffer.from('value-for-dev-1234').toString('base64'));
+      expect(text).toContain('<latch:API_KEY>');
+    }
+    const env = await session.client.callTool({ name: 'latch_run', arguments: { argv: ['env'] } });
+    expect(JSON.parse(resultText(env)).stdout).toContain('API_KEY=<latch:API_KEY>');
+  });
+
   it.each(['group-writable', 'symlink'])('a %s policy file stops every run', async (kind) => {
     const file = join(sandbox.home, 'agent-policy.json');
     const text = JSON.stringify({ projects: { '*': { environments: ['dev'] } } });
