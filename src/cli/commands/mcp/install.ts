@@ -14,11 +14,13 @@ import { type Io, say } from '../../../shared/io.js';
 import { flagOption, type ParsedArgs } from '../../args.js';
 
 export const installUsage =
-  'usage: latch mcp install claude|cursor|codex|gemini [--project | --user] [--print]';
+  'latch mcp install claude|cursor|codex|gemini [--project-scope | --user] [--print]';
 
 export function install(args: ParsedArgs, io: Io, client: string | undefined): number {
-  if (client === undefined || !clientNames.includes(client as ClientName)) throw usageError(installUsage);
-  if (flagOption(args, 'user') && flagOption(args, 'project-scope')) throw usageError(installUsage);
+  if (client === undefined || !clientNames.includes(client as ClientName))
+    throw usageError(`usage: ${installUsage}`);
+  if (flagOption(args, 'user') && flagOption(args, 'project-scope'))
+    throw usageError(`usage: ${installUsage}`);
   const scope = flagOption(args, 'user') ? 'user' : 'project';
   const base =
     scope === 'user'

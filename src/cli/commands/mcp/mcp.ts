@@ -14,7 +14,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const [action, client, ...extra] = args.positionals;
   if (action === 'install' && extra.length === 0) return install(args, io, client);
   if (args.positionals.length > 0)
-    throw usageError(`usage: latch mcp [--project NAME] [--env E]; ${installUsage}`);
+    throw usageError(`usage: latch mcp [--project NAME] [--env E] | ${installUsage}`);
   await serveMcp(io, {
     choice: args,
     // The real io's stdin and stdout are the process's streams; the protocol runs over them.
