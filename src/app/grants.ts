@@ -4,7 +4,12 @@
  * `$LATCH_HOME/grants.json` (0600, written whole or not at all), and recorded in the audit log.
  * A front end without a terminal (the MCP server) treats an active grant as the person's
  * confirmation that a protected environment otherwise needs.
+ *
+ * Each grant carries an HMAC under a key derived from the vault's audit key, so a grant is
+ * made only with the vault unlocked: an agent that writes grants.json by hand (it is a file
+ * of the same user) gets a grant that is ignored.
  */
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { existsSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { LatchError } from '../shared/errors.js';
@@ -18,6 +23,37 @@ export interface Grant {
   /** ISO times. */
   granted: string;
   until: string;
+  /** Hex HMAC-SHA256 of the fields above (`sealGrant`). */
+  mac: string;
+}
+
+/** The fields a grant's MAC covers, in a fixed order. */
+function signedText(grant: Omit<Grant, 'mac'>): string {
+  return JSON.stringify([
+    'latch-grant-v1',
+    grant.project,
+    grant.environment,
+    grant.agent,
+    grant.granted,
+    grant.until,
+  ]);
+}
+
+function grantMac(grant: Omit<Grant, 'mac'>, vaultAuditKey: Uint8Array): Buffer {
+  const key = createHmac('sha256', vaultAuditKey).update('latch grant key').digest();
+  return createHmac('sha256', key).update(signedText(grant)).digest();
+}
+
+/** `grant` with its MAC, under the open vault's audit key (`UnlockedVault.auditKey()`). */
+export function sealGrant(grant: Omit<Grant, 'mac'>, vaultAuditKey: Uint8Array): Grant {
+  return { ...grant, mac: grantMac(grant, vaultAuditKey).toString('hex') };
+}
+
+/** Whether `grant` was sealed under this vault's audit key (compared in constant time). */
+export function isAuthenticGrant(grant: Grant, vaultAuditKey: Uint8Array): boolean {
+  const given = Buffer.from(grant.mac, 'hex');
+  const expected = grantMac(grant, vaultAuditKey);
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 export const grantsFile = 'grants.json';
@@ -53,6 +89,7 @@ function isGrant(value: unknown): value is Grant {
     (grant.agent === null || typeof grant.agent === 'string') &&
     typeof grant.granted === 'string' &&
     typeof grant.until === 'string' &&
+    typeof grant.mac === 'string' &&
     !Number.isNaN(Date.parse(grant.until))
   );
 }

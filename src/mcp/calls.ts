@@ -7,8 +7,14 @@
  */
 import { basename } from 'node:path';
 import { projectPolicy, readAgentPolicy } from '../app/agent-policy.js';
-import { latchHome, openProjectVault, type ProjectChoice, resolveProject } from '../app/context.js';
-import { activeGrants, grantCovers, readGrants } from '../app/grants.js';
+import {
+  latchHome,
+  openProjectVault,
+  openVault,
+  type ProjectChoice,
+  resolveProject,
+} from '../app/context.js';
+import { activeGrants, grantCovers, isAuthenticGrant, readGrants } from '../app/grants.js';
 import { authorizeRun, prepareRun } from '../app/run.js';
 import { dropAnsweredRequests } from '../app/secret-requests.js';
 import { checkEnvironment, secretStatuses } from '../app/secret-status.js';
@@ -101,9 +107,14 @@ export async function runProgram(call: CallContext, args: ToolArguments, names: 
   // The person's policy and grants, from LATCH_HOME: nothing in the repository widens them.
   const home = latchHome(call.io);
   const rules = projectPolicy(readAgentPolicy(home), context.project);
-  const granted = activeGrants(readGrants(home), call.io.now().getTime()).filter((grant) =>
+  let granted = activeGrants(readGrants(home), call.io.now().getTime()).filter((grant) =>
     grantCovers(grant, context.project, context.environment, call.io.client),
   );
+  // Only grants sealed with this vault's key count (one written by hand is ignored).
+  if (granted.length > 0) {
+    const key = (await openVault(call.io)).auditKey();
+    granted = granted.filter((grant) => isAuthenticGrant(grant, key));
+  }
   const where = `${context.project}/${context.environment}`;
   const allowed = rules.environments ?? [context.manifest?.defaultEnvironment ?? 'dev'];
   if (!allowed.includes(context.environment) && granted.length === 0)

@@ -43,7 +43,7 @@ async function run(environment: string) {
 async function grant(environment: string, length: string, at: number, agent?: string) {
   clock.now = at;
   const io = fakeIo({
-    env: { LATCH_HOME: sandbox.home },
+    env: sandbox.env,
     cwd: sandbox.cwd,
     terminal: scriptedTerminal([environment]),
   });
@@ -78,6 +78,28 @@ describe('latch mcp: policy and grants', () => {
     expect(expired.isError).toBe(true);
     expect(expired.text).toContain('latch grant --env prod');
   }, 30_000);
+
+  it('a grant written by hand, not sealed with the vault, is ignored', async () => {
+    const now = Date.now();
+    writeFileSync(
+      join(sandbox.home, 'grants.json'),
+      JSON.stringify([
+        {
+          project: 'myapp',
+          environment: 'prod',
+          agent: null,
+          granted: new Date(now).toISOString(),
+          until: new Date(now + 3_600_000).toISOString(),
+          mac: '00'.repeat(32),
+        },
+      ]),
+      { mode: 0o600 },
+    );
+    session = await connectMcp(sandbox);
+    const result = await run('prod');
+    expect(result.isError).toBe(true);
+    expect(result.text).toContain('latch grant --env prod');
+  });
 
   it('a grant for another agent does not cover this client', async () => {
     await grant('prod', '15m', Date.now(), 'cursor');

@@ -2,17 +2,29 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { activeGrants, grantCovers, readGrants } from '../../../src/app/grants.js';
+import { openVault } from '../../../src/app/context.js';
+import { activeGrants, grantCovers, isAuthenticGrant, readGrants } from '../../../src/app/grants.js';
 import { runMain } from '../../../src/cli/main.js';
 import { clock, fakeIo, scriptedTerminal, tempDirs } from '../fake-io.js';
 
 let dirs: ReturnType<typeof tempDirs>;
 let project: string;
-beforeEach(() => {
+const vaultEnv = () => ({
+  LATCH_HOME: dirs.home,
+  LATCH_PASSPHRASE: 'grant test passphrase',
+  LATCH_KDF_PARAMS: 'm=8192,t=1,p=1',
+  LATCH_KEYCHAIN: 'off',
+});
+beforeEach(async () => {
   dirs = tempDirs();
   project = join(dirs.root, 'shop');
   mkdirSync(project);
-  mkdirSync(dirs.home, { mode: 0o700 });
+  expect(
+    await runMain(
+      ['init', '--project', 'shop', '--envs', 'dev,prod'],
+      fakeIo({ cwd: project, env: vaultEnv() }),
+    ),
+  ).toBe(0);
   writeFileSync(
     join(project, 'latch.yaml'),
     'project: shop\ndefault_environment: dev\nenvironments:\n  dev: {}\n  prod: { protected: true }\nsecrets: []\n',
@@ -22,7 +34,7 @@ afterEach(() => dirs.cleanup());
 
 const io = (answers: string[] | null) =>
   fakeIo({
-    env: { LATCH_HOME: dirs.home },
+    env: vaultEnv(),
     cwd: project,
     terminal: answers === null ? null : scriptedTerminal(answers),
   });
@@ -39,6 +51,10 @@ describe('latch grant', () => {
     expect(grant).toMatchObject({ project: 'shop', environment: 'prod', agent: 'claude-code' });
     expect(Date.parse(grant!.until) - start).toBe(15 * 60 * 1000);
     expect(grantCovers(grant!, 'shop', 'prod', 'claude-code 1.0.2')).toBe(true);
+    const key = (await openVault(io(null))).auditKey();
+    expect(isAuthenticGrant(grant!, key)).toBe(true);
+    expect(isAuthenticGrant({ ...grant!, environment: 'dev' }, key)).toBe(false);
+    expect(isAuthenticGrant({ ...grant!, until: '2099-01-01T00:00:00.000Z' }, key)).toBe(false);
     expect(grantCovers(grant!, 'shop', 'prod', 'cursor 1.0')).toBe(false);
     expect(grantCovers(grant!, 'shop', 'dev', 'claude-code 1.0.2')).toBe(false);
     const listing = io(null);

@@ -4,8 +4,8 @@
  */
 import { confirmOnTerminal } from '../../../app/access.js';
 import { recordEvent } from '../../../app/audit.js';
-import { latchHome, resolveProject } from '../../../app/context.js';
-import { activeGrants, type Grant, readGrants, writeGrants } from '../../../app/grants.js';
+import { latchHome, openVault, resolveProject } from '../../../app/context.js';
+import { activeGrants, readGrants, sealGrant, writeGrants } from '../../../app/grants.js';
 import { parseDuration } from '../../../shared/duration.js';
 import { usageError } from '../../../shared/errors.js';
 import { ensurePrivateDirectory } from '../../../shared/files.js';
@@ -41,23 +41,26 @@ async function grant(args: ParsedArgs, io: Io): Promise<number> {
   );
   const home = latchHome(io);
   ensurePrivateDirectory(home);
+  // The grant is sealed with the vault's key: only someone who can unlock it grants.
+  const vault = await openVault(io);
   const now = io.now();
   const until = new Date(now.getTime() + ms).toISOString();
-  const entry: Grant = {
-    project: context.project,
-    environment: context.environment,
-    agent,
-    granted: now.toISOString(),
-    until,
-  };
+  const entry = sealGrant(
+    { project: context.project, environment: context.environment, agent, granted: now.toISOString(), until },
+    vault.auditKey(),
+  );
   writeGrants(home, [...readGrants(home), entry], now.getTime());
-  await recordEvent(io, {
-    kind: 'grant',
-    project: context.project,
-    environment: context.environment,
-    outcome: 'granted',
-    detail: { until, for: agent ?? 'any' },
-  });
+  await recordEvent(
+    io,
+    {
+      kind: 'grant',
+      project: context.project,
+      environment: context.environment,
+      outcome: 'granted',
+      detail: { until, for: agent ?? 'any' },
+    },
+    vault,
+  );
   say(
     io,
     `granted ${where} to ${agent ?? 'any agent'} until ${until}; end it with \`latch grant revoke --env ${context.environment}\``,
