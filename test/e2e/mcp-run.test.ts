@@ -98,7 +98,10 @@ describe('latch_run', () => {
           expect(response.exit_code).toBe(0);
           expect(response.stdout).toContain('<latch:API_KEY>');
           expect(response.stderr).toContain('<latch:DB_PASSWORD>');
-          for (const form of [...formsOf(first), ...formsOf(second)]) expect(result.text).not.toContain(form);
+          // In the response as sent (JSON text) and as the model reads it (the decoded fields).
+          for (const form of [...formsOf(first), ...formsOf(second)])
+            for (const text of [result.text, response.stdout, response.stderr])
+              expect(text).not.toContain(form);
         },
       ),
       { numRuns: 6 },
