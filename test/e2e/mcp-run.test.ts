@@ -162,6 +162,36 @@ describe('latch_run', () => {
   }, 30_000);
 });
 
+describe('a cancelled call', () => {
+  it('stops the program and its process group; the server keeps serving', async () => {
+    const pids = join(sandbox.root, 'cancel-pids');
+    const script = `
+      const { spawn } = require('node:child_process');
+      const grandchild = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+      require('node:fs').writeFileSync(${JSON.stringify(pids)}, process.pid + ' ' + grandchild.pid);
+      setInterval(() => {}, 1000);
+    `;
+    const controller = new AbortController();
+    const pending = session.client.callTool(
+      { name: 'latch_run', arguments: { argv: [node, '-e', script] } },
+      undefined,
+      {
+        signal: controller.signal,
+      },
+    );
+    pending.catch(() => {});
+    const end = Date.now() + 10_000;
+    while (!existsSync(pids) && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 50));
+    const [child, grandchild] = readFileSync(pids, 'utf8').split(' ').map(Number);
+    controller.abort();
+    await expect(pending).rejects.toThrow();
+    expect(await gone(child!)).toBe(true);
+    expect(await gone(grandchild!)).toBe(true);
+    const after = await callRun({ argv: [node, '-e', 'console.log("still here")'] });
+    expect(JSON.parse(after.text).stdout).toBe('still here\n');
+  }, 30_000);
+});
+
 describe('a client that goes away mid-run', () => {
   let own: Sandbox;
   afterEach(() => own?.cleanup());
