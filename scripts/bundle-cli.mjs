@@ -40,7 +40,8 @@ await build({
   platform: 'node',
   target: 'node20.19',
   // A native addon: loaded from node_modules at run time, and only when a keychain is used.
-  external: ['@napi-rs/keyring'],
+  // The MCP SDK: required from node_modules by `latch mcp` alone (src/mcp/sdk.ts).
+  external: ['@napi-rs/keyring', '@modelcontextprotocol/sdk'],
   // yaml's Node build is CommonJS and calls require('process'); an ES module has no
   // `require`, so give the bundle one (esbuild's shim would throw "Dynamic require").
   banner: {
@@ -58,7 +59,8 @@ const shared = {
   // hash-wasm's Argon2id too: loaded from node_modules when a passphrase is derived (a third
   // of a second of work), so its code is not in the bundle, nor in the code cache that every
   // start deserializes.
-  external: ['@napi-rs/keyring', 'hash-wasm/dist/argon2.umd.min.js'],
+  // The MCP SDK likewise (src/mcp/sdk.ts): none of the other commands' start-up pays for it.
+  external: ['@napi-rs/keyring', 'hash-wasm/dist/argon2.umd.min.js', '@modelcontextprotocol/sdk'],
   logLevel: 'warning',
 };
 await build({

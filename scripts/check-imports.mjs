@@ -49,6 +49,17 @@ const mayUse = {
     'src/session',
     'src/vault',
   ],
+  // The MCP server: a front end like the CLI, so it calls app/ and never cli/.
+  'src/mcp': [
+    'src/shared',
+    'src/app',
+    'src/audit',
+    'src/manifest',
+    'src/mask',
+    'src/run',
+    'src/scan',
+    'src/vault',
+  ],
   'src/cli': ['*'],
   src: ['src/app', 'src/shared', 'src/run', 'src/vault', 'src/manifest', 'src/audit'],
 };

@@ -45,12 +45,15 @@ export interface AuditEvent {
 export interface Actor {
   user: string;
   agent: string | null;
-  /** How the agent was recognised: `env` or `process`; null for none. */
-  agentSource: 'env' | 'process' | null;
+  /** How the agent was recognised: `mcp` (the client named itself), `env` or `process`; null for none. */
+  agentSource: 'mcp' | 'env' | 'process' | null;
   terminal: boolean;
 }
 
-/** Recognises the caller: environment markers first, then the chain of parent processes. */
+/**
+ * Recognises the caller: the client a front end serves (MCP), then environment markers, then
+ * the chain of parent processes.
+ */
 export function detectActor(io: Io): Actor {
   let user = io.env.USER ?? io.env.LOGNAME ?? '';
   if (!user) {
@@ -61,6 +64,7 @@ export function detectActor(io: Io): Actor {
     }
   }
   const terminal = io.terminal !== null;
+  if (io.client) return { user, agent: io.client, agentSource: 'mcp', terminal };
   const fromEnv = detectAgent(io.env);
   if (fromEnv) return { user, agent: fromEnv, agentSource: 'env', terminal };
   const fromProcess = detectAgentInProcesses(readAncestors(process.ppid));

@@ -41,6 +41,11 @@ export interface RunRequest {
   mask: boolean;
   /** Plan only: nothing is confirmed, prompted, recorded or started. */
   dryRun: boolean;
+  /**
+   * Protected environments (`project/environment`) a person allowed ahead of time, for a
+   * front end with no terminal to ask on (the MCP server, with an active `latch grant`).
+   */
+  granted?: ReadonlySet<string>;
 }
 
 /** A run ready to start: its plan and what the consent check and the audit record need. */
@@ -118,7 +123,8 @@ export async function prepareRun(io: Io, choice: ProjectChoice, request: RunRequ
   // Confirm a protected environment before anything else, typed values included.
   const confirmed = new Set<string>();
   const record = vault.contents.getProject(context.project);
-  if (!request.dryRun && (await confirmProtected(io, context, record, `running ${request.command}`)))
+  if (request.granted?.has(where)) confirmed.add(where);
+  else if (!request.dryRun && (await confirmProtected(io, context, record, `running ${request.command}`)))
     confirmed.add(where);
   const referenced = await resolveRunVariables(
     io,

@@ -35,6 +35,8 @@ export type AuditEventKind =
   | 'leaked'
   | 'project'
   | 'team'
+  | 'mcp-tool'
+  | 'grant'
   | 'truncated-tail';
 
 /** Every kind, for code that validates or lists them. */
@@ -53,6 +55,8 @@ export const auditEventKinds: readonly AuditEventKind[] = [
   'leaked',
   'project',
   'team',
+  'mcp-tool',
+  'grant',
   'truncated-tail',
 ];
 

@@ -396,6 +396,44 @@ export const commands: CommandSpec[] = [
     maxPositionals: 0,
   },
   {
+    name: 'mcp',
+    summary:
+      'Serve the Model Context Protocol on stdio, so an AI coding agent works with secrets by name (docs/agents.md).',
+    usage:
+      '[--project NAME] [--env E] | install claude|cursor|codex|gemini [--project-scope | --user] [--print]',
+    options: [
+      env,
+      project,
+      { name: 'user', kind: 'flag', description: "install: in the user's own configuration" },
+      {
+        name: 'project-scope',
+        kind: 'flag',
+        description: "install: in the project's configuration (the default)",
+      },
+      { name: 'print', kind: 'flag', description: 'install: print the files instead of writing them' },
+    ],
+    subcommands: ['install'],
+  },
+  {
+    name: 'grant',
+    summary:
+      'Let AI agents run with a protected environment through latch mcp for a while; a person confirms on a terminal.',
+    usage: '--env E --for DURATION [--agent NAME] | ls [--json] | revoke [--env E] [--agent NAME]',
+    options: [
+      env,
+      project,
+      { name: 'for', kind: 'value', placeholder: 'DURATION', description: 'how long (15m, 2h; at most 24h)' },
+      {
+        name: 'agent',
+        kind: 'value',
+        placeholder: 'NAME',
+        description: "only this MCP client (its name, as in the audit log's agent)",
+      },
+      json,
+    ],
+    subcommands: ['ls', 'revoke'],
+  },
+  {
     name: 'completion',
     summary: 'Print a shell completion script.',
     usage: 'bash|zsh|fish',

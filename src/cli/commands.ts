@@ -38,6 +38,8 @@ const loaders: Record<string, CommandEntry['load']> = {
   team: () => import('./commands/team/team.js'),
   push: () => import('./commands/team/push.js'),
   pull: () => import('./commands/team/pull.js'),
+  mcp: () => import('./commands/mcp/mcp.js'),
+  grant: () => import('./commands/mcp/grant.js'),
 };
 
 /** The command named `name` with its loader, or undefined. */

@@ -26,6 +26,11 @@ export interface Io {
    * them is not UTF-8 (Node put U+FFFD in its place) and the bytes could be read; else absent.
    */
   argvBytes?: readonly Uint8Array[] | undefined;
+  /**
+   * The client a front end serves for an agent (the MCP server: the client's name and
+   * version from its `initialize` request): recorded as the agent of every audit record.
+   */
+  client?: string;
 }
 
 /**

@@ -1,6 +1,7 @@
 /** `latch status`: locked or unlocked, until when, which keychain, failed attempts. */
 
 import { latchHome } from '../../../app/context.js';
+import { answerCommand, readSecretRequests } from '../../../app/secret-requests.js';
 import { pingAgent } from '../../../session/agent-socket.js';
 import { readSessionStatus } from '../../../session/sessions.js';
 import { type Io, say, sayJson } from '../../../shared/io.js';
@@ -18,6 +19,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const lockout = readLockoutState(home);
   const verdict = checkAttempt(lockout, now);
   const retryInMs = verdict.allowed ? 0 : verdict.waitMs;
+  const requests = readSecretRequests(home, now);
   if (flagOption(args, 'json')) {
     sayJson(io, {
       vault: home,
@@ -28,6 +30,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
       agent: agent === null ? { running: false } : { running: true, pid: agent.pid },
       failedAttempts: lockout.failures,
       retryInMs,
+      requests,
     });
     return 0;
   }
@@ -48,5 +51,11 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
       `failures  ${lockout.failures} wrong passphrase${lockout.failures === 1 ? '' : 's'}${retryInMs > 0 ? `; next try in ${describeWait(retryInMs)}` : ''}`,
     );
   }
+  // Secrets agents asked for through latch mcp: the person answers with `latch set`.
+  for (const request of requests)
+    say(
+      io,
+      `requested ${request.name} in ${request.project}/${request.environment} by ${request.agent} (${request.reason}): run \`${answerCommand(request)}\``,
+    );
   return 0;
 }

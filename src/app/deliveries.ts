@@ -1,0 +1,41 @@
+/**
+ * The recent deliveries of a project, from the audit log (for the MCP tool latch_audit, and a
+ * web UI): who received which secrets' values, by name, and when. Never a value.
+ */
+import { readAuditLog } from '../audit/log.js';
+import { deliveryKinds, readRecords } from '../audit/record.js';
+
+export interface Delivery {
+  time: string;
+  event: string;
+  environment: string | null;
+  secrets: string[];
+  program: string | null;
+  user: string | null;
+  agent: string | null;
+}
+
+/** The last `limit` deliveries of `project` in the log in `home`, oldest first. */
+export function recentDeliveries(home: string, project: string, limit: number): Delivery[] {
+  const text = (value: unknown) => (typeof value === 'string' ? value : null);
+  return readRecords(readAuditLog(home))
+    .filter((record) => deliveryKinds.includes(record.event) && record.fields.project === project)
+    .slice(-limit)
+    .map((record) => {
+      const { fields } = record;
+      const names = Array.isArray(fields.secrets)
+        ? fields.secrets
+        : typeof fields.secret === 'string'
+          ? [fields.secret]
+          : [];
+      return {
+        time: record.time,
+        event: record.event,
+        environment: text(fields.environment),
+        secrets: names,
+        program: text(fields.program),
+        user: text(fields.user),
+        agent: text(fields.agent),
+      };
+    });
+}
