@@ -46,6 +46,7 @@ const mayUse = {
     'src/session',
     'src/vault',
   ],
+  'src/lifecycle': ['src/shared', 'src/app', 'src/vault', 'src/manifest'],
   'src/cli': ['*'],
   src: ['src/app', 'src/shared', 'src/run', 'src/vault', 'src/manifest', 'src/audit'],
 };

@@ -33,6 +33,8 @@ export type AuditEventKind =
   | 'inject'
   | 'scan-block'
   | 'leaked'
+  | 'rotate'
+  | 'rollback'
   | 'truncated-tail';
 
 /** Every kind, for code that validates or lists them. */
@@ -49,6 +51,8 @@ export const auditEventKinds: readonly AuditEventKind[] = [
   'inject',
   'scan-block',
   'leaked',
+  'rotate',
+  'rollback',
   'truncated-tail',
 ];
 

@@ -35,6 +35,9 @@ const loaders: Record<string, CommandEntry['load']> = {
   scan: () => import('./commands/scan/scan.js'),
   hooks: () => import('./commands/scan/hooks.js'),
   completion: () => import('./commands/completion.js'),
+  history: () => import('./commands/lifecycle/history.js'),
+  rollback: () => import('./commands/lifecycle/rollback.js'),
+  rotate: () => import('./commands/lifecycle/rotate.js'),
 };
 
 /** The command named `name` with its loader, or undefined. */
