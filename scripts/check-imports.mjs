@@ -47,6 +47,7 @@ const mayUse = {
     'src/vault',
   ],
   'src/lifecycle': ['src/shared', 'src/app', 'src/vault', 'src/manifest'],
+  'src/clipboard': ['src/shared', 'src/app', 'src/vault', 'src/manifest'],
   'src/cli': ['*'],
   src: ['src/app', 'src/shared', 'src/run', 'src/vault', 'src/manifest', 'src/audit'],
 };

@@ -344,6 +344,28 @@ export const commands: CommandSpec[] = [
     maxPositionals: 1,
   },
   {
+    name: 'copy',
+    summary: "Put a secret's value on the clipboard and clear it after a while (default 45 s).",
+    usage: 'NAME [--env E] [--clear-after 45s] [--osc52]',
+    options: [
+      env,
+      project,
+      {
+        name: 'clear-after',
+        kind: 'value',
+        placeholder: 'D',
+        description: 'clear the clipboard after this long, if it still holds the value (default 45s)',
+      },
+      {
+        name: 'osc52',
+        kind: 'flag',
+        description: 'copy through the terminal (OSC 52), e.g. over SSH; cannot be cleared by latch',
+      },
+      json,
+    ],
+    maxPositionals: 1,
+  },
+  {
     name: 'scan',
     summary:
       'Find managed values (vault locked or not), known credential formats, generic secrets and .env files; exit 5 when found.',

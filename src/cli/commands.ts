@@ -38,6 +38,7 @@ const loaders: Record<string, CommandEntry['load']> = {
   history: () => import('./commands/lifecycle/history.js'),
   rollback: () => import('./commands/lifecycle/rollback.js'),
   rotate: () => import('./commands/lifecycle/rotate.js'),
+  copy: () => import('./commands/lifecycle/copy.js'),
 };
 
 /** The command named `name` with its loader, or undefined. */

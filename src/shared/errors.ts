@@ -34,7 +34,8 @@ export type ErrorCode =
   | 'E_TOO_LARGE'
   | 'E_LOCK_TIMEOUT'
   | 'E_NO_KEYCHAIN'
-  | 'E_IO';
+  | 'E_IO'
+  | 'E_CLIPBOARD';
 
 const exitCodeOf: Record<ErrorCode, number> = {
   E_USAGE: ExitCode.usage,
@@ -55,6 +56,7 @@ const exitCodeOf: Record<ErrorCode, number> = {
   E_LOCK_TIMEOUT: ExitCode.error,
   E_NO_KEYCHAIN: ExitCode.error,
   E_IO: ExitCode.error,
+  E_CLIPBOARD: ExitCode.error,
 };
 
 /** An expected failure: a stable code, an exit code, and a message safe to print. */
