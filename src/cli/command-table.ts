@@ -366,6 +366,22 @@ export const commands: CommandSpec[] = [
     maxPositionals: 1,
   },
   {
+    name: 'doctor',
+    summary:
+      'Find the mistakes that leak secrets in this repository and setup, each with a fix; exit 5 when any.',
+    usage: '[--fix] [--json]',
+    options: [
+      project,
+      {
+        name: 'fix',
+        kind: 'flag',
+        description: 'apply the safe, local fixes (permissions, .gitignore, .env.example, hooks)',
+      },
+      json,
+    ],
+    maxPositionals: 0,
+  },
+  {
     name: 'scan',
     summary:
       'Find managed values (vault locked or not), known credential formats, generic secrets and .env files; exit 5 when found.',

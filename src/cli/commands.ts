@@ -39,6 +39,7 @@ const loaders: Record<string, CommandEntry['load']> = {
   rollback: () => import('./commands/lifecycle/rollback.js'),
   rotate: () => import('./commands/lifecycle/rotate.js'),
   copy: () => import('./commands/lifecycle/copy.js'),
+  doctor: () => import('./commands/lifecycle/doctor.js'),
 };
 
 /** The command named `name` with its loader, or undefined. */
