@@ -130,6 +130,15 @@ describe.skipIf(!hasX)('latch copy on X11 (Xvfb, xclip)', () => {
     expect(noTool.stderr).toBe('latch: no clipboard tool found; install xclip or xsel (apt install xclip)\n');
   });
 
+  it('asks for the name of a protected environment, and copies nothing without a terminal', () => {
+    expect(latch(sandbox, ['env', 'add', 'prod', '--protected']).code).toBe(0);
+    expect(latch(sandbox, ['set', 'API_KEY', '--env', 'prod'], { input: secretValue }).code).toBe(0);
+    const refused = latch(sandbox, ['copy', 'API_KEY', '--env', 'prod']);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/is protected; copying API_KEY: confirm on a terminal/);
+    expect(clipboard()).toBe('');
+  });
+
   it('asks an agent for a person, as get --reveal does', () => {
     const agent = latch(sandbox, ['copy', 'API_KEY'], { env: { LATCH_AGENT: 'claude-code' } });
     expect(agent.code).toBe(3);

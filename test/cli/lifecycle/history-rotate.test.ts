@@ -122,6 +122,23 @@ describe('latch rotate', () => {
     expect((await latch(['rotate', 'API_KEY=secret-on-argv'])).code).toBe(2);
   });
 
+  it('asks for the environment name before replacing a value in a protected environment', async () => {
+    await ok(['set', 'API_KEY', '--env', 'prod'], { stdin: 'prod-1' });
+    const refused = await latch(['rotate', 'API_KEY', '--env', 'prod'], { stdin: 'prod-2' });
+    expect(refused.code).toBe(3);
+    expect(
+      await latch(['get', 'API_KEY', '--env', 'prod', '--reveal'], { terminal: ['prod'] }),
+    ).toMatchObject({
+      out: 'prod-1',
+    });
+    await ok(['rotate', 'API_KEY', '--env', 'prod'], { stdin: 'prod-2', terminal: ['prod'] });
+    expect(
+      await latch(['get', 'API_KEY', '--env', 'prod', '--reveal'], { terminal: ['prod'] }),
+    ).toMatchObject({
+      out: 'prod-2',
+    });
+  });
+
   it('generates a new value and records where it came from', async () => {
     await ok(['rotate', 'API_KEY', '--generate', '--length', '40', '--charset', 'hex']);
     expect(await reveal('API_KEY')).toMatch(/^[0-9a-f]{40}$/);
