@@ -27,6 +27,17 @@ export function onPath(command: string, path: string | undefined): boolean {
 }
 
 /**
+ * The environment a tool gets: the caller's without latch's passphrases. xclip and wl-copy
+ * stay in the background serving the selection, and must not carry the passphrase there.
+ */
+export function toolEnvironment(env: Readonly<Record<string, string | undefined>>): NodeJS.ProcessEnv {
+  const kept: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(env))
+    if (value !== undefined && !/^LATCH_(NEW_)?PASSPHRASE/.test(name)) kept[name] = value;
+  return kept;
+}
+
+/**
  * Runs `tool` with `input` on its stdin; returns its stdout when `capture`. Throws E_CLIPBOARD
  * when it cannot start, fails or takes longer than `timeoutMs`.
  */
@@ -39,7 +50,7 @@ export function runTool(
     // stdout is ignored unless read: xclip and wl-copy leave a child serving the selection,
     // which would hold a pipe open and keep latch waiting.
     const child = spawn(tool.command, tool.args, {
-      env: env as NodeJS.ProcessEnv,
+      env: toolEnvironment(env),
       stdio: ['pipe', options.capture ? 'pipe' : 'ignore', 'ignore'],
       windowsHide: true,
     });

@@ -99,6 +99,20 @@ describe.skipIf(!hasX)('latch copy on X11 (Xvfb, xclip)', () => {
     expect(clipboard()).toBe(secretValue);
     for (let index = 0; index < 20; index++) seen.push(...argvHolding(secretValue));
     expect(seen).toEqual([]);
+    // The xclip left serving the selection carries neither the value nor the passphrase.
+    const servers = readdirSync('/proc').filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('xclip\0-selection\0clipboard\0-in');
+      } catch {
+        return false;
+      }
+    });
+    expect(servers.length).toBeGreaterThan(0);
+    for (const pid of servers) {
+      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
+      expect(environ).not.toContain(sandbox.env.LATCH_PASSPHRASE!);
+      expect(environ).not.toContain(secretValue);
+    }
     expect(await until(() => clipboard() === '', 10_000)).toBe(true);
     const audit = JSON.parse(latch(sandbox, ['audit', '--json']).stdout) as {
       event: string;
