@@ -1,7 +1,7 @@
 /** `latch history NAME`: every value of a secret, when and how it was set and replaced; never values. */
 import { readHistory } from '../../../lifecycle/secret-lifecycle.js';
 import { LatchError } from '../../../shared/errors.js';
-import { type Io, say, sayJson } from '../../../shared/io.js';
+import { counted, type Io, say, sayJson } from '../../../shared/io.js';
 import { flagOption, type ParsedArgs } from '../../args.js';
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
@@ -13,7 +13,10 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     sayJson(io, history);
     return 0;
   }
-  say(io, `${name} in ${history.project}/${history.environment}: ${history.versions.length} value(s)`);
+  say(
+    io,
+    `${name} in ${history.project}/${history.environment}: ${counted(history.versions.length, 'value')}`,
+  );
   say(
     io,
     `${'VERSION'.padEnd(9)}${'SET'.padEnd(26)}${'BY'.padEnd(10)}${'REPLACED'.padEnd(26)}${'BY'.padEnd(10)}NOTES`,

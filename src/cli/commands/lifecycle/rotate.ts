@@ -7,7 +7,7 @@
 import type { DueReason, DueSecret } from '../../../lifecycle/due.js';
 import { listDue, rotateSecret, type ValueOrigin } from '../../../lifecycle/secret-lifecycle.js';
 import { LatchError } from '../../../shared/errors.js';
-import { type Io, note, say, sayJson } from '../../../shared/io.js';
+import { counted, type Io, note, say, sayJson } from '../../../shared/io.js';
 import { flagOption, type ParsedArgs, stringOption } from '../../args.js';
 import { readValue, refuseValueOnArgv } from '../secrets/set.js';
 
@@ -24,7 +24,7 @@ const reasonText: Record<DueReason, string> = {
 };
 
 function describeDue(entry: DueSecret): string {
-  const overdue = entry.overdueDays > 0 ? `, ${entry.overdueDays} day(s) ago` : '';
+  const overdue = entry.overdueDays > 0 ? `, ${counted(entry.overdueDays, 'day')} ago` : '';
   return `${`${entry.project}/${entry.environment}`.padEnd(24)} ${entry.name.padEnd(28)} ${reasonText[entry.reason]} (since ${entry.since}${overdue})`;
 }
 
@@ -87,7 +87,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   }
   say(
     io,
-    `rotated ${name} in ${done.project}/${done.environment} (${done.versions} earlier value(s) kept; \`latch rollback ${name}\` restores the previous one)`,
+    `rotated ${name} in ${done.project}/${done.environment} (${counted(done.versions, 'earlier value')} kept; \`latch rollback ${name}\` restores the previous one)`,
   );
   if (done.clearedLeak)
     note(io, `latch: cleared the leaked mark of ${name}; revoke the old credential at its provider`);
