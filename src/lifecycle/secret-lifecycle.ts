@@ -16,7 +16,7 @@ import { findManifestFile } from '../manifest/file.js';
 import { assertSecretName } from '../manifest/names.js';
 import { LatchError } from '../shared/errors.js';
 import type { Io } from '../shared/io.js';
-import { putSecret, requireEnvironment, requireSecret } from '../vault/secrets.js';
+import { putSecret, requireEnvironment, requireSecret, sameBytes } from '../vault/secrets.js';
 import type { UnlockedVault } from '../vault/store.js';
 import type { ProjectRecord, SecretRecord } from '../vault/vault.js';
 import { type DueSecret, dueSecrets, type StoredSecretEntry } from './due.js';
@@ -130,6 +130,13 @@ export async function rotateSecret(
   const outcome = await vault.update((contents) => {
     const latest = projectRecordFor(context, contents.getProject(place.project));
     const secret = storedSecret(latest, place);
+    // A rotation to a value used before is no rotation: that value may be the one that leaked.
+    const reused = secret.versions.findIndex((version) => sameBytes(version.value, value));
+    if (reused >= 0)
+      throw new LatchError(
+        'E_USAGE',
+        `the new value of ${name} is version ${reused + 1}, used before; nothing was rotated (issue a new credential, or \`latch rollback ${name} --to ${reused + 1}\`)`,
+      );
     const clearedLeak = secret.rotationNeeded ?? null;
     const env = latest.environments[place.environment]!;
     const result = putSecret(env, name, value, {}, io.now().toISOString(), 'rotate');

@@ -114,10 +114,14 @@ describe('latch history and rollback', () => {
 });
 
 describe('latch rotate', () => {
-  it('refuses the same value, a secret not stored, and a value on argv', async () => {
+  it('refuses the same value, a value used before, a secret not stored, and a value on argv', async () => {
     const same = await latch(['rotate', 'API_KEY'], { stdin: 'api-value-3' });
     expect(same.code).toBe(2);
     expect(same.err).toMatch(/the new value of API_KEY is the one already stored; nothing was rotated/);
+    const reused = await latch(['rotate', 'API_KEY'], { stdin: 'api-value-1' });
+    expect(reused.code).toBe(2);
+    expect(reused.err).toMatch(/the new value of API_KEY is version 1, used before; nothing was rotated/);
+    expect(await reveal('API_KEY')).toBe('api-value-3');
     expect((await latch(['rotate', 'NOPE'], { stdin: 'x-value' })).code).toBe(4);
     expect((await latch(['rotate', 'API_KEY=secret-on-argv'])).code).toBe(2);
   });
