@@ -95,3 +95,15 @@ export function chooseBackend(
     message: `no clipboard here: neither DISPLAY nor WAYLAND_DISPLAY is set${over}`,
   };
 }
+
+/**
+ * The backend marked to copy as a secret, when its tool can say so: wl-copy's `--sensitive`
+ * (newer wl-clipboard) offers `x-kde-passwordManagerHint: secret`, which KDE's Klipper,
+ * CopyQ and cliphist honour by keeping the value out of their history. `helpText` is the
+ * tool's `--help` output; xclip, xsel and pbcopy offer one content type per copy, so they
+ * are returned as they are.
+ */
+export function markedAsSecret(backend: ClipboardBackend, helpText: string): ClipboardBackend {
+  if (backend.id !== 'wl-copy' || !/--sensitive\b/.test(helpText)) return backend;
+  return { ...backend, copy: { ...backend.copy, args: [...backend.copy.args, '--sensitive'] } };
+}

@@ -10,7 +10,7 @@ import { assertSecretName } from '../manifest/names.js';
 import { LatchError } from '../shared/errors.js';
 import type { Io } from '../shared/io.js';
 import { requireEnvironment, requireSecret } from '../vault/secrets.js';
-import { type ClipboardBackend, chooseBackend } from './backends.js';
+import { type ClipboardBackend, chooseBackend, markedAsSecret } from './backends.js';
 import { startClearer } from './clearer.js';
 import { fingerprint } from './fingerprint.js';
 import { onPath, runTool } from './tool.js';
@@ -27,6 +27,19 @@ export function clipboardTarget(io: Io, osc52: boolean): CopyTarget {
   const found = chooseBackend(process.platform, io.env, (command) => onPath(command, io.env.PATH));
   if ('reason' in found) throw new LatchError('E_CLIPBOARD', found.message);
   return { kind: 'clipboard', backend: found };
+}
+
+/** The backend with its "this is a secret" mark for clipboard managers, where the tool has one. */
+async function secretAware(io: Io, backend: ClipboardBackend): Promise<ClipboardBackend> {
+  if (backend.id !== 'wl-copy') return backend;
+  try {
+    const help = await runTool({ command: backend.copy.command, args: ['--help'] }, io.env, {
+      capture: true,
+    });
+    return markedAsSecret(backend, help.toString('utf8'));
+  } catch {
+    return backend;
+  }
 }
 
 /** The OSC 52 sequence that asks the terminal to put `value` on the system clipboard. */
@@ -90,7 +103,7 @@ export async function copySecret(
     io.stdout.write(osc52Sequence(secret.value));
     return { ...place, clearAfterMs: null };
   }
-  await runTool(target.backend.copy, io.env, { input: secret.value });
+  await runTool((await secretAware(io, target.backend)).copy, io.env, { input: secret.value });
   const started = startClearer(
     io,
     latchHome(io),

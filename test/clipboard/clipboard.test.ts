@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseBackend } from '../../src/clipboard/backends.js';
+import { backendById, chooseBackend, markedAsSecret } from '../../src/clipboard/backends.js';
 import { fingerprint, matchesFingerprint } from '../../src/clipboard/fingerprint.js';
 import { runTool } from '../../src/clipboard/tool.js';
 
@@ -27,6 +27,19 @@ describe('chooseBackend', () => {
       reason: 'no-display',
       message: expect.stringMatching(/over SSH, --osc52/),
     });
+  });
+});
+
+describe('markedAsSecret', () => {
+  it('adds --sensitive for a wl-copy that has it, and changes nothing otherwise', () => {
+    const wayland = backendById('wl-copy')!;
+    expect(markedAsSecret(wayland, '  -s, --sensitive  hint that the data is sensitive').copy.args).toEqual([
+      '--type',
+      'text/plain',
+      '--sensitive',
+    ]);
+    expect(markedAsSecret(wayland, '  -o, --paste-once').copy.args).toEqual(['--type', 'text/plain']);
+    expect(markedAsSecret(backendById('xclip')!, '--sensitive')).toBe(backendById('xclip'));
   });
 });
 
