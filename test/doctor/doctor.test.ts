@@ -30,7 +30,7 @@ describe('doctor rules', () => {
     ['API_KEY=abc123', true],
     ['export TOKEN="x-y"', true],
     ['API_KEY=\nOTHER=""\n# TOKEN=abc', false],
-    ['API_KEY=<your key>\nB=changeme\nC=${FROM_ENV}', false],
+    ['API_KEY=<your key>\nB=changeme\nC=$\u007bFROM_ENV}', false],
   ])('envTextHasValues(%j) is %s', (text, expected) => {
     expect(envTextHasValues(text)).toBe(expected);
   });
@@ -72,7 +72,11 @@ describe('scanHistory', () => {
       const whole = await scanHistory(root, () => Date.now());
       expect(whole).toMatchObject({ commitsRead: 600, stoppedEarly: false });
       let clock = 0;
-      const cut = await scanHistory(root, () => (clock += 1_000), 1_500);
+      const tick = () => {
+        clock += 1_000;
+        return clock;
+      };
+      const cut = await scanHistory(root, tick, 1_500);
       expect(cut.stoppedEarly).toBe(true);
       expect(cut.commitsRead).toBeLessThan(600);
     } finally {
