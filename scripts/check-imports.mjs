@@ -60,6 +60,9 @@ const mayUse = {
     'src/scan',
     'src/vault',
   ],
+  'src/lifecycle': ['src/shared', 'src/app', 'src/vault', 'src/manifest'],
+  'src/clipboard': ['src/shared', 'src/app', 'src/vault', 'src/manifest'],
+  'src/doctor': ['src/shared', 'src/app', 'src/git', 'src/manifest', 'src/vault', 'src/lifecycle'],
   'src/cli': ['*'],
   src: ['src/app', 'src/shared', 'src/run', 'src/vault', 'src/manifest', 'src/audit'],
 };

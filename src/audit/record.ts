@@ -37,6 +37,8 @@ export type AuditEventKind =
   | 'team'
   | 'mcp-tool'
   | 'grant'
+  | 'rotate'
+  | 'rollback'
   | 'truncated-tail';
 
 /** Every kind, for code that validates or lists them. */
@@ -57,6 +59,8 @@ export const auditEventKinds: readonly AuditEventKind[] = [
   'team',
   'mcp-tool',
   'grant',
+  'rotate',
+  'rollback',
   'truncated-tail',
 ];
 

@@ -289,6 +289,104 @@ export const commands: CommandSpec[] = [
     ],
   },
   {
+    name: 'history',
+    summary: 'Every value a secret has had: when and by which event it was set and replaced; never values.',
+    usage: 'NAME [--env E] [--json]',
+    options: [env, project, json],
+    maxPositionals: 1,
+  },
+  {
+    name: 'rollback',
+    summary: 'Make an earlier value of a secret current again; the current one is kept as a version.',
+    usage: 'NAME [--env E] [--to N]',
+    options: [
+      env,
+      project,
+      {
+        name: 'to',
+        kind: 'value',
+        placeholder: 'N',
+        description: 'the version to restore, from `latch history` (default: the one before the current)',
+      },
+      json,
+    ],
+    maxPositionals: 1,
+  },
+  {
+    name: 'rotate',
+    summary:
+      'Store a new value for a secret, keep the old one, clear a leaked mark; --due lists what is due.',
+    usage: 'NAME [--env E] [--generate [--length N] [--charset C] | --from-file F] | --due [--json]',
+    options: [
+      env,
+      project,
+      {
+        name: 'from-file',
+        kind: 'value',
+        placeholder: 'F',
+        description: 'read the new value from a file, byte for byte',
+      },
+      { name: 'generate', kind: 'flag', description: 'generate a random new value' },
+      {
+        name: 'length',
+        kind: 'value',
+        placeholder: 'N',
+        description: 'length of a generated value (default 32)',
+      },
+      {
+        name: 'charset',
+        kind: 'value',
+        placeholder: 'C',
+        description: 'base64 (URL-safe), hex or alnum (default base64)',
+      },
+      {
+        name: 'due',
+        kind: 'flag',
+        description: 'list what is due in every project and environment (leaked, expired, period passed)',
+      },
+      json,
+    ],
+    maxPositionals: 1,
+  },
+  {
+    name: 'copy',
+    summary: "Put a secret's value on the clipboard and clear it after a while (default 45 s).",
+    usage: 'NAME [--env E] [--clear-after 45s] [--osc52]',
+    options: [
+      env,
+      project,
+      {
+        name: 'clear-after',
+        kind: 'value',
+        placeholder: 'D',
+        description: 'clear the clipboard after this long, if it still holds the value (default 45s)',
+      },
+      {
+        name: 'osc52',
+        kind: 'flag',
+        description: 'copy through the terminal (OSC 52), e.g. over SSH; cannot be cleared by latch',
+      },
+      json,
+    ],
+    maxPositionals: 1,
+  },
+  {
+    name: 'doctor',
+    summary:
+      'Find the mistakes that leak secrets in this repository and setup, each with a fix; exit 5 when any.',
+    usage: '[--fix] [--json]',
+    options: [
+      project,
+      {
+        name: 'fix',
+        kind: 'flag',
+        description: 'apply the safe, local fixes (permissions, .gitignore, .env.example, hooks)',
+      },
+      json,
+    ],
+    maxPositionals: 0,
+  },
+  {
     name: 'scan',
     summary:
       'Find managed values (vault locked or not), known credential formats, generic secrets and .env files; exit 5 when found.',

@@ -40,6 +40,11 @@ const loaders: Record<string, CommandEntry['load']> = {
   pull: () => import('./commands/team/pull.js'),
   mcp: () => import('./commands/mcp/mcp.js'),
   grant: () => import('./commands/mcp/grant.js'),
+  history: () => import('./commands/lifecycle/history.js'),
+  rollback: () => import('./commands/lifecycle/rollback.js'),
+  rotate: () => import('./commands/lifecycle/rotate.js'),
+  copy: () => import('./commands/lifecycle/copy.js'),
+  doctor: () => import('./commands/lifecycle/doctor.js'),
 };
 
 /** The command named `name` with its loader, or undefined. */

@@ -61,6 +61,11 @@ export async function runMain(argv: string[], io: Io): Promise<number> {
       const { runAgent } = await import('../session/agent.js');
       return await runAgent(io, resolveLatchHome(io.env));
     }
+    // The process that clears the clipboard after `copy` (src/clipboard/clearer.ts): hidden.
+    if (name === '__clipboard-clear') {
+      const { runClearer } = await import('../clipboard/clearer.js');
+      return await runClearer(io, resolveLatchHome(io.env));
+    }
     const command = findCommand(name);
     if (!command)
       throw new LatchError('E_USAGE', `unknown command "${name}"; run \`latch --help\` for the list`);

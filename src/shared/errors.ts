@@ -38,7 +38,8 @@ export type ErrorCode =
   | 'E_IO'
   | 'E_NOT_FOR_YOU'
   | 'E_UNACCEPTED_RECIPIENT'
-  | 'E_CONFLICT';
+  | 'E_CONFLICT'
+  | 'E_CLIPBOARD';
 
 const exitCodeOf: Record<ErrorCode, number> = {
   E_USAGE: ExitCode.usage,
@@ -63,6 +64,7 @@ const exitCodeOf: Record<ErrorCode, number> = {
   E_NOT_FOR_YOU: ExitCode.auth,
   E_UNACCEPTED_RECIPIENT: ExitCode.auth,
   E_CONFLICT: ExitCode.error,
+  E_CLIPBOARD: ExitCode.error,
 };
 
 /** An expected failure: a stable code, an exit code, and a message safe to print. */

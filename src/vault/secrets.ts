@@ -11,6 +11,8 @@ import {
   type ProjectRecord,
   type SecretMetadata,
   type SecretRecord,
+  type SecretVersion,
+  type ValueSource,
 } from './vault.js';
 
 /** The largest value latch stores (values arrive from files, so keep a generous cap). */
@@ -58,6 +60,7 @@ export function putSecret(
   value: Uint8Array,
   metadata: SecretMetadata,
   now: string,
+  source: ValueSource = 'set',
 ): 'created' | 'updated' | 'unchanged' {
   if (value.length > maxValueBytes) {
     throw new LatchError(
@@ -67,17 +70,32 @@ export function putSecret(
   }
   const existing = env.secrets[name];
   if (!existing) {
-    env.secrets[name] = { value, created: now, updated: now, versions: [], ...metadata };
+    env.secrets[name] = { value, created: now, updated: now, versions: [], ...metadata, setBy: source };
     return 'created';
   }
   Object.assign(existing, metadata);
   if (sameBytes(existing.value, value)) return 'unchanged';
-  existing.versions.push({ value: existing.value, created: existing.updated, replaced: now });
+  retireCurrentValue(existing, now);
   // A new value is the rotation `latch leaked` asked for.
   delete existing.rotationNeeded;
   existing.value = value;
   existing.updated = now;
+  existing.setBy = source;
   return 'updated';
+}
+
+/**
+ * Pushes the current value onto `versions` with how it was set and its `leaked` mark, so
+ * history can say where it came from and a rollback to it keeps the mark. The caller then
+ * replaces the current value.
+ */
+export function retireCurrentValue(secret: SecretRecord, now: string): void {
+  const version: SecretVersion = { value: secret.value, created: secret.updated, replaced: now };
+  if (secret.setBy !== undefined) version.setBy = secret.setBy;
+  if (secret.rotationNeeded !== undefined) version.rotationNeeded = secret.rotationNeeded;
+  if (secret.rolledBackFrom !== undefined) version.rolledBackFrom = secret.rolledBackFrom;
+  secret.versions.push(version);
+  delete secret.rolledBackFrom;
 }
 
 /**

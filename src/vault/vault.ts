@@ -6,11 +6,23 @@
  */
 import { LatchError } from '../shared/errors.js';
 
+/**
+ * The event that made a value current: `set`, `import`, `rotate`, `rollback`, or (from team
+ * sharing, later) `pull` and `restore`. Absent on values stored before latch recorded it.
+ */
+export type ValueSource = 'set' | 'import' | 'rotate' | 'rollback' | 'pull' | 'restore';
+
 export interface SecretVersion {
   value: Uint8Array;
   created: string;
   /** When this value stopped being current. */
   replaced: string;
+  /** The event that made this value current. */
+  setBy?: ValueSource;
+  /** The `leaked` mark the value carried while current: rolling back to it keeps the mark. */
+  rotationNeeded?: string;
+  /** For a value made current by `rollback`: the version number it copied. */
+  rolledBackFrom?: number;
 }
 
 export interface SecretMetadata {
@@ -31,6 +43,10 @@ export interface SecretRecord extends SecretMetadata {
   value: Uint8Array;
   created: string;
   updated: string;
+  /** The event that made the current value current. */
+  setBy?: ValueSource;
+  /** For a value made current by `rollback`: the version number it copied. */
+  rolledBackFrom?: number;
   /** Earlier values, oldest first. */
   versions: SecretVersion[];
 }
@@ -49,10 +65,8 @@ export interface ProjectRecord {
   trustedPaths?: string[];
 }
 
-interface StoredVersion {
+interface StoredVersion extends Omit<SecretVersion, 'value'> {
   value: string;
-  created: string;
-  replaced: string;
 }
 interface StoredSecret extends SecretMetadata {
   value: string;

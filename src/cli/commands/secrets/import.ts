@@ -84,7 +84,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
       contents.putProject(context.project, record);
       return accepted.map((entry) => ({
         name: entry.name,
-        status: putSecret(env, entry.name, new TextEncoder().encode(entry.value), {}, now),
+        status: putSecret(env, entry.name, new TextEncoder().encode(entry.value), {}, now, 'import'),
       }));
     },
     (done) => [

@@ -59,7 +59,7 @@ function metadataFrom(args: ParsedArgs, io: Io): SecretMetadata {
   return metadata;
 }
 
-async function readValue(args: ParsedArgs, io: Io, name: string): Promise<Uint8Array> {
+export async function readValue(args: ParsedArgs, io: Io, name: string): Promise<Uint8Array> {
   const file = stringOption(args, 'from-file');
   if (file !== undefined && flagOption(args, 'generate')) {
     throw new LatchError('E_USAGE', '--from-file and --generate cannot be used together');
