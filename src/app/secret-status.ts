@@ -6,7 +6,7 @@
 import { expiryTime, parseDuration } from '../shared/duration.js';
 import type { ProjectRecord } from '../vault/vault.js';
 import type { ProjectContext } from './context.js';
-import { secretsToInject } from './secrets-for-run.js';
+import { secretsToInject, unusableRequired } from './secrets-for-run.js';
 
 /** One secret of an environment, by name only. */
 export interface SecretStatus {
@@ -28,11 +28,19 @@ export interface SecretStatus {
 export interface EnvironmentCheck {
   project: string;
   environment: string;
+  /** `latch run` would start: every required secret has a value an environment can carry. */
   ok: boolean;
   missing: string[];
+  /** Required, with a value no environment variable can carry (not text, or too long). */
+  binary: string[];
+  tooLong: string[];
   expired: string[];
   rotationDue: string[];
   rotationNeeded: string[];
+  /** Why `run` would refuse, in `run`'s own words; null when ok. */
+  problem: string | null;
+  /** How many secrets the environment has (declared, or stored without a manifest). */
+  count: number;
 }
 
 /**
@@ -65,18 +73,35 @@ export function secretStatuses(
   });
 }
 
-/** Missing required secrets, expired ones and those due for rotation, by name. */
-export function checkEnvironment(context: ProjectContext, statuses: SecretStatus[]): EnvironmentCheck {
+/**
+ * Missing or unusable required secrets, expired ones and those due for rotation, by name: what
+ * `latch check` and the MCP check tool report. `ok` is false exactly when `run` would refuse to
+ * start (app/run.ts reads the same unusableRequired), so check and run always agree.
+ */
+export function checkEnvironment(
+  context: ProjectContext,
+  record: ProjectRecord | undefined,
+  now: number,
+): EnvironmentCheck {
+  const statuses = secretStatuses(context, record, now);
   const names = (keep: (status: SecretStatus) => boolean) =>
     statuses.filter(keep).map((status) => status.name);
-  const missing = names((status) => status.required && !status.set);
+  const unusable = unusableRequired(
+    secretsToInject(context, record),
+    `${context.project}/${context.environment}`,
+    context.environment,
+  );
   return {
     project: context.project,
     environment: context.environment,
-    ok: missing.length === 0,
-    missing,
+    ok: unusable === null,
+    missing: unusable?.missing ?? [],
+    binary: unusable?.binary ?? [],
+    tooLong: unusable?.tooLong ?? [],
     expired: names((status) => status.expired),
     rotationDue: names((status) => status.rotationDue),
     rotationNeeded: names((status) => status.rotationNeeded),
+    problem: unusable?.message ?? null,
+    count: statuses.length,
   };
 }

@@ -64,11 +64,8 @@ async function projectStatus(call: CallContext, args: ToolArguments, names: Call
   names.project = context.project;
   names.environment = context.environment;
   const vault = await openProjectVault(call.io, context);
-  const statuses = secretStatuses(
-    context,
-    vault.contents.getProject(context.project),
-    call.io.now().getTime(),
-  );
+  const record = vault.contents.getProject(context.project);
+  const statuses = secretStatuses(context, record, call.io.now().getTime());
   names.secrets = statuses.map((status) => status.name);
   const set = new Set(statuses.filter((status) => status.set).map((status) => status.name));
   if (set.size > 0)
@@ -79,7 +76,7 @@ async function projectStatus(call: CallContext, args: ToolArguments, names: Call
       set,
       call.io.now().getTime(),
     );
-  return { context, statuses };
+  return { context, record, statuses };
 }
 
 export async function listSecrets(call: CallContext, args: ToolArguments, names: CallNames): Promise<string> {
@@ -92,8 +89,13 @@ export async function checkSecrets(
   args: ToolArguments,
   names: CallNames,
 ): Promise<string> {
-  const { context, statuses } = await projectStatus(call, args, names);
-  return json(checkEnvironment(context, statuses));
+  const { context, record } = await projectStatus(call, args, names);
+  const {
+    problem: _problem,
+    count: _count,
+    ...check
+  } = checkEnvironment(context, record, call.io.now().getTime());
+  return json(check);
 }
 
 export async function runProgram(call: CallContext, args: ToolArguments, names: CallNames): Promise<string> {
