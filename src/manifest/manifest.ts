@@ -31,7 +31,7 @@ export { declaredSecrets } from './model.js';
 
 export const manifestFileName = 'latch.yaml';
 const topLevelKeys = ['project', 'default_environment', 'environments', 'secrets'];
-const environmentKeys = ['protected'];
+const environmentKeys = ['protected', 'shared'];
 const secretKeys = ['name', 'required', 'description', 'environments', 'owner', 'rotate_every'];
 // Keys someone adds when they try to put the value itself next to its name.
 const valueKeys = new Set(['value', 'values', 'default', 'secret', 'password', 'token', 'key']);
@@ -291,14 +291,16 @@ function readEnvironments(reader: ManifestReader, top: YAMLMap, pair: Pair | und
     }
     pairs.set(name, item);
     let isProtected = false;
+    let isShared = false;
     if (!isNull(item.value)) {
       if (!isMap(item.value)) {
         reader.fail(startOf(item.value), `environment ${name} must be a map like {} or { protected: true }`);
       }
       const keys = reader.keys(item.value, environmentKeys, `in environment ${name}`);
       isProtected = reader.boolean(keys.get('protected'), false, `protected in environment ${name}`);
+      isShared = reader.boolean(keys.get('shared'), false, `shared in environment ${name}`);
     }
-    environments[name] = { protected: isProtected };
+    environments[name] = { protected: isProtected, ...(isShared ? { shared: true } : {}) };
   }
   return { map, pairs, environments };
 }

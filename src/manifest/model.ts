@@ -18,6 +18,8 @@ export interface ManifestSecret {
 /** Settings of one declared environment. */
 export interface ManifestEnvironment {
   protected: boolean;
+  /** Shared with the team by default (`latch team init` writes its secrets to `.latch/`). */
+  shared?: boolean;
 }
 
 /** A parsed, validated `latch.yaml`. */

@@ -86,7 +86,7 @@ beforeAll(() => {
   ok(alice, ['set', 'DB_PASSWORD'], values.DB_PASSWORD);
   ok(alice, ['set', 'OLD'], values.OLD);
   ok(alice, ['set', 'STAGING_TOKEN', '--env', 'staging'], values.STAGING_TOKEN);
-  ok(alice, ['team', 'init', 'alice']);
+  ok(alice, ['team', 'init', 'alice', '--envs', 'dev,staging']);
   keyOf(alice);
   ok(alice, ['push']);
   publish(alice, 'share dev and staging');

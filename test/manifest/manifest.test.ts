@@ -113,6 +113,20 @@ describe('parseManifest', () => {
       },
     ],
     [
+      'environments shared with the team (latch team init)',
+      'project: app\nenvironments:\n  dev: { shared: true }\n  staging: { shared: false }\n  prod: { protected: true, shared: true }\n',
+      {
+        project: 'app',
+        defaultEnvironment: 'dev',
+        environments: {
+          dev: { protected: false, shared: true },
+          staging: { protected: false },
+          prod: { protected: true, shared: true },
+        },
+        secrets: [],
+      },
+    ],
+    [
       'names written as plain numbers keep their text',
       'project: 2048\nenvironments:\n  2024: {}\nsecrets:\n  - name: _1\n    environments: [2024]\n',
       {
@@ -221,7 +235,7 @@ describe('parseManifest', () => {
     [
       'an unknown key in an environment',
       'project: app\nenvironments:\n  dev: {}\n  prod:\n    protect: true\n',
-      'latch.yaml:5: unknown key "protect" in environment prod: allowed keys are protected',
+      'latch.yaml:5: unknown key "protect" in environment prod: allowed keys are protected, shared',
     ],
     [
       'protected that is not a boolean',

@@ -85,8 +85,22 @@ describe('latch team key', () => {
     const refusedInit = fakeIo({ cwd: project, env });
     expect(await runMain(['team', 'init', 'alice', '--envs', 'dev,prod'], refusedInit)).toBe(2);
     expect(refusedInit.err()).toContain('latch team share --env prod');
+    // Nothing marked `shared: true` and no --envs: nothing is guessed.
+    const unmarked = fakeIo({ cwd: project, env });
+    expect(await runMain(['team', 'init', 'alice'], unmarked)).toBe(2);
+    expect(unmarked.err()).toContain('shared: true');
+    const manifest = join(project, 'latch.yaml');
+    writeFileSync(
+      manifest,
+      readFileSync(manifest, 'utf8')
+        .replace(/^( {2}dev:).*$/m, '$1 { shared: true }')
+        .replace(/^( {2}staging:).*$/m, '$1 { shared: true }')
+        .replace(/^( {2}prod:).*$/m, '$1 { protected: true, shared: true }'),
+    );
     const init = fakeIo({ cwd: project, env });
     expect(await runMain(['team', 'init', 'alice'], init), init.err()).toBe(0);
+    // A protected environment marked shared is left to `team share`, said in a note.
+    expect(init.err()).toContain('latch team share --env prod');
     const recipients = join(project, '.latch', 'recipients');
     expect(readFileSync(recipients, 'utf8')).toContain('# environments: dev,staging\n');
     expect(await runMain(['team', 'share', '--env', 'prod'], fakeIo({ cwd: project, env }))).toBe(3);

@@ -1,14 +1,14 @@
 /**
  * `latch team init [NAME] [--envs dev,staging]`: creates `.latch/` with you as its first
- * member. By default every environment of latch.yaml that is not protected is shared; a
- * protected one only through `latch team share`, by a person.
+ * member. By default the environments latch.yaml marks `shared: true` are shared (or those
+ * named with --envs); a protected one only through `latch team share`, by a person.
  */
 import { recordEvent } from '../../../app/audit.js';
 import { git } from '../../../git/git.js';
-import { declaredEnvironment } from '../../../manifest/model.js';
+import { declaredEnvironment, type Manifest } from '../../../manifest/model.js';
 import { assertEnvironmentName } from '../../../manifest/names.js';
 import { LatchError } from '../../../shared/errors.js';
-import { type Io, say } from '../../../shared/io.js';
+import { type Io, note, say } from '../../../shared/io.js';
 import { fingerprintOf } from '../../../team/keys.js';
 import { isMemberName, renderRecipientsFile } from '../../../team/recipients-file.js';
 import { latchGitattributes, teamExists, writeTeamFile } from '../../../team/repo.js';
@@ -24,6 +24,28 @@ function defaultMemberName(io: Io, root: string): string {
     .replace(/[^A-Za-z0-9._@-]+/g, '-')
     .replace(/^[^A-Za-z0-9]+/, '');
   return isMemberName(name) ? name : 'me';
+}
+
+/**
+ * The environments latch.yaml marks `shared: true`, less the protected ones (a person shares
+ * those with `latch team share`, said in a note). Throws E_USAGE when none is marked: what a
+ * team shares is written down, never guessed.
+ */
+function sharedByDefault(io: Io, manifest: Manifest): string[] {
+  const marked = Object.keys(manifest.environments).filter((name) => manifest.environments[name]!.shared);
+  if (marked.length === 0) {
+    throw new LatchError(
+      'E_USAGE',
+      'latch.yaml marks no environment `shared: true`; mark the ones the team shares (e.g. `dev: { shared: true }`), or name them with --envs',
+    );
+  }
+  const isProtected = (name: string) => manifest.environments[name]!.protected;
+  for (const name of marked.filter(isProtected))
+    note(
+      io,
+      `${name} is protected and is not shared at init; a person shares it with \`latch team share --env ${name}\``,
+    );
+  return marked.filter((name) => !isProtected(name));
 }
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
@@ -44,7 +66,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
         .split(',')
         .filter(Boolean)
         .map((name) => assertEnvironmentName(name.trim()))
-    : Object.keys(manifest.environments).filter((name) => !manifest.environments[name]!.protected);
+    : sharedByDefault(io, manifest);
   for (const environment of environments) {
     const declared = declaredEnvironment(manifest, environment);
     if (!declared) {
