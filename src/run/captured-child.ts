@@ -10,6 +10,7 @@ import { constants } from 'node:os';
 import type { Redactor, RedactorStream } from '../mask/redactor.js';
 import { LatchError } from '../shared/errors.js';
 import type { RunPlan } from './plan.js';
+import { spawnFailure } from './spawn-failure.js';
 
 export interface CapturedRunOptions {
   redactor: Redactor;
@@ -110,7 +111,7 @@ export function runCaptured(plan: RunPlan, options: CapturedRunOptions): Promise
         detached: process.platform !== 'win32',
       });
     } catch (error) {
-      reject(startFailure(error as NodeJS.ErrnoException, plan.command));
+      reject(spawnFailure(error as NodeJS.ErrnoException, plan.command));
       return;
     }
     const stdout = new Collector(options.redactor.stream(), options.outputCapBytes);
@@ -146,7 +147,7 @@ export function runCaptured(plan: RunPlan, options: CapturedRunOptions): Promise
     };
     child.once('error', (error: NodeJS.ErrnoException) => {
       cleanup();
-      reject(startFailure(error, plan.command));
+      reject(spawnFailure(error, plan.command));
     });
     child.once('exit', (code, signal) => {
       cleanup();
@@ -181,17 +182,4 @@ export function runCaptured(plan: RunPlan, options: CapturedRunOptions): Promise
       });
     });
   });
-}
-
-function startFailure(error: NodeJS.ErrnoException, command: string): Error {
-  if (error.code === 'ENOENT')
-    return new LatchError('E_NOT_FOUND', `command not found: ${command}`, { exitCode: 127 });
-  if (error.code === 'EACCES')
-    return new LatchError('E_IO', `permission denied: ${command}`, { exitCode: 126 });
-  if (error.code === 'E2BIG')
-    return new LatchError(
-      'E_TOO_LARGE',
-      `cannot start ${command}: its environment and arguments are larger than the system allows (E2BIG)`,
-    );
-  return error;
 }

@@ -11,14 +11,14 @@
  *   sees a terminal, and the pty's one output stream is masked into latch's stdout.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, fstatSync, readFileSync } from 'node:fs';
+import { fstatSync, readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { type MaskedPipe, type MaskTarget, pipeMasked } from '../mask/masked-output.js';
 import type { Redactor } from '../mask/redactor.js';
-import { LatchError } from '../shared/errors.js';
 import { closeOsPipes, closeWriteEnds, createOsPipes, type OsPipe } from './os-pipe.js';
 import type { RunPlan } from './plan.js';
 import { execLine, type PtySpawn, ptyChildPid } from './pty.js';
+import { spawnFailure } from './spawn-failure.js';
 
 /** Signals latch passes on to the child (issue 2; SIGWINCH for terminal programs). */
 export const forwardedSignals: NodeJS.Signals[] = [
@@ -206,29 +206,6 @@ function sameDestination(stdout: MaskTarget, stderr: MaskTarget): boolean {
   } catch {
     return false;
   }
-}
-
-/** A failed start as one line; the shells' exit codes: 127 for a command that is not there, 126 for one that cannot run. */
-function spawnFailure(error: NodeJS.ErrnoException, command: string): Error {
-  // A script whose #! interpreter is missing fails with ENOENT too; say which is missing.
-  if (error.code === 'ENOENT' && /[\\/]/.test(command) && existsSync(command))
-    return new LatchError(
-      'E_NOT_FOUND',
-      `cannot run ${command}: the interpreter on its #! line was not found`,
-      {
-        exitCode: 126,
-      },
-    );
-  if (error.code === 'ENOENT')
-    return new LatchError('E_NOT_FOUND', `command not found: ${command}`, { exitCode: 127 });
-  if (error.code === 'EACCES')
-    return new LatchError('E_IO', `permission denied: ${command}`, { exitCode: 126 });
-  if (error.code === 'E2BIG')
-    return new LatchError(
-      'E_TOO_LARGE',
-      `cannot start ${command}: its environment and arguments are larger than the system allows (E2BIG); give large values to it as a file with \`latch inject\``,
-    );
-  return error;
 }
 
 /** Signals a terminal sends to its whole foreground process group when a key is typed. */
