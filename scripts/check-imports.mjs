@@ -34,9 +34,12 @@ const mayUse = {
   'src/vault': ['src/shared', 'src/audit', 'src/scan', 'src/manifest'],
   'src/scan': ['src/shared', 'src/scan/rules', 'src/git', 'src/mask', 'src/vault'],
   'src/session': ['src/shared', 'src/vault', 'src/run'],
+  // The bundle and backup formats; the lockout policy is the vault's (vault/lockout.ts).
+  'src/bundle': ['src/shared', 'src/vault', 'src/manifest'],
   'src/app': [
     'src/shared',
     'src/audit',
+    'src/bundle',
     'src/git',
     'src/manifest',
     'src/mask',

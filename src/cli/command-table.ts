@@ -144,7 +144,7 @@ export const commands: CommandSpec[] = [
   {
     name: 'run',
     summary: "Run a command with the environment's secrets in its environment only.",
-    usage: '[--env E] [--env-file F]... [--no-mask] [--dry-run] -- COMMAND [ARG...]',
+    usage: '[--env E] [--env-file F]... [--bundle FILE] [--no-mask] [--dry-run] -- COMMAND [ARG...]',
     options: [
       env,
       project,
@@ -154,11 +154,43 @@ export const commands: CommandSpec[] = [
         placeholder: 'F',
         description: 'also load a .env file (repeatable); latch:// values are resolved',
       },
+      {
+        name: 'bundle',
+        kind: 'value',
+        placeholder: 'FILE',
+        description: 'also inject the secrets of a password-encrypted bundle (vault values win)',
+      },
       { name: 'no-mask', kind: 'flag', description: "show the program's output as is (values not masked)" },
       { name: 'dry-run', kind: 'flag', description: 'print the plan (names only) and do not run' },
       json,
     ],
     passThrough: true,
+  },
+  {
+    name: 'bundle',
+    summary: "Password-encrypted bundles of an environment's secrets (an age file), to ship with a project.",
+    usage:
+      'create [--env E] [-o FILE] [--generate-password] [--weak-password] [--force] | inspect FILE [--json] | import FILE [--env E]',
+    options: [
+      env,
+      project,
+      {
+        name: 'output',
+        short: 'o',
+        kind: 'value',
+        placeholder: 'FILE',
+        description: 'create: where to write (default secrets.encrypted)',
+      },
+      {
+        name: 'generate-password',
+        kind: 'flag',
+        description: 'create: generate a 108-bit passphrase, printed once',
+      },
+      { name: 'weak-password', kind: 'flag', description: 'create: accept a password under 60 bits' },
+      { name: 'force', short: 'f', kind: 'flag', description: 'create: replace an existing file' },
+      json,
+    ],
+    subcommands: ['create', 'inspect', 'import'],
   },
   {
     name: 'inject',

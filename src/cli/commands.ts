@@ -24,6 +24,7 @@ const loaders: Record<string, CommandEntry['load']> = {
   check: () => import('./commands/secrets/check.js'),
   run: () => import('./commands/run/run.js'),
   inject: () => import('./commands/run/inject.js'),
+  bundle: () => import('./commands/bundle/bundle.js'),
   passwd: () => import('./commands/session/passwd.js'),
   unlock: () => import('./commands/session/unlock.js'),
   lock: () => import('./commands/session/lock.js'),
