@@ -17,6 +17,7 @@ import type { Io } from '../shared/io.js';
 import { ensureEnvironment, putSecret } from '../vault/secrets.js';
 import { confirmProtected } from './access.js';
 import { recordEvent } from './audit.js';
+import { checkBundleTarget, undeclaredNames } from './bundle-for-run.js';
 import {
   latchHome,
   openProjectVault,
@@ -218,30 +219,6 @@ export async function createBundle(io: Io, choice: ProjectChoice, options: Creat
 }
 
 /**
- * Refuses a bundle made for another project or environment than the one chosen: a bundle
- * shipped with one package must not fill another's variables by accident. Throws E_USAGE
- * saying which flag agrees with the bundle.
- */
-export function checkBundleTarget(bundle: BundleContents, project: string, environment: string): void {
-  if (bundle.project !== project)
-    throw new LatchError(
-      'E_USAGE',
-      `the bundle is for project ${bundle.project}, not ${project}; pass --project ${bundle.project} to use it`,
-    );
-  if (bundle.environment !== environment)
-    throw new LatchError(
-      'E_USAGE',
-      `the bundle is for environment ${bundle.environment}, not ${environment}; pass --env ${bundle.environment} to use it`,
-    );
-}
-
-/** The bundle's names that the manifest does not declare for the environment (never injected). */
-export function undeclaredNames(bundle: BundleContents, declared: readonly string[] | null): string[] {
-  if (declared === null) return [];
-  return [...bundle.secrets.keys()].filter((name) => !declared.includes(name));
-}
-
-/**
  * Stores a bundle's secrets in the vault (`bundle import`), in its project and environment,
  * which must agree with the manifest or --project/--env. A protected environment asks first.
  * Returns each name with what happened to it.
@@ -285,3 +262,5 @@ export async function importBundle(io: Io, choice: ProjectChoice, path: string) 
     wipeBundle(bundle);
   }
 }
+
+export { wipeBundle };

@@ -7,6 +7,7 @@
  * front end executes the plan (run/child.ts) and shows the output its own way.
  */
 import { basename } from 'node:path';
+import type { BundleContents } from '../bundle/document.js';
 import {
   buildRunPlan,
   environmentEntryLimit,
@@ -21,6 +22,7 @@ import { ensureEnvironment, putSecret } from '../vault/secrets.js';
 import type { UnlockedVault } from '../vault/store.js';
 import { confirmProtected, confirmReveal } from './access.js';
 import { recordEvent } from './audit.js';
+import { checkBundleTarget, withBundleValues } from './bundle-for-run.js';
 import {
   openProjectVault,
   type ProjectChoice,
@@ -40,6 +42,12 @@ export interface RunRequest {
   mask: boolean;
   /** Plan only: nothing is confirmed, prompted, recorded or started. */
   dryRun: boolean;
+  /**
+   * A decrypted bundle (`--bundle`, app/bundle.ts) for this project and environment. Its
+   * values fill declared secrets the vault has no value for: the vault wins. The caller
+   * opens it and wipes it after the run.
+   */
+  bundle?: BundleContents | undefined;
 }
 
 /** A run ready to start: its plan and what the consent check and the audit record need. */
@@ -53,6 +61,8 @@ export interface PreparedRun {
   references: ResolvedReference[];
   /** `project/environment` pairs a person confirmed (protected) during this run. */
   confirmed: Set<string>;
+  /** Names whose values came from the bundle (`--bundle`). */
+  fromBundle: string[];
 }
 
 const missingNames = (secrets: SecretToInject[]) =>
@@ -86,6 +96,7 @@ async function promptForMissing(io: Io, context: ProjectContext, vault: Unlocked
 export async function prepareRun(io: Io, choice: ProjectChoice, request: RunRequest): Promise<PreparedRun> {
   const context = await resolveProject(choice, io);
   const where = `${context.project}/${context.environment}`;
+  if (request.bundle) checkBundleTarget(request.bundle, context.project, context.environment);
   const variables = readRunVariables(io, request.envFiles);
   const vault = await openProjectVault(io, context);
   // Confirm a protected environment before anything else, typed values included.
@@ -100,12 +111,22 @@ export async function prepareRun(io: Io, choice: ProjectChoice, request: RunRequ
     variables,
     request.dryRun ? 'skip' : confirmed,
   );
-  let secrets = secretsToInject(context, vault.contents.getProject(context.project));
-  const missing = missingNames(secrets);
+  const bundled = (secrets: SecretToInject[]) =>
+    request.bundle
+      ? withBundleValues(context, secrets, request.bundle)
+      : { secrets, fromBundle: [], undeclared: [] };
+  let injected = bundled(secretsToInject(context, vault.contents.getProject(context.project)));
+  const missing = missingNames(injected.secrets);
   if (missing.length > 0 && !request.dryRun) {
     await promptForMissing(io, context, vault, missing);
-    secrets = secretsToInject(context, vault.contents.getProject(context.project));
+    injected = bundled(secretsToInject(context, vault.contents.getProject(context.project)));
   }
+  const { secrets, fromBundle } = injected;
+  if (injected.undeclared.length > 0)
+    note(
+      io,
+      `in the bundle but not declared in latch.yaml for ${context.environment} (not injected): ${injected.undeclared.join(', ')}`,
+    );
   const entryLimit = environmentEntryLimit(process.platform);
   const skipped = unusableValues(
     secrets.filter((secret) => !secret.required),
@@ -134,7 +155,7 @@ export async function prepareRun(io: Io, choice: ProjectChoice, request: RunRequ
   const references = variables.uses.map((use) =>
     completeReference(use.reference, { project: context.project, environment: context.environment }),
   );
-  return { context, vault, plan: result.plan, referenced, references, confirmed };
+  return { context, vault, plan: result.plan, referenced, references, confirmed, fromBundle };
 }
 
 /**
@@ -172,7 +193,10 @@ export async function authorizeRun(io: Io, run: PreparedRun): Promise<void> {
       program: basename(plan.command),
       // Values that reached the child through references, in their long form: `leaked`
       // finds deliveries of a secret by reference from other projects and environments too.
-      detail: { references: run.references.map(formatReference) },
+      detail: {
+        references: run.references.map(formatReference),
+        ...(run.fromBundle.length > 0 ? { bundle: run.fromBundle } : {}),
+      },
     },
     run.vault,
   );

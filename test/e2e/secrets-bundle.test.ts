@@ -3,6 +3,7 @@
  * interop both ways (Debian's `age`, installed by .ci/run).
  */
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runAge } from './age-tool.js';
@@ -142,5 +143,118 @@ describe('latch bundle create and inspect', () => {
     expect(result.stderr).toMatch(/big\.age is larger than \d+ bytes/);
     expect(statSync(big).size).toBeGreaterThan(16 * 1024 * 1024);
     expect(readdirSync(sandbox.home)).not.toContain('bundle-attempts');
+  });
+});
+
+/** Every file under `directory`, recursively (symlinks not followed). */
+function filesUnder(directory: string): string[] {
+  return readdirSync(directory, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
+const printEnv =
+  'process.stdout.write(JSON.stringify({a: process.env.API_KEY, d: process.env.DB_URL, x: process.env.EXTRA}))';
+
+describe('latch run --bundle', () => {
+  /** A bundle made in the sandbox, then the values removed from the vault. */
+  function bundleOnly(): Record<string, string> {
+    const password = createBundle();
+    expect(latch(sandbox, ['rm', 'API_KEY']).code).toBe(0);
+    expect(latch(sandbox, ['rm', 'DB_URL']).code).toBe(0);
+    return { LATCH_BUNDLE_PASSWORD_FILE: passwordFile(password) };
+  }
+
+  it('injects the bundle values, masks them, and writes none of them to any file', () => {
+    const env = bundleOnly();
+    const masked = latch(
+      sandbox,
+      ['run', '--bundle', 'secrets.encrypted', '--', process.execPath, '-e', printEnv],
+      {
+        env,
+      },
+    );
+    expect(masked.code, masked.stderr).toBe(0);
+    expect(masked.stdout).not.toContain('bundle-api-value-1');
+    expect(JSON.parse(masked.stdout).a).toBe('<latch:API_KEY>');
+    const shown = latch(
+      sandbox,
+      ['run', '--no-mask', '--bundle', 'secrets.encrypted', '--', process.execPath, '-e', printEnv],
+      { env },
+    );
+    expect(JSON.parse(shown.stdout)).toEqual({ a: 'bundle-api-value-1', d: 'bundle-db-value-22' });
+    // The vault holds no copy (they were removed), and no file anywhere holds one: LATCH_HOME,
+    // the work tree, TMPDIR (all under the sandbox root), nor the system temp directory.
+    const files = [
+      ...filesUnder(sandbox.root),
+      ...filesUnder(tmpdir()).filter((file) => file.includes('latch')),
+    ];
+    expect(files.length).toBeGreaterThan(5);
+    const holding = files.filter((file) => {
+      try {
+        const bytes = readFileSync(file);
+        return bytes.includes('bundle-api-value-1') || bytes.includes('bundle-db-value-22');
+      } catch {
+        return false;
+      }
+    });
+    expect(holding).toEqual([]);
+  });
+
+  it('the vault value wins over the bundle value; the bundle fills the rest', () => {
+    const env = bundleOnly();
+    latch(sandbox, ['set', 'API_KEY'], { input: 'vault-wins-value-3' });
+    const result = latch(
+      sandbox,
+      ['run', '--no-mask', '--bundle', 'secrets.encrypted', '--', process.execPath, '-e', printEnv],
+      { env },
+    );
+    expect(JSON.parse(result.stdout)).toEqual({ a: 'vault-wins-value-3', d: 'bundle-db-value-22' });
+    const audit = latch(sandbox, ['audit', '--json']);
+    const runs = JSON.parse(audit.stdout).filter((record: { event: string }) => record.event === 'run');
+    expect(runs.at(-1).bundle).toEqual(['DB_URL']);
+  });
+
+  it('a required secret the bundle provides is not missing; undeclared names are listed, not injected', () => {
+    const path = join(sandbox.cwd, 'latch.yaml');
+    latch(sandbox, ['set', 'EXTRA'], { input: 'extra-value-in-it' });
+    const env = bundleOnly();
+    writeFileSync(
+      path,
+      readFileSync(path, 'utf8').replace(
+        /secrets:.*$/ms,
+        'secrets:\n  - name: API_KEY\n    required: true\n',
+      ),
+    );
+    const result = latch(
+      sandbox,
+      ['run', '--no-mask', '--bundle', 'secrets.encrypted', '--', process.execPath, '-e', printEnv],
+      { env },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ a: 'bundle-api-value-1' });
+    expect(result.stderr).toContain(
+      'in the bundle but not declared in latch.yaml for dev (not injected): DB_URL, EXTRA',
+    );
+  });
+
+  it('refuses a bundle for another project or environment unless --project/--env agree', () => {
+    const env = bundleOnly();
+    const other = latch(sandbox, ['run', '--env', 'staging', '--bundle', 'secrets.encrypted', '--', 'true'], {
+      env,
+    });
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain(
+      'the bundle is for environment dev, not staging; pass --env dev to use it',
+    );
+    const project = latch(
+      sandbox,
+      ['run', '--project', 'shop', '--bundle', 'secrets.encrypted', '--', 'true'],
+      { env },
+    );
+    expect(project.code).toBe(2);
+    expect(project.stderr).toContain(
+      'the bundle is for project myapp, not shop; pass --project myapp to use it',
+    );
   });
 });
