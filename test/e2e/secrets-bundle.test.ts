@@ -258,3 +258,38 @@ describe('latch run --bundle', () => {
     );
   });
 });
+
+describe('latch bundle import', () => {
+  it('stores the bundle in the vault of another machine; run then injects the values without --bundle', () => {
+    const password = createBundle();
+    const other = makeSandbox();
+    try {
+      initProject(other);
+      writeFileSync(join(other.cwd, 'latch.yaml'), readFileSync(join(sandbox.cwd, 'latch.yaml')));
+      writeFileSync(
+        join(other.cwd, 'secrets.encrypted'),
+        readFileSync(join(sandbox.cwd, 'secrets.encrypted')),
+      );
+      const env = { LATCH_BUNDLE_PASSWORD_FILE: passwordFile(password) };
+      const imported = latch(other, ['bundle', 'import', 'secrets.encrypted'], { env });
+      expect(imported.code, imported.stderr).toBe(0);
+      expect(imported.stdout).toBe('created: API_KEY\ncreated: DB_URL\nimported 2 secrets into myapp/dev\n');
+      const result = latch(other, ['run', '--no-mask', '--', process.execPath, '-e', printEnv]);
+      expect(JSON.parse(result.stdout)).toEqual({ a: 'bundle-api-value-1', d: 'bundle-db-value-22' });
+      expect(latch(other, ['bundle', 'import', 'secrets.encrypted'], { env }).stdout).toContain(
+        'unchanged: API_KEY',
+      );
+    } finally {
+      other.cleanup();
+    }
+  });
+
+  it('refuses a bundle for another project', () => {
+    const password = createBundle();
+    const result = latch(sandbox, ['bundle', 'import', 'secrets.encrypted', '--project', 'shop'], {
+      env: { LATCH_BUNDLE_PASSWORD_FILE: passwordFile(password) },
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('the bundle is for project myapp, not shop');
+  });
+});
