@@ -3,7 +3,7 @@
  * applies all of it or nothing.
  */
 import { resolve } from 'node:path';
-import { type Conflict, restoreBackup } from '../../../app/backup.js';
+import { type Conflict, restoreBackup } from '../../../app/restore.js';
 import { usageError } from '../../../shared/errors.js';
 import { counted, type Io, note, say, sayJson } from '../../../shared/io.js';
 import { flagOption, type ParsedArgs, stringOption } from '../../args.js';
