@@ -19,11 +19,12 @@ import { completeReference, formatReference, type ResolvedReference } from '../r
 import { LatchError } from '../shared/errors.js';
 import { type Io, note } from '../shared/io.js';
 import { ensureEnvironment, putSecret } from '../vault/secrets.js';
-import type { UnlockedVault } from '../vault/store.js';
+import { type UnlockedVault, vaultExists } from '../vault/store.js';
 import { confirmProtected, confirmReveal } from './access.js';
 import { recordEvent } from './audit.js';
 import { checkBundleTarget, withBundleValues } from './bundle-for-run.js';
 import {
+  latchHome,
   openProjectVault,
   type ProjectChoice,
   type ProjectContext,
@@ -53,7 +54,8 @@ export interface RunRequest {
 /** A run ready to start: its plan and what the consent check and the audit record need. */
 export interface PreparedRun {
   context: ProjectContext;
-  vault: UnlockedVault;
+  /** Null only for `--bundle` on a machine with no vault. */
+  vault: UnlockedVault | null;
   plan: RunPlan;
   /** Names whose values came through `latch://` references. */
   referenced: string[];
@@ -98,26 +100,28 @@ export async function prepareRun(io: Io, choice: ProjectChoice, request: RunRequ
   const where = `${context.project}/${context.environment}`;
   if (request.bundle) checkBundleTarget(request.bundle, context.project, context.environment);
   const variables = readRunVariables(io, request.envFiles);
-  const vault = await openProjectVault(io, context);
+  // A bundle shipped with a project runs where latch has no vault yet: the bundle alone.
+  const vault = request.bundle && !vaultExists(latchHome(io)) ? null : await openProjectVault(io, context);
   // Confirm a protected environment before anything else, typed values included.
   const confirmed = new Set<string>();
-  const record = vault.contents.getProject(context.project);
+  const record = vault?.contents.getProject(context.project);
   if (!request.dryRun && (await confirmProtected(io, context, record, `running ${request.command}`)))
     confirmed.add(where);
-  const referenced = await resolveRunVariables(
-    io,
-    context,
-    vault,
-    variables,
-    request.dryRun ? 'skip' : confirmed,
-  );
+  if (!vault && variables.uses.length > 0)
+    throw new LatchError(
+      'E_NO_VAULT',
+      'latch:// references need a vault, and there is none here; create one with `latch init`',
+    );
+  const referenced = vault
+    ? await resolveRunVariables(io, context, vault, variables, request.dryRun ? 'skip' : confirmed)
+    : [];
   const bundled = (secrets: SecretToInject[]) =>
     request.bundle
       ? withBundleValues(context, secrets, request.bundle)
       : { secrets, fromBundle: [], undeclared: [] };
-  let injected = bundled(secretsToInject(context, vault.contents.getProject(context.project)));
+  let injected = bundled(secretsToInject(context, vault?.contents.getProject(context.project)));
   const missing = missingNames(injected.secrets);
-  if (missing.length > 0 && !request.dryRun) {
+  if (vault && missing.length > 0 && !request.dryRun) {
     await promptForMissing(io, context, vault, missing);
     injected = bundled(secretsToInject(context, vault.contents.getProject(context.project)));
   }

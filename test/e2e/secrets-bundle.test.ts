@@ -201,6 +201,31 @@ describe('latch run --bundle', () => {
     expect(holding).toEqual([]);
   });
 
+  it('runs on a machine with no vault: the bundle alone, nothing decrypted left in any file', () => {
+    const password = createBundle();
+    const other = makeSandbox();
+    try {
+      const cwd = join(other.root, 'myapp');
+      writeFileSync(join(cwd, 'latch.yaml'), readFileSync(join(sandbox.cwd, 'latch.yaml')));
+      writeFileSync(join(cwd, 'secrets.encrypted'), readFileSync(join(sandbox.cwd, 'secrets.encrypted')));
+      const env = { LATCH_BUNDLE_PASSWORD_FILE: passwordFile(password), LATCH_PASSPHRASE: undefined };
+      const result = latch(
+        other,
+        ['run', '--no-mask', '--bundle', 'secrets.encrypted', '--', process.execPath, '-e', printEnv],
+        { env, cwd },
+      );
+      expect(result.code, result.stderr).toBe(0);
+      expect(JSON.parse(result.stdout)).toEqual({ a: 'bundle-api-value-1', d: 'bundle-db-value-22' });
+      expect(latch(other, ['run', '--', 'true'], { env, cwd }).code).toBe(4);
+      const holding = filesUnder(other.root).filter((file) =>
+        readFileSync(file).includes('bundle-api-value-1'),
+      );
+      expect(holding).toEqual([]);
+    } finally {
+      other.cleanup();
+    }
+  });
+
   it('the vault value wins over the bundle value; the bundle fills the rest', () => {
     const env = bundleOnly();
     latch(sandbox, ['set', 'API_KEY'], { input: 'vault-wins-value-3' });
