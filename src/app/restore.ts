@@ -13,6 +13,7 @@ import { type Io, note } from '../shared/io.js';
 import { sameBytes } from '../vault/secrets.js';
 import { createVaultFromBackup, openVaultFile, vaultExists } from '../vault/store.js';
 import type { ProjectRecord, SecretRecord, VaultContents } from '../vault/vault.js';
+import { confirmProtected } from './access.js';
 import { recordEvent } from './audit.js';
 import { openBackup } from './backup.js';
 import { kdfParams, latchHome, openVault, readPassphrase } from './context.js';
@@ -149,6 +150,19 @@ export async function restoreBackup(io: Io, path: string, options: RestoreOption
         .join(', ')}${conflicts.length > 5 ? ', ...' : ''}); pass --on-conflict skip or overwrite`,
     );
   if (options.dryRun) return { steps, fresh };
+  // Replacing a value in a protected environment needs a person, as `set` there does.
+  const replacedIn = new Set(
+    steps.filter((step) => step.action === 'replace').map((step) => `${step.project}/${step.environment}`),
+  );
+  for (const where of replacedIn) {
+    const [project, environment] = where.split('/') as [string, string];
+    await confirmProtected(
+      io,
+      { project, environment, manifest: null },
+      vault.contents.getProject(project),
+      'restoring replaces values there',
+    );
+  }
   const now = io.now().toISOString();
   await vault.update((contents) => {
     // Planned again under the lock, against the newest contents.
