@@ -24,6 +24,7 @@ import { decodeVault } from '../vault/format.js';
 import { openVaultFile } from '../vault/store.js';
 import type { VaultContents } from '../vault/vault.js';
 import { recordEvent } from './audit.js';
+import { refuseLargeFile } from './bundle.js';
 import { latchHome, openVault } from './context.js';
 
 /** The largest backup read: a vault of many versions and a long audit log, far under memory. */
@@ -155,6 +156,7 @@ export async function openBackup(
   const shown = relative(io.cwd, path) || path;
   let file: Uint8Array;
   try {
+    refuseLargeFile(path, maxBackupBytes, shown);
     file = readFileWithin(path, maxBackupBytes, shown);
   } catch (error) {
     if (error instanceof LatchError) throw error;

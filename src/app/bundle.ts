@@ -4,6 +4,7 @@
  * one. Loaded on demand: `latch run` without `--bundle` never loads age-encryption.
  */
 import { randomInt } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { relative } from 'node:path';
 import { openWithPassphrase, sealWithPassphrase } from '../bundle/age-file.js';
 import { bundleAttempts, bundleKey } from '../bundle/attempts-file.js';
@@ -64,9 +65,23 @@ async function readBundlePassword(io: Io, shown: string): Promise<Uint8Array> {
   return new TextEncoder().encode(typed);
 }
 
+/**
+ * Refuses a regular file over `limit` from its size alone, before reading a byte: a file of
+ * hundreds of MiB given by mistake costs no memory. (Pipes and devices are bounded while read.)
+ */
+export function refuseLargeFile(path: string, limit: number, shown: string): void {
+  const size = statSync(path).size;
+  if (size > limit)
+    throw new LatchError(
+      'E_TOO_LARGE',
+      `${shown} is larger than ${limit} bytes (${size}); is it the right file?`,
+    );
+}
+
 /** Reads a bundle file within bounds; a missing file is E_NOT_FOUND. */
 function readBundleFile(path: string): Uint8Array {
   try {
+    refuseLargeFile(path, maxBundleBytes, path);
     return readFileWithin(path, maxBundleBytes, path);
   } catch (error) {
     if (error instanceof LatchError) throw error;

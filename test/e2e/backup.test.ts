@@ -3,7 +3,7 @@
  * another, interop with the Go `age`, conflicts, and SIGKILL during a restore.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runAge } from './age-tool.js';
@@ -134,6 +134,15 @@ describe('backup and restore', () => {
       env: { LATCH_BACKUP_PASSWORD_FILE: wrongFile },
     });
     expect(wrong.code).toBe(3);
+  });
+
+  it('refuses a backup over 256 MiB from its size, before reading it', () => {
+    const big = join(sandbox.root, 'huge.backup');
+    writeFileSync(big, '');
+    truncateSync(big, 300 * 1024 * 1024);
+    const result = latch(sandbox, ['restore', big], { env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/huge\.backup is larger than 268435456 bytes \(314572800\)/);
   });
 
   it('restore onto a vault: conflicts stop it by default, skip keeps, overwrite replaces and keeps the old value as a version', () => {
