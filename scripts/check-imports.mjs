@@ -36,10 +36,13 @@ const mayUse = {
   'src/session': ['src/shared', 'src/vault', 'src/run'],
   // Team sharing over git: age files of the vault's secrets, recipients, history.
   'src/team': ['src/shared', 'src/git', 'src/vault'],
+  // The bundle and backup formats; the lockout policy is the vault's (vault/lockout.ts).
+  'src/bundle': ['src/shared', 'src/vault', 'src/manifest'],
   'src/app': [
     'src/team',
     'src/shared',
     'src/audit',
+    'src/bundle',
     'src/git',
     'src/manifest',
     'src/mask',

@@ -7,6 +7,7 @@
  * front end executes the plan (run/child.ts) and shows the output its own way.
  */
 import { basename, dirname } from 'node:path';
+import type { BundleContents } from '../bundle/document.js';
 import {
   buildRunPlan,
   environmentEntryLimit,
@@ -19,10 +20,12 @@ import { LatchError } from '../shared/errors.js';
 import { type Io, note } from '../shared/io.js';
 import { sharedFilesAreNewer } from '../team/freshness.js';
 import { ensureEnvironment, putSecret } from '../vault/secrets.js';
-import type { UnlockedVault } from '../vault/store.js';
+import { type UnlockedVault, vaultExists } from '../vault/store.js';
 import { confirmProtected, confirmReveal } from './access.js';
 import { recordEvent, updateRecorded } from './audit.js';
+import { checkBundleTarget, withBundleValues } from './bundle-for-run.js';
 import {
+  latchHome,
   openProjectVault,
   type ProjectChoice,
   type ProjectContext,
@@ -46,12 +49,19 @@ export interface RunRequest {
    * front end with no terminal to ask on (the MCP server, with an active `latch grant`).
    */
   granted?: ReadonlySet<string>;
+  /**
+   * A decrypted bundle (`--bundle`, app/bundle.ts) for this project and environment. Its
+   * values fill declared secrets the vault has no value for: the vault wins. The caller
+   * opens it and wipes it after the run.
+   */
+  bundle?: BundleContents | undefined;
 }
 
 /** A run ready to start: its plan and what the consent check and the audit record need. */
 export interface PreparedRun {
   context: ProjectContext;
-  vault: UnlockedVault;
+  /** Null only for `--bundle` on a machine with no vault. */
+  vault: UnlockedVault | null;
   plan: RunPlan;
   /** Names whose values came through `latch://` references. */
   referenced: string[];
@@ -59,6 +69,8 @@ export interface PreparedRun {
   references: ResolvedReference[];
   /** `project/environment` pairs a person confirmed (protected) during this run. */
   confirmed: Set<string>;
+  /** Names whose values came from the bundle (`--bundle`). */
+  fromBundle: string[];
 }
 
 const missingNames = (secrets: SecretToInject[]) =>
@@ -110,8 +122,11 @@ export async function prepareRun(io: Io, choice: ProjectChoice, request: RunRequ
   const context = await resolveProject(choice, io);
   const where = `${context.project}/${context.environment}`;
   const variables = readRunVariables(io, request.envFiles);
-  const vault = await openProjectVault(io, context);
+  if (request.bundle) checkBundleTarget(request.bundle, context.project, context.environment);
+  // A bundle shipped with a project runs where latch has no vault yet: the bundle alone.
+  const vault = request.bundle && !vaultExists(latchHome(io)) ? null : await openProjectVault(io, context);
   if (
+    vault &&
     context.manifestPath &&
     sharedFilesAreNewer(dirname(context.manifestPath), context.project, context.environment, vault.contents)
   ) {
@@ -122,23 +137,34 @@ export async function prepareRun(io: Io, choice: ProjectChoice, request: RunRequ
   }
   // Confirm a protected environment before anything else, typed values included.
   const confirmed = new Set<string>();
-  const record = vault.contents.getProject(context.project);
+  const record = vault?.contents.getProject(context.project);
   if (request.granted?.has(where)) confirmed.add(where);
   else if (!request.dryRun && (await confirmProtected(io, context, record, `running ${request.command}`)))
     confirmed.add(where);
-  const referenced = await resolveRunVariables(
-    io,
-    context,
-    vault,
-    variables,
-    request.dryRun ? 'skip' : confirmed,
-  );
-  let secrets = secretsToInject(context, vault.contents.getProject(context.project));
-  const missing = missingNames(secrets);
-  if (missing.length > 0 && !request.dryRun) {
+  if (!vault && variables.uses.length > 0)
+    throw new LatchError(
+      'E_NO_VAULT',
+      'latch:// references need a vault, and there is none here; create one with `latch init`',
+    );
+  const referenced = vault
+    ? await resolveRunVariables(io, context, vault, variables, request.dryRun ? 'skip' : confirmed)
+    : [];
+  const bundled = (secrets: SecretToInject[]) =>
+    request.bundle
+      ? withBundleValues(context, secrets, request.bundle)
+      : { secrets, fromBundle: [], undeclared: [] };
+  let injected = bundled(secretsToInject(context, vault?.contents.getProject(context.project)));
+  const missing = missingNames(injected.secrets);
+  if (vault && missing.length > 0 && !request.dryRun) {
     await promptForMissing(io, context, vault, missing);
-    secrets = secretsToInject(context, vault.contents.getProject(context.project));
+    injected = bundled(secretsToInject(context, vault.contents.getProject(context.project)));
   }
+  const { secrets, fromBundle } = injected;
+  if (injected.undeclared.length > 0)
+    note(
+      io,
+      `in the bundle but not declared in latch.yaml for ${context.environment} (not injected): ${injected.undeclared.join(', ')}`,
+    );
   const entryLimit = environmentEntryLimit(process.platform);
   const skipped = unusableValues(
     secrets.filter((secret) => !secret.required),
@@ -167,7 +193,7 @@ export async function prepareRun(io: Io, choice: ProjectChoice, request: RunRequ
   const references = variables.uses.map((use) =>
     completeReference(use.reference, { project: context.project, environment: context.environment }),
   );
-  return { context, vault, plan: result.plan, referenced, references, confirmed };
+  return { context, vault, plan: result.plan, referenced, references, confirmed, fromBundle };
 }
 
 /**
@@ -205,7 +231,10 @@ export async function authorizeRun(io: Io, run: PreparedRun): Promise<void> {
       program: basename(plan.command),
       // Values that reached the child through references, in their long form: `leaked`
       // finds deliveries of a secret by reference from other projects and environments too.
-      detail: { references: run.references.map(formatReference) },
+      detail: {
+        references: run.references.map(formatReference),
+        ...(run.fromBundle.length > 0 ? { bundle: run.fromBundle } : {}),
+      },
     },
     run.vault,
     'required',

@@ -39,7 +39,10 @@ export type AuditEventKind =
   | 'grant'
   | 'rotate'
   | 'rollback'
-  | 'truncated-tail';
+  | 'truncated-tail'
+  | 'bundle-create'
+  | 'backup'
+  | 'restore';
 
 /** Every kind, for code that validates or lists them. */
 export const auditEventKinds: readonly AuditEventKind[] = [
@@ -62,10 +65,13 @@ export const auditEventKinds: readonly AuditEventKind[] = [
   'rotate',
   'rollback',
   'truncated-tail',
+  'bundle-create',
+  'backup',
+  'restore',
 ];
 
 /** Kinds that hand a secret's value to someone: what `leaked` lists. */
-export const deliveryKinds: readonly AuditEventKind[] = ['reveal', 'run', 'load', 'inject'];
+export const deliveryKinds: readonly AuditEventKind[] = ['reveal', 'run', 'load', 'inject', 'bundle-create'];
 
 /** A field value: never a secret value, only names, paths, numbers and flags. */
 export type AuditValue = string | number | boolean | null | string[];

@@ -236,6 +236,25 @@ export class UnlockedVault {
     } catch {}
   }
 
+  /**
+   * For a backup: under the writers' lock, the vault file's bytes as they are now, a copy of
+   * the data key (a backup must open without this machine's passphrase or keychain), and
+   * what `alongside` returns, run under the same lock (the audit files), so the parts agree.
+   */
+  async snapshot<T>(alongside: () => T): Promise<{ vaultFile: Uint8Array; dataKey: Uint8Array; extra: T }> {
+    return withLock(this.paths.lock, () => {
+      const vaultFile = new Uint8Array(readFileSync(this.paths.vault));
+      const sealed = decodeVault(vaultFile);
+      if (!sameBytes(sealed.vaultId, this.sealed.vaultId))
+        throw new LatchError(
+          'E_TAMPERED',
+          'the vault was replaced while latch was running; run the command again',
+        );
+      openBody(sealed, this.dataKey);
+      return { vaultFile, dataKey: new Uint8Array(this.dataKey), extra: alongside() };
+    });
+  }
+
   /** Wraps the data key into a new slot of `type` under `keyEncryptionKey` (sessions). */
   wrapInSlot(type: number, params: Uint8Array, keyEncryptionKey: Uint8Array): KeySlot {
     return wrapDataKey(this.sealed.vaultId, type, params, keyEncryptionKey, this.dataKey, random(12));
@@ -367,4 +386,40 @@ export async function createVault(
     refreshScanIndex(home, contents);
   });
   return new UnlockedVault(paths, decodeVault(readFileSync(paths.vault)), dataKey, contents);
+}
+
+/**
+ * Recreates a vault from a backup (`restore` onto a machine with no vault): the backed-up
+ * vault file's body and id, kept byte for byte with its data key, under one new passphrase
+ * slot (its other slots belonged to the old machine). `beforeVault` runs under the lock
+ * before the vault file appears (the audit files go first: the vault file is the commit
+ * point). Throws E_EXISTS when a vault is there, E_TAMPERED when the backup's vault does not
+ * open with its key.
+ */
+export async function createVaultFromBackup(
+  home: string,
+  backup: { vaultFile: Uint8Array; dataKey: Uint8Array },
+  passphrase: Uint8Array,
+  kdf: KdfParams,
+  beforeVault: () => void,
+): Promise<UnlockedVault> {
+  ensurePrivateDirectory(home);
+  const paths = vaultPaths(home);
+  const old = decodeVault(backup.vaultFile);
+  const contents = VaultContents.decode(openBody(old, backup.dataKey));
+  const slot = await makePassphraseSlot(old.vaultId, backup.dataKey, passphrase, kdf);
+  const sealed: SealedVault = { vaultId: old.vaultId, slots: [slot], body: old.body };
+  const { refreshScanIndex } = await scanIndexFile();
+  await withLock(paths.lock, () => {
+    if (existsSync(paths.vault)) throw new LatchError('E_EXISTS', `a vault already exists in ${home}`);
+    beforeVault();
+    writeFileAtomic(paths.vault, encodeVault(sealed, backup.dataKey));
+    refreshScanIndex(home, contents);
+  });
+  return new UnlockedVault(paths, decodeVault(readFileSync(paths.vault)), backup.dataKey, contents);
+}
+
+/** The contents of a backed-up vault file, opened with its data key; E_TAMPERED if it does not open. */
+export function openVaultFile(vaultFile: Uint8Array, dataKey: Uint8Array): VaultContents {
+  return VaultContents.decode(openBody(decodeVault(vaultFile), dataKey));
 }

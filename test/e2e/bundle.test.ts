@@ -63,7 +63,7 @@ describe('the bundled executable', () => {
     expect(bundledSources(entry).filter((source) => source.startsWith('src/cli/commands/'))).toEqual([]);
   });
 
-  it('runs `run` without yaml, the manifest parser or hash-wasm (they load on demand)', () => {
+  it('runs `run` without yaml, the manifest parser, hash-wasm or age-encryption (they load on demand)', () => {
     const sources = bundledSources(staticGraph(runChunk!));
     expect(sources).toContain('src/cli/commands/run/run.ts');
     expect(sources).toContain('src/manifest/file.ts');
@@ -72,6 +72,8 @@ describe('the bundled executable', () => {
         (source) =>
           source.startsWith('node_modules/yaml/') ||
           source.startsWith('node_modules/hash-wasm/') ||
+          source.startsWith('node_modules/age-encryption/') ||
+          source.startsWith('node_modules/@noble/') ||
           source === 'src/manifest/manifest.ts',
       ),
     ).toEqual([]);

@@ -3,7 +3,9 @@
  * audit); this command prints a dry run, or executes the plan (spawn on a pty or masked
  * pipes, forward signals) and returns the child's exit code.
  */
+import { resolve } from 'node:path';
 import { authorizeRun, prepareRun } from '../../../app/run.js';
+import type { BundleContents } from '../../../bundle/document.js';
 import { createRedactor } from '../../../mask/redactor.js';
 import { executePlan, type Masking } from '../../../run/child.js';
 import { closeOsPipes, type OsPipe } from '../../../run/os-pipe.js';
@@ -12,7 +14,7 @@ import { findScript, ptySpawn } from '../../../run/pty.js';
 import { pipesForRun } from '../../../session/agent.js';
 import { LatchError } from '../../../shared/errors.js';
 import { type Io, note, say, sayJson } from '../../../shared/io.js';
-import { flagOption, listOption, type ParsedArgs } from '../../args.js';
+import { flagOption, listOption, type ParsedArgs, stringOption } from '../../args.js';
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
   if (args.rest.length === 0)
@@ -42,12 +44,37 @@ interface PendingPipes {
 async function runCommand(args: ParsedArgs, io: Io, pipes: PendingPipes): Promise<number> {
   const [command, ...commandArgs] = args.rest as [string, ...string[]];
   const dryRun = flagOption(args, 'dry-run');
+  const bundlePath = stringOption(args, 'bundle');
+  // Loaded only with --bundle: age-encryption costs start-up time every other run would pay.
+  const opened = bundlePath
+    ? await import('../../../app/bundle.js').then(async (bundles) => ({
+        bundle: await bundles.openBundle(io, resolve(io.cwd, bundlePath)),
+        wipe: bundles.wipeBundle,
+      }))
+    : null;
+  try {
+    return await runPrepared(args, io, pipes, command, commandArgs, dryRun, opened?.bundle);
+  } finally {
+    if (opened) opened.wipe(opened.bundle);
+  }
+}
+
+async function runPrepared(
+  args: ParsedArgs,
+  io: Io,
+  pipes: PendingPipes,
+  command: string,
+  commandArgs: string[],
+  dryRun: boolean,
+  bundle: BundleContents | undefined,
+): Promise<number> {
   const prepared = await prepareRun(io, args, {
     command,
     args: commandArgs,
     envFiles: listOption(args, 'env-file'),
     mask: !flagOption(args, 'no-mask'),
     dryRun,
+    bundle,
   });
   prepared.plan.wordBytes = commandBytes(io, args.rest);
   if (dryRun) {
@@ -60,6 +87,7 @@ async function runCommand(args: ParsedArgs, io: Io, pipes: PendingPipes): Promis
         `in ${prepared.context.project}/${prepared.context.environment} with: ${plan.secrets.join(', ') || '(no secrets)'}`,
       );
       if (plan.references.length > 0) say(io, `references resolved for: ${plan.references.join(', ')}`);
+      if (prepared.fromBundle.length > 0) say(io, `from the bundle: ${prepared.fromBundle.join(', ')}`);
       say(io, `output masked: ${plan.mask ? 'yes' : 'no'}`);
     }
     return 0;
