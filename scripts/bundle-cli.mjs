@@ -63,7 +63,7 @@ await build({
   target: 'es2022',
   logLevel: 'warning',
 });
-for (const name of ['index.html', 'style.css'])
+for (const name of ['index.html', 'style.css', 'favicon.svg'])
   copyFileSync(`${repository}src/ui/page/${name}`, `${repository}dist/ui/${name}`);
 
 // The `latch` command: one CommonJS bundle, its loader, and the loader's code cache.

@@ -13,6 +13,7 @@ const files: Array<[string, string, string]> = [
   ['/', 'index.html', 'text/html; charset=utf-8'],
   ['/app.js', 'app.js', 'text/javascript; charset=utf-8'],
   ['/style.css', 'style.css', 'text/css; charset=utf-8'],
+  ['/favicon.svg', 'favicon.svg', 'image/svg+xml'],
 ];
 
 /** Reads the page's files from the first of `directories` that holds them all. */
