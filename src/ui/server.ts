@@ -110,22 +110,24 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
       response.end(asset.body);
       return;
     }
+    const isLogin = method === 'POST' && url.pathname === '/api/session';
+    // The session is checked before a body is read: without one, nothing more is taken in.
+    const session = cookieValue(request.headers.cookie, sessionCookie);
+    if (!isLogin && ![...sessions].some((known) => sameSecret(session, known)))
+      return refuse(response, 401, 'E_UNAUTHORIZED', 'open the address latch ui printed');
     const body = method === 'POST' ? await readJson(request) : undefined;
     if (body === invalid) return refuse(response, 400, 'E_USAGE', 'the body is not JSON, or too large');
-    if (method === 'POST' && url.pathname === '/api/session') {
+    if (isLogin) {
       const given = (body as { token?: unknown } | null)?.token;
       // One exchange only: a token seen later (history, a screenshot) opens nothing.
       if (token === null || typeof given !== 'string' || !sameSecret(given, token))
         return refuse(response, 401, 'E_UNAUTHORIZED', 'open the address latch ui printed');
       token = null;
-      const session = randomSecret();
-      sessions.add(session);
-      response.setHeader('set-cookie', sessionCookieHeader(session));
+      const created = randomSecret();
+      sessions.add(created);
+      response.setHeader('set-cookie', sessionCookieHeader(created));
       return send(response, 200, { ok: true });
     }
-    const session = cookieValue(request.headers.cookie, sessionCookie);
-    if (![...sessions].some((known) => sameSecret(session, known)))
-      return refuse(response, 401, 'E_UNAUTHORIZED', 'open the address latch ui printed');
     try {
       const answer = await options.api({ method, path: url.pathname, query: url.searchParams, body });
       send(response, answer.status, answer.json);

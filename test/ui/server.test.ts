@@ -139,6 +139,12 @@ describe('latch ui server', () => {
     expect((await post({ 'content-type': 'application/json' })).status).toBe(403);
     expect((await post({ origin: 'null', 'content-type': 'application/json' })).status).toBe(403);
     expect((await post({ origin, 'content-type': 'text/plain' })).status).toBe(415);
+    const anonymous = await send(server.port, '/api/secret', {
+      method: 'POST',
+      headers: { origin, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(anonymous.status).toBe(401);
     expect(seen).toHaveLength(0);
     expect((await post({ origin, 'content-type': 'application/json' })).status).toBe(200);
     expect(seen.map((request) => request.path)).toEqual(['/api/secret']);
