@@ -58,6 +58,15 @@ describe.skipIf(!existsSync(chromiumPath))('latch ui in a browser', () => {
     });
     expect(set.code, set.stderr).toBe(0);
 
+    for (const [args, input] of [
+      [['set', 'OLD_TOKEN', '--expires', '2020-01-01'], 'old-token-value-5k2'],
+      [['set', 'WEBHOOK_SECRET'], 'webhook-value-6m3'],
+      [['leaked', 'WEBHOOK_SECRET'], ''],
+    ] as const) {
+      const result = latch(sandbox, [...args], { input });
+      expect(result.code, result.stderr).toBe(0);
+    }
+
     const url = await startUi();
     browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
     const page = await browser.newPage();
@@ -85,6 +94,10 @@ describe.skipIf(!existsSync(chromiumPath))('latch ui in a browser', () => {
     expect(await dev.locator('td').nth(2).textContent()).toBe('used by the summarizer');
     const staging = project.locator('table[data-environment="staging"] tr[data-secret="API_KEY"]');
     expect(await staging.locator('.state').allTextContents()).toEqual(['missing, required']);
+    const state = (name: string) =>
+      project.locator(`table[data-environment="dev"] tr[data-secret="${name}"] .state`).allTextContents();
+    expect(await state('OLD_TOKEN')).toEqual(['expired']);
+    expect(await state('WEBHOOK_SECRET')).toEqual(['leaked: rotate']);
     mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: `${artifacts}ui-overview.png`, fullPage: true });
 
@@ -115,6 +128,8 @@ describe.skipIf(!existsSync(chromiumPath))('latch ui in a browser', () => {
       expect(text).not.toContain(storedValue);
       expect(text).not.toContain(newValue);
       expect(text).not.toContain('typed-in-the-page');
+      expect(text).not.toContain('old-token-value');
+      expect(text).not.toContain('webhook-value');
     }
     expect(problems).toEqual([]);
   }, 60_000);
