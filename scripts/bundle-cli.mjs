@@ -50,6 +50,22 @@ await build({
   logLevel: 'warning',
 });
 
+// The page of `latch ui` (src/ui/page/): browser code in one file, with its HTML and CSS, in
+// dist/ui/, where the server reads them (src/ui/assets.ts). No inline script: the
+// Content-Security-Policy allows only these files.
+await build({
+  absWorkingDir: repository,
+  entryPoints: ['src/ui/page/app.ts'],
+  outfile: `${repository}dist/ui/app.js`,
+  bundle: true,
+  format: 'iife',
+  platform: 'browser',
+  target: 'es2022',
+  logLevel: 'warning',
+});
+for (const name of ['index.html', 'style.css', 'favicon.svg'])
+  copyFileSync(`${repository}src/ui/page/${name}`, `${repository}dist/ui/${name}`);
+
 // The `latch` command: one CommonJS bundle, its loader, and the loader's code cache.
 const shared = {
   absWorkingDir: repository,

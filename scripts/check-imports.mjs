@@ -66,6 +66,10 @@ const mayUse = {
   'src/lifecycle': ['src/shared', 'src/app', 'src/vault', 'src/manifest'],
   'src/clipboard': ['src/shared', 'src/app', 'src/vault', 'src/manifest'],
   'src/doctor': ['src/shared', 'src/app', 'src/git', 'src/manifest', 'src/vault', 'src/lifecycle'],
+  // latch ui: a front end like the CLI and the MCP server (app/ and the capabilities).
+  'src/ui': ['src/shared', 'src/app', 'src/lifecycle', 'src/vault', 'src/manifest'],
+  // The page, run in the browser: it talks to src/ui/api.ts over HTTP only.
+  'src/ui/page': [],
   'src/cli': ['*'],
   src: ['src/app', 'src/shared', 'src/run', 'src/vault', 'src/manifest', 'src/audit'],
 };

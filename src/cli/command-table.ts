@@ -600,6 +600,29 @@ export const commands: CommandSpec[] = [
     subcommands: ['install'],
   },
   {
+    name: 'ui',
+    summary:
+      'Show the vault in a browser page on 127.0.0.1: projects, environments, secrets by name and state (never values).',
+    usage: '[--port N] [--no-open] [--idle DURATION]',
+    options: [
+      project,
+      {
+        name: 'port',
+        kind: 'value',
+        placeholder: 'N',
+        description: 'port on 127.0.0.1 (default: a free one)',
+      },
+      { name: 'no-open', kind: 'flag', description: 'print the address, do not open a browser' },
+      {
+        name: 'idle',
+        kind: 'value',
+        placeholder: 'DURATION',
+        description: 'stop after this long without a request (default 30m)',
+      },
+    ],
+    maxPositionals: 0,
+  },
+  {
     name: 'grant',
     summary:
       'Let AI agents run with a protected environment through latch mcp for a while; a person confirms on a terminal.',

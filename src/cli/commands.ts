@@ -48,6 +48,7 @@ const loaders: Record<string, CommandEntry['load']> = {
   rotate: () => import('./commands/lifecycle/rotate.js'),
   copy: () => import('./commands/lifecycle/copy.js'),
   doctor: () => import('./commands/lifecycle/doctor.js'),
+  ui: () => import('./commands/ui/ui.js'),
 };
 
 /** The command named `name` with its loader, or undefined. */

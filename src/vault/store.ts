@@ -159,6 +159,23 @@ export class UnlockedVault {
   }
 
   /**
+   * Reads the newest contents (another process may have written since): a long-running
+   * front end (`latch ui`) shows what is stored now, not what was stored when it unlocked.
+   */
+  reload(): VaultContents {
+    const latest = readSealed(this.paths);
+    if (!sameBytes(latest.vaultId, this.sealed.vaultId)) {
+      throw new LatchError(
+        'E_TAMPERED',
+        'the vault was replaced by another vault while latch was running; start again',
+      );
+    }
+    this.sealed = latest;
+    this.contents = VaultContents.decode(openBody(latest, this.dataKey));
+    return this.contents;
+  }
+
+  /**
    * Rebuilds the scan index from the newest contents, under the writers' lock, when it or its
    * key is missing or the key is exposed (`privateFileExposure`; it is then replaced), or
    * always with `force` (`latch scan --reindex`, whose failure is the command's). So every

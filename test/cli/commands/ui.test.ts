@@ -1,0 +1,47 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runMain } from '../../../src/cli/main.js';
+import { fakeIo, tempDirs } from '../fake-io.js';
+
+let dirs: ReturnType<typeof tempDirs>;
+let project: string;
+let env: Record<string, string>;
+beforeEach(async () => {
+  dirs = tempDirs();
+  project = join(dirs.root, 'shop');
+  mkdirSync(project);
+  env = { LATCH_HOME: dirs.home, LATCH_PASSPHRASE: 'pass phrase 1', LATCH_KDF_PARAMS: 'm=8192,t=1,p=1' };
+  expect(await runMain(['init'], fakeIo({ cwd: project, env }))).toBe(0);
+});
+afterEach(() => dirs.cleanup());
+
+describe('latch ui', () => {
+  it.each([
+    [['--port', 'eighty']],
+    [['--port', '70000']],
+    [['--idle', 'soon']],
+    [['extra']],
+  ])('refuses %j with exit 2', async (args) => {
+    const io = fakeIo({ cwd: project, env });
+    expect(await runMain(['ui', '--no-open', ...args], io)).toBe(2);
+  });
+
+  it('prints the address with its token, serves the page, and stops after the idle time', async () => {
+    const io = fakeIo({ cwd: project, env });
+    const running = runMain(['ui', '--no-open', '--idle', '1s'], io);
+    let address: RegExpExecArray | null = null;
+    for (let tries = 0; tries < 100 && !address; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      address = /latch ui: (http:\/\/127\.0\.0\.1:(\d+)\/)#token=[A-Za-z0-9_-]{43}\n/.exec(io.out());
+    }
+    expect(address, io.err()).not.toBeNull();
+    const page = await fetch(address![1]!);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(await page.text()).toContain('<script src="/app.js" defer></script>');
+    expect((await fetch(`${address![1]}api/overview`)).status).toBe(401);
+    expect(await running).toBe(0);
+    expect(io.out()).toContain('latch ui: stopped\n');
+  });
+});
