@@ -17,6 +17,7 @@ import { readAncestors } from '../audit/processes.js';
 import { type AuditEventKind, type AuditFields, type AuditValue, deliveryKinds } from '../audit/record.js';
 import type { ScanOutcome } from '../scan/report.js';
 import { LatchError } from '../shared/errors.js';
+import { fullDiskCodes } from '../shared/files.js';
 import { resolveLatchHome } from '../shared/home.js';
 import { type Io, note, warn } from '../shared/io.js';
 import type { PassphraseAttempts, UnlockedVault } from '../vault/store.js';
@@ -134,11 +135,15 @@ export async function recordEvent(
       const undone = deliveryKinds.includes(event.kind)
         ? 'no value was handed out'
         : 'the vault was not changed';
-      throw new LatchError(
-        'E_IO',
-        `could not write the audit log (${reason}), so ${undone}; fix that, or set LATCH_AUDIT=best-effort to go on without a record`,
-        { cause: error },
-      );
+      const code = (error as NodeJS.ErrnoException).code;
+      // A full disk says what to do about it, as every other write that finds no room does.
+      const fix =
+        code && fullDiskCodes.has(code)
+          ? 'free some disk space and run the command again'
+          : 'fix that, or set LATCH_AUDIT=best-effort to go on without a record';
+      throw new LatchError('E_IO', `could not write the audit log (${reason}), so ${undone}; ${fix}`, {
+        cause: error,
+      });
     }
     note(io, `latch: could not write the audit log (${reason}); the command goes on`);
   }

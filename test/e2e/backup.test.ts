@@ -3,11 +3,11 @@
  * another, interop with the Go `age`, conflicts, and SIGKILL during a restore.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runAge } from './age-tool.js';
-import { initProject, latch, makeSandbox, type Sandbox, startLatch } from './harness.js';
+import { binary, initProject, latch, makeSandbox, type Sandbox, startLatch } from './harness.js';
 
 const backupPassphrase = 'mellow-tundra-quasar-fig-lantern';
 let sandbox: Sandbox;
@@ -202,3 +202,57 @@ describe('backup and restore', () => {
     expect(seen.size).toBe(2);
   }, 300_000);
 });
+
+describe.skipIf(process.platform === 'win32')(
+  'a full disk while writing a backup, a bundle or a restore',
+  () => {
+    /**
+     * Runs latch with a file size limit of `kilobytes` (RLIMIT_FSIZE, SIGXFSZ ignored): a write
+     * past it fails with EFBIG, as a write to a full disk fails with ENOSPC, without root.
+     */
+    function latchWithFileLimit(kilobytes: number, args: string[], extraEnv: Record<string, string> = {}) {
+      const result = spawnSync(
+        '/bin/sh',
+        ['-c', `trap '' XFSZ; ulimit -f ${kilobytes}; exec "$0" "$@"`, process.execPath, binary, ...args],
+        { cwd: sandbox.cwd, env: { ...sandbox.env, ...env, ...extraEnv }, encoding: 'utf8', timeout: 60_000 },
+      );
+      return { code: result.status, stderr: result.stderr };
+    }
+    const noRoom = /^latch: no room to write a file \(.*\); free some disk space and run the command again$/m;
+    /** Every file under `directory` whose name says it is a temp file or a lock left behind. */
+    const leftovers = (directory: string) =>
+      readdirSync(directory).filter((name) => name.includes('.tmp-') || name.endsWith('.lock'));
+
+    it('backup -o and bundle create -o write no file, or a part of one, and say what to do', () => {
+      const vaultBefore = readFileSync(join(sandbox.home, 'vault'));
+      const target = join(sandbox.root, 'full.backup');
+      const failed = latchWithFileLimit(1, ['backup', '-o', target]);
+      expect(failed.code, failed.stderr).toBe(1);
+      expect(failed.stderr).toMatch(noRoom);
+      expect(existsSync(target)).toBe(false);
+      const bundle = join(sandbox.cwd, 'full.encrypted');
+      const bundleFailed = latchWithFileLimit(1, ['bundle', 'create', '--generate-password', '-o', bundle]);
+      expect(bundleFailed.code, bundleFailed.stderr).toBe(1);
+      expect(bundleFailed.stderr).toMatch(noRoom);
+      expect(existsSync(bundle)).toBe(false);
+      expect(leftovers(sandbox.root)).toEqual([]);
+      expect(leftovers(sandbox.cwd)).toEqual([]);
+      expect(readFileSync(join(sandbox.home, 'vault')).equals(vaultBefore)).toBe(true);
+    });
+
+    it('a restore that cannot write the vault leaves it as it was', () => {
+      const file = backup();
+      latch(sandbox, ['set', 'API_KEY'], { input: 'changed-after-backup-7' });
+      const vaultBefore = readFileSync(join(sandbox.home, 'vault'));
+      const failed = latchWithFileLimit(1, ['restore', file, '--on-conflict', 'overwrite']);
+      expect(failed.code, failed.stderr).toBe(1);
+      // The restore's record comes first, so the audit log is what finds no room.
+      expect(failed.stderr).toMatch(
+        /^latch: could not write the audit log \(EFBIG\), so the vault was not changed; free some disk space and run the command again$/m,
+      );
+      expect(readFileSync(join(sandbox.home, 'vault')).equals(vaultBefore)).toBe(true);
+      expect(leftovers(sandbox.home)).toEqual([]);
+      expect(latch(sandbox, ['get', 'API_KEY', '--reveal']).stdout).toBe('changed-after-backup-7');
+    });
+  },
+);
