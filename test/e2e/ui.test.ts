@@ -52,7 +52,7 @@ function startUi(): Promise<string> {
 describe.skipIf(!existsSync(chromiumPath))('latch ui in a browser', () => {
   it('shows the projects and a missing required secret, stores a value, and never shows one', async () => {
     const storedValue = 'sk_test_stored_value_4f9a1c';
-    const newValue = 'postgres://app:typed-in-the-page-7d2e@db/app';
+    const newValue = 'postgres://app:typed-in-the-page-7d2e@db/app'; // latch:allow (a test value)
     const set = latch(sandbox, ['set', 'API_KEY', '--description', 'used by the summarizer'], {
       input: storedValue,
     });
