@@ -344,9 +344,12 @@ describe('crashes', () => {
         if (index % 2 === 0) child.stdin.end(`value-${round}-${index}`);
         return child;
       });
+      // Listened for from the start: a child may exit before the kills, and an exit event
+      // already emitted is never seen by a listener added later.
+      const exited = children.map((child) => new Promise((resolve) => child.on('exit', resolve)));
       await sleep(80 + round * 60);
       for (const [index, child] of children.entries()) if (index % 3 === 0) child.kill('SIGKILL');
-      await Promise.all(children.map((child) => new Promise((resolve) => child.on('exit', resolve))));
+      await Promise.all(exited);
     }
     ok(['run', '--', 'true']);
     const verify = latch(sandbox, ['audit', 'verify']);
