@@ -316,9 +316,10 @@ describe('crashes', () => {
       const child = spawn(process.execPath, [appender, sandbox.home, '0', String(2 * 1024 * 1024)], {
         stdio: 'ignore',
       });
+      const exited = new Promise((resolve) => child.on('exit', resolve));
       await sleep(150 + round * 37);
       child.kill('SIGKILL');
-      await new Promise((resolve) => child.on('exit', resolve));
+      await exited;
       const verify = latch(sandbox, ['audit', 'verify']);
       expect(verify.code, verify.stderr).toBe(0);
       if (/torn record/.test(verify.stderr)) torn++;
