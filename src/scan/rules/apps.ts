@@ -166,4 +166,34 @@ export const paymentRules: readonly CredentialRule[] = [
       minEntropy: 3.5,
     },
   ),
+  // Exchanges and commerce APIs without a prefix: known by the name they are assigned to.
+  namedRule('bittrex-api-key', 'Bittrex', 'Bittrex API key or secret', ['bittrex'], `[${base62}]{32}`, {
+    minEntropy: 3.5,
+  }),
+  namedRule('kraken-api-key', 'Kraken', 'Kraken API private key', ['kraken'], `[${base62}/+=_-]{80,90}`, {
+    minEntropy: 4.5,
+  }),
+  namedRule('kucoin-api-key', 'KuCoin', 'KuCoin API key', ['kucoin'], `[${hex}]{24}`),
+  namedRule('kucoin-api-secret', 'KuCoin', 'KuCoin API secret', ['kucoin'], uuid),
+  tokenRule('sumup-api-key', 'SumUp', 'SumUp secret API key', 'sup_sk_', `[${base62}]{24,64}`, {
+    minEntropy: 3.5,
+  }),
+  namedRule('finicity-api-token', 'Finicity', 'Finicity API token', ['finicity'], `[${hex}]{32}`),
+  namedRule('finicity-client-secret', 'Finicity', 'Finicity client secret', ['finicity'], `[${base62}]{20}`, {
+    minEntropy: 3.4,
+  }),
+  namedRule(
+    'etsy-api-key',
+    'Etsy',
+    'Etsy API key (keystring or shared secret)',
+    ['etsy'],
+    `[${base62}]{24}`,
+    {
+      minEntropy: 3.5,
+    },
+  ),
+  namedRule('squarespace-api-key', 'Squarespace', 'Squarespace API key', ['squarespace'], uuid),
+  namedRule('freshbooks-token', 'FreshBooks', 'FreshBooks access token', ['freshbooks'], `[${base62}]{64}`, {
+    minEntropy: 3.5,
+  }),
 ];

@@ -345,4 +345,13 @@ export const cloudRules: readonly CredentialRule[] = [
     ['atlas_private_key', 'mongodb_atlas', 'atlas_api'],
     `[${hex}]{8}-[${hex}]{4}-[${hex}]{4}-[${hex}]{4}-[${hex}]{12}`,
   ),
+  // Defined Networking (managed Nebula overlay networks): `dnkey-` and two random parts.
+  tokenRule(
+    'defined-networking-api-token',
+    'Defined Networking',
+    'Defined Networking API token',
+    'dnkey-',
+    `[${urlSafe}=]{26}-[${urlSafe}=]{52}`,
+    { minEntropy: 4 },
+  ),
 ];

@@ -317,4 +317,15 @@ export const secretManagerRules: readonly CredentialRule[] = [
     { minEntropy: 3.5 },
   ),
   tokenRule('prefect-api-key', 'Prefect', 'Prefect Cloud API key', 'pnu_', `[${base62}]{36}`),
+  tokenRule('infracost-api-key', 'Infracost', 'Infracost API key', 'ico-', `[${base62}]{32}`, {
+    minEntropy: 3.5,
+  }),
+  tokenRule(
+    'settlemint-token',
+    'SettleMint',
+    'SettleMint personal, application or service access token',
+    'sm_',
+    `(?:pat|aat|sat)_[${base62}]{16}`,
+    { minEntropy: 3, keywords: ['sm_pat_', 'sm_aat_', 'sm_sat_'] },
+  ),
 ];

@@ -286,4 +286,15 @@ export const messagingRules: readonly CredentialRule[] = [
   tokenRule('onesignal-api-key', 'OneSignal', 'OneSignal REST API key', 'os_v2_app_', '[a-z2-7]{100,}', {
     minEntropy: 4,
   }),
+  namedRule(
+    'sendbird-access-token',
+    'Sendbird',
+    'Sendbird API or access token',
+    ['sendbird'],
+    `[${hex}]{40}`,
+  ),
+  namedRule('sendbird-app-id', 'Sendbird', 'Sendbird application ID', ['sendbird'], uuid),
+  namedRule('beamer-api-key', 'Beamer', 'Beamer API key', ['beamer'], `b_[${urlSafe}=]{44}`, {
+    minEntropy: 4,
+  }),
 ];

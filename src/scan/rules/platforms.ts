@@ -111,4 +111,12 @@ export const platformRules: readonly CredentialRule[] = [
   tokenRule('dynatrace-token', 'Dynatrace', 'Dynatrace API token', 'dt0c01.', '[A-Z0-9]{24}\\.[A-Z0-9]{64}', {
     minEntropy: 3.5,
   }),
+  // `oc whoami -t`: OAuth access tokens are `sha256~` and 43 base64url characters.
+  tokenRule('openshift-token', 'OpenShift', 'OpenShift OAuth access token', 'sha256~', `[${urlSafe}]{43}`, {
+    minEntropy: 3.8,
+  }),
+  tokenRule('scalingo-api-token', 'Scalingo', 'Scalingo API token', 'tk-', `(?:us|eu)-[${urlSafe}]{48}`, {
+    minEntropy: 3.5,
+    keywords: ['tk-us-', 'tk-eu-'],
+  }),
 ];

@@ -552,6 +552,28 @@ const fixtures: Record<string, Fixture> = {
     },
     negatives: () => ['"Server=tcp:db.internal,1433;Database=app;User ID=app;Password=<password>;"'],
   },
+  // Issue 14, more providers: payments and commerce
+  'bittrex-api-key': named('BITTREX_API_SECRET', base62(32)),
+  'kraken-api-key': named('KRAKEN_PRIVATE_KEY', (r) => `${r.base64(86)}==`),
+  'kucoin-api-key': named('KUCOIN_API_KEY', hex(24)),
+  'kucoin-api-secret': named('KUCOIN_API_SECRET', uuid),
+  'sumup-api-key': token('sup_sk_', base62(32)),
+  'finicity-api-token': named('FINICITY_APP_KEY', hex(32)),
+  'finicity-client-secret': named('FINICITY_SECRET', base62(20)),
+  'etsy-api-key': named('ETSY_KEYSTRING', base62(24)),
+  'squarespace-api-key': named('SQUARESPACE_API_KEY', uuid),
+  'freshbooks-token': named('FRESHBOOKS_ACCESS_TOKEN', base62(64)),
+  'infracost-api-key': token('ico-', base62(32)),
+  'settlemint-token': {
+    make: (r) => inCode(`sm_${['pat', 'aat', 'sat'][Math.floor(r.next() * 3)]}_${r.base62(16)}`),
+    negatives: (r) => [`const value = 'sm_xyz_${r.base62(16)}';`, `const value = 'sm_pat_${r.base62(8)}';`],
+  },
+  'openshift-token': token('sha256~', urlSafe(43)),
+  'scalingo-api-token': token('tk-us-', urlSafe(48)),
+  'defined-networking-api-token': token('dnkey-', (r) => `${r.urlSafe(26)}-${r.urlSafe(52)}`),
+  'sendbird-access-token': named('SENDBIRD_API_TOKEN', hex(40)),
+  'sendbird-app-id': named('SENDBIRD_APP_ID', uuid),
+  'beamer-api-key': named('BEAMER_API_KEY', (r) => `b_${r.urlSafe(44)}`),
 };
 
 Object.assign(fixtures, contextFixtures);
