@@ -340,4 +340,60 @@ export const productivityRules: readonly CredentialRule[] = [
     },
   ),
   namedRule('docusign-secret', 'DocuSign', 'DocuSign integration secret', ['docusign'], uuid),
+  // Adafruit IO keys are `aio_` and 28 characters; older ones had no prefix.
+  tokenRule('adafruit-io-key', 'Adafruit', 'Adafruit IO key', 'aio_', `[${base62}]{28}`, { minEntropy: 3.5 }),
+  namedRule('adafruit-api-key', 'Adafruit', 'Adafruit IO key (legacy)', ['adafruit'], `[${urlSafe}]{32}`, {
+    minEntropy: 3.5,
+  }),
+  tokenRule(
+    'adobe-client-secret',
+    'Adobe',
+    'Adobe Developer Console client secret',
+    'p8e-',
+    `[${urlSafe}]{32}`,
+    {
+      minEntropy: 3.5,
+    },
+  ),
+  namedRule('adobe-client-id', 'Adobe', 'Adobe Developer Console client ID', ['adobe'], '[a-f0-9]{32}'),
+  // Service client access keys: client id, key id, account, then the base64 private key.
+  tokenRule(
+    'authress-access-key',
+    'Authress',
+    'Authress service client access key',
+    '',
+    `(?:sc|ext|scauth|authress)_[${base62}]{5,30}\\.[${base62}]{4,6}\\.acc[_-][a-z0-9-]{10,32}\\.[${urlSafe}+/=]{30,120}`,
+    { minEntropy: 4, keywords: ['.acc_', '.acc-'] },
+  ),
+  namedRule('finnhub-api-key', 'Finnhub', 'Finnhub API key', ['finnhub'], '[a-z0-9]{20}', {
+    minEntropy: 3.2,
+  }),
+  namedRule('flickr-api-key', 'Flickr', 'Flickr API key or secret', ['flickr'], '[a-z0-9]{32}'),
+  namedRule(
+    'linkedin-client-secret',
+    'LinkedIn',
+    'LinkedIn client secret',
+    ['linkedin', 'linked_in', 'linked-in'],
+    `[${base62}]{16}`,
+    { minEntropy: 3.3 },
+  ),
+  namedRule(
+    'linkedin-client-id',
+    'LinkedIn',
+    'LinkedIn client ID',
+    ['linkedin', 'linked_in', 'linked-in'],
+    '[a-z0-9]{14}',
+    { minEntropy: 3 },
+  ),
+  namedRule(
+    'nytimes-api-key',
+    'The New York Times',
+    'New York Times API key',
+    ['nytimes', 'new_york_times', 'new-york-times', 'newyorktimes'],
+    `[${urlSafe}=]{32}`,
+    { minEntropy: 3.5 },
+  ),
+  namedRule('rapidapi-key', 'RapidAPI', 'RapidAPI application key', ['rapidapi'], `[${urlSafe}]{50}`, {
+    minEntropy: 3.8,
+  }),
 ];

@@ -574,6 +574,26 @@ const fixtures: Record<string, Fixture> = {
   'sendbird-access-token': named('SENDBIRD_API_TOKEN', hex(40)),
   'sendbird-app-id': named('SENDBIRD_APP_ID', uuid),
   'beamer-api-key': named('BEAMER_API_KEY', (r) => `b_${r.urlSafe(44)}`),
+  // Issue 14, more providers: SaaS
+  'adafruit-io-key': token('aio_', base62(28)),
+  'adafruit-api-key': named('ADAFRUIT_IO_KEY', hex(32)),
+  'adobe-client-secret': token('p8e-', urlSafe(32)),
+  'adobe-client-id': named('ADOBE_CLIENT_ID', hex(32)),
+  'authress-access-key': token(
+    '',
+    (r) => `sc_${r.base62(12)}.${r.base62(4)}.acc_${r.lower(16)}.${r.base64(80)}`,
+  ),
+  'finnhub-api-key': named('FINNHUB_API_KEY', (r) => r.lower(20)),
+  'flickr-api-key': named('FLICKR_API_SECRET', hex(32)),
+  'linkedin-client-secret': named('LINKEDIN_CLIENT_SECRET', base62(16)),
+  'linkedin-client-id': named('LINKEDIN_CLIENT_ID', (r) => r.lower(14)),
+  'nytimes-api-key': named('NYTIMES_API_KEY', urlSafe(32)),
+  'rapidapi-key': {
+    make: (r) => {
+      const secret = `${r.hex(10)}msh${r.hex(15)}p${r.hex(6)}jsn${r.hex(12)}`;
+      return { secret, text: `headers: { 'X-RapidAPI-Key': '${secret}' }\n` };
+    },
+  },
 };
 
 Object.assign(fixtures, contextFixtures);
