@@ -24,6 +24,16 @@ export const cloudRules: readonly CredentialRule[] = [
     `(?<![${tokenCharacter}])((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})(?![${tokenCharacter}])`,
     { minEntropy: 3 },
   ),
+  // Static access keys for Yandex Object Storage (its S3 API): the secret starts with `YC`.
+  // Before AWS: under an S3-style name (`..._SECRET_ACCESS_KEY`) the value is still Yandex's.
+  namedRule(
+    'yandex-cloud-static-key-secret',
+    'Yandex Cloud',
+    'Yandex Cloud static access key secret',
+    ['yandex'],
+    `YC[${urlSafe}]{38}`,
+    { minEntropy: 4 },
+  ),
   assignedRule(
     { id: 'aws-secret-access-key', provider: 'AWS', description: 'AWS secret access key' },
     ['aws', 'secret_access_key', 'secretaccesskey'],
@@ -353,5 +363,14 @@ export const cloudRules: readonly CredentialRule[] = [
     'dnkey-',
     `[${urlSafe}=]{26}-[${urlSafe}=]{52}`,
     { minEntropy: 4 },
+  ),
+  // Tailscale keys name their kind, then a key id (ending `CNTRL` today) and the secret.
+  tokenRule(
+    'tailscale-key',
+    'Tailscale',
+    'Tailscale API, auth or OAuth client key',
+    'tskey-',
+    `(?:api|auth|client|scim|webhook)-[${base62}]{6,24}-[${base62}]{16,64}`,
+    { minEntropy: 3.5 },
   ),
 ];

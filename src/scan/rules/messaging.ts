@@ -297,4 +297,24 @@ export const messagingRules: readonly CredentialRule[] = [
   namedRule('beamer-api-key', 'Beamer', 'Beamer API key', ['beamer'], `b_[${urlSafe}=]{44}`, {
     minEntropy: 4,
   }),
+  // PubNub secret keys are `sec-c-` and base64; publish keys `pub-c-` and a UUID.
+  tokenRule('pubnub-secret-key', 'PubNub', 'PubNub secret key', 'sec-c-', '[A-Za-z0-9+/]{40,64}={0,2}', {
+    minEntropy: 3.5,
+  }),
+  tokenRule('pubnub-publish-key', 'PubNub', 'PubNub publish key', 'pub-c-', uuid),
+  // app id, key id, then the secret: `appId.keyId:secret`.
+  namedRule(
+    'ably-api-key',
+    'Ably',
+    'Ably API key',
+    ['ably'],
+    `[${urlSafe}]{6}\\.[${urlSafe}]{6}:[${urlSafe}]{43}`,
+    { minEntropy: 4 },
+  ),
+  tokenRule('resend-api-key', 'Resend', 'Resend API key', 're_', `[${base62}]{8}_[${base62}]{24}`, {
+    minEntropy: 3.5,
+  }),
+  tokenRule('mailersend-api-token', 'MailerSend', 'MailerSend API token', 'mlsn.', `[${base62}]{60,80}`, {
+    minEntropy: 3.5,
+  }),
 ];

@@ -119,4 +119,17 @@ export const platformRules: readonly CredentialRule[] = [
     minEntropy: 3.5,
     keywords: ['tk-us-', 'tk-eu-'],
   }),
+  namedRule(
+    'ngrok-token',
+    'ngrok',
+    'ngrok authtoken or API key',
+    ['ngrok'],
+    `[${base62}]{25,28}_[${base62}]{18,24}`,
+    {
+      minEntropy: 4,
+    },
+  ),
+  namedRule('fastly-api-token', 'Fastly', 'Fastly API token', ['fastly'], `[${urlSafe}]{32}`, {
+    minEntropy: 3.8,
+  }),
 ];

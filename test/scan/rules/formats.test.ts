@@ -594,6 +594,29 @@ const fixtures: Record<string, Fixture> = {
       return { secret, text: `headers: { 'X-RapidAPI-Key': '${secret}' }\n` };
     },
   },
+  // Issue 14, more providers: hosting, CI, AI, messaging
+  'harness-api-token': {
+    make: (r) => inCode(`${r.next() < 0.5 ? 'pat' : 'sat'}.${r.urlSafe(22)}.${r.base62(24)}.${r.base62(20)}`),
+    negatives: (r) => [
+      `const value = 'compat.${r.urlSafe(22)}.${r.base62(24)}.${r.base62(20)}';`,
+      `const value = 'pat.${r.urlSafe(22)}.${r.base62(24)}';`,
+    ],
+  },
+  'dependency-track-api-key': token('odt_', base62(32)),
+  'tailscale-key': token('tskey-auth-', (r) => `k${r.base62(6)}CNTRL-${r.base62(33)}`),
+  'yandex-cloud-static-key-secret': named('YANDEX_SECRET_ACCESS_KEY', (r) => `YC${r.urlSafe(38)}`),
+  'ngrok-token': named('NGROK_AUTHTOKEN', (r) => `${r.digits(1)}${r.base62(26)}_${r.base62(21)}`),
+  'fastly-api-token': named('FASTLY_API_TOKEN', urlSafe(32)),
+  'tavily-api-key': token('tvly-', base62(32)),
+  'firecrawl-api-key': token('fc-', hex(32)),
+  'nvidia-api-key': token('nvapi-', urlSafe(64)),
+  'jina-api-key': token('jina_', (r) => `${r.hex(32)}${r.urlSafe(28)}`),
+  'langfuse-secret-key': token('sk-lf-', uuid),
+  'pubnub-secret-key': token('sec-c-', (r) => Buffer.from(r.uuid()).toString('base64')),
+  'pubnub-publish-key': token('pub-c-', uuid),
+  'ably-api-key': named('ABLY_API_KEY', (r) => `${r.urlSafe(6)}.${r.urlSafe(6)}:${r.urlSafe(43)}`),
+  'resend-api-key': token('re_', (r) => `${r.base62(8)}_${r.base62(24)}`),
+  'mailersend-api-token': token('mlsn.', hex(64)),
 };
 
 Object.assign(fixtures, contextFixtures);
