@@ -196,4 +196,11 @@ export const paymentRules: readonly CredentialRule[] = [
   namedRule('freshbooks-token', 'FreshBooks', 'FreshBooks access token', ['freshbooks'], `[${base62}]{64}`, {
     minEntropy: 3.5,
   }),
+  namedRule('binance-api-key', 'Binance', 'Binance API key or secret', ['binance'], `[${base62}]{64}`, {
+    minEntropy: 4.5,
+  }),
+  namedRule('etherscan-api-key', 'Etherscan', 'Etherscan API key', ['etherscan'], '[A-Z0-9]{34}', {
+    minEntropy: 3.5,
+  }),
+  namedRule('infura-api-key', 'Infura', 'Infura API key', ['infura'], `[${hex}]{32}`),
 ];

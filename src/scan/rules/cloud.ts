@@ -325,6 +325,9 @@ export const cloudRules: readonly CredentialRule[] = [
     `[A-Za-z0-9+/]{64}`,
     { minEntropy: 4.5 },
   ),
+  namedRule('confluent-api-key', 'Confluent', 'Confluent Cloud API key', ['confluent'], '[A-Z0-9]{16}', {
+    minEntropy: 3,
+  }),
   namedRule(
     'elastic-cloud-api-key',
     'Elastic',

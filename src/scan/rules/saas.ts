@@ -112,6 +112,30 @@ export const observabilityRules: readonly CredentialRule[] = [
   namedRule('bugsnag-api-key', 'Bugsnag', 'Bugsnag API key', ['bugsnag'], '[a-f0-9]{32}'),
   namedRule('opsgenie-api-key', 'Opsgenie', 'Opsgenie API key', ['opsgenie'], uuid),
   namedRule('statuspage-api-key', 'Statuspage', 'Atlassian Statuspage API key', ['statuspage'], uuid),
+  tokenRule('axiom-api-token', 'Axiom', 'Axiom API or personal token', 'xa', `(?:at|pt)-${uuid}`, {
+    minEntropy: 3,
+    keywords: ['xaat-', 'xapt-'],
+  }),
+  // Grafana's API keys (replaced by service account tokens) are base64 of `{"k":"...","n":...}`.
+  tokenRule(
+    'grafana-api-key',
+    'Grafana',
+    'Grafana API key (legacy)',
+    'eyJrIjoi',
+    '[A-Za-z0-9+/]{50,400}={0,2}',
+    {
+      minEntropy: 4,
+    },
+  ),
+  namedRule('sentry-access-token', 'Sentry', 'Sentry auth token (legacy)', ['sentry'], '[a-f0-9]{64}'),
+  // Only the secret key: the API key ships in every web page that sends events.
+  namedRule(
+    'amplitude-secret-key',
+    'Amplitude',
+    'Amplitude secret key',
+    ['amplitude_secret', 'amplitude_api_secret', 'amplitude-secret', 'amplitudesecret'],
+    '[a-f0-9]{32}',
+  ),
 ];
 
 /** Productivity, project management and content. */
@@ -396,4 +420,30 @@ export const productivityRules: readonly CredentialRule[] = [
   namedRule('rapidapi-key', 'RapidAPI', 'RapidAPI application key', ['rapidapi'], `[${urlSafe}]{50}`, {
     minEntropy: 3.8,
   }),
+  namedRule('hubspot-api-key', 'HubSpot', 'HubSpot API key (legacy hapikey)', ['hubspot', 'hapikey'], uuid),
+  // 42's intranet API (Intra): `s-s4t2ud-` (user) or `s-s4t2af-` (application) secrets.
+  tokenRule(
+    'intra42-client-secret',
+    '42 Intra',
+    '42 Intra API client secret',
+    's-s4t2',
+    '(?:ud|af)-[a-f0-9]{64}',
+    {
+      minEntropy: 3,
+      keywords: ['s-s4t2ud-', 's-s4t2af-'],
+    },
+  ),
+  namedRule('shodan-api-key', 'Shodan', 'Shodan API key', ['shodan'], `[${base62}]{32}`, { minEntropy: 3.8 }),
+  namedRule(
+    'browserstack-access-key',
+    'BrowserStack',
+    'BrowserStack access key',
+    ['browserstack'],
+    `[${base62}]{20}`,
+    {
+      minEntropy: 3.4,
+    },
+  ),
+  namedRule('gitter-access-token', 'Gitter', 'Gitter access token', ['gitter'], '[a-z0-9_-]{40}'),
+  namedRule('meraki-api-key', 'Cisco Meraki', 'Cisco Meraki Dashboard API key', ['meraki'], '[a-f0-9]{40}'),
 ];

@@ -617,6 +617,26 @@ const fixtures: Record<string, Fixture> = {
   'ably-api-key': named('ABLY_API_KEY', (r) => `${r.urlSafe(6)}.${r.urlSafe(6)}:${r.urlSafe(43)}`),
   'resend-api-key': token('re_', (r) => `${r.base62(8)}_${r.base62(24)}`),
   'mailersend-api-token': token('mlsn.', hex(64)),
+  // Issue 14, more providers: observability, SaaS, exchanges
+  'axiom-api-token': token('xaat-', uuid),
+  'grafana-api-key': {
+    make: (r) => inCode(Buffer.from(JSON.stringify({ k: r.base62(32), n: 'ci', id: 1 })).toString('base64')),
+  },
+  'sentry-access-token': named('SENTRY_AUTH_TOKEN', hex(64)),
+  'amplitude-secret-key': {
+    make: (r) => assigned('AMPLITUDE_SECRET_KEY', r.hex(32)),
+    negatives: (r) => [`AMPLITUDE_API_KEY=${r.hex(32)}`, `AMPLITUDE_SECRET_KEY=${r.hex(16)}xxxxxxxxxxxxxxxx`],
+  },
+  'hubspot-api-key': named('HUBSPOT_API_KEY', uuid),
+  'intra42-client-secret': token('s-s4t2ud-', hex(64)),
+  'shodan-api-key': named('SHODAN_API_KEY', base62(32)),
+  'browserstack-access-key': named('BROWSERSTACK_ACCESS_KEY', base62(20)),
+  'gitter-access-token': named('GITTER_TOKEN', hex(40)),
+  'meraki-api-key': named('MERAKI_DASHBOARD_API_KEY', hex(40)),
+  'binance-api-key': named('BINANCE_API_SECRET', base62(64)),
+  'etherscan-api-key': named('ETHERSCAN_API_KEY', (r) => r.upper(34)),
+  'infura-api-key': named('INFURA_API_KEY', hex(32)),
+  'confluent-api-key': named('CONFLUENT_API_KEY', (r) => r.upper(16)),
 };
 
 Object.assign(fixtures, contextFixtures);
