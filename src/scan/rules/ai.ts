@@ -190,7 +190,11 @@ export const aiRules: readonly CredentialRule[] = [
   tokenRule('tavily-api-key', 'Tavily', 'Tavily API key', 'tvly-', `(?:dev-|prod-)?[${base62}]{28,48}`, {
     minEntropy: 3.5,
   }),
-  tokenRule('firecrawl-api-key', 'Firecrawl', 'Firecrawl API key', 'fc-', '[a-f0-9]{32}'),
+  // `fc-` is in every other UUID (`...-4afc-...`): the rule runs where the text names Firecrawl.
+  tokenRule('firecrawl-api-key', 'Firecrawl', 'Firecrawl API key', 'fc-', '[a-f0-9]{32}', {
+    minEntropy: 3,
+    keywords: ['firecrawl'],
+  }),
   tokenRule('nvidia-api-key', 'NVIDIA', 'NVIDIA API catalog (NIM) key', 'nvapi-', `[${urlSafe}]{64}`, {
     minEntropy: 4,
   }),

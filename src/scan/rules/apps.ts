@@ -186,7 +186,8 @@ export const paymentRules: readonly CredentialRule[] = [
     'etsy-api-key',
     'Etsy',
     'Etsy API key (keystring or shared secret)',
-    ['etsy'],
+    // Not `etsy` alone: it is in every `getSymbol`.
+    ['etsy_', 'etsy-', 'etsyapi', 'etsykey'],
     `[${base62}]{24}`,
     {
       minEntropy: 3.5,

@@ -307,12 +307,16 @@ export const messagingRules: readonly CredentialRule[] = [
     'ably-api-key',
     'Ably',
     'Ably API key',
-    ['ably'],
+    // Not `ably` alone: it is in every `probably`.
+    ['ably_api', 'ably_key', 'ably-api', 'ably-key', 'ablykey', 'ably_root', 'ably_secret'],
     `[${urlSafe}]{6}\\.[${urlSafe}]{6}:[${urlSafe}]{43}`,
     { minEntropy: 4 },
   ),
+  // `re_` alone occurs in most source files (`are_`, `ignore_`): the rule runs only where the
+  // text names Resend (`RESEND_API_KEY`, `new Resend(...)`), which keeps scans as fast as before.
   tokenRule('resend-api-key', 'Resend', 'Resend API key', 're_', `[${base62}]{8}_[${base62}]{24}`, {
     minEntropy: 3.5,
+    keywords: ['resend'],
   }),
   tokenRule('mailersend-api-token', 'MailerSend', 'MailerSend API token', 'mlsn.', `[${base62}]{60,80}`, {
     minEntropy: 3.5,

@@ -127,7 +127,14 @@ export const observabilityRules: readonly CredentialRule[] = [
       minEntropy: 4,
     },
   ),
-  namedRule('sentry-access-token', 'Sentry', 'Sentry auth token (legacy)', ['sentry'], '[a-f0-9]{64}'),
+  // Not `sentry` alone: case-blind, it is in every `hasEntry`.
+  namedRule(
+    'sentry-access-token',
+    'Sentry',
+    'Sentry auth token (legacy)',
+    ['sentry_', 'sentry-', 'sentryauth', 'sentrytoken'],
+    '[a-f0-9]{64}',
+  ),
   // Only the secret key: the API key ships in every web page that sends events.
   namedRule(
     'amplitude-secret-key',
@@ -379,7 +386,14 @@ export const productivityRules: readonly CredentialRule[] = [
       minEntropy: 3.5,
     },
   ),
-  namedRule('adobe-client-id', 'Adobe', 'Adobe Developer Console client ID', ['adobe'], '[a-f0-9]{32}'),
+  // Not `adobe` alone: it is in the metadata of every PDF, image and font.
+  namedRule(
+    'adobe-client-id',
+    'Adobe',
+    'Adobe Developer Console client ID',
+    ['adobe_', 'adobe-', 'adobeclient', 'adobeapi', 'adobeid', 'adobekey', 'adobetoken'],
+    '[a-f0-9]{32}',
+  ),
   // Service client access keys: client id, key id, account, then the base64 private key.
   tokenRule(
     'authress-access-key',
