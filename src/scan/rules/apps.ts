@@ -204,4 +204,22 @@ export const paymentRules: readonly CredentialRule[] = [
     minEntropy: 3.5,
   }),
   namedRule('infura-api-key', 'Infura', 'Infura API key', ['infura'], `[${hex}]{32}`),
+  // Paddle Billing: `pdl_`, environment, `apikey_`, a ULID-like id, the secret, a 3-character tail.
+  tokenRule(
+    'paddle-api-key',
+    'Paddle',
+    'Paddle Billing API key',
+    'pdl_',
+    `(?:live|sdbx)_apikey_[a-z0-9]{26}_[${base62}]{22}_[${base62}]{3}`,
+    { minEntropy: 3.5, keywords: ['pdl_live_apikey_', 'pdl_sdbx_apikey_'] },
+  ),
+  // eBay's cert ID (the client secret of an app keyset): environment and a dashed hex GUID.
+  tokenRule(
+    'ebay-cert-id',
+    'eBay',
+    'eBay cert ID (client secret)',
+    '',
+    `(?:PRD|SBX)-[a-f0-9]{12}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}`,
+    { minEntropy: 3, keywords: ['prd-', 'sbx-'] },
+  ),
 ];

@@ -132,4 +132,19 @@ export const platformRules: readonly CredentialRule[] = [
   namedRule('fastly-api-token', 'Fastly', 'Fastly API token', ['fastly'], `[${urlSafe}]{32}`, {
     minEntropy: 3.8,
   }),
+  tokenRule('zuplo-api-key', 'Zuplo', 'Zuplo API key', 'zpka_', `[${base62}]{32,64}_[${base62}]{8}`, {
+    minEntropy: 3.5,
+  }),
+  tokenRule('xata-api-key', 'Xata', 'Xata API key', 'xau_', `[${base62}]{32,64}`, { minEntropy: 4 }),
+  tokenRule(
+    'liveblocks-secret-key',
+    'Liveblocks',
+    'Liveblocks secret key',
+    'sk_',
+    `(?:prod|dev)_[${urlSafe}]{40,80}`,
+    {
+      minEntropy: 4,
+      keywords: ['sk_prod_', 'sk_dev_'],
+    },
+  ),
 ];

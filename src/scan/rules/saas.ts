@@ -143,6 +143,10 @@ export const observabilityRules: readonly CredentialRule[] = [
     ['amplitude_secret', 'amplitude_api_secret', 'amplitude-secret', 'amplitudesecret'],
     '[a-f0-9]{32}',
   ),
+  // Personal API keys only: `phc_` project keys are public by design.
+  tokenRule('posthog-personal-api-key', 'PostHog', 'PostHog personal API key', 'phx_', `[${base62}]{40,50}`, {
+    minEntropy: 4,
+  }),
 ];
 
 /** Productivity, project management and content. */
@@ -460,4 +464,7 @@ export const productivityRules: readonly CredentialRule[] = [
   ),
   namedRule('gitter-access-token', 'Gitter', 'Gitter access token', ['gitter'], '[a-z0-9_-]{40}'),
   namedRule('meraki-api-key', 'Cisco Meraki', 'Cisco Meraki Dashboard API key', ['meraki'], '[a-f0-9]{40}'),
+  tokenRule('apify-api-token', 'Apify', 'Apify API token', 'apify_api_', `[${base62}]{36}`, {
+    minEntropy: 4,
+  }),
 ];

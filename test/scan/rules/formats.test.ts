@@ -637,6 +637,14 @@ const fixtures: Record<string, Fixture> = {
   'etherscan-api-key': named('ETHERSCAN_API_KEY', (r) => r.upper(34)),
   'infura-api-key': named('INFURA_API_KEY', hex(32)),
   'confluent-api-key': named('CONFLUENT_API_KEY', (r) => r.upper(16)),
+  // Issue 14, more providers: billing, analytics, API platforms
+  'paddle-api-key': token('pdl_live_apikey_', (r) => `${r.lower(26)}_${r.base62(22)}_${r.base62(3)}`),
+  'ebay-cert-id': token('PRD-', (r) => `${r.hex(12)}-${r.hex(4)}-${r.hex(4)}-${r.hex(4)}-${r.hex(4)}`),
+  'posthog-personal-api-key': token('phx_', base62(43)),
+  'apify-api-token': token('apify_api_', base62(36)),
+  'zuplo-api-key': token('zpka_', (r) => `${r.hex(32)}_${r.hex(8)}`),
+  'xata-api-key': token('xau_', base62(36)),
+  'liveblocks-secret-key': token('sk_prod_', urlSafe(64)),
 };
 
 Object.assign(fixtures, contextFixtures);
