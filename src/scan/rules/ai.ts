@@ -187,4 +187,23 @@ export const aiRules: readonly CredentialRule[] = [
     ['modal_token_secret'],
     `as-[${base62}]{22}`,
   ),
+  tokenRule('tavily-api-key', 'Tavily', 'Tavily API key', 'tvly-', `(?:dev-|prod-)?[${base62}]{28,48}`, {
+    minEntropy: 3.5,
+  }),
+  // `fc-` is in every other UUID (`...-4afc-...`): the rule runs where the text names Firecrawl.
+  tokenRule('firecrawl-api-key', 'Firecrawl', 'Firecrawl API key', 'fc-', '[a-f0-9]{32}', {
+    minEntropy: 3,
+    keywords: ['firecrawl'],
+  }),
+  tokenRule('nvidia-api-key', 'NVIDIA', 'NVIDIA API catalog (NIM) key', 'nvapi-', `[${urlSafe}]{64}`, {
+    minEntropy: 4,
+  }),
+  tokenRule('jina-api-key', 'Jina AI', 'Jina AI API key', 'jina_', `[${urlSafe}]{40,80}`, { minEntropy: 4 }),
+  tokenRule(
+    'langfuse-secret-key',
+    'Langfuse',
+    'Langfuse secret key',
+    'sk-lf-',
+    '[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}',
+  ),
 ];

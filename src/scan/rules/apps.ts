@@ -166,4 +166,60 @@ export const paymentRules: readonly CredentialRule[] = [
       minEntropy: 3.5,
     },
   ),
+  // Exchanges and commerce APIs without a prefix: known by the name they are assigned to.
+  namedRule('bittrex-api-key', 'Bittrex', 'Bittrex API key or secret', ['bittrex'], `[${base62}]{32}`, {
+    minEntropy: 3.5,
+  }),
+  namedRule('kraken-api-key', 'Kraken', 'Kraken API private key', ['kraken'], `[${base62}/+=_-]{80,90}`, {
+    minEntropy: 4.5,
+  }),
+  namedRule('kucoin-api-key', 'KuCoin', 'KuCoin API key', ['kucoin'], `[${hex}]{24}`),
+  namedRule('kucoin-api-secret', 'KuCoin', 'KuCoin API secret', ['kucoin'], uuid),
+  tokenRule('sumup-api-key', 'SumUp', 'SumUp secret API key', 'sup_sk_', `[${base62}]{24,64}`, {
+    minEntropy: 3.5,
+  }),
+  namedRule('finicity-api-token', 'Finicity', 'Finicity API token', ['finicity'], `[${hex}]{32}`),
+  namedRule('finicity-client-secret', 'Finicity', 'Finicity client secret', ['finicity'], `[${base62}]{20}`, {
+    minEntropy: 3.4,
+  }),
+  namedRule(
+    'etsy-api-key',
+    'Etsy',
+    'Etsy API key (keystring or shared secret)',
+    // Not `etsy` alone: it is in every `getSymbol`.
+    ['etsy_', 'etsy-', 'etsyapi', 'etsykey'],
+    `[${base62}]{24}`,
+    {
+      minEntropy: 3.5,
+    },
+  ),
+  namedRule('squarespace-api-key', 'Squarespace', 'Squarespace API key', ['squarespace'], uuid),
+  namedRule('freshbooks-token', 'FreshBooks', 'FreshBooks access token', ['freshbooks'], `[${base62}]{64}`, {
+    minEntropy: 3.5,
+  }),
+  namedRule('binance-api-key', 'Binance', 'Binance API key or secret', ['binance'], `[${base62}]{64}`, {
+    minEntropy: 4.5,
+  }),
+  namedRule('etherscan-api-key', 'Etherscan', 'Etherscan API key', ['etherscan'], '[A-Z0-9]{34}', {
+    minEntropy: 3.5,
+  }),
+  namedRule('infura-api-key', 'Infura', 'Infura API key', ['infura'], `[${hex}]{32}`),
+  // Paddle Billing: `pdl_`, environment, `apikey_`, a ULID-like id, the secret, a 3-character tail.
+  tokenRule(
+    'paddle-api-key',
+    'Paddle',
+    'Paddle Billing API key',
+    'pdl_',
+    `(?:live|sdbx)_apikey_[a-z0-9]{26}_[${base62}]{22}_[${base62}]{3}`,
+    { minEntropy: 3.5, keywords: ['pdl_live_apikey_', 'pdl_sdbx_apikey_'] },
+  ),
+  // eBay's cert ID (the client secret of an app keyset): environment and a dashed hex GUID.
+  tokenRule(
+    'ebay-cert-id',
+    'eBay',
+    'eBay cert ID (client secret)',
+    '',
+    `(?:PRD|SBX)-[a-f0-9]{12}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}`,
+    { minEntropy: 3, keywords: ['prd-', 'sbx-'] },
+  ),
 ];

@@ -24,6 +24,16 @@ export const cloudRules: readonly CredentialRule[] = [
     `(?<![${tokenCharacter}])((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})(?![${tokenCharacter}])`,
     { minEntropy: 3 },
   ),
+  // Static access keys for Yandex Object Storage (its S3 API): the secret starts with `YC`.
+  // Before AWS: under an S3-style name (`..._SECRET_ACCESS_KEY`) the value is still Yandex's.
+  namedRule(
+    'yandex-cloud-static-key-secret',
+    'Yandex Cloud',
+    'Yandex Cloud static access key secret',
+    ['yandex'],
+    `YC[${urlSafe}]{38}`,
+    { minEntropy: 4 },
+  ),
   assignedRule(
     { id: 'aws-secret-access-key', provider: 'AWS', description: 'AWS secret access key' },
     ['aws', 'secret_access_key', 'secretaccesskey'],
@@ -315,6 +325,9 @@ export const cloudRules: readonly CredentialRule[] = [
     `[A-Za-z0-9+/]{64}`,
     { minEntropy: 4.5 },
   ),
+  namedRule('confluent-api-key', 'Confluent', 'Confluent Cloud API key', ['confluent'], '[A-Z0-9]{16}', {
+    minEntropy: 3,
+  }),
   namedRule(
     'elastic-cloud-api-key',
     'Elastic',
@@ -344,5 +357,23 @@ export const cloudRules: readonly CredentialRule[] = [
     'MongoDB Atlas API private key',
     ['atlas_private_key', 'mongodb_atlas', 'atlas_api'],
     `[${hex}]{8}-[${hex}]{4}-[${hex}]{4}-[${hex}]{4}-[${hex}]{12}`,
+  ),
+  // Defined Networking (managed Nebula overlay networks): `dnkey-` and two random parts.
+  tokenRule(
+    'defined-networking-api-token',
+    'Defined Networking',
+    'Defined Networking API token',
+    'dnkey-',
+    `[${urlSafe}=]{26}-[${urlSafe}=]{52}`,
+    { minEntropy: 4 },
+  ),
+  // Tailscale keys name their kind, then a key id (ending `CNTRL` today) and the secret.
+  tokenRule(
+    'tailscale-key',
+    'Tailscale',
+    'Tailscale API, auth or OAuth client key',
+    'tskey-',
+    `(?:api|auth|client|scim|webhook)-[${base62}]{6,24}-[${base62}]{16,64}`,
+    { minEntropy: 3.5 },
   ),
 ];

@@ -11,6 +11,7 @@ import {
   namedRule,
   patternRule,
   prefixRule,
+  tokenCharacter,
   tokenRule,
 } from './model.js';
 
@@ -132,6 +133,17 @@ export const sourceHostingRules: readonly CredentialRule[] = [
   namedRule('gitea-token', 'Gitea', 'Gitea or Forgejo access token', ['gitea', 'forgejo'], '[a-f0-9]{40}'),
   tokenRule('postman-api-key', 'Postman', 'Postman API key', 'PMAK-', '[a-f0-9]{24}-[a-f0-9]{34}'),
   tokenRule('readme-api-key', 'ReadMe', 'ReadMe API key', 'rdme_', '[a-z0-9]{70}'),
+  // Harness personal and service account tokens: account id, token id, secret.
+  patternRule(
+    {
+      id: 'harness-api-token',
+      provider: 'Harness',
+      description: 'Harness personal or service account token',
+    },
+    ['pat.', 'sat.'],
+    `([ps]at\\.(?<![${tokenCharacter}][ps]at\\.)[${urlSafe}]{22}\\.[${base62}]{24}\\.[${base62}]{20})(?![${tokenCharacter}])`,
+    { minEntropy: 3.8 },
+  ),
 ];
 
 /** Package registries and container registries. */
@@ -241,6 +253,14 @@ export const registryRules: readonly CredentialRule[] = [
     'https?://([a-f0-9]{8}:[a-f0-9]{8})@(?:gems|enterprise)\\.contribsys\\.com',
     { minEntropy: 2.5 },
   ),
+  tokenRule(
+    'dependency-track-api-key',
+    'Dependency-Track',
+    'OWASP Dependency-Track API key',
+    'odt_',
+    `(?:[${base62}]{5,10}_)?[${base62}]{32}`,
+    { minEntropy: 3.5 },
+  ),
 ];
 
 /** Secret managers and infrastructure-as-code services. */
@@ -317,4 +337,15 @@ export const secretManagerRules: readonly CredentialRule[] = [
     { minEntropy: 3.5 },
   ),
   tokenRule('prefect-api-key', 'Prefect', 'Prefect Cloud API key', 'pnu_', `[${base62}]{36}`),
+  tokenRule('infracost-api-key', 'Infracost', 'Infracost API key', 'ico-', `[${base62}]{32}`, {
+    minEntropy: 3.5,
+  }),
+  tokenRule(
+    'settlemint-token',
+    'SettleMint',
+    'SettleMint personal, application or service access token',
+    'sm_',
+    `(?:pat|aat|sat)_[${base62}]{16}`,
+    { minEntropy: 3, keywords: ['sm_pat_', 'sm_aat_', 'sm_sat_'] },
+  ),
 ];

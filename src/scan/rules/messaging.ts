@@ -286,4 +286,39 @@ export const messagingRules: readonly CredentialRule[] = [
   tokenRule('onesignal-api-key', 'OneSignal', 'OneSignal REST API key', 'os_v2_app_', '[a-z2-7]{100,}', {
     minEntropy: 4,
   }),
+  namedRule(
+    'sendbird-access-token',
+    'Sendbird',
+    'Sendbird API or access token',
+    ['sendbird'],
+    `[${hex}]{40}`,
+  ),
+  namedRule('sendbird-app-id', 'Sendbird', 'Sendbird application ID', ['sendbird'], uuid),
+  namedRule('beamer-api-key', 'Beamer', 'Beamer API key', ['beamer'], `b_[${urlSafe}=]{44}`, {
+    minEntropy: 4,
+  }),
+  // PubNub secret keys are `sec-c-` and base64; publish keys `pub-c-` and a UUID.
+  tokenRule('pubnub-secret-key', 'PubNub', 'PubNub secret key', 'sec-c-', '[A-Za-z0-9+/]{40,64}={0,2}', {
+    minEntropy: 3.5,
+  }),
+  tokenRule('pubnub-publish-key', 'PubNub', 'PubNub publish key', 'pub-c-', uuid),
+  // app id, key id, then the secret: `appId.keyId:secret`.
+  namedRule(
+    'ably-api-key',
+    'Ably',
+    'Ably API key',
+    // Not `ably` alone: it is in every `probably`.
+    ['ably_api', 'ably_key', 'ably-api', 'ably-key', 'ablykey', 'ably_root', 'ably_secret'],
+    `[${urlSafe}]{6}\\.[${urlSafe}]{6}:[${urlSafe}]{43}`,
+    { minEntropy: 4 },
+  ),
+  // `re_` alone occurs in most source files (`are_`, `ignore_`): the rule runs only where the
+  // text names Resend (`RESEND_API_KEY`, `new Resend(...)`), which keeps scans as fast as before.
+  tokenRule('resend-api-key', 'Resend', 'Resend API key', 're_', `[${base62}]{8}_[${base62}]{24}`, {
+    minEntropy: 3.5,
+    keywords: ['resend'],
+  }),
+  tokenRule('mailersend-api-token', 'MailerSend', 'MailerSend API token', 'mlsn.', `[${base62}]{60,80}`, {
+    minEntropy: 3.5,
+  }),
 ];

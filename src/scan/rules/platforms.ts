@@ -111,4 +111,40 @@ export const platformRules: readonly CredentialRule[] = [
   tokenRule('dynatrace-token', 'Dynatrace', 'Dynatrace API token', 'dt0c01.', '[A-Z0-9]{24}\\.[A-Z0-9]{64}', {
     minEntropy: 3.5,
   }),
+  // `oc whoami -t`: OAuth access tokens are `sha256~` and 43 base64url characters.
+  tokenRule('openshift-token', 'OpenShift', 'OpenShift OAuth access token', 'sha256~', `[${urlSafe}]{43}`, {
+    minEntropy: 3.8,
+  }),
+  tokenRule('scalingo-api-token', 'Scalingo', 'Scalingo API token', 'tk-', `(?:us|eu)-[${urlSafe}]{48}`, {
+    minEntropy: 3.5,
+    keywords: ['tk-us-', 'tk-eu-'],
+  }),
+  namedRule(
+    'ngrok-token',
+    'ngrok',
+    'ngrok authtoken or API key',
+    ['ngrok'],
+    `[${base62}]{25,28}_[${base62}]{18,24}`,
+    {
+      minEntropy: 4,
+    },
+  ),
+  namedRule('fastly-api-token', 'Fastly', 'Fastly API token', ['fastly'], `[${urlSafe}]{32}`, {
+    minEntropy: 3.8,
+  }),
+  tokenRule('zuplo-api-key', 'Zuplo', 'Zuplo API key', 'zpka_', `[${base62}]{32,64}_[${base62}]{8}`, {
+    minEntropy: 3.5,
+  }),
+  tokenRule('xata-api-key', 'Xata', 'Xata API key', 'xau_', `[${base62}]{32,64}`, { minEntropy: 4 }),
+  tokenRule(
+    'liveblocks-secret-key',
+    'Liveblocks',
+    'Liveblocks secret key',
+    'sk_',
+    `(?:prod|dev)_[${urlSafe}]{40,80}`,
+    {
+      minEntropy: 4,
+      keywords: ['sk_prod_', 'sk_dev_'],
+    },
+  ),
 ];

@@ -112,6 +112,41 @@ export const observabilityRules: readonly CredentialRule[] = [
   namedRule('bugsnag-api-key', 'Bugsnag', 'Bugsnag API key', ['bugsnag'], '[a-f0-9]{32}'),
   namedRule('opsgenie-api-key', 'Opsgenie', 'Opsgenie API key', ['opsgenie'], uuid),
   namedRule('statuspage-api-key', 'Statuspage', 'Atlassian Statuspage API key', ['statuspage'], uuid),
+  tokenRule('axiom-api-token', 'Axiom', 'Axiom API or personal token', 'xa', `(?:at|pt)-${uuid}`, {
+    minEntropy: 3,
+    keywords: ['xaat-', 'xapt-'],
+  }),
+  // Grafana's API keys (replaced by service account tokens) are base64 of `{"k":"...","n":...}`.
+  tokenRule(
+    'grafana-api-key',
+    'Grafana',
+    'Grafana API key (legacy)',
+    'eyJrIjoi',
+    '[A-Za-z0-9+/]{50,400}={0,2}',
+    {
+      minEntropy: 4,
+    },
+  ),
+  // Not `sentry` alone: case-blind, it is in every `hasEntry`.
+  namedRule(
+    'sentry-access-token',
+    'Sentry',
+    'Sentry auth token (legacy)',
+    ['sentry_', 'sentry-', 'sentryauth', 'sentrytoken'],
+    '[a-f0-9]{64}',
+  ),
+  // Only the secret key: the API key ships in every web page that sends events.
+  namedRule(
+    'amplitude-secret-key',
+    'Amplitude',
+    'Amplitude secret key',
+    ['amplitude_secret', 'amplitude_api_secret', 'amplitude-secret', 'amplitudesecret'],
+    '[a-f0-9]{32}',
+  ),
+  // Personal API keys only: `phc_` project keys are public by design.
+  tokenRule('posthog-personal-api-key', 'PostHog', 'PostHog personal API key', 'phx_', `[${base62}]{40,50}`, {
+    minEntropy: 4,
+  }),
 ];
 
 /** Productivity, project management and content. */
@@ -340,4 +375,96 @@ export const productivityRules: readonly CredentialRule[] = [
     },
   ),
   namedRule('docusign-secret', 'DocuSign', 'DocuSign integration secret', ['docusign'], uuid),
+  // Adafruit IO keys are `aio_` and 28 characters; older ones had no prefix.
+  tokenRule('adafruit-io-key', 'Adafruit', 'Adafruit IO key', 'aio_', `[${base62}]{28}`, { minEntropy: 3.5 }),
+  namedRule('adafruit-api-key', 'Adafruit', 'Adafruit IO key (legacy)', ['adafruit'], `[${urlSafe}]{32}`, {
+    minEntropy: 3.5,
+  }),
+  tokenRule(
+    'adobe-client-secret',
+    'Adobe',
+    'Adobe Developer Console client secret',
+    'p8e-',
+    `[${urlSafe}]{32}`,
+    {
+      minEntropy: 3.5,
+    },
+  ),
+  // Not `adobe` alone: it is in the metadata of every PDF, image and font.
+  namedRule(
+    'adobe-client-id',
+    'Adobe',
+    'Adobe Developer Console client ID',
+    ['adobe_', 'adobe-', 'adobeclient', 'adobeapi', 'adobeid', 'adobekey', 'adobetoken'],
+    '[a-f0-9]{32}',
+  ),
+  // Service client access keys: client id, key id, account, then the base64 private key.
+  tokenRule(
+    'authress-access-key',
+    'Authress',
+    'Authress service client access key',
+    '',
+    `(?:sc|ext|scauth|authress)_[${base62}]{5,30}\\.[${base62}]{4,6}\\.acc[_-][a-z0-9-]{10,32}\\.[${urlSafe}+/=]{30,120}`,
+    { minEntropy: 4, keywords: ['.acc_', '.acc-'] },
+  ),
+  namedRule('finnhub-api-key', 'Finnhub', 'Finnhub API key', ['finnhub'], '[a-z0-9]{20}', {
+    minEntropy: 3.2,
+  }),
+  namedRule('flickr-api-key', 'Flickr', 'Flickr API key or secret', ['flickr'], '[a-z0-9]{32}'),
+  namedRule(
+    'linkedin-client-secret',
+    'LinkedIn',
+    'LinkedIn client secret',
+    ['linkedin', 'linked_in', 'linked-in'],
+    `[${base62}]{16}`,
+    { minEntropy: 3.3 },
+  ),
+  namedRule(
+    'linkedin-client-id',
+    'LinkedIn',
+    'LinkedIn client ID',
+    ['linkedin', 'linked_in', 'linked-in'],
+    '[a-z0-9]{14}',
+    { minEntropy: 3 },
+  ),
+  namedRule(
+    'nytimes-api-key',
+    'The New York Times',
+    'New York Times API key',
+    ['nytimes', 'new_york_times', 'new-york-times', 'newyorktimes'],
+    `[${urlSafe}=]{32}`,
+    { minEntropy: 3.5 },
+  ),
+  namedRule('rapidapi-key', 'RapidAPI', 'RapidAPI application key', ['rapidapi'], `[${urlSafe}]{50}`, {
+    minEntropy: 3.8,
+  }),
+  namedRule('hubspot-api-key', 'HubSpot', 'HubSpot API key (legacy hapikey)', ['hubspot', 'hapikey'], uuid),
+  // 42's intranet API (Intra): `s-s4t2ud-` (user) or `s-s4t2af-` (application) secrets.
+  tokenRule(
+    'intra42-client-secret',
+    '42 Intra',
+    '42 Intra API client secret',
+    's-s4t2',
+    '(?:ud|af)-[a-f0-9]{64}',
+    {
+      minEntropy: 3,
+      keywords: ['s-s4t2ud-', 's-s4t2af-'],
+    },
+  ),
+  namedRule('shodan-api-key', 'Shodan', 'Shodan API key', ['shodan'], `[${base62}]{32}`, { minEntropy: 3.8 }),
+  namedRule(
+    'browserstack-access-key',
+    'BrowserStack',
+    'BrowserStack access key',
+    ['browserstack'],
+    `[${base62}]{20}`,
+    {
+      minEntropy: 3.4,
+    },
+  ),
+  namedRule('gitter-access-token', 'Gitter', 'Gitter access token', ['gitter'], '[a-z0-9_-]{40}'),
+  namedRule('meraki-api-key', 'Cisco Meraki', 'Cisco Meraki Dashboard API key', ['meraki'], '[a-f0-9]{40}'),
+  tokenRule('apify-api-token', 'Apify', 'Apify API token', 'apify_api_', `[${base62}]{36}`, {
+    minEntropy: 4,
+  }),
 ];
