@@ -1,7 +1,8 @@
 /** An in-memory Io for command tests: no process, no terminal unless scripted. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runMain } from '../../src/cli/main.js';
 import type { Io } from '../../src/shared/io.js';
 import type { Terminal } from '../../src/shared/terminal.js';
 
@@ -65,4 +66,26 @@ export function fakeIo(
 export function tempDirs() {
   const root = mkdtempSync(join(tmpdir(), 'latch-cli-'));
   return { root, home: join(root, 'home'), cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/**
+ * A temporary LATCH_HOME and a project directory `shop` with a vault and latch.yaml made by
+ * `latch init` (cheap test KDF): what most command tests start from.
+ */
+export async function initializedProject(): Promise<{
+  dirs: ReturnType<typeof tempDirs>;
+  project: string;
+  env: Record<string, string>;
+}> {
+  const dirs = tempDirs();
+  const project = join(dirs.root, 'shop');
+  mkdirSync(project);
+  const env = {
+    LATCH_HOME: dirs.home,
+    LATCH_PASSPHRASE: 'pass phrase 1',
+    LATCH_KDF_PARAMS: 'm=8192,t=1,p=1',
+  };
+  const io = fakeIo({ cwd: project, env });
+  if ((await runMain(['init'], io)) !== 0) throw new Error(`latch init failed: ${io.err()}`);
+  return { dirs, project, env };
 }

@@ -1,18 +1,14 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runMain } from '../../src/cli/main.js';
-import { fakeIo, scriptedTerminal, tempDirs } from './fake-io.js';
+import { fakeIo, initializedProject, scriptedTerminal, type tempDirs } from './fake-io.js';
 
 let dirs: ReturnType<typeof tempDirs>;
 let project: string;
 let env: Record<string, string>;
 beforeEach(async () => {
-  dirs = tempDirs();
-  project = join(dirs.root, 'shop');
-  mkdirSync(project);
-  env = { LATCH_HOME: dirs.home, LATCH_PASSPHRASE: 'pass phrase 1', LATCH_KDF_PARAMS: 'm=8192,t=1,p=1' };
-  expect(await runMain(['init'], fakeIo({ cwd: project, env }))).toBe(0);
+  ({ dirs, project, env } = await initializedProject());
   expect(await runMain(['set', 'API_KEY'], fakeIo({ cwd: project, env, stdin: 'first-value-1' }))).toBe(0);
 });
 afterEach(() => dirs.cleanup());

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import dotenv from 'dotenv';
 import fc from 'fast-check';
@@ -7,17 +7,13 @@ import { openVault } from '../../../src/app/context.js';
 import { runMain } from '../../../src/cli/main.js';
 import { isSecretName } from '../../../src/manifest/names.js';
 import { dotenvText } from '../../run/dotenv-texts.js';
-import { fakeIo, tempDirs } from '../fake-io.js';
+import { fakeIo, initializedProject, type tempDirs } from '../fake-io.js';
 
 let dirs: ReturnType<typeof tempDirs>;
 let project: string;
 let env: Record<string, string>;
 beforeEach(async () => {
-  dirs = tempDirs();
-  project = join(dirs.root, 'shop');
-  mkdirSync(project);
-  env = { LATCH_HOME: dirs.home, LATCH_PASSPHRASE: 'pass phrase 1', LATCH_KDF_PARAMS: 'm=8192,t=1,p=1' };
-  expect(await runMain(['init'], fakeIo({ cwd: project, env }))).toBe(0);
+  ({ dirs, project, env } = await initializedProject());
 });
 afterEach(() => dirs.cleanup());
 
