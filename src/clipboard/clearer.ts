@@ -4,10 +4,9 @@
  * salted hash: the value is in neither its argv nor its environment) and only if no later
  * `latch copy` took over (the owner file names the newest clearing process).
  */
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { startBackgroundLatch } from '../shared/background-latch.js';
 import type { Io } from '../shared/io.js';
 import { backendById, type ClipboardBackend } from './backends.js';
 import { type Fingerprint, matchesFingerprint } from './fingerprint.js';
@@ -21,15 +20,6 @@ const ownerFileName = 'clipboard-clearer';
 const passedVariables =
   /^(PATH|HOME|DISPLAY|WAYLAND_DISPLAY|XAUTHORITY|XDG_RUNTIME_DIR|SYSTEMROOT|LATCH_HOME)$/;
 
-/** The `latch` command to start the clearer with (as the session agent finds it), or null. */
-function latchCommand(): string | null {
-  for (const candidate of ['./latch.cjs', '../latch.cjs', '../cli/latch.cjs']) {
-    const path = fileURLToPath(new URL(candidate, import.meta.url));
-    if (existsSync(path) && existsSync(join(dirname(path), 'latch-main.cjs'))) return path;
-  }
-  return null;
-}
-
 /**
  * Starts a clearing process for `backend` that clears after `afterMs` if the clipboard still
  * matches `expected`; it takes over from any earlier one. Returns false when it cannot start.
@@ -41,8 +31,6 @@ export function startClearer(
   expected: Fingerprint,
   afterMs: number,
 ): boolean {
-  const command = latchCommand();
-  if (command === null) return false;
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(io.env))
     if (value !== undefined && passedVariables.test(name)) env[name] = value;
@@ -51,21 +39,10 @@ export function startClearer(
   env.LATCH_CLIPBOARD_SALT = expected.salt;
   env.LATCH_CLIPBOARD_HASH = expected.hash;
   env.LATCH_CLIPBOARD_AFTER_MS = String(afterMs);
-  try {
-    const child = spawn(process.execPath, [command, clearerCommand], {
-      cwd: '/',
-      env,
-      detached: true,
-      stdio: 'ignore',
-    });
-    child.on('error', () => {});
-    child.unref();
-    if (child.pid === undefined) return false;
-    writeFileSync(join(home, ownerFileName), `${child.pid}\n`, { mode: 0o600 });
-    return true;
-  } catch {
-    return false;
-  }
+  const pid = startBackgroundLatch(clearerCommand, env);
+  if (pid === null) return false;
+  writeFileSync(join(home, ownerFileName), `${pid}\n`, { mode: 0o600 });
+  return true;
 }
 
 function ownerPid(home: string): number | null {

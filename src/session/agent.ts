@@ -4,12 +4,11 @@
  * environment (minus any passphrase): it reads the session's item from the keychain itself,
  * so no key passes between processes when it starts.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { claimReadyPipes, type OsPipe, startOsPipes } from '../run/os-pipe.js';
 import { isUnlockVariable } from '../run/plan.js';
+import { startBackgroundLatch } from '../shared/background-latch.js';
 import { resolveLatchHome } from '../shared/home.js';
 import type { Io } from '../shared/io.js';
 import { decodeVault, unwrapDataKey } from '../vault/format.js';
@@ -38,23 +37,9 @@ function agentDisabled(env: Io['env']): boolean {
   return env.LATCH_SESSION_AGENT?.toLowerCase() === 'off' || env.LATCH_KEYCHAIN?.toLowerCase() === 'off';
 }
 
-/**
- * The `latch` command to run the agent with: dist/cli/latch.cjs, found next to this code
- * (the CommonJS bundle, the ES module build's chunks, the library build). Never
- * process.argv[1]: a program using latch as a library would start itself.
- */
-function latchCommand(): string | null {
-  for (const candidate of ['./latch.cjs', '../latch.cjs', '../cli/latch.cjs']) {
-    const path = fileURLToPath(new URL(candidate, import.meta.url));
-    if (existsSync(path) && existsSync(join(dirname(path), 'latch-main.cjs'))) return path;
-  }
-  return null;
-}
-
 /** Starts an agent for `home` in the background and returns at once. */
 export function startAgent(io: Io, home: string): void {
-  const command = latchCommand();
-  if (agentDisabled(io.env) || agentSocketPath(home) === null || command === null) return;
+  if (agentDisabled(io.env) || agentSocketPath(home) === null) return;
   // Only what the agent needs (the keychain's bus, latch's settings, mkfifo on PATH): it
   // lives for hours, and the caller's environment may hold anything.
   const env: Record<string, string> = {};
@@ -62,16 +47,7 @@ export function startAgent(io: Io, home: string): void {
     if (value !== undefined && !isUnlockVariable(name) && agentVariable.test(name)) env[name] = value;
   }
   env.LATCH_HOME = resolve(home);
-  try {
-    const child = spawn(process.execPath, [command, agentCommand], {
-      cwd: '/',
-      env,
-      detached: true,
-      stdio: 'ignore',
-    });
-    child.on('error', () => {});
-    child.unref();
-  } catch {}
+  startBackgroundLatch(agentCommand, env);
 }
 
 /** Starts an agent and waits (up to `timeoutMs`) until it answers; true when one runs. */
