@@ -23,6 +23,21 @@ const json: OptionSpec = {
   kind: 'flag',
   description: 'print JSON (stable, see docs/commands.md)',
 };
+/** How `--generate` shapes a value (`set`, `rotate`). */
+const generatedValueOptions: OptionSpec[] = [
+  {
+    name: 'length',
+    kind: 'value',
+    placeholder: 'N',
+    description: 'length of a generated value (default 32)',
+  },
+  {
+    name: 'charset',
+    kind: 'value',
+    placeholder: 'C',
+    description: 'base64 (URL-safe), hex or alnum (default base64)',
+  },
+];
 const force: OptionSpec = {
   name: 'force',
   short: 'f',
@@ -66,18 +81,7 @@ export const commands: CommandSpec[] = [
         description: 'read the value from a file, byte for byte',
       },
       { name: 'generate', kind: 'flag', description: 'generate a random value' },
-      {
-        name: 'length',
-        kind: 'value',
-        placeholder: 'N',
-        description: 'length of a generated value (default 32)',
-      },
-      {
-        name: 'charset',
-        kind: 'value',
-        placeholder: 'C',
-        description: 'base64 (URL-safe), hex or alnum (default base64)',
-      },
+      ...generatedValueOptions,
       { name: 'description', kind: 'value', placeholder: 'T', description: 'what the secret is for' },
       { name: 'owner', kind: 'value', placeholder: 'O', description: 'who to ask about it' },
       {
@@ -414,18 +418,7 @@ export const commands: CommandSpec[] = [
         description: 'read the new value from a file, byte for byte',
       },
       { name: 'generate', kind: 'flag', description: 'generate a random new value' },
-      {
-        name: 'length',
-        kind: 'value',
-        placeholder: 'N',
-        description: 'length of a generated value (default 32)',
-      },
-      {
-        name: 'charset',
-        kind: 'value',
-        placeholder: 'C',
-        description: 'base64 (URL-safe), hex or alnum (default base64)',
-      },
+      ...generatedValueOptions,
       {
         name: 'due',
         kind: 'flag',
