@@ -67,7 +67,18 @@ const mayUse = {
   'src/clipboard': ['src/shared', 'src/app', 'src/vault', 'src/manifest'],
   'src/doctor': ['src/shared', 'src/app', 'src/git', 'src/manifest', 'src/vault', 'src/lifecycle'],
   // latch ui: a front end like the CLI and the MCP server (app/ and the capabilities).
-  'src/ui': ['src/shared', 'src/app', 'src/lifecycle', 'src/vault', 'src/manifest'],
+  'src/ui': [
+    'src/shared',
+    'src/app',
+    'src/lifecycle',
+    'src/vault',
+    'src/manifest',
+    'src/audit',
+    'src/team',
+    'src/doctor',
+    'src/session',
+    'src/clipboard',
+  ],
   // The page, run in the browser: it talks to src/ui/api.ts over HTTP only.
   'src/ui/page': [],
   'src/cli': ['*'],

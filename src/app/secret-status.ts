@@ -22,6 +22,12 @@ export interface SecretStatus {
   /** `latch leaked` marked it: rotate it at the provider. */
   rotationNeeded: boolean;
   description: string | null;
+  /** Who to ask about it (`owner` in latch.yaml or `--owner`), or null. */
+  owner: string | null;
+  /** Its rotation period, or null. */
+  rotateEvery: string | null;
+  /** When its current value was set (ISO time), or null when it is not set. */
+  updated: string | null;
 }
 
 /** What `latch check` reports, by name. */
@@ -69,6 +75,9 @@ export function secretStatuses(
         Date.parse(entry.updated) + parseDuration(period) <= now,
       rotationNeeded: entry?.rotationNeeded !== undefined,
       description: entry?.description ?? declaration?.description ?? null,
+      owner: entry?.owner ?? declaration?.owner ?? null,
+      rotateEvery: period ?? null,
+      updated: entry?.updated ?? null,
     };
   });
 }

@@ -30,8 +30,16 @@ export interface ApiRequest {
   body: unknown;
 }
 
+/** What the API answers: a status and JSON (never a value, but for the reveal route). */
+export interface ApiAnswer {
+  status: number;
+  json: unknown;
+  /** Extra response headers. */
+  headers?: Record<string, string>;
+}
+
 /** Answers API requests with JSON (never a value: see src/ui/api.ts). */
-export type ApiHandler = (request: ApiRequest) => Promise<{ status: number; json: unknown }>;
+export type ApiHandler = (request: ApiRequest) => Promise<ApiAnswer>;
 
 export interface UiServerOptions {
   /** 0 for a free port chosen by the system. */
@@ -130,7 +138,7 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     }
     try {
       const answer = await options.api({ method, path: url.pathname, query: url.searchParams, body });
-      send(response, answer.status, answer.json);
+      send(response, answer.status, answer.json, answer.headers);
     } catch (error) {
       if (!(error instanceof LatchError)) throw error;
       send(response, statusOf(error), { error: { code: error.code, message: error.message } });
@@ -160,8 +168,17 @@ const securityHeaders = {
   'cross-origin-resource-policy': 'same-origin',
 };
 
-function send(response: ServerResponse, status: number, json: unknown): void {
-  response.writeHead(status, { ...securityHeaders, 'content-type': 'application/json; charset=utf-8' });
+function send(
+  response: ServerResponse,
+  status: number,
+  json: unknown,
+  headers: Record<string, string> = {},
+): void {
+  response.writeHead(status, {
+    ...headers,
+    ...securityHeaders,
+    'content-type': 'application/json; charset=utf-8',
+  });
   response.end(JSON.stringify(json));
 }
 

@@ -1,0 +1,111 @@
+/**
+ * The first view: every project × environment with its secrets by name and state, with a
+ * filter by name and by state. Filtering hides rows; it never asks the server again.
+ */
+import { element, labelled, main, table, viewLink } from './dom.js';
+import { api } from './http.js';
+import { day, stateCell, states } from './states.js';
+import type { ProjectOverview } from './types.js';
+
+const stateFilters: Array<[string, string]> = [
+  ['', 'every state'],
+  ['attention', 'needs attention'],
+  ['missing-required', 'missing, required'],
+  ['expired', 'expired'],
+  ['rotation-due', 'rotation due'],
+  ['leaked', 'marked leaked'],
+];
+
+export async function showOverview(): Promise<void> {
+  const { projects } = await api<{ projects: ProjectOverview[] }>('/api/overview');
+  const filters = element('form', null, 'filters');
+  filters.setAttribute('role', 'search');
+  const search = element('input');
+  search.type = 'search';
+  search.id = 'filter-name';
+  search.placeholder = 'API_KEY';
+  search.autocomplete = 'off';
+  const stateChoice = element('select');
+  stateChoice.id = 'filter-state';
+  for (const [value, text] of stateFilters) {
+    const option = element('option', text);
+    option.value = value;
+    stateChoice.append(option);
+  }
+  filters.append(labelled('name ', search), labelled('state ', stateChoice));
+  filters.addEventListener('submit', (event) => event.preventDefault());
+  const count = element('p', '', 'note');
+  count.id = 'filter-count';
+  count.setAttribute('aria-live', 'polite');
+
+  const rows: Array<{ row: HTMLTableRowElement; name: string; kinds: string[] }> = [];
+  const sections: HTMLElement[] = [];
+  for (const project of projects) {
+    const section = element('section');
+    section.dataset.project = project.name;
+    section.append(element('h2', project.here ? `${project.name} (this directory)` : project.name));
+    for (const environment of project.environments) {
+      const title = element('h3', environment.name);
+      if (environment.protected) title.append(element('span', 'protected', 'protected'));
+      section.append(title);
+      if (environment.secrets.length === 0) {
+        section.append(element('p', 'no secrets', 'note'));
+        continue;
+      }
+      const [node, body] = table(
+        ['name', 'state', 'description', 'owner', 'expires', 'rotate every', 'changed'],
+        {
+          wide: ['description', 'owner', 'rotate every', 'changed'],
+        },
+      );
+      node.dataset.environment = environment.name;
+      node.setAttribute('aria-label', `${project.name} ${environment.name}`);
+      for (const secret of environment.secrets) {
+        const row = body.insertRow();
+        row.dataset.secret = secret.name;
+        const cell = row.insertCell();
+        cell.append(
+          viewLink(secret.name, 'secret', {
+            project: project.name,
+            environment: environment.name,
+            name: secret.name,
+          }),
+        );
+        row.append(stateCell(secret));
+        row.append(element('td', secret.description ?? '', 'wide'));
+        row.append(element('td', secret.owner ?? '', 'wide'));
+        row.append(element('td', secret.expires ?? ''));
+        row.append(element('td', secret.rotateEvery ?? '', 'wide'));
+        row.append(element('td', day(secret.updated), 'wide'));
+        rows.push({ row, name: secret.name.toLowerCase(), kinds: states(secret).map(([kind]) => kind) });
+      }
+      section.append(node);
+    }
+    sections.push(section);
+  }
+
+  const apply = () => {
+    const text = search.value.trim().toLowerCase();
+    const wanted = stateChoice.value;
+    let shown = 0;
+    for (const { row, name, kinds } of rows) {
+      const stateMatches =
+        wanted === '' ||
+        (wanted === 'attention'
+          ? kinds.some((kind) => kind !== 'set' && kind !== 'missing')
+          : kinds.includes(wanted));
+      const visible = name.includes(text) && stateMatches;
+      row.hidden = !visible;
+      if (visible) shown++;
+    }
+    count.textContent =
+      text || wanted ? `${shown} of ${rows.length} secrets match` : `${rows.length} secrets`;
+  };
+  search.addEventListener('input', apply);
+  stateChoice.addEventListener('change', apply);
+  apply();
+
+  main.replaceChildren(filters, count, ...sections);
+  if (projects.length === 0)
+    main.append(element('p', 'the vault holds no project yet; run `latch init` in a repository', 'note'));
+}

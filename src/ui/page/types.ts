@@ -1,0 +1,37 @@
+/**
+ * The shapes of the API's answers, as the page reads them (src/ui/*-api.ts sends them). The
+ * page is built apart from the server code, so these are written out here.
+ */
+
+export interface SecretStatus {
+  name: string;
+  required: boolean;
+  set: boolean;
+  expires: string | null;
+  expired: boolean;
+  rotationDue: boolean;
+  rotationNeeded: boolean;
+  description: string | null;
+  owner: string | null;
+  rotateEvery: string | null;
+  updated: string | null;
+}
+export interface EnvironmentOverview {
+  name: string;
+  protected: boolean;
+  secrets: SecretStatus[];
+}
+export interface ProjectOverview {
+  name: string;
+  here: boolean;
+  environments: EnvironmentOverview[];
+}
+export interface HistoryEntry {
+  version: number;
+  current: boolean;
+  set: string;
+  replaced: string | null;
+  setBy: string | null;
+  rolledBackFrom: number | null;
+  leaked: string | null;
+}

@@ -1,0 +1,61 @@
+/**
+ * The routes about secrets: the vault's projects and secrets by name and state, one secret's
+ * history, and storing a new value (recorded with the agent `ui`).
+ */
+import { storeSecretValue } from '../app/secret-value.js';
+import { environmentContext, vaultOverview } from '../app/vault-overview.js';
+import { secretHistory } from '../lifecycle/history.js';
+import { LatchError } from '../shared/errors.js';
+import { bodyOf, type Routes, secretAddress, type UiState } from './request.js';
+
+const nowOf = (state: UiState) => state.io.now().getTime();
+
+export const secretRoutes: Routes = {
+  'GET /api/overview': async (state) => {
+    const contents = state.vault.reload();
+    return {
+      status: 200,
+      json: { projects: vaultOverview(contents, state.here, state.io.cwd, nowOf(state)) },
+    };
+  },
+
+  'GET /api/secret': async (state, request) => {
+    const { project, environment, name } = secretAddress(request);
+    const contents = state.vault.reload();
+    const overview = vaultOverview(contents, state.here, state.io.cwd, nowOf(state)).find(
+      (p) => p.name === project,
+    );
+    const environmentOverview = overview?.environments.find((env) => env.name === environment);
+    const status = environmentOverview?.secrets.find((secret) => secret.name === name);
+    if (!status) throw new LatchError('E_NOT_FOUND', `no secret ${name} in ${project}/${environment}`);
+    const stored = contents.getProject(project)?.environments[environment]?.secrets[name];
+    // History without `bytes`: a value's length is a fact about the value.
+    const history = stored ? secretHistory(stored).map(({ bytes: _bytes, ...entry }) => entry) : [];
+    return {
+      status: 200,
+      json: {
+        project,
+        environment,
+        protected: environmentOverview?.protected ?? false,
+        secret: status,
+        history,
+      },
+    };
+  },
+
+  'POST /api/secret': async (state, request) => {
+    const { project, environment, name } = secretAddress(request);
+    const value = bodyOf(request).value;
+    if (typeof value !== 'string') throw new LatchError('E_USAGE', 'value is missing');
+    state.vault.reload();
+    const context = environmentContext(state.here, project, environment, state.io.cwd);
+    const { outcome } = await storeSecretValue(
+      state.io,
+      state.vault,
+      context,
+      name,
+      new TextEncoder().encode(value),
+    );
+    return { status: 200, json: { project, environment, name, outcome } };
+  },
+};
