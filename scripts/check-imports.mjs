@@ -88,7 +88,7 @@ const mayUse = {
 /** The folder a module belongs to for the table: its directory, with cli/commands/* as cli. */
 function folderOf(file) {
   const directory = dirname(file);
-  return directory.startsWith('src/cli') ? 'src/cli' : directory;
+  return directory === 'src/cli' || directory.startsWith('src/cli/') ? 'src/cli' : directory;
 }
 
 function sourceFiles(root, directory, found = []) {

@@ -216,6 +216,23 @@ export async function openVault(io: Io): Promise<UnlockedVault> {
 }
 
 /**
+ * Checks a passphrase typed again where there is no terminal (`latch ui`, before a reveal):
+ * it must open the vault in LATCH_HOME. A wrong one counts towards the lockout and is
+ * recorded like one typed at a prompt (E_BAD_PASSPHRASE; E_LOCKED once locked out).
+ */
+export async function checkPassphrase(io: Io, typed: string): Promise<void> {
+  if (typed === '') throw new LatchError('E_BAD_PASSPHRASE', 'type the vault passphrase');
+  const home = latchHome(io);
+  await unlockVault(home, {
+    passphrase: async () => new TextEncoder().encode(typed),
+    attempts: auditedAttempts(
+      io,
+      lockoutAttempts(home, () => io.now().getTime(), io.sleep),
+    ),
+  });
+}
+
+/**
  * The project's record in the vault, created (with the manifest's environments) when the
  * vault does not know it yet, and trusting the manifest's directory. A manifest can add
  * protection to an environment but never remove it: a cloned repository must not be able

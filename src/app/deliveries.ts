@@ -15,11 +15,26 @@ export interface Delivery {
   agent: string | null;
 }
 
-/** The last `limit` deliveries of `project` in the log in `home`, oldest first. */
-export function recentDeliveries(home: string, project: string, limit: number): Delivery[] {
+/**
+ * The last `limit` deliveries of `project` in the log in `home`, oldest first; with `only`,
+ * those of one secret of one environment.
+ */
+export function recentDeliveries(
+  home: string,
+  project: string,
+  limit: number,
+  only?: { environment: string; name: string },
+): Delivery[] {
   const text = (value: unknown) => (typeof value === 'string' ? value : null);
+  const concerns = (fields: Record<string, unknown>) =>
+    !only ||
+    (fields.environment === only.environment &&
+      (fields.secret === only.name || (Array.isArray(fields.secrets) && fields.secrets.includes(only.name))));
   return readRecords(readAuditLog(home))
-    .filter((record) => deliveryKinds.includes(record.event) && record.fields.project === project)
+    .filter(
+      (record) =>
+        deliveryKinds.includes(record.event) && record.fields.project === project && concerns(record.fields),
+    )
     .slice(-limit)
     .map((record) => {
       const { fields } = record;

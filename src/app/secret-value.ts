@@ -1,17 +1,36 @@
 /**
- * Storing a new value for a secret from a front end that is not a terminal (`latch ui`): the
- * value arrives as bytes, is stored as `latch set` stores it, and the change is recorded in
- * the audit log with the front end as the agent (`Io.client`). Protected environments need a
- * person at a terminal, which such a front end does not have: they are refused.
+ * Changing and revealing a secret from a front end that is not a terminal (`latch ui`): the
+ * value or the change arrives with the request, is handled as the CLI command handles it, and
+ * is recorded in the audit log with the front end as the agent (`Io.client`). Where the CLI
+ * asks a person to type a confirmation (a protected environment, an agent's reveal), the page
+ * asks the same question and sends the answers along: `pageTerminal` answers with them.
  */
 import { assertNotValueAsName, assertSecretName } from '../manifest/names.js';
+import { expiryTime, parseDuration, parseExpiry } from '../shared/duration.js';
 import { LatchError } from '../shared/errors.js';
 import type { Io } from '../shared/io.js';
-import { ensureEnvironment, putSecret } from '../vault/secrets.js';
+import type { Terminal } from '../shared/terminal.js';
+import { ensureEnvironment, putSecret, requireEnvironment, requireSecret } from '../vault/secrets.js';
 import type { UnlockedVault } from '../vault/store.js';
-import { isProtected } from './access.js';
-import { updateRecorded } from './audit.js';
+import type { SecretMetadata } from '../vault/vault.js';
+import { confirmProtected, confirmReplacing, confirmReveal } from './access.js';
+import { recordEvent, updateRecorded } from './audit.js';
 import { type ProjectContext, projectRecordFor } from './context.js';
+
+/**
+ * A terminal whose person already typed `answers`, one per question in the order asked (the
+ * page asks them before it sends the request). A question beyond them is answered with
+ * nothing, so it is refused (E_CONFIRMATION_REQUIRED); a hidden prompt is refused outright.
+ */
+export function pageTerminal(answers: readonly string[]): Terminal {
+  const left = [...answers];
+  return {
+    readLine: async () => left.shift() ?? '',
+    readHidden: async () => {
+      throw new LatchError('E_CONFIRMATION_REQUIRED', 'this needs a terminal; use the latch command');
+    },
+  };
+}
 
 /** What storing did: `created`, `updated` or `unchanged`, as `latch set` says it. */
 export interface StoredValue {
@@ -19,8 +38,10 @@ export interface StoredValue {
 }
 
 /**
- * Stores `value` as the secret `name` of the context's environment. Throws E_USAGE for a bad
- * name or an empty value, E_TOO_LARGE for an oversized one, E_CONFIRMATION_REQUIRED for a protected environment.
+ * Stores `value` as the secret `name` of the context's environment. Replacing a different
+ * value in a protected environment needs its name typed (`io.terminal`), as `latch set` asks.
+ * Throws E_USAGE for a bad name or an empty value, E_TOO_LARGE for an oversized one,
+ * E_CONFIRMATION_REQUIRED when not confirmed.
  */
 export async function storeSecretValue(
   io: Io,
@@ -31,12 +52,7 @@ export async function storeSecretValue(
 ): Promise<StoredValue> {
   assertNotValueAsName(assertSecretName(name));
   if (value.length === 0) throw new LatchError('E_USAGE', `empty value for ${name}; nothing was stored`);
-  if (isProtected(context, vault.contents.getProject(context.project))) {
-    throw new LatchError(
-      'E_CONFIRMATION_REQUIRED',
-      `${context.project}/${context.environment} is protected; set ${name} with \`latch set\` on a terminal`,
-    );
-  }
+  await confirmReplacing(io, context, vault.contents.getProject(context.project), new Map([[name, value]]));
   const outcome = await updateRecorded(
     io,
     vault,
@@ -57,4 +73,103 @@ export async function storeSecretValue(
     ],
   );
   return { outcome };
+}
+
+/** Metadata to change: a string sets a field, null clears it, absent leaves it. */
+export type MetadataChange = {
+  [K in 'description' | 'owner' | 'expires' | 'rotateEvery']?: string | null;
+};
+
+/**
+ * Changes a stored secret's metadata (`latch set NAME --description …` without a value),
+ * recorded as a `set` with the outcome `metadata`. Validates as `set` does: an expiry is a
+ * date or a duration from now, a rotation period a duration. Returns the expiry when it is
+ * already past (stored all the same, as `set` does, so the caller can say so).
+ */
+export async function updateSecretMetadata(
+  io: Io,
+  vault: UnlockedVault,
+  context: ProjectContext,
+  name: string,
+  change: MetadataChange,
+): Promise<{ expiredAlready: boolean }> {
+  assertSecretName(name);
+  const set: SecretMetadata = {};
+  const cleared: Array<keyof SecretMetadata> = [];
+  for (const key of ['description', 'owner', 'expires', 'rotateEvery'] as const) {
+    const given = change[key];
+    if (given === undefined) continue;
+    if (given === null || given.trim() === '') {
+      cleared.push(key);
+      continue;
+    }
+    if (key === 'expires') set.expires = parseExpiry(given.trim(), io.now());
+    else if (key === 'rotateEvery') {
+      parseDuration(given.trim());
+      set.rotateEvery = given.trim();
+    } else set[key] = given;
+  }
+  const where = `${context.project}/${context.environment}`;
+  await updateRecorded(
+    io,
+    vault,
+    (contents) => {
+      const record = contents.getProject(context.project);
+      if (!record) throw new LatchError('E_NOT_FOUND', `no secret ${name} in ${where}`);
+      const secret = requireSecret(
+        requireEnvironment(record, context.project, context.environment),
+        name,
+        where,
+      );
+      Object.assign(secret, set);
+      for (const key of cleared) delete secret[key];
+    },
+    () => [
+      {
+        kind: 'set',
+        project: context.project,
+        environment: context.environment,
+        secret: name,
+        outcome: 'metadata',
+      },
+    ],
+  );
+  return { expiredAlready: set.expires !== undefined && expiryTime(set.expires) <= io.now().getTime() };
+}
+
+/**
+ * The value of `name`, for a person who has just typed the passphrase again in a front end:
+ * with the consent of `get --reveal` (a protected environment's name, then, with an agent
+ * detected, the secret's name, both through `io.terminal`), and recorded as a reveal before
+ * it is returned. `through` names the way out (`ui`, `copy xclip`).
+ */
+export async function revealSecretValue(
+  io: Io,
+  vault: UnlockedVault,
+  context: ProjectContext,
+  name: string,
+  through: string,
+): Promise<Uint8Array> {
+  assertSecretName(name);
+  const record = vault.contents.getProject(context.project);
+  const where = `${context.project}/${context.environment}`;
+  if (!record) throw new LatchError('E_NOT_FOUND', `no secret ${name} in ${where}`);
+  const secret = requireSecret(requireEnvironment(record, context.project, context.environment), name, where);
+  const confirmed = new Set<string>();
+  if (await confirmProtected(io, context, record, `revealing ${name}`)) confirmed.add(where);
+  await confirmReveal(io, { names: [name], environments: [where], through }, confirmed);
+  // Recorded before the value leaves: a reveal cut short still counts.
+  await recordEvent(
+    io,
+    {
+      kind: 'reveal',
+      project: context.project,
+      environment: context.environment,
+      secret: name,
+      detail: { through },
+    },
+    vault,
+    'required',
+  );
+  return secret.value;
 }

@@ -103,13 +103,23 @@ export async function copySecret(
     io.stdout.write(osc52Sequence(secret.value));
     return { ...place, clearAfterMs: null };
   }
-  await runTool((await secretAware(io, target.backend)).copy, io.env, { input: secret.value });
-  const started = startClearer(
-    io,
-    latchHome(io),
-    target.backend,
-    fingerprint(secret.value),
-    options.clearAfterMs,
-  );
-  return { ...place, clearAfterMs: started ? options.clearAfterMs : null };
+  return {
+    ...place,
+    clearAfterMs: await placeOnClipboard(io, target.backend, secret.value, options.clearAfterMs),
+  };
+}
+
+/**
+ * Puts `value` on the clipboard of `backend` and starts the process that clears it after
+ * `clearAfterMs` if it still holds it. Returns that time, or null when the clearing process
+ * could not start. The caller has checked consent and recorded the reveal.
+ */
+export async function placeOnClipboard(
+  io: Io,
+  backend: ClipboardBackend,
+  value: Uint8Array,
+  clearAfterMs: number,
+): Promise<number | null> {
+  await runTool((await secretAware(io, backend)).copy, io.env, { input: value });
+  return startClearer(io, latchHome(io), backend, fingerprint(value), clearAfterMs) ? clearAfterMs : null;
 }

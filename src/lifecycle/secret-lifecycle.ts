@@ -44,10 +44,10 @@ function storedSecret(record: ProjectRecord | undefined, place: SecretPlace): Se
   );
 }
 
-async function openSecret(io: Io, choice: ProjectChoice, name: string) {
+async function openSecret(io: Io, choice: ProjectChoice, name: string, opened?: { vault: UnlockedVault }) {
   assertSecretName(name);
   const context = await resolveProject(choice, io);
-  const vault = await openProjectVault(io, context);
+  const vault = opened?.vault ?? (await openProjectVault(io, context));
   const place = { project: context.project, environment: context.environment, name };
   const record = vault.contents.getProject(context.project);
   storedSecret(record, place);
@@ -66,15 +66,17 @@ export async function readHistory(
 
 /**
  * Makes an earlier version current again (default: the one before the current). A protected
- * environment asks a person first; the rollback is recorded in the audit log.
+ * environment asks a person first; the rollback is recorded in the audit log. A front end
+ * that holds the vault open passes it as `opened`.
  */
 export async function rollbackVersion(
   io: Io,
   choice: ProjectChoice,
   name: string,
   to: number | undefined,
+  opened?: { vault: UnlockedVault },
 ): Promise<SecretPlace & Rollback> {
-  const { context, vault, place, record } = await openSecret(io, choice, name);
+  const { context, vault, place, record } = await openSecret(io, choice, name, opened);
   // Checked before asking, so a bad --to does not cost a confirmation.
   rollbackSecret(structuredClone(storedSecret(record, place)), name, to, io.now().toISOString());
   await confirmProtected(io, context, record, `rolling back ${name}`);

@@ -4,6 +4,7 @@
  * person asks for with the passphrase.
  */
 import { LatchError } from '../shared/errors.js';
+import { actionRoutes } from './actions-api.js';
 import type { Routes, UiState } from './request.js';
 import { secretRoutes } from './secrets-api.js';
 import type { ApiHandler } from './server.js';
@@ -12,6 +13,7 @@ export type { UiState } from './request.js';
 
 const routes: Routes = {
   ...secretRoutes,
+  ...actionRoutes,
 };
 
 /** The API over `state`, for src/ui/server.ts. */

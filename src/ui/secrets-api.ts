@@ -2,8 +2,11 @@
  * The routes about secrets: the vault's projects and secrets by name and state, one secret's
  * history, and storing a new value (recorded with the agent `ui`).
  */
-import { storeSecretValue } from '../app/secret-value.js';
+import { latchHome } from '../app/context.js';
+import { recentDeliveries } from '../app/deliveries.js';
+import { pageTerminal, storeSecretValue } from '../app/secret-value.js';
 import { environmentContext, vaultOverview } from '../app/vault-overview.js';
+import { detectAgent } from '../audit/agent.js';
 import { secretHistory } from '../lifecycle/history.js';
 import { LatchError } from '../shared/errors.js';
 import { bodyOf, type Routes, secretAddress, type UiState } from './request.js';
@@ -36,21 +39,27 @@ export const secretRoutes: Routes = {
       json: {
         project,
         environment,
-        protected: environmentOverview?.protected ?? false,
         secret: status,
         history,
+        deliveries: recentDeliveries(latchHome(state.io), project, 50, { environment, name }).reverse(),
+        // The questions the page asks before a change or a reveal, as the CLI would.
+        protected: environmentOverview?.protected ?? false,
+        agent: detectAgent(state.io.env),
       },
     };
   },
 
   'POST /api/secret': async (state, request) => {
     const { project, environment, name } = secretAddress(request);
-    const value = bodyOf(request).value;
+    const body = bodyOf(request);
+    const value = body.value;
     if (typeof value !== 'string') throw new LatchError('E_USAGE', 'value is missing');
     state.vault.reload();
     const context = environmentContext(state.here, project, environment, state.io.cwd);
+    // A protected environment's name, typed in the page, answers `set`'s question.
+    const confirm = typeof body.confirm === 'string' ? [body.confirm] : [];
     const { outcome } = await storeSecretValue(
-      state.io,
+      { ...state.io, terminal: pageTerminal(confirm) },
       state.vault,
       context,
       name,

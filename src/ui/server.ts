@@ -194,7 +194,12 @@ function statusOf(error: LatchError): number {
     case 'E_NOT_FOUND':
       return 404;
     case 'E_CONFIRMATION_REQUIRED':
+    case 'E_BAD_PASSPHRASE':
       return 403;
+    case 'E_LOCKED':
+      return 423;
+    case 'E_CLIPBOARD':
+      return 503;
     default:
       return 500;
   }

@@ -1,56 +1,24 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+/**
+ * The `latch ui` API without a browser: the overview and a secret's page by name and state,
+ * storing a value (never echoed, recorded with the agent `ui`), protected environments.
+ */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openProjectVault, openVault, resolveProject } from '../../src/app/context.js';
+import { openVault } from '../../src/app/context.js';
 import type { EnvironmentOverview } from '../../src/app/vault-overview.js';
-import { runMain } from '../../src/cli/main.js';
 import type { Io } from '../../src/shared/io.js';
 import { uiApi } from '../../src/ui/api.js';
 import type { ApiHandler } from '../../src/ui/server.js';
-import { fakeIo, tempDirs } from '../cli/fake-io.js';
+import { fakeIo } from '../cli/fake-io.js';
+import { expectNoValue, get, post, type UiFixture, uiFixture } from './fixture.js';
 
-const firstValue = 'first-value-1x9';
-const secondValue = 'second-value-2y8';
-
-let dirs: ReturnType<typeof tempDirs>;
-let project: string;
-let env: Record<string, string>;
+let fixture: UiFixture;
 beforeEach(async () => {
-  dirs = tempDirs();
-  project = join(dirs.root, 'shop');
-  mkdirSync(project);
-  env = { LATCH_HOME: dirs.home, LATCH_PASSPHRASE: 'pass phrase 1', LATCH_KDF_PARAMS: 'm=8192,t=1,p=1' };
-  expect(await runMain(['init'], fakeIo({ cwd: project, env }))).toBe(0);
-  for (const value of [firstValue, secondValue]) {
-    const io = fakeIo({ cwd: project, env, stdin: value });
-    expect(await runMain(['set', 'API_KEY', '--description', 'the shop API'], io), io.err()).toBe(0);
-  }
+  fixture = await uiFixture();
 });
-afterEach(() => dirs.cleanup());
+afterEach(() => fixture.dirs.cleanup());
 
-async function apiHere(): Promise<ApiHandler> {
-  const io: Io = { ...fakeIo({ cwd: project, env }), client: 'ui' };
-  const here = await resolveProject({ options: {} }, io);
-  return uiApi({ io, vault: await openProjectVault(io, here), here });
-}
-
-const get = (api: ApiHandler, path: string, query: Record<string, string> = {}) =>
-  api({ method: 'GET', path, query: new URLSearchParams(query), body: undefined });
-const post = (api: ApiHandler, path: string, body: unknown) =>
-  api({ method: 'POST', path, query: new URLSearchParams(), body });
-
-async function cli(args: string[]): Promise<string> {
-  const io = fakeIo({ cwd: project, env });
-  expect(await runMain(args, io), io.err()).toBe(0);
-  return io.out();
-}
-
-function expectNoValue(json: unknown): void {
-  const text = JSON.stringify(json);
-  for (const value of [firstValue, secondValue, 'typed-in-ui-3z7']) expect(text).not.toContain(value);
-  expect(text).not.toContain('"bytes"');
-  expect(text).not.toContain('"value"');
-}
+const apiHere = (): Promise<ApiHandler> => fixture.api();
+const cli = (args: string[], answers?: string[]) => fixture.cli(args, undefined, answers);
 
 describe('the latch ui API', () => {
   it('lists every environment of the project with each secret by name and state', async () => {
@@ -116,23 +84,36 @@ describe('the latch ui API', () => {
     expectNoValue((await get(api, '/api/overview')).json);
   });
 
-  it('refuses a protected environment (it needs a person at a terminal) and stores nothing', async () => {
+  it("asks for the protected environment's name before replacing a value there, as `set` does", async () => {
     const api = await apiHere();
-    await expect(
-      post(api, '/api/secret', { project: 'shop', environment: 'prod', name: 'API_KEY', value: 'x-value' }),
-    ).rejects.toMatchObject({ code: 'E_CONFIRMATION_REQUIRED' });
+    const prod = { project: 'shop', environment: 'prod', name: 'API_KEY' };
+    // A new secret replaces nothing: stored without a question, as `latch set` does.
+    expect((await post(api, '/api/secret', { ...prod, value: 'prod-first-5q1' })).json).toMatchObject({
+      outcome: 'created',
+    });
+    for (const confirm of [undefined, 'staging', ''])
+      await expect(
+        post(api, '/api/secret', {
+          ...prod,
+          value: 'prod-second-6r2',
+          ...(confirm === undefined ? {} : { confirm }),
+        }),
+      ).rejects.toMatchObject({ code: 'E_CONFIRMATION_REQUIRED' });
+    expect(await cli(['get', 'API_KEY', '--env', 'prod', '--reveal'], ['prod'])).toBe('prod-first-5q1');
+    expect(
+      (await post(api, '/api/secret', { ...prod, value: 'prod-second-6r2', confirm: 'prod' })).json,
+    ).toMatchObject({
+      outcome: 'updated',
+    });
+    expect(await cli(['get', 'API_KEY', '--env', 'prod', '--reveal'], ['prod'])).toBe('prod-second-6r2');
     await expect(
       post(api, '/api/secret', { project: 'shop', environment: 'dev', name: 'API_KEY', value: '' }),
     ).rejects.toMatchObject({ code: 'E_USAGE' });
-    const check = fakeIo({ cwd: project, env });
-    expect(await runMain(['check', '--env', 'prod', '--json'], check)).toBe(7);
-    expect(JSON.parse(check.out()).missing).toEqual(['API_KEY']);
   });
 
   it('shows what another process stored after the page was opened', async () => {
     const api = await apiHere();
-    const io = fakeIo({ cwd: project, env, stdin: 'later-value-4w6' });
-    expect(await runMain(['set', 'API_KEY', '--env', 'staging'], io), io.err()).toBe(0);
+    await fixture.cli(['set', 'API_KEY', '--env', 'staging'], 'later-value-4w6');
     const answer = await get(api, '/api/overview');
     const staging = (
       answer.json as { projects: Array<{ environments: EnvironmentOverview[] }> }
@@ -141,7 +122,7 @@ describe('the latch ui API', () => {
   });
 
   it('shows the projects of the vault outside any repository, by what they store', async () => {
-    const io: Io = { ...fakeIo({ cwd: dirs.root, env }), client: 'ui' };
+    const io: Io = { ...fakeIo({ cwd: fixture.dirs.root, env: fixture.env }), client: 'ui' };
     const api = uiApi({ io, vault: await openVault(io), here: null });
     const answer = await get(api, '/api/overview');
     expect(answer.json).toMatchObject({

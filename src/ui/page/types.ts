@@ -35,3 +35,12 @@ export interface HistoryEntry {
   rolledBackFrom: number | null;
   leaked: string | null;
 }
+export interface Delivery {
+  time: string;
+  event: string;
+  environment: string | null;
+  secrets: string[];
+  program: string | null;
+  user: string | null;
+  agent: string | null;
+}
