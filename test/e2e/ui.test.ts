@@ -4,18 +4,20 @@
  * that `latch get` then reads. Every response body and the final DOM are searched for the
  * values: none may appear. A screenshot is saved in test-artifacts/ (gitignored).
  */
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { initProject, latch, makeSandbox, type Sandbox, startLatch } from './harness.js';
-
-const chromiumPath = '/usr/bin/chromium';
-const artifacts = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
+import { initProject, latch, makeSandbox, type Sandbox } from './harness.js';
+import {
+  artifactPath,
+  hasChromium,
+  launchChromium,
+  type RunningUi,
+  startUi,
+  watchedPage,
+} from './ui-harness.js';
 
 let sandbox: Sandbox;
-let server: ChildProcess | undefined;
+let ui: RunningUi | undefined;
 let browser: Browser | undefined;
 
 beforeEach(() => {
@@ -25,31 +27,12 @@ beforeEach(() => {
 afterEach(async () => {
   await browser?.close();
   browser = undefined;
-  if (server?.pid && server.exitCode === null) process.kill(-server.pid, 'SIGTERM');
-  server = undefined;
+  ui?.stop();
+  ui = undefined;
   sandbox.cleanup();
 });
 
-/** Starts `latch ui --no-open` and resolves with the address it prints. */
-function startUi(): Promise<string> {
-  const child = startLatch(sandbox, ['ui', '--no-open']);
-  server = child;
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk) => {
-      output += chunk;
-      const found = /latch ui: (http:\/\/127\.0\.0\.1:\d+\/#token=\S+)/.exec(output);
-      if (found) resolve(found[1]!);
-    });
-    let errors = '';
-    child.stderr!.on('data', (chunk) => {
-      errors += chunk;
-    });
-    child.on('exit', (code) => reject(new Error(`latch ui exited with ${code}: ${errors}`)));
-  });
-}
-
-describe.skipIf(!existsSync(chromiumPath))('latch ui in a browser', () => {
+describe.skipIf(!hasChromium)('latch ui in a browser', () => {
   it('shows the projects and a missing required secret, stores a value, and never shows one', async () => {
     const storedValue = 'sk_test_stored_value_4f9a1c';
     const newValue = 'postgres://app:typed-in-the-page-7d2e@db/app'; // latch:allow (a test value)
@@ -67,23 +50,10 @@ describe.skipIf(!existsSync(chromiumPath))('latch ui in a browser', () => {
       expect(result.code, result.stderr).toBe(0);
     }
 
-    const url = await startUi();
-    browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
-    const page = await browser.newPage();
-    const bodies: Promise<string>[] = [];
-    page.on('response', (response) => {
-      bodies.push(
-        response.body().then(
-          (body) => body.toString('utf8'),
-          () => '',
-        ),
-      );
-    });
-    const problems: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(message.text());
-    });
-    await page.goto(url);
+    ui = await startUi(sandbox);
+    browser = await launchChromium();
+    const { page, bodies, problems } = await watchedPage(browser);
+    await page.goto(ui.url);
 
     const project = page.locator('section[data-project="myapp"]');
     await expect.poll(() => project.locator('h2').textContent()).toBe('myapp (this directory)');
@@ -98,8 +68,7 @@ describe.skipIf(!existsSync(chromiumPath))('latch ui in a browser', () => {
       project.locator(`table[data-environment="dev"] tr[data-secret="${name}"] .state`).allTextContents();
     expect(await state('OLD_TOKEN')).toEqual(['expired']);
     expect(await state('WEBHOOK_SECRET')).toEqual(['leaked: rotate']);
-    mkdirSync(artifacts, { recursive: true });
-    await page.screenshot({ path: `${artifacts}ui-overview.png`, fullPage: true });
+    await page.screenshot({ path: artifactPath('ui-overview.png'), fullPage: true });
 
     await staging.locator('a').click();
     await expect.poll(() => page.locator('h2').textContent()).toBe('API_KEY in myapp/staging');
@@ -109,7 +78,7 @@ describe.skipIf(!existsSync(chromiumPath))('latch ui in a browser', () => {
     await expect.poll(() => page.locator('#outcome').textContent()).toBe('created API_KEY');
     expect(await page.locator('.state').allTextContents()).toEqual(['set']);
     expect(await page.locator('#history tbody tr').count()).toBe(1);
-    await page.screenshot({ path: `${artifacts}ui-secret.png`, fullPage: true });
+    await page.screenshot({ path: artifactPath('ui-secret-stored.png'), fullPage: true });
 
     const got = latch(sandbox, ['get', 'API_KEY', '--env', 'staging', '--reveal']);
     expect(got.code, got.stderr).toBe(0);
@@ -122,7 +91,7 @@ describe.skipIf(!existsSync(chromiumPath))('latch ui in a browser', () => {
     const record = audit.find((entry) => entry.event === 'set' && entry.environment === 'staging');
     expect(record?.agent).toBe('ui');
 
-    const seen = [...(await Promise.all(bodies)), await page.content()];
+    const seen = [...(await bodies()), await page.content()];
     expect(seen.length).toBeGreaterThan(5);
     for (const text of seen) {
       expect(text).not.toContain(storedValue);
