@@ -4,14 +4,18 @@
  * person asks for with the passphrase.
  */
 import { LatchError } from '../shared/errors.js';
+import { doctorRoutes } from './doctor-api.js';
 import type { Routes, UiState } from './request.js';
 import { secretRoutes } from './secrets-api.js';
 import type { ApiHandler } from './server.js';
+import { teamRoutes } from './team-api.js';
 
 export type { UiState } from './request.js';
 
 const routes: Routes = {
   ...secretRoutes,
+  ...teamRoutes,
+  ...doctorRoutes,
 };
 
 /** The API over `state`, for src/ui/server.ts. */
