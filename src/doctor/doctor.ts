@@ -15,6 +15,7 @@ import { renderEnvExample } from '../manifest/text.js';
 import { LatchError } from '../shared/errors.js';
 import { writeFileAtomic } from '../shared/files.js';
 import type { Io } from '../shared/io.js';
+import type { UnlockedVault } from '../vault/store.js';
 import { homeProblems, passphraseProblems } from './machine.js';
 import { manifestProblems, storedProblems } from './project.js';
 import { hookProblems, repositoryRoot, scanHistory, workTreeProblems } from './repository.js';
@@ -26,6 +27,8 @@ export interface DoctorOptions {
   hookCommand: { node: string; bin: string } | null;
   /** Overrides the time the history walk may take (tests). */
   historyBudgetMs?: number;
+  /** The vault a long-running front end (`latch ui`) holds unlocked: read instead of unlocking again. */
+  vault?: UnlockedVault;
 }
 
 export interface DoctorReport {
@@ -90,7 +93,7 @@ async function runChecks(io: Io, choice: ProjectChoice, options: DoctorOptions):
   } else {
     try {
       const context = await resolveProject(choice, io, { anyEnvironment: true });
-      const vault = await openProjectVault(io, context);
+      const vault = options.vault ?? (await openProjectVault(io, context));
       problems.push(
         ...storedProblems(
           context.project,

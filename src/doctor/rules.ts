@@ -19,6 +19,27 @@ export type CheckId =
   | 'secret-never-set'
   | 'passphrase-exposed';
 
+/**
+ * How urgent a kind of problem is: `exposed`, a value is (or may be) readable where it should
+ * not be now; `risk`, a setup that leaks values sooner or later; `tidy`, housekeeping.
+ */
+export type Severity = 'exposed' | 'risk' | 'tidy';
+
+/** The severity of each check (a new check must pick one). */
+export const severityOf: Record<CheckId, Severity> = {
+  'env-file-in-history': 'exposed',
+  'env-file-not-ignored': 'exposed',
+  'passphrase-exposed': 'exposed',
+  'frontend-exposed-secret': 'exposed',
+  'live-credential-in-development': 'risk',
+  'agent-state-not-ignored': 'risk',
+  'latch-home': 'risk',
+  'git-hooks': 'risk',
+  'secret-due': 'risk',
+  'env-example': 'tidy',
+  'secret-never-set': 'tidy',
+};
+
 /** One problem: what is wrong, the one-line fix, and whether `doctor --fix` applies it. */
 export interface Problem {
   check: CheckId;

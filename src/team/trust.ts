@@ -7,11 +7,18 @@ import { LatchError } from '../shared/errors.js';
 import { fingerprintOf, type Identity } from './keys.js';
 import type { Member, Team } from './recipients-file.js';
 
-/** The members whose keys you have not accepted (your own key always counts as accepted). */
-export function unacceptedMembers(team: Team, accepted: readonly string[], identity: Identity): Member[] {
+/**
+ * The members whose keys you have not accepted (your own key always counts as accepted; with
+ * no identity yet, none is yours).
+ */
+export function unacceptedMembers(
+  team: Team,
+  accepted: readonly string[],
+  identity: Identity | null,
+): Member[] {
   return team.members.filter(
     (member) =>
-      member.recipient.text !== identity.recipient.text && !accepted.includes(member.recipient.text),
+      member.recipient.text !== identity?.recipient.text && !accepted.includes(member.recipient.text),
   );
 }
 

@@ -5,15 +5,19 @@
  */
 import { LatchError } from '../shared/errors.js';
 import { actionRoutes } from './actions-api.js';
+import { doctorRoutes } from './doctor-api.js';
 import type { Routes, UiState } from './request.js';
 import { secretRoutes } from './secrets-api.js';
 import type { ApiHandler } from './server.js';
+import { teamRoutes } from './team-api.js';
 
 export type { UiState } from './request.js';
 
 const routes: Routes = {
   ...secretRoutes,
   ...actionRoutes,
+  ...teamRoutes,
+  ...doctorRoutes,
 };
 
 /** The API over `state`, for src/ui/server.ts. */

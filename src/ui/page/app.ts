@@ -6,10 +6,12 @@
  * back button works. When a view has rendered, `body[data-view]` names it (the tests and the
  * bench wait for that).
  */
+import { showDoctor } from './doctor.js';
 import { element, main } from './dom.js';
 import { api } from './http.js';
 import { showOverview } from './overview.js';
 import { showSecret } from './secret.js';
+import { showTeam } from './team.js';
 
 type View = (query: URLSearchParams) => Promise<void>;
 
@@ -17,6 +19,8 @@ type View = (query: URLSearchParams) => Promise<void>;
 const views: Array<{ name: string; title?: string; show: View }> = [
   { name: 'secrets', title: 'Secrets', show: showOverview },
   { name: 'secret', show: showSecret },
+  { name: 'team', title: 'Team', show: showTeam },
+  { name: 'doctor', title: 'Doctor', show: showDoctor },
 ];
 
 const navigation = document.getElementById('views') as HTMLElement;
@@ -36,7 +40,8 @@ async function render(): Promise<void> {
   delete document.body.dataset.view;
   try {
     await view.show(query);
-    document.body.dataset.view = view.name;
+    // A slow view (doctor) may finish after the person moved on: mark only the current one.
+    if (current().name === name) document.body.dataset.view = view.name;
   } catch (error) {
     main.replaceChildren(element('p', (error as Error).message, 'error'));
     document.body.dataset.view = 'error';
