@@ -89,3 +89,33 @@ export async function watchedPage(
   page.on('pageerror', (error) => problems.push(error.message));
   return { page, bodies: () => Promise.all(pending), problems };
 }
+
+/**
+ * The elements matching `selector` whose text contrasts less than 4.5:1 (WCAG AA for body
+ * text) with the background behind them, computed in the page from the rendered colours.
+ */
+export async function lowContrast(page: Page, selector: string): Promise<string[]> {
+  // Evaluated in the page as text: the tests are typed without the DOM's types.
+  return page.evaluate(`(() => {
+    const rgb = (text) => (text.match(/[\\d.]+/g) || []).map(Number);
+    const luminance = ([r, g, b]) => {
+      const linear = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+      return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
+    };
+    const background = (node) => {
+      for (let at = node; at; at = at.parentElement) {
+        const colour = rgb(getComputedStyle(at).backgroundColor);
+        if (colour.length === 3 || (colour.length === 4 && colour[3] > 0)) return colour.slice(0, 3);
+      }
+      return [255, 255, 255];
+    };
+    const found = [];
+    for (const node of document.querySelectorAll(${JSON.stringify(selector)})) {
+      if (!node.textContent.trim() || node.offsetParent === null) continue;
+      const [a, b] = [luminance(rgb(getComputedStyle(node).color)), luminance(background(node))];
+      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      if (ratio < 4.5) found.push(node.textContent.trim() + ': ' + ratio.toFixed(2));
+    }
+    return found;
+  })()`);
+}

@@ -13,6 +13,7 @@ import {
   artifactPath,
   hasChromium,
   launchChromium,
+  lowContrast,
   type RunningUi,
   startUi,
   watchedPage,
@@ -120,6 +121,9 @@ describe.skipIf(!hasChromium)("a secret's page in a browser", () => {
     await expect.poll(() => page.locator('#outcome').textContent()).toMatch(/^marked API_KEY as leaked/);
     expect(await page.locator('#facts .state').allTextContents()).toContain('leaked: rotate');
     await page.screenshot({ path: artifactPath('ui-secret.png'), fullPage: true });
+    expect(
+      await lowContrast(page, 'h1, h2, h3, th, td, a, .state, .note, .outcome, label, button, legend'),
+    ).toEqual([]);
 
     const audit = JSON.parse(latch(sandbox, ['audit', '--json']).stdout) as Array<{
       event: string;
@@ -169,6 +173,7 @@ describe.skipIf(!hasChromium)("a secret's page in a browser", () => {
     expect(await page.locator('tr[data-secret="API_KEY"] td.wide').first().isHidden()).toBe(true);
     expect(await page.locator('tr[data-secret="API_KEY"] td').nth(1).isVisible()).toBe(true);
     await page.screenshot({ path: artifactPath('ui-overview-dark-narrow.png'), fullPage: true });
+    expect(await lowContrast(page, 'h1, h2, h3, th, td, a, .state, .note, label, button')).toEqual([]);
     for (let presses = 0; presses < 12; presses++) {
       await page.keyboard.press('Tab');
       const focused = await page.evaluate('document.activeElement?.textContent ?? ""');
