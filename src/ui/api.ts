@@ -10,7 +10,8 @@ import type { ApiHandler } from './server.js';
 
 export type { UiState } from './request.js';
 
-const routes: Routes = {
+/** Every route by `METHOD /path` (the security tests walk them all). */
+export const routes: Routes = {
   ...secretRoutes,
 };
 
