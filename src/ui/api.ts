@@ -13,7 +13,8 @@ import { teamRoutes } from './team-api.js';
 
 export type { UiState } from './request.js';
 
-const routes: Routes = {
+/** Every route by `METHOD /path` (the security tests walk them all). */
+export const routes: Routes = {
   ...secretRoutes,
   ...actionRoutes,
   ...teamRoutes,

@@ -1,14 +1,16 @@
 /**
- * The HTTP server of `latch ui`, on 127.0.0.1 only. Access: the URL printed on the terminal
- * carries a one-time token in its fragment (never sent in a request line, so never in a log or
- * a Referer); the page POSTs it once for an HttpOnly, SameSite=Strict session cookie, and
- * every API request needs that cookie (401 without). Every request must name this server's
- * own Host (DNS rebinding), every POST must come from its own Origin as JSON (CSRF), and
- * every response carries a strict Content-Security-Policy. The server stops after `idleMs`
- * without a request.
+ * The HTTP server of `latch ui`, on the loopback only: 127.0.0.1 and, where the machine has
+ * IPv6, ::1 on the same port. Access: the URL printed on the terminal carries a one-time
+ * token in its fragment (never sent in a request line, so never in a log or a Referer); the
+ * page POSTs it once for an HttpOnly, SameSite=Strict session cookie, and every API request
+ * needs that cookie (401 without). Every request must name this server's own Host (DNS
+ * rebinding), every POST must come from the origin of that Host as JSON (CSRF), and every
+ * response carries a strict Content-Security-Policy. The server stops after `idleMs` without
+ * a request, on `close`, or when `latch lock` posts its stop key; a request it has received
+ * whole is finished first, so a value being stored is stored and recorded.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LatchError } from '../shared/errors.js';
 import type { UiAssets } from './assets.js';
@@ -20,6 +22,7 @@ import {
   sameSecret,
   sessionCookie,
   sessionCookieHeader,
+  stopPath,
 } from './guard.js';
 
 /** An API request, after the checks: the path, the query and the parsed JSON body. */
@@ -52,45 +55,84 @@ export interface UiServerOptions {
 
 export interface UiServer {
   port: number;
+  /** The addresses it listens on: 127.0.0.1, and ::1 where the machine has IPv6. */
+  addresses: string[];
   /** The address to open: the token is in the fragment. */
   url: string;
-  /** Resolves when the server has stopped (idle, or `close`). */
+  /** What `latch lock` posts to stop the server (src/ui/registry.ts keeps it in LATCH_HOME). */
+  stopKey: string;
+  /** Resolves when the server has stopped (idle, `close`, or the stop key). */
   closed: Promise<void>;
   close(): Promise<void>;
 }
 
 /** The largest request body read: a value of 4 MiB in JSON, with room to spare. */
 const maxBodyBytes = 6 * 1024 * 1024;
+/** The largest body read before the sender is known (the token, the stop key). */
+const maxAnonymousBodyBytes = 4096;
+/** Errors of a listen on ::1 that mean this machine has no IPv6 loopback. */
+const noIpv6 = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EPROTONOSUPPORT']);
+/** How many free ports to try when the one the system chose on 127.0.0.1 is taken on ::1. */
+const portAttempts = 5;
 
 const randomSecret = () => randomBytes(32).toString('base64url');
 
-/** Starts the server; resolves once it listens. */
+/** A request being served, and when it is over (its handler done and its response closed). */
+interface InFlight {
+  request: IncomingMessage;
+  done: Promise<unknown>;
+}
+
+/** Starts the server; resolves once it listens. Throws E_USAGE when the port is taken. */
 export async function startUiServer(options: UiServerOptions): Promise<UiServer> {
   let token: string | null = randomSecret();
+  const stopKey = randomSecret();
   const sessions = new Set<string>();
-  let port = 0;
   let idleTimer: NodeJS.Timeout | undefined;
+  let stopping: Promise<void> | null = null;
+  const inFlight = new Set<InFlight>();
   let resolveClosed: () => void = () => {};
   const closed = new Promise<void>((resolve) => {
     resolveClosed = resolve;
   });
 
-  const server = createServer((request, response) => {
+  const onRequest = (request: IncomingMessage, response: ServerResponse) => {
+    if (stopping) {
+      response.setHeader('connection', 'close');
+      return refuse(response, 503, 'E_STOPPED', 'latch ui is stopping');
+    }
     touch();
-    handle(request, response).catch(() => {
+    const work = handle(request, response).catch(() => {
       if (!response.headersSent)
         send(response, 500, { error: { code: 'E_INTERNAL', message: 'internal error' } });
       else response.destroy();
     });
-  });
+    const entry: InFlight = {
+      request,
+      done: Promise.all([work, new Promise((resolve) => response.once('close', resolve))]),
+    };
+    inFlight.add(entry);
+    void entry.done.then(() => inFlight.delete(entry));
+  };
+  const { servers, port } = await listenOnLoopback(onRequest, options.port);
 
-  const close = () =>
-    new Promise<void>((resolve) => {
+  function close(): Promise<void> {
+    stopping ??= (async () => {
       clearTimeout(idleTimer);
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-  server.on('close', () => resolveClosed());
+      const listening = servers.map(
+        (server) => new Promise<void>((resolve) => server.close(() => resolve())),
+      );
+      for (const server of servers) server.closeIdleConnections();
+      // A request still arriving has done nothing yet: drop it. One received whole is
+      // finished, so a value being stored is stored and recorded before the process ends.
+      for (const { request } of inFlight) if (!request.complete) request.socket.destroy();
+      await Promise.allSettled([...inFlight].map((entry) => entry.done));
+      for (const server of servers) server.closeAllConnections();
+      await Promise.all(listening);
+      resolveClosed();
+    })();
+    return stopping;
+  }
 
   function touch(): void {
     clearTimeout(idleTimer);
@@ -100,14 +142,15 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    if (!isOwnHost(request.headers.host, port)) return refuse(response, 403, 'E_HOST', 'wrong host');
+    const host = request.headers.host;
+    if (!isOwnHost(host, port)) return refuse(response, 403, 'E_HOST', 'wrong host');
     const method = request.method ?? 'GET';
     const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
+    if (method === 'POST' && url.pathname === stopPath) return stopOnRequest(request, response);
     if (method === 'POST') {
-      if (!isOwnOrigin(request.headers.origin, port))
+      if (!isOwnOrigin(request.headers.origin, host, port))
         return refuse(response, 403, 'E_ORIGIN', 'cross-origin request refused');
-      if (!(request.headers['content-type'] ?? '').startsWith('application/json'))
-        return refuse(response, 415, 'E_USAGE', 'send JSON');
+      if (!isJson(request)) return refuse(response, 415, 'E_USAGE', 'send JSON');
     } else if (method !== 'GET') {
       return refuse(response, 405, 'E_USAGE', 'method not allowed');
     }
@@ -123,7 +166,8 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     const session = cookieValue(request.headers.cookie, sessionCookie);
     if (!isLogin && ![...sessions].some((known) => sameSecret(session, known)))
       return refuse(response, 401, 'E_UNAUTHORIZED', 'open the address latch ui printed');
-    const body = method === 'POST' ? await readJson(request) : undefined;
+    const body =
+      method === 'POST' ? await readJson(request, isLogin ? maxAnonymousBodyBytes : maxBodyBytes) : undefined;
     if (body === invalid) return refuse(response, 400, 'E_USAGE', 'the body is not JSON, or too large');
     if (isLogin) {
       const given = (body as { token?: unknown } | null)?.token;
@@ -145,19 +189,88 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     }
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => resolve());
-  });
-  port = (server.address() as AddressInfo).port;
+  /**
+   * `latch lock` asking the server to stop: no Origin (a browser sends one with every POST),
+   * JSON (a cross-site page cannot send it without a preflight), and the stop key, which
+   * only the registration in LATCH_HOME holds. The server stops listening before it answers.
+   */
+  async function stopOnRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (request.headers.origin !== undefined)
+      return refuse(response, 403, 'E_ORIGIN', 'cross-origin request refused');
+    if (!isJson(request)) return refuse(response, 415, 'E_USAGE', 'send JSON');
+    const body = await readJson(request, maxAnonymousBodyBytes);
+    const given = body === invalid ? undefined : (body as { key?: unknown } | null)?.key;
+    if (typeof given !== 'string' || !sameSecret(given, stopKey))
+      return refuse(response, 401, 'E_UNAUTHORIZED', 'wrong stop key');
+    void close();
+    response.setHeader('connection', 'close');
+    send(response, 200, { stopped: true });
+  }
+
   touch();
   return {
     port,
+    addresses: servers.map((server) => (server.address() as AddressInfo).address),
     url: `http://127.0.0.1:${port}/#token=${token}`,
+    stopKey,
     closed,
     close,
   };
 }
+
+type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
+
+/**
+ * Listens on 127.0.0.1 at `port` (0: one the system picks), then on ::1 at the same port;
+ * without IPv6 on this machine, on 127.0.0.1 alone. When the system's pick is taken on ::1,
+ * tries another. Throws E_USAGE when a port asked for is taken.
+ */
+async function listenOnLoopback(
+  onRequest: RequestListener,
+  port: number,
+): Promise<{ servers: Server[]; port: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const ipv4 = createServer(onRequest);
+    await listen(ipv4, port, '127.0.0.1');
+    const chosen = (ipv4.address() as AddressInfo).port;
+    const ipv6 = createServer(onRequest);
+    try {
+      await listen(ipv6, chosen, '::1');
+      return { servers: [ipv4, ipv6], port: chosen };
+    } catch (error) {
+      if (noIpv6.has(errorCode(error))) return { servers: [ipv4], port: chosen };
+      await new Promise((resolve) => ipv4.close(resolve));
+      if (errorCode(error) === 'EADDRINUSE' && port === 0 && attempt < portAttempts) continue;
+      throw error;
+    }
+  }
+}
+
+function listen(server: Server, port: number, address: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const refused = (error: Error) => {
+      const code = errorCode(error);
+      reject(
+        code === 'EADDRINUSE' || code === 'EACCES'
+          ? new LatchError(
+              'E_USAGE',
+              `cannot listen on ${address} port ${port} (${code}); choose another with --port, or leave it out for a free one`,
+            )
+          : error,
+      );
+    };
+    server.once('error', refused);
+    server.listen(port, address, () => {
+      server.off('error', refused);
+      resolve();
+    });
+  });
+}
+
+const errorCode = (error: unknown) => String((error as NodeJS.ErrnoException)?.code ?? '');
+
+const isJson = (request: IncomingMessage) =>
+  (request.headers['content-type'] ?? '').startsWith('application/json');
 
 const securityHeaders = {
   'content-security-policy': contentSecurityPolicy,
@@ -207,12 +320,12 @@ function statusOf(error: LatchError): number {
 
 const invalid = Symbol('invalid');
 
-async function readJson(request: IncomingMessage): Promise<unknown> {
+async function readJson(request: IncomingMessage, limit: number): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > maxBodyBytes) return invalid;
+    if (size > limit) return invalid;
     chunks.push(chunk as Buffer);
   }
   try {

@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runMain } from '../../../src/cli/main.js';
 import { fakeIo, initializedProject, type tempDirs } from '../fake-io.js';
@@ -37,5 +39,23 @@ describe('latch ui', () => {
     expect((await fetch(`${address![1]}api/overview`)).status).toBe(401);
     expect(await running).toBe(0);
     expect(io.out()).toContain('latch ui: stopped\n');
+  });
+
+  it('registers itself in LATCH_HOME while it serves, and stops on `latch lock`', async () => {
+    const io = fakeIo({ cwd: project, env });
+    const running = runMain(['ui', '--no-open'], io);
+    let port: string | undefined;
+    for (let tries = 0; tries < 100 && !port; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      port = /latch ui: http:\/\/127\.0\.0\.1:(\d+)\//.exec(io.out())?.[1];
+    }
+    expect(port, io.err()).toBeDefined();
+    expect(readdirSync(join(env.LATCH_HOME!, 'ui'))).toEqual([`${process.pid}-${port}.json`]);
+    const lock = fakeIo({ cwd: project, env });
+    expect(await runMain(['lock'], lock), lock.err()).toBe(0);
+    expect(lock.out()).toContain(`stopped latch ui on port ${port} (pid ${process.pid})\n`);
+    expect(await running).toBe(0);
+    expect(io.out()).toContain('latch ui: stopped\n');
+    expect(readdirSync(join(env.LATCH_HOME!, 'ui'))).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-/** `latch lock`: end the session at once. */
+/** `latch lock`: end the session at once, and stop the `latch ui` servers of this LATCH_HOME. */
 
 import { readFileSync } from 'node:fs';
 import { recordEvent } from '../../../app/audit.js';
@@ -10,6 +10,7 @@ import { deviceSlots } from '../../../session/session.js';
 import { endSession, sessionUnlocker } from '../../../session/sessions.js';
 import { LatchError } from '../../../shared/errors.js';
 import { type Io, say } from '../../../shared/io.js';
+import { stopUiServers } from '../../../ui/registry.js';
 import { decodeVault } from '../../../vault/format.js';
 import {
   earlierGenerationExists,
@@ -25,6 +26,9 @@ const noPassphrase = Symbol('no passphrase');
 
 export async function run(_args: ParsedArgs, io: Io): Promise<number> {
   const home = latchHome(io);
+  // First, so that no page goes on showing the vault it unlocked while the session ends.
+  for (const outcome of await stopUiServers(home))
+    if (outcome.stopped) say(io, `stopped latch ui on port ${outcome.port} (pid ${outcome.pid})`);
   if (!vaultExists(home)) {
     await stopAgent(home);
     throw earlierGenerationExists(home)

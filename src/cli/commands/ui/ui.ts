@@ -1,16 +1,24 @@
 /**
  * `latch ui [--port N] [--no-open] [--idle DURATION]`: the vault's projects and secrets in a
- * browser page served on 127.0.0.1 (src/ui/). Unlocks the vault once, prints the address with
- * its one-time token, and serves until the process ends or nobody has asked for a while.
+ * browser page served on 127.0.0.1 and ::1 (src/ui/). Unlocks the vault once, prints the
+ * address with its one-time token, and serves until nobody has asked for a while, the process
+ * is told to stop (Ctrl-C, SIGTERM, SIGHUP) or `latch lock` stops it (src/ui/registry.ts).
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { openProjectVault, openVault, type ProjectContext, resolveProject } from '../../../app/context.js';
+import {
+  latchHome,
+  openProjectVault,
+  openVault,
+  type ProjectContext,
+  resolveProject,
+} from '../../../app/context.js';
 import { parseDuration } from '../../../shared/duration.js';
 import { LatchError, usageError } from '../../../shared/errors.js';
 import { type Io, say } from '../../../shared/io.js';
 import { uiApi } from '../../../ui/api.js';
 import { readUiAssets } from '../../../ui/assets.js';
+import { registerUiServer } from '../../../ui/registry.js';
 import { startUiServer } from '../../../ui/server.js';
 import { flagOption, type ParsedArgs, stringOption } from '../../args.js';
 
@@ -41,13 +49,35 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   }
   const vault = here ? await openProjectVault(uiIo, here) : await openVault(uiIo);
   const server = await startUiServer({ port, idleMs, assets, api: uiApi({ io: uiIo, vault, here }) });
-  say(io, `latch ui: ${server.url}`);
-  say(io, 'the address opens the page once; stop with Ctrl-C');
-  if (!flagOption(args, 'no-open')) openBrowser(server.url);
-  await server.closed;
+  let unregister: () => void;
+  try {
+    unregister = registerUiServer(latchHome(io), {
+      pid: process.pid,
+      port: server.port,
+      stopKey: server.stopKey,
+    });
+  } catch (error) {
+    // Unregistered, `latch lock` could not stop it: do not serve at all.
+    await server.close();
+    throw error;
+  }
+  // Stopping this way is the usual end, not a failure: the server finishes what it received.
+  const stop = () => void server.close();
+  for (const signal of stopSignals) process.on(signal, stop);
+  try {
+    say(io, `latch ui: ${server.url}`);
+    say(io, 'the address opens the page once; stop with Ctrl-C or `latch lock`');
+    if (!flagOption(args, 'no-open')) openBrowser(server.url);
+    await server.closed;
+  } finally {
+    for (const signal of stopSignals) process.off(signal, stop);
+    unregister();
+  }
   say(io, 'latch ui: stopped');
   return 0;
 }
+
+const stopSignals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** Opens the address in the desktop's browser; without one, the printed address is enough. */
 function openBrowser(url: string): void {
