@@ -56,6 +56,25 @@ export function registerUiServer(home: string, registration: UiRegistration): ()
   return () => removeFile(path);
 }
 
+/**
+ * Writes the page that sends a browser on to `url` (`ui/open-PID-PORT.html`, 0600), the way
+ * Jupyter opens its notebooks: the desktop's opener is given this file's path, so the token
+ * is never on a process's argv (which every local user can read in /proc). Returns the path;
+ * the caller removes the file when the server stops (the token works once in any case).
+ */
+export function writeLaunchPage(home: string, registration: UiRegistration, url: string): string {
+  const directory = uiRegistryDirectory(home);
+  ensurePrivateDirectory(directory);
+  const path = join(directory, `open-${registration.pid}-${registration.port}.html`);
+  const escaped = url.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  const page =
+    '<!doctype html>\n<meta charset="utf-8">\n<meta name="referrer" content="no-referrer">\n' +
+    `<meta http-equiv="refresh" content="0;url=${escaped}">\n<title>latch ui</title>\n` +
+    `<p><a href="${escaped}">open latch ui</a></p>\n`;
+  writeFileAtomic(path, new TextEncoder().encode(page), { mode: 0o600 });
+  return path;
+}
+
 /** The registration in a file's text, or null when the text is not one. */
 export function parseUiRegistration(text: string): UiRegistration | null {
   let parsed: unknown;

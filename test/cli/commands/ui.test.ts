@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runMain } from '../../../src/cli/main.js';
@@ -56,6 +56,33 @@ describe('latch ui', () => {
     expect(lock.out()).toContain(`stopped latch ui on port ${port} (pid ${process.pid})\n`);
     expect(await running).toBe(0);
     expect(io.out()).toContain('latch ui: stopped\n');
+    expect(readdirSync(join(env.LATCH_HOME!, 'ui'))).toEqual([]);
+  });
+
+  it('opens the browser through a 0600 launch page, so the token is never on an argv', async () => {
+    // A stand-in for the desktop's opener, on PATH: it records its argv and the page it got.
+    const bin = join(dirs.root, 'bin');
+    mkdirSync(bin);
+    const log = join(dirs.root, 'opened');
+    writeFileSync(
+      join(bin, 'xdg-open'),
+      `#!/bin/sh\nprintf '%s\\n' "$@" > '${log}.argv'\nstat -c %a "\${1#file://}" > '${log}.mode'\ncat "\${1#file://}" > '${log}.page'\n`,
+    );
+    chmodSync(join(bin, 'xdg-open'), 0o755);
+    const io = fakeIo({ cwd: project, env: { ...env, PATH: `${bin}:/usr/bin:/bin` } });
+    const running = runMain(['ui', '--idle', '2s'], io);
+    for (let tries = 0; tries < 150 && !existsSync(`${log}.page`); tries++)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    const token = /#token=([A-Za-z0-9_-]{43})/.exec(io.out())?.[1];
+    expect(token, io.err()).toBeDefined();
+    const argv = readFileSync(`${log}.argv`, 'utf8');
+    expect(argv).toMatch(/^file:\/\/.*\/ui\/open-\d+-\d+\.html\n$/);
+    expect(argv).not.toContain(token);
+    expect(readFileSync(`${log}.mode`, 'utf8').trim()).toBe('600');
+    expect(readFileSync(`${log}.page`, 'utf8')).toContain(`url=http://127.0.0.1:`);
+    expect(readFileSync(`${log}.page`, 'utf8')).toContain(`#token=${token}`);
+    expect(await running).toBe(0);
+    // Gone with the server.
     expect(readdirSync(join(env.LATCH_HOME!, 'ui'))).toEqual([]);
   });
 });

@@ -5,7 +5,8 @@
  * is told to stop (Ctrl-C, SIGTERM, SIGHUP) or `latch lock` stops it (src/ui/registry.ts).
  */
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { unlinkSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   latchHome,
   openProjectVault,
@@ -18,7 +19,7 @@ import { LatchError, usageError } from '../../../shared/errors.js';
 import { type Io, say } from '../../../shared/io.js';
 import { uiApi } from '../../../ui/api.js';
 import { readUiAssets } from '../../../ui/assets.js';
-import { registerUiServer } from '../../../ui/registry.js';
+import { registerUiServer, writeLaunchPage } from '../../../ui/registry.js';
 import { startUiServer } from '../../../ui/server.js';
 import { flagOption, type ParsedArgs, stringOption } from '../../args.js';
 
@@ -50,12 +51,9 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const vault = here ? await openProjectVault(uiIo, here) : await openVault(uiIo);
   const server = await startUiServer({ port, idleMs, assets, api: uiApi({ io: uiIo, vault, here }) });
   let unregister: () => void;
+  const registration = { pid: process.pid, port: server.port, stopKey: server.stopKey };
   try {
-    unregister = registerUiServer(latchHome(io), {
-      pid: process.pid,
-      port: server.port,
-      stopKey: server.stopKey,
-    });
+    unregister = registerUiServer(latchHome(io), registration);
   } catch (error) {
     // Unregistered, `latch lock` could not stop it: do not serve at all.
     await server.close();
@@ -63,15 +61,18 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   }
   // Stopping this way is the usual end, not a failure: the server finishes what it received.
   const stop = () => void server.close();
+  let launchPage: string | null = null;
   for (const signal of stopSignals) process.on(signal, stop);
   try {
     say(io, `latch ui: ${server.url}`);
     say(io, 'the address opens the page once; stop with Ctrl-C or `latch lock`');
-    if (!flagOption(args, 'no-open')) openBrowser(server.url);
+    if (!flagOption(args, 'no-open'))
+      launchPage = openBrowser(io, writeLaunchPage(latchHome(io), registration, server.url));
     await server.closed;
   } finally {
     for (const signal of stopSignals) process.off(signal, stop);
     unregister();
+    if (launchPage) removeQuietly(launchPage);
   }
   say(io, 'latch ui: stopped');
   return 0;
@@ -79,13 +80,28 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
 
 const stopSignals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
-/** Opens the address in the desktop's browser; without one, the printed address is enough. */
-function openBrowser(url: string): void {
+/**
+ * Opens the launch page (src/ui/registry.ts `writeLaunchPage`) in the desktop's browser, so
+ * the token is not on the opener's argv; without a desktop, the printed address is enough.
+ * Returns the page's path, to remove when the server stops.
+ */
+function openBrowser(io: Io, launchPage: string): string {
   const opener =
     process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
   try {
-    const child = spawn(opener, [url], { stdio: 'ignore', detached: true });
+    const child = spawn(opener, [pathToFileURL(launchPage).href], {
+      stdio: 'ignore',
+      detached: true,
+      env: io.env as NodeJS.ProcessEnv,
+    });
     child.on('error', () => {});
     child.unref();
+  } catch {}
+  return launchPage;
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
   } catch {}
 }
