@@ -3,7 +3,7 @@
  * web UI): who received which secrets' values, by name, and when. Never a value.
  */
 import { readAuditLog } from '../audit/log.js';
-import { deliveryKinds, readRecords } from '../audit/record.js';
+import { type AuditFields, deliveryKinds, readRecords } from '../audit/record.js';
 
 export interface Delivery {
   time: string;
@@ -15,6 +15,17 @@ export interface Delivery {
   agent: string | null;
 }
 
+/**
+ * The secrets a delivery record names: `secrets` (run, load, bundles), else its one `secret`
+ * (reveal), else the `latch://` references of an inject; names only, as records hold.
+ */
+export function deliveredNames(fields: AuditFields): string[] {
+  if (Array.isArray(fields.secrets)) return fields.secrets;
+  if (typeof fields.secret === 'string') return [fields.secret];
+  if (Array.isArray(fields.references)) return fields.references;
+  return [];
+}
+
 /** The last `limit` deliveries of `project` in the log in `home`, oldest first. */
 export function recentDeliveries(home: string, project: string, limit: number): Delivery[] {
   const text = (value: unknown) => (typeof value === 'string' ? value : null);
@@ -23,16 +34,11 @@ export function recentDeliveries(home: string, project: string, limit: number): 
     .slice(-limit)
     .map((record) => {
       const { fields } = record;
-      const names = Array.isArray(fields.secrets)
-        ? fields.secrets
-        : typeof fields.secret === 'string'
-          ? [fields.secret]
-          : [];
       return {
         time: record.time,
         event: record.event,
         environment: text(fields.environment),
-        secrets: names,
+        secrets: deliveredNames(fields),
         program: text(fields.program),
         user: text(fields.user),
         agent: text(fields.agent),

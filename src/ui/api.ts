@@ -4,6 +4,8 @@
  * person asks for with the passphrase.
  */
 import { LatchError } from '../shared/errors.js';
+import { auditRoutes } from './audit-api.js';
+import { calendarRoutes } from './calendar-api.js';
 import type { Routes, UiState } from './request.js';
 import { secretRoutes } from './secrets-api.js';
 import type { ApiHandler } from './server.js';
@@ -12,6 +14,8 @@ export type { UiState } from './request.js';
 
 const routes: Routes = {
   ...secretRoutes,
+  ...auditRoutes,
+  ...calendarRoutes,
 };
 
 /** The API over `state`, for src/ui/server.ts. */
