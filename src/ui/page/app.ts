@@ -6,10 +6,12 @@
  * back button works. When a view has rendered, `body[data-view]` names it (the tests and the
  * bench wait for that).
  */
+import { showCalendar } from './calendar.js';
 import { element, main } from './dom.js';
 import { api } from './http.js';
 import { showOverview } from './overview.js';
 import { showSecret } from './secret.js';
+import { showTimeline } from './timeline.js';
 
 type View = (query: URLSearchParams) => Promise<void>;
 
@@ -17,6 +19,8 @@ type View = (query: URLSearchParams) => Promise<void>;
 const views: Array<{ name: string; title?: string; show: View }> = [
   { name: 'secrets', title: 'Secrets', show: showOverview },
   { name: 'secret', show: showSecret },
+  { name: 'timeline', title: 'Timeline', show: showTimeline },
+  { name: 'calendar', title: 'Calendar', show: showCalendar },
 ];
 
 const navigation = document.getElementById('views') as HTMLElement;
