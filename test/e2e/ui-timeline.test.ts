@@ -195,6 +195,8 @@ describe.skipIf(!existsSync(chromiumPath))('latch ui: the timeline and the calen
       `broken at line ${edited + 1} (record ${edited + 1}): the MAC does not match`,
     );
     expect(await page.locator('#verify').getAttribute('role')).toBe('alert');
+    // Drawn again for the view shown again: one chart each, none left over from before.
+    await expect.poll(() => page.locator('.uplot canvas').count()).toBe(2);
 
     const seen = [...(await Promise.all(bodies)), await page.content()];
     for (const text of seen)

@@ -33,10 +33,17 @@ function chartedSeries(series: ChartSeries[]): Array<ChartSeries & { colour: str
   return [...kept, { name: `${rest.length} others`, counts, colour: otherColour }];
 }
 
-/** The charts on the page, redrawn when the system switches between light and dark. */
-const live = new Set<() => void>();
+/** The charts drawn, redrawn when the system switches between light and dark. */
+const live = new Set<{ box: HTMLElement; draw: () => void; release: () => void }>();
+
+/** Lets go of the charts of views that were left (their boxes are out of the page). */
+function releaseLeft(): void {
+  for (const chart of live) if (!chart.box.isConnected) chart.release();
+}
+
 matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
-  for (const redraw of live) redraw();
+  releaseLeft();
+  for (const chart of live) chart.draw();
 });
 
 function colours(): { text: string; line: string } {
@@ -171,19 +178,24 @@ export function dayChart(
     canvas?.setAttribute('aria-label', options.label);
   };
   const observer = new ResizeObserver(() => {
-    if (!plotBox.isConnected) {
-      // The view was left: let the chart go.
-      observer.disconnect();
-      live.delete(draw);
-      plot?.destroy();
-      return;
-    }
     const width = plotBox.clientWidth;
-    if (width === 0) return;
-    if (!plot) draw();
-    else if (Math.abs(plot.width - width) >= 1) plot.setSize({ width, height: width < 480 ? 200 : 240 });
+    if (!plotBox.isConnected || width === 0) return;
+    if (!plot) {
+      // This view is in the page now: the charts of the one it replaced are not.
+      releaseLeft();
+      draw();
+    } else if (Math.abs(plot.width - width) >= 1) plot.setSize({ width, height: width < 480 ? 200 : 240 });
   });
+  const chart = {
+    box: plotBox,
+    draw,
+    release: () => {
+      observer.disconnect();
+      plot?.destroy();
+      live.delete(chart);
+    },
+  };
   observer.observe(plotBox);
-  live.add(draw);
+  live.add(chart);
   return figure;
 }
