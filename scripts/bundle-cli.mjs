@@ -65,6 +65,9 @@ await build({
 });
 for (const name of ['index.html', 'style.css', 'favicon.svg'])
   copyFileSync(`${repository}src/ui/page/${name}`, `${repository}dist/ui/${name}`);
+// uPlot (bundled into app.js for the timeline's charts) comes with a stylesheet of its own,
+// served as it is: a file, not inline styles, which the Content-Security-Policy forbids.
+copyFileSync(`${repository}node_modules/uplot/dist/uPlot.min.css`, `${repository}dist/ui/uplot.css`);
 
 // The `latch` command: one CommonJS bundle, its loader, and the loader's code cache.
 const shared = {

@@ -3,7 +3,7 @@
  * web UI): who received which secrets' values, by name, and when. Never a value.
  */
 import { readAuditLog } from '../audit/log.js';
-import { deliveryKinds, readRecords } from '../audit/record.js';
+import { type AuditFields, deliveryKinds, readRecords } from '../audit/record.js';
 
 export interface Delivery {
   time: string;
@@ -13,6 +13,17 @@ export interface Delivery {
   program: string | null;
   user: string | null;
   agent: string | null;
+}
+
+/**
+ * The secrets a delivery record names: `secrets` (run, load, bundles), else its one `secret`
+ * (reveal), else the `latch://` references of an inject; names only, as records hold.
+ */
+export function deliveredNames(fields: AuditFields): string[] {
+  if (Array.isArray(fields.secrets)) return fields.secrets;
+  if (typeof fields.secret === 'string') return [fields.secret];
+  if (Array.isArray(fields.references)) return fields.references;
+  return [];
 }
 
 /**
@@ -26,10 +37,8 @@ export function recentDeliveries(
   only?: { environment: string; name: string },
 ): Delivery[] {
   const text = (value: unknown) => (typeof value === 'string' ? value : null);
-  const concerns = (fields: Record<string, unknown>) =>
-    !only ||
-    (fields.environment === only.environment &&
-      (fields.secret === only.name || (Array.isArray(fields.secrets) && fields.secrets.includes(only.name))));
+  const concerns = (fields: AuditFields) =>
+    !only || (fields.environment === only.environment && deliveredNames(fields).includes(only.name));
   return readRecords(readAuditLog(home))
     .filter(
       (record) =>
@@ -38,16 +47,11 @@ export function recentDeliveries(
     .slice(-limit)
     .map((record) => {
       const { fields } = record;
-      const names = Array.isArray(fields.secrets)
-        ? fields.secrets
-        : typeof fields.secret === 'string'
-          ? [fields.secret]
-          : [];
       return {
         time: record.time,
         event: record.event,
         environment: text(fields.environment),
-        secrets: names,
+        secrets: deliveredNames(fields),
         program: text(fields.program),
         user: text(fields.user),
         agent: text(fields.agent),

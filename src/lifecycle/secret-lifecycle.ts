@@ -19,7 +19,7 @@ import type { Io } from '../shared/io.js';
 import { putSecret, requireEnvironment, requireSecret, sameBytes } from '../vault/secrets.js';
 import type { UnlockedVault } from '../vault/store.js';
 import type { ProjectRecord, SecretRecord } from '../vault/vault.js';
-import { type DueSecret, dueSecrets, type StoredSecretEntry } from './due.js';
+import { type DueSecret, dueSecrets, storedSecretEntries } from './due.js';
 import { type HistoryEntry, type Rollback, rollbackSecret, secretHistory } from './history.js';
 
 /** Where a secret lives: `project/environment`, and the names. */
@@ -185,22 +185,5 @@ export async function listDue(
   const found = findManifestFile(io.cwd);
   const context = found ? await resolveProject(choice, io, { anyEnvironment: true }) : null;
   const vault = context ? await openProjectVault(io, context) : await openVault(io);
-  const entries: StoredSecretEntry[] = [];
-  for (const project of vault.contents.projectNames()) {
-    const record = vault.contents.getProject(project)!;
-    const manifest = context?.manifest && context.project === project ? context.manifest : null;
-    for (const [environment, env] of Object.entries(record.environments)) {
-      for (const name of Object.keys(env.secrets)) {
-        const declaredPeriod = manifest?.secrets.find((secret) => secret.name === name)?.rotateEvery;
-        entries.push({
-          project,
-          environment,
-          name,
-          secret: env.secrets[name]!,
-          ...(declaredPeriod === undefined ? {} : { declaredPeriod }),
-        });
-      }
-    }
-  }
-  return { due: dueSecrets(entries, io.now().getTime()), vault };
+  return { due: dueSecrets(storedSecretEntries(vault.contents, context), io.now().getTime()), vault };
 }

@@ -5,6 +5,8 @@
  */
 import { LatchError } from '../shared/errors.js';
 import { actionRoutes } from './actions-api.js';
+import { auditRoutes } from './audit-api.js';
+import { calendarRoutes } from './calendar-api.js';
 import { doctorRoutes } from './doctor-api.js';
 import type { Routes, UiState } from './request.js';
 import { secretRoutes } from './secrets-api.js';
@@ -19,6 +21,8 @@ export const routes: Routes = {
   ...actionRoutes,
   ...teamRoutes,
   ...doctorRoutes,
+  ...auditRoutes,
+  ...calendarRoutes,
 };
 
 /** The API over `state`, for src/ui/server.ts. */

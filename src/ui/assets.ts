@@ -13,6 +13,8 @@ const files: Array<[string, string, string]> = [
   ['/', 'index.html', 'text/html; charset=utf-8'],
   ['/app.js', 'app.js', 'text/javascript; charset=utf-8'],
   ['/style.css', 'style.css', 'text/css; charset=utf-8'],
+  // uPlot's own stylesheet (node_modules/uplot/dist/uPlot.min.css), for the timeline's charts.
+  ['/uplot.css', 'uplot.css', 'text/css; charset=utf-8'],
   ['/favicon.svg', 'favicon.svg', 'image/svg+xml'],
 ];
 

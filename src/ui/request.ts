@@ -38,6 +38,19 @@ export function field(source: Record<string, unknown> | URLSearchParams, name: s
   return value;
 }
 
+/**
+ * A whole number of days from the query's `days` (a calendar's or a chart's span): `fallback`
+ * when absent; E_USAGE unless it is 1 to `max`.
+ */
+export function dayCount(query: URLSearchParams, fallback: number, max: number): number {
+  const text = query.get('days');
+  if (text === null || text === '') return fallback;
+  const days = /^\d{1,4}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(days >= 1 && days <= max))
+    throw new LatchError('E_USAGE', `days must be a whole number from 1 to ${max}`);
+  return days;
+}
+
 /** The project, environment and secret name a request is about (query for GET, body for POST). */
 export function secretAddress(request: ApiRequest): { project: string; environment: string; name: string } {
   const source = request.method === 'GET' ? request.query : bodyOf(request);

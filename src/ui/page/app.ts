@@ -6,12 +6,15 @@
  * back button works. When a view has rendered, `body[data-view]` names it (the tests and the
  * bench wait for that).
  */
+
+import { showCalendar } from './calendar.js';
 import { showDoctor } from './doctor.js';
 import { element, main } from './dom.js';
 import { api } from './http.js';
 import { showOverview } from './overview.js';
 import { showSecret } from './secret.js';
 import { showTeam } from './team.js';
+import { showTimeline } from './timeline.js';
 
 type View = (query: URLSearchParams) => Promise<void>;
 
@@ -21,6 +24,8 @@ const views: Array<{ name: string; title?: string; show: View }> = [
   { name: 'secret', show: showSecret },
   { name: 'team', title: 'Team', show: showTeam },
   { name: 'doctor', title: 'Doctor', show: showDoctor },
+  { name: 'timeline', title: 'Timeline', show: showTimeline },
+  { name: 'calendar', title: 'Calendar', show: showCalendar },
 ];
 
 const navigation = document.getElementById('views') as HTMLElement;

@@ -44,3 +44,48 @@ export interface Delivery {
   user: string | null;
   agent: string | null;
 }
+
+/** GET /api/timeline (src/ui/audit-api.ts). */
+export interface DaySeries {
+  name: string;
+  counts: number[];
+  total: number;
+}
+export interface DeliveryRow {
+  time: string;
+  event: string;
+  program: string | null;
+  project: string | null;
+  environment: string | null;
+  secrets: string[];
+  agent: string;
+  pid: number | null;
+}
+export interface VerifyStatus {
+  ok: boolean;
+  records: number | null;
+  line: number | null;
+  seq: number | null;
+  reason: string | null;
+  summary: string;
+}
+export interface Timeline {
+  days: string[];
+  byAgent: DaySeries[];
+  byEnvironment: DaySeries[];
+  total: number;
+  recent: DeliveryRow[];
+  verify: VerifyStatus;
+}
+
+/** GET /api/calendar (src/ui/calendar-api.ts, lifecycle/due.ts). */
+export interface UpcomingEvent {
+  project: string;
+  environment: string;
+  name: string;
+  kind: 'leaked' | 'expires' | 'rotation';
+  due: string;
+  day: string;
+  overdue: boolean;
+  days: number;
+}
