@@ -11,6 +11,7 @@ import {
   artifactPath,
   hasChromium,
   launchChromium,
+  lowContrast,
   type RunningUi,
   startUi,
   watchedPage,
@@ -102,4 +103,39 @@ describe.skipIf(!hasChromium)('latch ui in a browser', () => {
     }
     expect(problems).toEqual([]);
   }, 60_000);
+
+  it('renders every view in light and dark with readable contrast and no console error', async () => {
+    for (const [args, input] of [
+      [['set', 'API_KEY', '--expires', '30d'], 'views-value-1'],
+      [['run', '--', 'node', '-e', '0'], ''],
+    ] as const) {
+      const result = latch(sandbox, [...args], { input });
+      expect(result.code, result.stderr).toBe(0);
+    }
+    browser = await launchChromium();
+    for (const colorScheme of ['light', 'dark'] as const) {
+      ui = await startUi(sandbox);
+      const { page, problems } = await watchedPage(browser, { colorScheme });
+      await page.goto(ui.url);
+      await page.waitForSelector('body[data-view="secrets"]');
+      const views = await page
+        .locator('nav#views a')
+        .evaluateAll((links) =>
+          links.map((link) => (link as unknown as { dataset: { view: string } }).dataset.view),
+        );
+      expect(views).toEqual(['secrets', 'timeline', 'calendar', 'team', 'doctor']);
+      for (const view of views) {
+        await page.click(`nav#views a[data-view="${view}"]`);
+        await page.waitForSelector(`body[data-view="${view}"]`, { timeout: 20_000 });
+        expect(await page.locator('nav#views a[aria-current="page"]').textContent()).not.toBe('');
+        expect(
+          await lowContrast(page, 'h1, h2, h3, th, td, a, li, p, .state, label, button, summary'),
+        ).toEqual([]);
+        await page.screenshot({ path: artifactPath(`ui-${view}-${colorScheme}.png`), fullPage: true });
+      }
+      expect(problems).toEqual([]);
+      await page.close();
+      ui.stop();
+    }
+  }, 90_000);
 });

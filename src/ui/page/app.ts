@@ -22,10 +22,10 @@ type View = (query: URLSearchParams) => Promise<void>;
 const views: Array<{ name: string; title?: string; show: View }> = [
   { name: 'secrets', title: 'Secrets', show: showOverview },
   { name: 'secret', show: showSecret },
-  { name: 'team', title: 'Team', show: showTeam },
-  { name: 'doctor', title: 'Doctor', show: showDoctor },
   { name: 'timeline', title: 'Timeline', show: showTimeline },
   { name: 'calendar', title: 'Calendar', show: showCalendar },
+  { name: 'team', title: 'Team', show: showTeam },
+  { name: 'doctor', title: 'Doctor', show: showDoctor },
 ];
 
 const navigation = document.getElementById('views') as HTMLElement;
