@@ -34,6 +34,9 @@ export function buildUiFixture(options: {
 export interface RenderTiming {
   requestStart: number;
   documentEnd: number;
+  scriptEnd: number | null;
+  sessionStart: number | null;
+  sessionEnd: number | null;
   apiRequestStart: number | null;
   apiFirstByte: number | null;
   apiEnd: number | null;

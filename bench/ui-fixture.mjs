@@ -210,11 +210,16 @@ export async function readRenderTiming(page) {
   return page.evaluate(() => {
     const [navigation] = performance.getEntriesByType('navigation');
     const resources = performance.getEntriesByType('resource');
-    const overview = resources.find((entry) => new URL(entry.name).pathname === '/api/overview');
+    const resource = (path) => resources.find((entry) => new URL(entry.name).pathname === path);
+    const overview = resource('/api/overview');
+    const session = resource('/api/session');
     const marks = window.__latchRender;
     return {
       requestStart: navigation.requestStart,
       documentEnd: navigation.responseEnd,
+      scriptEnd: resource('/app.js')?.responseEnd ?? null,
+      sessionStart: session?.startTime ?? null,
+      sessionEnd: session?.responseEnd ?? null,
       apiRequestStart: overview?.requestStart ?? null,
       apiFirstByte: overview?.responseStart ?? null,
       apiEnd: overview?.responseEnd ?? null,

@@ -122,6 +122,8 @@ describe.skipIf(!existsSync(chromiumPath))('latch ui with 2,000 secrets', () => 
           painted: timing.painted,
           rendered: timing.view,
           steps: {
+            pageAndScript: (timing.scriptEnd ?? 0) - timing.requestStart,
+            session: (timing.sessionEnd ?? 0) - (timing.sessionStart ?? 0),
             toOverviewRequest: timing.apiRequestStart,
             serverOverview: (timing.apiFirstByte ?? 0) - (timing.apiRequestStart ?? 0),
             domBuild: timing.view - (timing.apiEnd ?? 0),
