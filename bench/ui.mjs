@@ -12,8 +12,10 @@
  * Each run starts a new `latch ui` (its token opens the page once) and opens the page in a
  * new browser context (no cache, no cookie) of one Chromium started for the bench: a
  * browser that is already running, as a person's is. The floor row is the same Chromium
- * loading a static page with the same 2,000 rows, in the same markup and with latch's own
- * stylesheet, from a bare node:http server: the least that showing those rows needs.
+ * loading a static page with the same 2,000 rows, in the same markup, with latch's own
+ * stylesheet and response headers, from a bare node:http server: the least that showing
+ * those rows needs. A second floor row drops the headers, to show what the process swap
+ * that Cross-Origin-Opener-Policy causes costs here.
  *
  * Environment: BENCH_RUNS (timed runs per row, default 15), BENCH_WARMUP (default 2),
  * BENCH_COMPARE (another build's dist/cli/latch.cjs: one more row, timed in the same
@@ -23,7 +25,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { formatMs, formatRatio, median, percentile, renderTable } from './report.mjs';
 import { buildUiFixture, installRenderProbe, readRenderTiming } from './ui-fixture.mjs';
@@ -151,9 +153,10 @@ function floorPage(secrets) {
  * The floor's server, a child process like `latch ui`: node:http answering / with the static
  * page and /style.css with latch's stylesheet, both read once. Resolves with its address.
  */
-function startFloorServer(pagePath) {
+function startFloorServer(pagePath, headers) {
   const script = `
     const http = require('node:http'), fs = require('node:fs');
+    const headers = ${JSON.stringify(headers)};
     const files = {
       '/': ['text/html; charset=utf-8', fs.readFileSync(${JSON.stringify(pagePath)})],
       '/style.css': ['text/css; charset=utf-8', fs.readFileSync(${JSON.stringify(join(distDirectory, 'ui', 'style.css'))})],
@@ -161,7 +164,7 @@ function startFloorServer(pagePath) {
     const server = http.createServer((request, response) => {
       const file = files[request.url];
       if (!file) { response.writeHead(404); response.end(); return; }
-      response.writeHead(200, { 'content-type': file[0], 'cache-control': 'no-store' });
+      response.writeHead(200, { ...headers, 'content-type': file[0] });
       response.end(file[1]);
     });
     server.listen(0, '127.0.0.1', () => console.log('http://127.0.0.1:' + server.address().port + '/'));
@@ -208,10 +211,10 @@ function latchRow(id, label, binary, fixture) {
   };
 }
 
-function floorRow(url) {
+function floorRow(id, label, url) {
   return {
-    id: 'floor',
-    label: 'floor: static page of the same 2,000 rows, bare node:http',
+    id,
+    label,
     samples: [],
     memory: [],
     async once(browser) {
@@ -246,7 +249,7 @@ function report({ rows, browserVersion, fixtureMs, loadBefore, seconds }) {
       ]),
     ),
   ];
-  const latchRows = rows.filter((row) => row.id !== 'floor');
+  const latchRows = rows.filter((row) => !row.id.startsWith('floor'));
   // Each step of the first page, from the Resource Timing of the page's own requests.
   const steps = [
     ['navigation start to the request', (sample) => sample.requestStart],
@@ -266,9 +269,12 @@ function report({ rows, browserVersion, fixtureMs, loadBefore, seconds }) {
       steps.map(([label, pick]) => [label, ...latchRows.map((row) => formatMs(stat(row.samples, pick)))]),
     ),
   );
-  out.push(
-    `   floor: to request ${formatMs(stat(floor.samples, (sample) => sample.requestStart))}, HTML received ${formatMs(stat(floor.samples, (sample) => sample.documentEnd - sample.requestStart))}, parsed (DOMContentLoaded) ${formatMs(stat(floor.samples, (sample) => sample.view - sample.documentEnd))}, style, layout, paint ${formatMs(stat(floor.samples, (sample) => sample.painted - sample.view))}`,
-  );
+  for (const row of rows.filter((candidate) => candidate.id.startsWith('floor'))) {
+    const step = (pick) => formatMs(stat(row.samples, pick));
+    out.push(
+      `   ${row.id}: to request ${step((sample) => sample.requestStart)}, HTML received ${step((sample) => sample.documentEnd - sample.requestStart)}, parsed (DOMContentLoaded) ${step((sample) => sample.view - sample.documentEnd)}, style, layout, paint ${step((sample) => sample.painted - sample.view)}`,
+    );
+  }
   const [first] = latchRows;
   out.push(
     `   /api/overview: ${((first.samples[0]?.apiBytes ?? 0) / 1024).toFixed(0)} KiB of JSON; "server" is its time to first byte on the loopback`,
@@ -341,14 +347,30 @@ async function main() {
     };
     const pagePath = join(work, 'floor.html');
     writeFileSync(pagePath, floorPage(secrets));
-    const floorServer = await startFloorServer(pagePath);
+    // The headers every response of latch ui carries (src/ui/server.ts). Cross-Origin-Opener-
+    // Policy puts the page in a browsing context group of its own: Chromium starts a new
+    // renderer process for it when the tab was on another page (about:blank here), so the
+    // floor pays that too; the bare floor shows what it costs.
+    const { contentSecurityPolicy } = await import(pathToFileURL(join(distDirectory, 'ui', 'guard.js')).href);
+    const latchHeaders = {
+      'content-security-policy': contentSecurityPolicy,
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cache-control': 'no-store',
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-resource-policy': 'same-origin',
+    };
+    const floorServer = await startFloorServer(pagePath, latchHeaders);
     cleanups.push(() => stop(floorServer.child));
+    const bareServer = await startFloorServer(pagePath, { 'cache-control': 'no-store' });
+    cleanups.push(() => stop(bareServer.child));
     const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
     cleanups.push(() => browser.close());
     const rows = [
       latchRow('latch', '`latch ui`, first page (overview, 2,000 rows)', latch, fixture),
       ...(compare ? [latchRow('compare', `the same, build of BENCH_COMPARE`, compare, fixture)] : []),
-      floorRow(floorServer.url),
+      floorRow('floor', "floor: the same rows as one static page, latch's headers", floorServer.url),
+      floorRow('floor-bare', 'the floor without those headers (no COOP)', bareServer.url),
     ];
     for (let round = 0; round < warmup + runs; round++) {
       const timed = round >= warmup;
