@@ -59,9 +59,11 @@ export function secretStatuses(
   now: number,
 ): SecretStatus[] {
   const stored = record?.environments[context.environment]?.secrets ?? {};
+  // By name, once: a find per secret made a manifest of n secrets cost n² comparisons.
+  const declarations = new Map(context.manifest?.secrets.map((declared) => [declared.name, declared]));
   return secretsToInject(context, record).map((secret) => {
     const entry = Object.hasOwn(stored, secret.name) ? stored[secret.name] : undefined;
-    const declaration = context.manifest?.secrets.find((declared) => declared.name === secret.name);
+    const declaration = declarations.get(secret.name);
     const period = entry?.rotateEvery ?? declaration?.rotateEvery;
     return {
       name: secret.name,
