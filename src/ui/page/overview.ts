@@ -53,7 +53,9 @@ export async function showOverview(): Promise<void> {
 
   const rows: Array<{ row: HTMLTableRowElement; name: string; kinds: string[] }> = [];
   const sections: HTMLElement[] = [];
-  for (const project of projects) {
+  // This directory's project first, then the others by name (as the server sorts them).
+  const ordered = [...projects].sort((a, b) => Number(b.here) - Number(a.here));
+  for (const project of ordered) {
     const section = element('section');
     section.dataset.project = project.name;
     section.append(element('h2', project.here ? `${project.name} (this directory)` : project.name));
@@ -86,7 +88,11 @@ export async function showOverview(): Promise<void> {
         for (const [kind, words] of found) state!.append(element('span', words, `state state-${kind}`));
         if (secret.description) description!.textContent = secret.description;
         if (secret.owner) owner!.textContent = secret.owner;
-        if (secret.expires) expires!.textContent = secret.expires;
+        if (secret.expires) {
+          // An expiry given as a duration is a moment; its day is what a person scans for.
+          expires!.textContent = day(secret.expires);
+          (expires as HTMLElement).title = secret.expires;
+        }
         if (secret.rotateEvery) rotateEvery!.textContent = secret.rotateEvery;
         if (secret.updated) changed!.textContent = day(secret.updated);
         body.append(row);
