@@ -141,7 +141,8 @@ export async function updateSecretMetadata(
  * The value of `name`, for a person who has just typed the passphrase again in a front end:
  * with the consent of `get --reveal` (a protected environment's name, then, with an agent
  * detected, the secret's name, both through `io.terminal`), and recorded as a reveal before
- * it is returned. `through` names the way out (`ui`, `copy xclip`).
+ * it is returned. `through` names the way out (`ui`, `copy xclip`); `action` is what the
+ * protected environment's question says is about to happen.
  */
 export async function revealSecretValue(
   io: Io,
@@ -149,6 +150,7 @@ export async function revealSecretValue(
   context: ProjectContext,
   name: string,
   through: string,
+  action = `revealing ${name}`,
 ): Promise<Uint8Array> {
   assertSecretName(name);
   const record = vault.contents.getProject(context.project);
@@ -156,7 +158,7 @@ export async function revealSecretValue(
   if (!record) throw new LatchError('E_NOT_FOUND', `no secret ${name} in ${where}`);
   const secret = requireSecret(requireEnvironment(record, context.project, context.environment), name, where);
   const confirmed = new Set<string>();
-  if (await confirmProtected(io, context, record, `revealing ${name}`)) confirmed.add(where);
+  if (await confirmProtected(io, context, record, action)) confirmed.add(where);
   await confirmReveal(io, { names: [name], environments: [where], through }, confirmed);
   // Recorded before the value leaves: a reveal cut short still counts.
   await recordEvent(

@@ -3,13 +3,11 @@
  * consent as `get --reveal` (a protected environment asks for its name, a detected agent
  * needs a person), recorded as a reveal, and cleared after a while by a separate process.
  */
-import { confirmProtected, confirmReveal } from '../app/access.js';
-import { recordEvent } from '../app/audit.js';
 import { latchHome, openProjectVault, type ProjectChoice, resolveProject } from '../app/context.js';
+import { revealSecretValue } from '../app/secret-value.js';
 import { assertSecretName } from '../manifest/names.js';
 import { LatchError } from '../shared/errors.js';
 import type { Io } from '../shared/io.js';
-import { requireEnvironment, requireSecret } from '../vault/secrets.js';
 import { type ClipboardBackend, chooseBackend, markedAsSecret } from './backends.js';
 import { startClearer } from './clearer.js';
 import { fingerprint } from './fingerprint.js';
@@ -74,38 +72,17 @@ export async function copySecret(
     throw new LatchError('E_USAGE', '--osc52 writes to your terminal, and stdout is not one');
   const context = await resolveProject(choice, io);
   const vault = await openProjectVault(io, context);
-  const record = vault.contents.getProject(context.project);
-  const where = `${context.project}/${context.environment}`;
-  if (!record)
-    throw new LatchError(
-      'E_NOT_FOUND',
-      `the vault has no project ${context.project}; run \`latch init\` in it`,
-    );
-  const secret = requireSecret(requireEnvironment(record, context.project, context.environment), name, where);
-  const confirmed = new Set<string>();
-  if (await confirmProtected(io, context, record, `copying ${name}`)) confirmed.add(where);
-  await confirmReveal(io, { names: [name], environments: [where], through: 'copy' }, confirmed);
   const through = target.kind === 'osc52' ? 'osc52' : target.backend.id;
-  // Recorded before the value goes anywhere: a copy cut short still counts.
-  await recordEvent(
-    io,
-    {
-      kind: 'reveal',
-      project: context.project,
-      environment: context.environment,
-      secret: name,
-      detail: { through: `copy ${through}` },
-    },
-    vault,
-  );
+  // The consent of `get --reveal`, and the reveal recorded before the value goes anywhere.
+  const value = await revealSecretValue(io, vault, context, name, `copy ${through}`, `copying ${name}`);
   const place = { project: context.project, environment: context.environment, name, through };
   if (target.kind === 'osc52') {
-    io.stdout.write(osc52Sequence(secret.value));
+    io.stdout.write(osc52Sequence(value));
     return { ...place, clearAfterMs: null };
   }
   return {
     ...place,
-    clearAfterMs: await placeOnClipboard(io, target.backend, secret.value, options.clearAfterMs),
+    clearAfterMs: await placeOnClipboard(io, target.backend, value, options.clearAfterMs),
   };
 }
 

@@ -156,7 +156,7 @@ describe.skipIf(!hasX)('latch copy on X11 (Xvfb, xclip)', () => {
   it('asks an agent for a person, as get --reveal does', () => {
     const agent = latch(sandbox, ['copy', 'API_KEY'], { env: { LATCH_AGENT: 'claude-code' } });
     expect(agent.code).toBe(3);
-    expect(agent.stderr).toMatch(/asks to reveal API_KEY from .* through copy: confirm on a terminal/);
+    expect(agent.stderr).toMatch(/asks to reveal API_KEY from .* through copy xclip: confirm on a terminal/);
     expect(clipboard()).toBe('');
   });
 });

@@ -60,7 +60,7 @@ export interface WatchedPage {
   page: Page;
   /** Every response body the page has received so far, as text. */
   bodies(): Promise<string[]>;
-  /** Console errors (a CSP violation is one). */
+  /** Console errors and warnings (a CSP violation is an error), and uncaught exceptions. */
   problems: string[];
 }
 
@@ -84,7 +84,7 @@ export async function watchedPage(
   });
   const problems: string[] = [];
   page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text());
+    if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
   });
   page.on('pageerror', (error) => problems.push(error.message));
   return { page, bodies: () => Promise.all(pending), problems };

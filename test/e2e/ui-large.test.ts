@@ -5,21 +5,26 @@
  * measured and written to test-artifacts/ui-render.json, never asserted: on a shared 2-core
  * machine a threshold would fail on load, not on latch (bench/ui.mjs reports it properly).
  */
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildUiFixture, installRenderProbe, readRenderTiming } from '../../bench/ui-fixture.mjs';
-import { makeSandbox, passphrase, type Sandbox, startLatch, testKdf } from './harness.js';
+import { makeSandbox, passphrase, type Sandbox, testKdf } from './harness.js';
+import {
+  artifactPath,
+  hasChromium,
+  launchChromium,
+  type RunningUi,
+  startUi,
+  watchedPage,
+} from './ui-harness.js';
 
-const chromiumPath = '/usr/bin/chromium';
 const distDirectory = fileURLToPath(new URL('../../dist/', import.meta.url));
-const artifacts = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 
 let sandbox: Sandbox;
-let server: ChildProcess | undefined;
+let ui: RunningUi | undefined;
 let browser: Browser | undefined;
 
 beforeEach(() => {
@@ -28,31 +33,12 @@ beforeEach(() => {
 afterEach(async () => {
   await browser?.close();
   browser = undefined;
-  if (server?.pid && server.exitCode === null) process.kill(-server.pid, 'SIGTERM');
-  server = undefined;
+  ui?.stop();
+  ui = undefined;
   sandbox.cleanup();
 });
 
-/** Starts `latch ui --no-open` and resolves with the address it prints. */
-function startUi(): Promise<string> {
-  const child = startLatch(sandbox, ['ui', '--no-open']);
-  server = child;
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk) => {
-      output += chunk;
-      const found = /latch ui: (http:\/\/127\.0\.0\.1:\d+\/#token=\S+)/.exec(output);
-      if (found) resolve(found[1]!);
-    });
-    let errors = '';
-    child.stderr!.on('data', (chunk) => {
-      errors += chunk;
-    });
-    child.on('exit', (code) => reject(new Error(`latch ui exited with ${code}: ${errors}`)));
-  });
-}
-
-describe.skipIf(!existsSync(chromiumPath))('latch ui with 2,000 secrets', () => {
+describe.skipIf(!hasChromium)('latch ui with 2,000 secrets', () => {
   it('shows every secret with its state, filters them, and reports the time to the first page', async () => {
     const { project, secrets } = await buildUiFixture({
       distDirectory,
@@ -62,15 +48,11 @@ describe.skipIf(!existsSync(chromiumPath))('latch ui with 2,000 secrets', () => 
       kdf: testKdf,
     });
     expect(secrets).toHaveLength(2000);
-    const url = await startUi();
-    browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
-    const page = await browser.newPage();
-    const problems: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(message.text());
-    });
+    ui = await startUi(sandbox);
+    browser = await launchChromium();
+    const { page, problems } = await watchedPage(browser);
     await page.addInitScript(installRenderProbe);
-    await page.goto(url);
+    await page.goto(ui.url);
     const timing = await readRenderTiming(page);
 
     // Every secret is a row the moment the view is marked rendered, in every project.
@@ -89,8 +71,7 @@ describe.skipIf(!existsSync(chromiumPath))('latch ui with 2,000 secrets', () => 
       `section[data-project="${last.project}"] table[data-environment="${last.environment}"] tr[data-secret="${last.name}"]`,
     );
     expect(await lastRow.locator('td').nth(2).textContent()).toBe(last.description ?? '');
-    mkdirSync(artifacts, { recursive: true });
-    await page.screenshot({ path: `${artifacts}ui-overview-large.png` });
+    await page.screenshot({ path: artifactPath('ui-overview-large.png') });
 
     const shown = () => page.locator('tr[data-secret]:not([hidden])').count();
     const filterBy = async (text: string) => {
@@ -115,7 +96,7 @@ describe.skipIf(!existsSync(chromiumPath))('latch ui with 2,000 secrets', () => 
     expect(problems).toEqual([]);
 
     writeFileSync(
-      `${artifacts}ui-render.json`,
+      artifactPath('ui-render.json'),
       `${JSON.stringify(
         {
           what: 'latch ui first page, 50 projects and 2,000 secrets; ms from the navigation start (bench/ui-fixture.mjs)',

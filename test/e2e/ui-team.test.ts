@@ -5,17 +5,20 @@
  * doctor --json` does. No value in any response or in the page; screenshots in
  * test-artifacts/.
  */
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { gitRun, randomValue } from './git-harness.js';
-import { latch, makeSandbox, type Sandbox, startLatch } from './harness.js';
-
-const chromiumPath = '/usr/bin/chromium';
-const artifacts = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
+import { latch, makeSandbox, type Sandbox } from './harness.js';
+import {
+  artifactPath,
+  hasChromium,
+  launchChromium,
+  type RunningUi,
+  startUi,
+  watchedPage,
+} from './ui-harness.js';
 
 interface Person {
   name: string;
@@ -25,7 +28,7 @@ interface Person {
 }
 
 let people: Person[] = [];
-let server: ChildProcess | undefined;
+let ui: RunningUi | undefined;
 let browser: Browser | undefined;
 
 beforeEach(() => {
@@ -34,8 +37,8 @@ beforeEach(() => {
 afterEach(async () => {
   await browser?.close();
   browser = undefined;
-  if (server?.pid && server.exitCode === null) process.kill(-server.pid, 'SIGTERM');
-  server = undefined;
+  ui?.stop();
+  ui = undefined;
   for (const person of people) person.sandbox.cleanup();
 });
 
@@ -73,25 +76,6 @@ function joinTeam(name: string, origin: Person): Person {
   return member;
 }
 
-/** Starts `latch ui --no-open` in `person`'s clone and resolves with the address it prints. */
-function startUi(person: Person): Promise<string> {
-  const child = startLatch(person.sandbox, ['ui', '--no-open']);
-  server = child;
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk) => {
-      output += chunk;
-      const found = /latch ui: (http:\/\/127\.0\.0\.1:\d+\/#token=\S+)/.exec(output);
-      if (found) resolve(found[1]!);
-    });
-    let errors = '';
-    child.stderr!.on('data', (chunk) => {
-      errors += chunk;
-    });
-    child.on('exit', (code) => reject(new Error(`latch ui exited with ${code}: ${errors}`)));
-  });
-}
-
 /** Opens a view from the navigation bar; resolves with the milliseconds until it rendered. */
 async function openView(page: Page, title: string, view: string): Promise<number> {
   const started = Date.now();
@@ -100,7 +84,7 @@ async function openView(page: Page, title: string, view: string): Promise<number
   return Date.now() - started;
 }
 
-describe.skipIf(!existsSync(chromiumPath))('latch ui: team and doctor', () => {
+describe.skipIf(!hasChromium)('latch ui: team and doctor', () => {
   it('shows the members, what each reads, the key to accept, and doctor findings', async () => {
     const sharedValue = randomValue();
     const envFileValue = `dotenv-${randomValue(20)}`;
@@ -139,26 +123,11 @@ describe.skipIf(!existsSync(chromiumPath))('latch ui: team and doctor', () => {
     expect(doctor.code).toBe(5);
     const report = JSON.parse(doctor.stdout) as { problems: Array<{ check: string; message: string }> };
 
-    const url = await startUi(alice);
-    browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
-    const page = await browser.newPage();
-    const bodies: Promise<string>[] = [];
-    page.on('response', (response) => {
-      bodies.push(
-        response.body().then(
-          (body) => body.toString('utf8'),
-          () => '',
-        ),
-      );
-    });
-    const problems: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(message.text());
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
-    await page.goto(url);
+    ui = await startUi(alice.sandbox);
+    browser = await launchChromium();
+    const { page, bodies, problems } = await watchedPage(browser);
+    await page.goto(ui.url);
     await page.locator('body[data-view="secrets"]').waitFor();
-    mkdirSync(artifacts, { recursive: true });
 
     const teamMs = await openView(page, 'Team', 'team');
     expect(await page.locator('h2').textContent()).toBe('Team of myapp');
@@ -187,7 +156,7 @@ describe.skipIf(!existsSync(chromiumPath))('latch ui: team and doctor', () => {
     expect(await pending.textContent()).toContain('bob <bob@example.com>');
     // Accepting is a terminal action: no button on the view.
     expect(await page.locator('main button').count()).toBe(0);
-    await page.screenshot({ path: `${artifacts}ui-team.png`, fullPage: true });
+    await page.screenshot({ path: artifactPath('ui-team.png'), fullPage: true });
 
     const doctorMs = await openView(page, 'Doctor', 'doctor');
     console.log(`latch ui: team view rendered in ${teamMs} ms, doctor view in ${doctorMs} ms`);
@@ -199,9 +168,9 @@ describe.skipIf(!existsSync(chromiumPath))('latch ui: team and doctor', () => {
     expect(shown.sort()).toEqual(report.problems.map((problem) => problem.message).sort());
     expect(await page.locator('main code.command').first().textContent()).toBe('latch doctor --fix');
     expect(await page.locator('main button').count()).toBe(0);
-    await page.screenshot({ path: `${artifacts}ui-doctor.png`, fullPage: true });
+    await page.screenshot({ path: artifactPath('ui-doctor.png'), fullPage: true });
 
-    const seen = [...(await Promise.all(bodies)), await page.content()];
+    const seen = [...(await bodies()), await page.content()];
     expect(seen.join('\n')).toContain('env-file-not-ignored');
     for (const text of seen) {
       expect(text).not.toContain(sharedValue);

@@ -7,20 +7,24 @@
  * links to the secret. No console error (a CSP violation is one) and no value in any response.
  * Screenshots go to test-artifacts/ (gitignored).
  */
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { initProject, latch, makeSandbox, type Sandbox, startLatch } from './harness.js';
+import { initProject, latch, makeSandbox, type Sandbox } from './harness.js';
+import {
+  artifactPath,
+  hasChromium,
+  launchChromium,
+  type RunningUi,
+  startUi,
+  watchedPage,
+} from './ui-harness.js';
 
-const chromiumPath = '/usr/bin/chromium';
-const artifacts = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 const values = ['sk_dev_timeline_value_8c1', 'sk_staging_timeline_value_2b7', 'soon-value-4h4'];
 
 let sandbox: Sandbox;
-let server: ChildProcess | undefined;
+let ui: RunningUi | undefined;
 let browser: Browser | undefined;
 
 beforeEach(() => {
@@ -30,8 +34,8 @@ beforeEach(() => {
 afterEach(async () => {
   await browser?.close();
   browser = undefined;
-  if (server?.pid && server.exitCode === null) process.kill(-server.pid, 'SIGTERM');
-  server = undefined;
+  ui?.stop();
+  ui = undefined;
   sandbox.cleanup();
 });
 
@@ -41,45 +45,12 @@ function ok(args: string[], options: { input?: string; env?: Record<string, stri
   return result.stdout;
 }
 
-/** Starts `latch ui --no-open` and resolves with the address it prints. */
-function startUi(): Promise<string> {
-  const child = startLatch(sandbox, ['ui', '--no-open']);
-  server = child;
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk) => {
-      output += chunk;
-      const found = /latch ui: (http:\/\/127\.0\.0\.1:\d+\/#token=\S+)/.exec(output);
-      if (found) resolve(found[1]!);
-    });
-    let errors = '';
-    child.stderr!.on('data', (chunk) => {
-      errors += chunk;
-    });
-    child.on('exit', (code) => reject(new Error(`latch ui exited with ${code}: ${errors}`)));
-  });
-}
-
-/** Opens the page with its token; returns it with the response bodies and console errors seen. */
-async function openPage(): Promise<{ page: Page; bodies: Promise<string>[]; problems: string[] }> {
-  const url = await startUi();
-  browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
-  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-  const bodies: Promise<string>[] = [];
-  page.on('response', (response) => {
-    bodies.push(
-      response.body().then(
-        (body) => body.toString('utf8'),
-        () => '',
-      ),
-    );
-  });
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.push(error.message));
-  await page.goto(url);
+/** Opens the page with its token; returns it with the response bodies and console problems seen. */
+async function openPage(): Promise<{ page: Page; bodies: () => Promise<string[]>; problems: string[] }> {
+  ui = await startUi(sandbox);
+  browser = await launchChromium();
+  const { page, bodies, problems } = await watchedPage(browser, { width: 1100 });
+  await page.goto(ui.url);
   await expect.poll(() => page.locator('body').getAttribute('data-view')).toBe('secrets');
   return { page, bodies, problems };
 }
@@ -93,7 +64,7 @@ async function show(page: Page, view: string): Promise<void> {
 const isoDay = (offsetDays: number) =>
   new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
 
-describe.skipIf(!existsSync(chromiumPath))('latch ui: the timeline and the calendar in a browser', () => {
+describe.skipIf(!hasChromium)('latch ui: the timeline and the calendar in a browser', () => {
   it('draws deliveries by agent and environment, says the chain verifies, and lists what falls due', async () => {
     ok(['set', 'API_KEY'], { input: values[0]! });
     ok(['set', 'API_KEY', '--env', 'staging'], { input: values[1]! });
@@ -152,12 +123,11 @@ describe.skipIf(!existsSync(chromiumPath))('latch ui: the timeline and the calen
     expect(await page.locator('#deliveries tbody tr').first().locator('td').nth(1).textContent()).toBe(
       'reveal',
     );
-    mkdirSync(artifacts, { recursive: true });
-    await page.screenshot({ path: `${artifacts}ui-timeline.png`, fullPage: true });
+    await page.screenshot({ path: artifactPath('ui-timeline.png'), fullPage: true });
     // Dark: the charts are drawn again in the dark theme's colours.
     await page.emulateMedia({ colorScheme: 'dark' });
     await expect.poll(() => agents.locator('.uplot canvas').count()).toBe(1);
-    await page.screenshot({ path: `${artifacts}ui-timeline-dark.png`, fullPage: true });
+    await page.screenshot({ path: artifactPath('ui-timeline-dark.png'), fullPage: true });
     await page.emulateMedia({ colorScheme: 'light' });
 
     // A narrow window: the chart follows its container.
@@ -166,7 +136,7 @@ describe.skipIf(!existsSync(chromiumPath))('latch ui: the timeline and the calen
       .poll(async () => (await agents.locator('canvas').boundingBox())?.width ?? 1000)
       .toBeLessThanOrEqual(400);
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(400);
-    await page.screenshot({ path: `${artifacts}ui-timeline-narrow.png`, fullPage: true });
+    await page.screenshot({ path: artifactPath('ui-timeline-narrow.png'), fullPage: true });
     await page.setViewportSize({ width: 1100, height: 900 });
 
     await show(page, 'calendar');
@@ -179,7 +149,7 @@ describe.skipIf(!existsSync(chromiumPath))('latch ui: the timeline and the calen
     expect(await page.locator('#calendar-count').textContent()).toBe(
       '1 overdue, 1 falling due in the next 90 days (days in UTC)',
     );
-    await page.screenshot({ path: `${artifacts}ui-calendar.png`, fullPage: true });
+    await page.screenshot({ path: artifactPath('ui-calendar.png'), fullPage: true });
     await soon.locator('a').click();
     await expect.poll(() => page.locator('h2').textContent()).toBe('SOON in myapp/dev');
 
@@ -198,7 +168,7 @@ describe.skipIf(!existsSync(chromiumPath))('latch ui: the timeline and the calen
     // Drawn again for the view shown again: one chart each, none left over from before.
     await expect.poll(() => page.locator('.uplot canvas').count()).toBe(2);
 
-    const seen = [...(await Promise.all(bodies)), await page.content()];
+    const seen = [...(await bodies()), await page.content()];
     for (const text of seen)
       for (const value of [...values, 'old-value-6j6']) expect(text).not.toContain(value);
     expect(problems).toEqual([]);
