@@ -56,9 +56,15 @@ await build({
 await build({
   absWorkingDir: repository,
   entryPoints: ['src/ui/page/app.ts'],
-  outfile: `${repository}dist/ui/app.js`,
+  outdir: `${repository}dist/ui/`,
+  // ES modules split in chunks: the timeline's chart library (uPlot, 50 KB) is fetched and
+  // run only when the timeline is opened, not before the first page (about 35 ms here).
+  // Chunks are named page-chunk-HASH.js; src/ui/assets.ts serves those and nothing else
+  // of the folder besides the page's own files.
   bundle: true,
-  format: 'iife',
+  format: 'esm',
+  splitting: true,
+  chunkNames: 'page-chunk-[hash]',
   platform: 'browser',
   target: 'es2022',
   // Minified: under half the bytes to fetch and parse before the first page renders (the

@@ -2,7 +2,7 @@
  * The page's files (built by scripts/bundle-cli.mjs from src/ui/page/ into dist/ui/), read
  * once when the server starts; every asset is served by latch itself, nothing from a CDN.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LatchError } from '../shared/errors.js';
 
@@ -18,6 +18,9 @@ const files: Array<[string, string, string]> = [
   ['/favicon.svg', 'favicon.svg', 'image/svg+xml'],
 ];
 
+/** The chunks esbuild splits the page's code into (scripts/bundle-cli.mjs), loaded on demand. */
+const chunkName = /^page-chunk-[A-Z0-9]+\.js$/;
+
 /** Reads the page's files from the first of `directories` that holds them all. */
 export function readUiAssets(directories: readonly string[]): UiAssets {
   const directory = directories.find((candidate) =>
@@ -28,7 +31,15 @@ export function readUiAssets(directories: readonly string[]): UiAssets {
       'E_NOT_FOUND',
       'the page of `latch ui` is missing from this build; run `npm run build`',
     );
-  return new Map(
-    files.map(([path, name, type]) => [path, { type, body: readFileSync(join(directory, name)) }]),
-  );
+  const chunks = readdirSync(directory).filter((name) => chunkName.test(name));
+  return new Map([
+    ...files.map(([path, name, type]): [string, { type: string; body: Buffer }] => [
+      path,
+      { type, body: readFileSync(join(directory, name)) },
+    ]),
+    ...chunks.map((name): [string, { type: string; body: Buffer }] => [
+      `/${name}`,
+      { type: 'text/javascript; charset=utf-8', body: readFileSync(join(directory, name)) },
+    ]),
+  ]);
 }

@@ -14,7 +14,6 @@ import { api } from './http.js';
 import { showOverview } from './overview.js';
 import { showSecret } from './secret.js';
 import { showTeam } from './team.js';
-import { showTimeline } from './timeline.js';
 
 type View = (query: URLSearchParams) => Promise<void>;
 
@@ -22,7 +21,12 @@ type View = (query: URLSearchParams) => Promise<void>;
 const views: Array<{ name: string; title?: string; show: View }> = [
   { name: 'secrets', title: 'Secrets', show: showOverview },
   { name: 'secret', show: showSecret },
-  { name: 'timeline', title: 'Timeline', show: showTimeline },
+  // Loaded when first opened: the chart library stays out of the first page's script.
+  {
+    name: 'timeline',
+    title: 'Timeline',
+    show: (query) => import('./timeline.js').then((view) => view.showTimeline(query)),
+  },
   { name: 'calendar', title: 'Calendar', show: showCalendar },
   { name: 'team', title: 'Team', show: showTeam },
   { name: 'doctor', title: 'Doctor', show: showDoctor },

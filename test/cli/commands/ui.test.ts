@@ -35,7 +35,7 @@ describe('latch ui', () => {
     const page = await fetch(address![1]!);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
-    expect(await page.text()).toContain('<script src="/app.js" defer></script>');
+    expect(await page.text()).toContain('<script type="module" src="/app.js"></script>');
     expect((await fetch(`${address![1]}api/overview`)).status).toBe(401);
     expect(await running).toBe(0);
     expect(io.out()).toContain('latch ui: stopped\n');
