@@ -78,6 +78,8 @@ const mayUse = {
     'src/doctor',
     'src/session',
     'src/clipboard',
+    // The page's types only (page/types.ts, no code): the answers' shapes, written once.
+    'src/ui/page',
   ],
   // The page, run in the browser: it talks to src/ui/api.ts over HTTP only.
   'src/ui/page': [],

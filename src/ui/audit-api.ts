@@ -9,6 +9,7 @@ import { checkAuditLog } from '../app/audit.js';
 import { deliveredNames } from '../app/deliveries.js';
 import type { VerifyResult } from '../audit/chain.js';
 import { type AuditRecord, deliveryKinds, readRecords } from '../audit/record.js';
+import type { DaySeries, DeliveryRow, Timeline, VerifyStatus } from './page/types.js';
 import { dayCount, type Routes } from './request.js';
 
 /** The longest span a timeline covers, and the one it covers unless asked. */
@@ -17,50 +18,6 @@ const defaultDays = 30;
 /** How many deliveries the table under the charts lists. */
 const recentLimit = 50;
 const dayMs = 24 * 60 * 60 * 1000;
-
-/** One series of a chart: deliveries per day (one count per day of `days`). */
-export interface DaySeries {
-  name: string;
-  counts: number[];
-  total: number;
-}
-
-/** One delivery, as the table lists it. */
-export interface DeliveryRow {
-  time: string;
-  event: string;
-  program: string | null;
-  project: string | null;
-  environment: string | null;
-  secrets: string[];
-  agent: string;
-  pid: number | null;
-}
-
-/** The chain's verdict for a person: ok or broken, and one sentence saying so. */
-export interface VerifyStatus {
-  ok: boolean;
-  /** Records on the chain (when ok). */
-  records: number | null;
-  /** Where it breaks (when broken): the line of the log file and the record's number. */
-  line: number | null;
-  seq: number | null;
-  reason: string | null;
-  summary: string;
-}
-
-/** What GET /api/timeline answers. */
-export interface Timeline {
-  /** The days shown, oldest first (YYYY-MM-DD, UTC); the last is today. */
-  days: string[];
-  byAgent: DaySeries[];
-  byEnvironment: DaySeries[];
-  /** Deliveries within the days shown. */
-  total: number;
-  /** The latest deliveries in the whole log, newest first. */
-  recent: DeliveryRow[];
-  verify: VerifyStatus;
-}
 
 /** Who received it: the agent the record names, else the person (`user`). */
 const agentOf = (record: AuditRecord) =>

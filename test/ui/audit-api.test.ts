@@ -5,7 +5,7 @@ import { openProjectVault, resolveProject } from '../../src/app/context.js';
 import { runMain } from '../../src/cli/main.js';
 import type { Io } from '../../src/shared/io.js';
 import { uiApi } from '../../src/ui/api.js';
-import type { Timeline } from '../../src/ui/audit-api.js';
+import type { Timeline } from '../../src/ui/page/types.js';
 import type { ApiHandler } from '../../src/ui/server.js';
 import { clock, fakeIo, initializedProject } from '../cli/fake-io.js';
 

@@ -1,6 +1,8 @@
 /**
  * The shapes of the API's answers, as the page reads them (src/ui/*-api.ts sends them). The
- * page is built apart from the server code, so these are written out here.
+ * page is built apart from the server code and cannot import it (it would pull in Node's
+ * types), so these are written out here; where a server module builds an answer of its own
+ * (the timeline), it imports its shape from here, so both sides are checked against one.
  */
 
 export interface SecretStatus {
@@ -45,12 +47,16 @@ export interface Delivery {
   agent: string | null;
 }
 
-/** GET /api/timeline (src/ui/audit-api.ts). */
+/* GET /api/timeline (src/ui/audit-api.ts, which is typed by these). */
+
+/** One series of a chart: deliveries per day (one count per day of `days`). */
 export interface DaySeries {
   name: string;
   counts: number[];
   total: number;
 }
+
+/** One delivery, as the table lists it. */
 export interface DeliveryRow {
   time: string;
   event: string;
@@ -61,19 +67,28 @@ export interface DeliveryRow {
   agent: string;
   pid: number | null;
 }
+
+/** The chain's verdict for a person: ok or broken, and one sentence saying so. */
 export interface VerifyStatus {
   ok: boolean;
+  /** Records on the chain (when ok). */
   records: number | null;
+  /** Where it breaks (when broken): the line of the log file and the record's number. */
   line: number | null;
   seq: number | null;
   reason: string | null;
   summary: string;
 }
+
+/** What GET /api/timeline answers. */
 export interface Timeline {
+  /** The days shown, oldest first (YYYY-MM-DD, UTC); the last is today. */
   days: string[];
   byAgent: DaySeries[];
   byEnvironment: DaySeries[];
+  /** Deliveries within the days shown. */
   total: number;
+  /** The latest deliveries in the whole log, newest first. */
   recent: DeliveryRow[];
   verify: VerifyStatus;
 }
