@@ -1,6 +1,6 @@
 /**
- * The routes that act on one secret: rotate with a generated value, roll back, edit the
- * metadata, mark leaked, and reveal or copy the value. Each runs the function the CLI command
+ * The routes that act on one secret: store a new value, rotate with a generated value, roll
+ * back, edit the metadata, mark leaked, and reveal or copy the value. Each runs the function the CLI command
  * runs, with the page's typed confirmations standing in for the terminal
  * (`app/secret-value.ts` `pageTerminal`), and is recorded with the agent `ui`. Reveal and copy
  * need the vault passphrase typed again; the reveal answer is the only one of the API that
@@ -13,10 +13,10 @@ import {
   type MetadataChange,
   pageTerminal,
   revealSecretValue,
+  storeSecretValue,
   updateSecretMetadata,
 } from '../app/secret-value.js';
 import { environmentContext } from '../app/vault-overview.js';
-import { detectAgent } from '../audit/agent.js';
 import { clipboardTarget, defaultClearAfterMs, placeOnClipboard } from '../clipboard/copy.js';
 import { rollbackVersion, rotateSecret } from '../lifecycle/secret-lifecycle.js';
 import { LatchError } from '../shared/errors.js';
@@ -65,12 +65,15 @@ async function passphraseAgain(io: Io, body: Record<string, unknown>): Promise<v
   await checkPassphrase(io, typed);
 }
 
-/** A detected AI agent in the environment `latch ui` runs in: a reveal then needs consent. */
-export function agentOf(state: UiState): string | null {
-  return detectAgent(state.io.env);
-}
-
 export const actionRoutes: Routes = {
+  'POST /api/secret': async (state, request) => {
+    const { project, environment, name, body, io, context } = prepare(state, request);
+    if (typeof body.value !== 'string') throw new LatchError('E_USAGE', 'value is missing');
+    const value = new TextEncoder().encode(body.value);
+    const { outcome } = await storeSecretValue(io, state.vault, context, name, value);
+    return { status: 200, json: { project, environment, name, outcome } };
+  },
+
   'POST /api/secret/rotate': async (state, request) => {
     const { name, body, io, choice } = prepare(state, request);
     const charset = optionalText(body, 'charset') ?? 'base64';

@@ -1,15 +1,15 @@
 /**
- * The routes about secrets: the vault's projects and secrets by name and state, one secret's
- * history, and storing a new value (recorded with the agent `ui`).
+ * The routes that read secrets by name: the vault's projects and secrets by name and state,
+ * and one secret's page (its history, its deliveries, the questions the page must ask).
+ * Changes are src/ui/actions-api.ts's.
  */
 import { latchHome } from '../app/context.js';
 import { recentDeliveries } from '../app/deliveries.js';
-import { pageTerminal, storeSecretValue } from '../app/secret-value.js';
-import { environmentContext, vaultOverview } from '../app/vault-overview.js';
+import { vaultOverview } from '../app/vault-overview.js';
 import { detectAgent } from '../audit/agent.js';
 import { secretHistory } from '../lifecycle/history.js';
 import { LatchError } from '../shared/errors.js';
-import { bodyOf, type Routes, secretAddress, type UiState } from './request.js';
+import { type Routes, secretAddress, type UiState } from './request.js';
 
 const nowOf = (state: UiState) => state.io.now().getTime();
 
@@ -47,24 +47,5 @@ export const secretRoutes: Routes = {
         agent: detectAgent(state.io.env),
       },
     };
-  },
-
-  'POST /api/secret': async (state, request) => {
-    const { project, environment, name } = secretAddress(request);
-    const body = bodyOf(request);
-    const value = body.value;
-    if (typeof value !== 'string') throw new LatchError('E_USAGE', 'value is missing');
-    state.vault.reload();
-    const context = environmentContext(state.here, project, environment, state.io.cwd);
-    // A protected environment's name, typed in the page, answers `set`'s question.
-    const confirm = typeof body.confirm === 'string' ? [body.confirm] : [];
-    const { outcome } = await storeSecretValue(
-      { ...state.io, terminal: pageTerminal(confirm) },
-      state.vault,
-      context,
-      name,
-      new TextEncoder().encode(value),
-    );
-    return { status: 200, json: { project, environment, name, outcome } };
   },
 };
